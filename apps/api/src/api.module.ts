@@ -1,0 +1,27 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { type EventCatalog, IngestModule, SwitchyardModule } from '@switchyard/core';
+import type { ApiConfig } from './api-config.js';
+import { EventsController } from './events/events.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { RoutesController } from './routes/routes.controller.js';
+
+export interface ApiModuleOptions {
+  config: ApiConfig;
+  events: EventCatalog;
+  /** Modules holding @EventHandler classes: the API routes to them, it does not run them. */
+  handlers: Array<Type | DynamicModule>;
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(options: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events }), IngestModule, ...options.handlers],
+      controllers: [EventsController, RoutesController, HealthController],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

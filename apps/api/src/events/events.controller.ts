@@ -1,0 +1,83 @@
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { AcceptedEvent, BatchResult, EventLineage, EventPage } from '@switchyard/contracts';
+import { EventQueryService, IngestService } from '@switchyard/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ref } from '../openapi.js';
+
+@ApiTags('events')
+@Controller('v1/events')
+export class EventsController {
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly query: EventQueryService,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Submit one event',
+    description:
+      'Plain JSON (application/json), CloudEvents 1.0 structured mode (application/cloudevents+json) or binary mode ' +
+      '(ce-specversion, ce-id, ce-source, ce-type headers; data in the body). 202 once the event and its jobs are committed.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays return the original answer; kept at least IDEMPOTENCY_TTL_HOURS.' })
+  @ApiBody({ schema: { oneOf: [ref('PlainEvent'), ref('CloudEvent')] } })
+  @ApiResponse({ status: 202, description: 'Accepted', schema: ref('AcceptedEvent') })
+  @ApiResponse({ status: 200, description: 'Replay of an earlier request (Idempotent-Replayed: true)', schema: ref('AcceptedEvent') })
+  @ApiResponse({ status: 400, description: 'Malformed JSON or invalid event', schema: ref('Problem') })
+  @ApiResponse({ status: 413, description: 'Body over MAX_EVENT_BYTES', schema: ref('Problem') })
+  @ApiResponse({ status: 415, description: 'Unsupported Content-Type', schema: ref('Problem') })
+  @ApiResponse({ status: 422, description: 'Unknown event type, or idempotency key reused with another body', schema: ref('Problem') })
+  @ApiResponse({ status: 503, description: 'Postgres unavailable; retry after Retry-After seconds', schema: ref('Problem') })
+  async submit(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedEvent> {
+    const result = await this.ingest.ingestOne({ headers: request.headers, body: request.body as Buffer | undefined });
+    if (result.outcome === 'rejected') throw new Error('unreachable: ingestOne throws on rejection');
+    void reply.status(result.status).header('Location', `/v1/events/${result.body.eventId}`);
+    if (result.outcome === 'replayed') void reply.header('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+
+  @Post('batch')
+  @ApiOperation({
+    summary: 'Submit up to 1,000 events',
+    description:
+      'A JSON array of plain events (application/json) or of structured CloudEvents (application/cloudevents-batch+json). ' +
+      'Answered 207 with one result per item, in order: accepted (202), replayed (200) or rejected (4xx with its problem).',
+  })
+  @ApiBody({ schema: { type: 'array', maxItems: 1000, items: { oneOf: [ref('PlainEvent'), ref('CloudEvent')] } } })
+  @ApiResponse({ status: 207, description: 'Each item answered on its own', schema: ref('BatchResult') })
+  @ApiResponse({ status: 400, description: 'Not a JSON array, or empty', schema: ref('Problem') })
+  @ApiResponse({ status: 413, description: 'More than 1,000 events or over MAX_BATCH_BYTES', schema: ref('Problem') })
+  async submitBatch(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<BatchResult> {
+    const result = await this.ingest.ingestBatch({ headers: request.headers, body: request.body as Buffer | undefined });
+    void reply.status(207);
+    return result;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List events, newest first' })
+  @ApiQuery({ name: 'type', required: false })
+  @ApiQuery({ name: 'source', required: false })
+  @ApiQuery({ name: 'since', required: false, description: 'RFC 3339 timestamp' })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiResponse({ status: 200, schema: ref('EventPage') })
+  list(
+    @Query('type') type?: string,
+    @Query('source') source?: string,
+    @Query('since') since?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ): Promise<EventPage> {
+    return this.query.list({ type, source, since, limit, cursor });
+  }
+
+  @Get(':eventId')
+  @ApiOperation({ summary: "An event's lineage: the event and every job it fanned out to, with live state" })
+  @ApiParam({ name: 'eventId' })
+  @ApiResponse({ status: 200, schema: ref('EventLineage') })
+  @ApiResponse({ status: 404, schema: ref('Problem') })
+  lineage(@Param('eventId') eventId: string): Promise<EventLineage> {
+    return this.query.lineage(eventId);
+  }
+}

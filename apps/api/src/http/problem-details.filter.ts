@@ -1,0 +1,61 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Problem } from '@switchyard/contracts';
+import { ProblemError } from '@switchyard/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad request',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  429: 'Too many requests',
+};
+
+/**
+ * Every error answer is RFC 9457 application/problem+json: our ProblemErrors
+ * as they are, Nest and Fastify client errors (unknown route, body too large,
+ * bad Content-Length) translated, and anything else a logged, opaque 500.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { problem, headers } = this.toProblem(exception, request);
+    if (problem.status >= 500 && !(exception instanceof ProblemError)) {
+      this.logger.error(`${request.method} ${request.url} failed`, exception instanceof Error ? exception.stack : String(exception));
+    }
+    void reply
+      .status(problem.status)
+      .headers(headers)
+      .header('Content-Type', 'application/problem+json; charset=utf-8')
+      .send(JSON.stringify({ ...problem, instance: problem.instance ?? request.url }));
+  }
+
+  private toProblem(exception: unknown, request: FastifyRequest): { problem: Problem; headers: Record<string, string> } {
+    if (exception instanceof ProblemError) return { problem: exception.problem, headers: exception.headers };
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const detail = status === 404 ? `No route for ${request.method} ${request.url.split('?')[0]}` : exception.message;
+      return { problem: this.generic(status, detail), headers: {} };
+    }
+    // Fastify's own errors (body parsing, limits) carry a 4xx statusCode.
+    const fastifyError = exception as { statusCode?: number; message?: string; code?: string };
+    if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      return { problem: this.generic(fastifyError.statusCode, fastifyError.message ?? 'Bad request'), headers: {} };
+    }
+    return {
+      problem: { type: 'about:blank', title: 'Internal server error', status: 500, detail: 'An unexpected error occurred; it has been logged.' },
+      headers: {},
+    };
+  }
+
+  private generic(status: number, detail: string): Problem {
+    return { type: 'about:blank', title: STATUS_TITLES[status] ?? 'Request error', status, detail };
+  }
+}

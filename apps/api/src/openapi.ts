@@ -1,0 +1,185 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { z } from 'zod';
+
+type Schema = Record<string, unknown>;
+
+/** A reference to one of the component schemas below. */
+export function ref(name: string): { $ref: string } {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+const fieldError: Schema = {
+  type: 'object',
+  required: ['path', 'message'],
+  properties: { path: { type: 'string', example: 'data.items.0.sku' }, message: { type: 'string' } },
+};
+const jobRef: Schema = {
+  type: 'object',
+  required: ['id', 'queue', 'handler'],
+  properties: { id: { type: 'string' }, queue: { type: 'string' }, handler: { type: 'string' } },
+};
+const nullableString = { type: 'string', nullable: true };
+
+const schemas: Record<string, Schema> = {
+  PlainEvent: {
+    type: 'object',
+    required: ['type', 'data'],
+    additionalProperties: false,
+    properties: {
+      type: { type: 'string', example: 'order.placed' },
+      data: { description: "Validated against the schema of `type` (see the EventData.* schemas)" },
+      id: { type: 'string', description: "The producer's id; with `source`, an idempotency key" },
+      source: { type: 'string', default: 'urn:switchyard:rest' },
+      subject: { type: 'string' },
+      time: { type: 'string', format: 'date-time' },
+      priority: { type: 'integer', minimum: 1, maximum: 2_097_152, description: 'Overrides the handlers’ priority; 1 runs first' },
+      delay: { type: 'integer', minimum: 0, description: 'Milliseconds before the jobs may run' },
+      deliverAt: { type: 'string', format: 'date-time', description: 'When the jobs may run (instead of delay)' },
+      idempotencyKey: { type: 'string', description: 'Batch items only; single events use the Idempotency-Key header' },
+    },
+  },
+  CloudEvent: {
+    type: 'object',
+    required: ['specversion', 'id', 'source', 'type'],
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    properties: {
+      specversion: { type: 'string', enum: ['1.0'] },
+      id: { type: 'string' },
+      source: { type: 'string' },
+      type: { type: 'string' },
+      subject: { type: 'string' },
+      time: { type: 'string', format: 'date-time' },
+      datacontenttype: { type: 'string' },
+      dataschema: { type: 'string' },
+      data: {},
+      data_base64: { type: 'string' },
+      priority: { type: 'integer', description: 'Extension attribute' },
+      delay: { type: 'integer', description: 'Extension attribute, milliseconds' },
+      deliverat: { type: 'string', format: 'date-time', description: 'Extension attribute' },
+    },
+  },
+  AcceptedEvent: {
+    type: 'object',
+    required: ['eventId', 'type', 'jobs', 'duplicate'],
+    properties: { eventId: { type: 'string', format: 'uuid' }, type: { type: 'string' }, jobs: { type: 'array', items: jobRef }, duplicate: { type: 'boolean' } },
+  },
+  Problem: {
+    type: 'object',
+    description: 'RFC 9457 problem details (application/problem+json)',
+    required: ['type', 'title', 'status'],
+    properties: {
+      type: { type: 'string' },
+      title: { type: 'string' },
+      status: { type: 'integer' },
+      detail: { type: 'string' },
+      instance: { type: 'string' },
+      errors: { type: 'array', items: fieldError },
+      knownTypes: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  BatchResult: {
+    type: 'object',
+    required: ['accepted', 'replayed', 'rejected', 'items'],
+    properties: {
+      accepted: { type: 'integer' },
+      replayed: { type: 'integer' },
+      rejected: { type: 'integer' },
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['index', 'status', 'outcome'],
+          properties: {
+            index: { type: 'integer' },
+            status: { type: 'integer' },
+            outcome: { type: 'string', enum: ['accepted', 'replayed', 'rejected'] },
+            event: ref('AcceptedEvent'),
+            problem: ref('Problem'),
+          },
+        },
+      },
+    },
+  },
+  EventLineage: {
+    type: 'object',
+    properties: {
+      eventId: { type: 'string' },
+      type: { type: 'string' },
+      source: { type: 'string' },
+      subject: nullableString,
+      data: {},
+      receivedAt: { type: 'string', format: 'date-time' },
+      jobs: {
+        type: 'array',
+        items: {
+          allOf: [
+            jobRef,
+            {
+              type: 'object',
+              properties: {
+                state: { type: 'string', enum: ['pending', 'waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed', 'dead', 'unknown'] },
+                attemptsMade: { type: 'integer' },
+                priority: { type: 'integer', nullable: true },
+                createdAt: { type: 'string', format: 'date-time' },
+                processedAt: { ...nullableString, format: 'date-time' },
+                finishedAt: { ...nullableString, format: 'date-time' },
+                failedReason: nullableString,
+              },
+            },
+          ],
+        },
+      },
+    },
+  },
+  EventPage: {
+    type: 'object',
+    properties: {
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            eventId: { type: 'string' },
+            type: { type: 'string' },
+            source: { type: 'string' },
+            subject: nullableString,
+            receivedAt: { type: 'string', format: 'date-time' },
+            jobCount: { type: 'integer' },
+          },
+        },
+      },
+      nextCursor: nullableString,
+    },
+  },
+  RouteInfo: {
+    type: 'object',
+    properties: {
+      handler: { type: 'string' },
+      queue: { type: 'string' },
+      patterns: { type: 'array', items: { type: 'string' } },
+      eventTypes: { type: 'array', items: { type: 'string' } },
+      attempts: { type: 'integer' },
+      backoff: { type: 'object', properties: { type: { type: 'string' }, delay: { type: 'integer' }, jitter: { type: 'number' } } },
+      priority: { type: 'integer', nullable: true },
+      delay: { type: 'integer' },
+      concurrency: { type: 'integer' },
+      rateLimit: { type: 'object', nullable: true, properties: { max: { type: 'integer' }, duration: { type: 'integer' } } },
+    },
+  },
+};
+
+/** Serves the OpenAPI document at /docs (UI) and /docs-json, with each event type's data schema. */
+export function setupOpenApi(app: INestApplication, eventSchemas: Record<string, z.ZodType>): void {
+  const config = new DocumentBuilder()
+    .setTitle('Switchyard')
+    .setDescription('Domain events in, fanned-out BullMQ jobs out: ingest, lineage, routes and health.')
+    .setVersion('0.1.0')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  const dataSchemas = Object.fromEntries(
+    Object.entries(eventSchemas).map(([type, schema]) => [`EventData.${type}`, z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' })]),
+  );
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas, ...dataSchemas } as never };
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

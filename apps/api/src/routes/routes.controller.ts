@@ -1,0 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { RouteInfo } from '@switchyard/contracts';
+import { RoutingTable } from '@switchyard/core';
+import { ref } from '../openapi.js';
+
+@ApiTags('routes')
+@Controller('v1/routes')
+export class RoutesController {
+  constructor(private readonly routing: RoutingTable) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The routing table: every handler, its queue, patterns and options' })
+  @ApiResponse({ status: 200, schema: { type: 'array', items: ref('RouteInfo') } })
+  list(): RouteInfo[] {
+    return this.routing.describe();
+  }
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { CommerceModule } from '@switchyard/commerce';
+import { commerceEvents } from '@switchyard/contracts';
+import { assertServicesReachable, ConfigError, loadConfig, ServiceUnreachableError } from '@switchyard/core';
+import { createWorkerApp } from './create-worker-app.js';
+import { toWorkerConfig, workerEnvSchema } from './worker-config.js';
+
+async function main(): Promise<void> {
+  const config = toWorkerConfig(loadConfig(workerEnvSchema, process.env));
+  await assertServicesReachable(config.switchyard);
+  const app = await createWorkerApp({ config, events: commerceEvents, handlers: [CommerceModule.forRoot(config.env)] });
+  // SIGTERM/SIGINT: stop taking jobs, let in-flight ones finish (WORKER_SHUTDOWN_GRACE_MS), close connections.
+  app.enableShutdownHooks();
+  await app.init();
+}
+
+main().catch((error: Error) => {
+  if (error instanceof ConfigError || error instanceof ServiceUnreachableError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});

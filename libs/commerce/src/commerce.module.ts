@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { CommerceEnv } from './commerce-config.js';
+import { EmailModule } from './email/email.module.js';
+import { InventoryModule } from './inventory/inventory.module.js';
+import { PaymentModule } from './payment/payment.module.js';
+
+/**
+ * The example e-commerce handlers. Both apps import this one module: the API
+ * to route `order.*` events to the handlers, the worker to run them. A new
+ * handler is a folder with its module, imported here.
+ */
+@Module({})
+export class CommerceModule {
+  static forRoot(env: CommerceEnv): DynamicModule {
+    return {
+      module: CommerceModule,
+      imports: [
+        InventoryModule,
+        PaymentModule.forRoot({ failureRate: env.PAYMENT_FAILURE_RATE, timeoutMs: env.PAYMENT_TIMEOUT_MS }),
+        EmailModule,
+      ],
+    };
+  }
+}

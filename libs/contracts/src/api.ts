@@ -1,0 +1,119 @@
+// Shapes of the REST API's answers, shared by the API, its tests and the console.
+
+/** A job Switchyard created for one handler of an accepted event. */
+export interface JobRef {
+  id: string;
+  queue: string;
+  handler: string;
+}
+
+/** The 202 answer to an accepted event (200 with `duplicate: true` on replay). */
+export interface AcceptedEvent {
+  eventId: string;
+  type: string;
+  jobs: JobRef[];
+  duplicate: boolean;
+}
+
+/**
+ * Where a job is. BullMQ's own states, plus:
+ * - `pending`: committed in the outbox, not yet handed to BullMQ;
+ * - `dead`: failed for good and kept as a dead letter;
+ * - `unknown`: BullMQ no longer holds it and no outcome was recorded.
+ */
+export type JobState =
+  | 'pending'
+  | 'waiting'
+  | 'prioritized'
+  | 'delayed'
+  | 'active'
+  | 'completed'
+  | 'failed'
+  | 'dead'
+  | 'unknown';
+
+export interface JobLineage extends JobRef {
+  state: JobState;
+  attemptsMade: number;
+  priority: number | null;
+  createdAt: string;
+  processedAt: string | null;
+  finishedAt: string | null;
+  failedReason: string | null;
+}
+
+/** `GET /v1/events/:eventId`: the event and every job it fanned out to. */
+export interface EventLineage {
+  eventId: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  data: unknown;
+  receivedAt: string;
+  jobs: JobLineage[];
+}
+
+export interface EventSummary {
+  eventId: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  receivedAt: string;
+  jobCount: number;
+}
+
+export interface EventPage {
+  items: EventSummary[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** One field that failed validation; `path` is dotted (`data.items.0.sku`). */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** RFC 9457 problem details, as every error answer carries them. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  knownTypes?: string[];
+  [extension: string]: unknown;
+}
+
+/** One item of a batch answer, in request order. */
+export interface BatchItemResult {
+  index: number;
+  /** The status the item would have had on its own: 202, 200 (replay) or 4xx. */
+  status: number;
+  outcome: 'accepted' | 'replayed' | 'rejected';
+  event?: AcceptedEvent;
+  problem?: Problem;
+}
+
+export interface BatchResult {
+  accepted: number;
+  replayed: number;
+  rejected: number;
+  items: BatchItemResult[];
+}
+
+/** `GET /v1/routes`: one handler and what it subscribes to. */
+export interface RouteInfo {
+  handler: string;
+  queue: string;
+  patterns: string[];
+  /** Known event types the patterns match today. */
+  eventTypes: string[];
+  attempts: number;
+  backoff: { type: 'exponential' | 'fixed'; delay: number; jitter: number };
+  priority: number | null;
+  delay: number;
+  concurrency: number;
+  rateLimit: { max: number; duration: number } | null;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { orderCancelled } from './events/order-cancelled.js';
+import { orderPlaced } from './events/order-placed.js';
+import { orderShipped } from './events/order-shipped.js';
+
+/**
+ * The event types producers may send, each with the schema its `data` must
+ * satisfy. Zod schemas implement Standard Schema, which is all the platform
+ * relies on; a new type is one schema file and one line here.
+ */
+export const commerceEvents = {
+  'order.placed': orderPlaced,
+  'order.cancelled': orderCancelled,
+  'order.shipped': orderShipped,
+} as const;
+
+export type CommerceEventType = keyof typeof commerceEvents;
+
+/** The `data` type of an event type in the commerce catalog. */
+export type CommerceEventData<T extends CommerceEventType> = z.infer<(typeof commerceEvents)[T]>;
+
+/** JSON Schema (draft 2020-12) of each event type's `data`, for OpenAPI and producers. */
+export function eventDataJsonSchemas(
+  catalog: Record<string, z.ZodType> = commerceEvents,
+): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(catalog).map(([type, schema]) => [type, z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>]),
+  );
+}

@@ -1,0 +1,127 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * The environment every Switchyard process reads: connections, ingest limits,
+ * outbox and worker tuning. Apps extend it with their own variables and
+ * validate once at boot (see `loadConfig`); nothing else reads process.env.
+ */
+export const coreEnvSchema = z.object({
+  DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/switchyard'),
+  DATABASE_POOL_SIZE: int(1, 500, 10),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^\{[^{}:]+\}$/, 'must be a Redis Cluster hash tag such as {switchyard}')
+    .default('{switchyard}'),
+  MAX_EVENT_BYTES: int(1024, 64 * 1024 * 1024, 256 * 1024),
+  MAX_BATCH_BYTES: int(1024, 1024 * 1024 * 1024, 16 * 1024 * 1024),
+  IDEMPOTENCY_TTL_HOURS: int(1, 24 * 365, 24),
+  OUTBOX_SWEEP_INTERVAL_MS: int(100, 3_600_000, 5_000),
+  OUTBOX_GRACE_MS: int(0, 3_600_000, 2_000),
+  PUBLISH_TIMEOUT_MS: int(50, 60_000, 2_000),
+  JOB_KEEP_COMPLETED: int(0, 10_000_000, 1_000),
+  JOB_KEEP_COMPLETED_AGE_S: int(0, 365 * 86_400, 3_600),
+  JOB_KEEP_FAILED: int(0, 10_000_000, 10_000),
+  JOB_KEEP_FAILED_AGE_S: int(0, 365 * 86_400, 7 * 86_400),
+  WORKER_ID: z.string().min(1).max(200).default(`${hostname()}:${process.pid}`),
+  WORKER_LOCK_DURATION_MS: int(1_000, 3_600_000, 30_000),
+  WORKER_STALLED_INTERVAL_MS: int(1_000, 3_600_000, 30_000),
+  WORKER_MAX_STALLED_COUNT: int(0, 100, 1),
+  WORKER_SHUTDOWN_GRACE_MS: int(0, 3_600_000, 25_000),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+export type CoreEnv = z.infer<typeof coreEnvSchema>;
+
+/** The platform's typed configuration, derived from a validated CoreEnv. */
+export interface SwitchyardConfig {
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  queuePrefix: string;
+  ingest: {
+    maxEventBytes: number;
+    maxBatchBytes: number;
+    maxBatchEvents: number;
+    idempotencyTtlHours: number;
+  };
+  outbox: { sweepIntervalMs: number; graceMs: number; publishTimeoutMs: number };
+  retention: {
+    completed: { count: number; age: number };
+    failed: { count: number; age: number };
+  };
+  worker: {
+    id: string;
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+    maxStalledCount: number;
+    shutdownGraceMs: number;
+  };
+  logLevel: CoreEnv['LOG_LEVEL'];
+}
+
+export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
+  return {
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    ingest: {
+      maxEventBytes: env.MAX_EVENT_BYTES,
+      maxBatchBytes: env.MAX_BATCH_BYTES,
+      maxBatchEvents: 1_000,
+      idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS,
+    },
+    outbox: {
+      sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS,
+      graceMs: env.OUTBOX_GRACE_MS,
+      publishTimeoutMs: env.PUBLISH_TIMEOUT_MS,
+    },
+    retention: {
+      completed: { count: env.JOB_KEEP_COMPLETED, age: env.JOB_KEEP_COMPLETED_AGE_S },
+      failed: { count: env.JOB_KEEP_FAILED, age: env.JOB_KEEP_FAILED_AGE_S },
+    },
+    worker: {
+      id: env.WORKER_ID,
+      lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: env.WORKER_MAX_STALLED_COUNT,
+      shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
+    },
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** Thrown by `loadConfig` with one line per bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Validates `env` against `schema` and returns the parsed values, or throws a
+ * ConfigError naming every variable that is wrong and why.
+ */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
+  // Empty strings mean "unset" (compose files often pass VAR= through).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** The config token every core provider injects. */
+export const SWITCHYARD_CONFIG = Symbol('SWITCHYARD_CONFIG');
+
+/** Nest logger levels at or above `level`. */
+export function logLevelsFor(level: CoreEnv['LOG_LEVEL']): Array<'error' | 'warn' | 'log' | 'debug' | 'verbose'> {
+  const order = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+  return order.slice(0, order.indexOf(level) + 1);
+}

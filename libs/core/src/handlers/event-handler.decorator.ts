@@ -1,0 +1,99 @@
+import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import { topicPatternError } from '../routing/topic-pattern.js';
+
+export interface BackoffPolicy {
+  type: 'exponential' | 'fixed';
+  /** Base delay in ms: attempt n waits delay × 2^(n-1) (exponential) or delay (fixed). */
+  delay: number;
+  /** 0..1: the share of each wait that is randomised, so retries do not stampede. */
+  jitter: number;
+}
+
+export interface RateLimit {
+  /** At most `max` jobs per `duration` ms, across every worker of the queue. */
+  max: number;
+  duration: number;
+}
+
+export interface EventHandlerOptions {
+  /** Unique across the deployment; jobs and dead letters are named after it. */
+  name: string;
+  /** Event types or patterns (`order.*`, `order.#`, `#`) this handler runs for. */
+  on: string | string[];
+  /** The BullMQ queue its jobs go to. Handlers may share a queue. */
+  queue: string;
+  /** Total attempts, first included. Default 3. */
+  attempts?: number;
+  /** Default: exponential from 1 s with 50 % jitter. */
+  backoff?: Partial<BackoffPolicy>;
+  /** BullMQ priority within the queue: 1 runs first; unset runs before any prioritised job. */
+  priority?: number;
+  /** Default delay in ms before a job may run. Producers may override per event. */
+  delay?: number;
+  /** Jobs of this queue run at once per worker process. Queue-wide: handlers sharing a queue must agree. */
+  concurrency?: number;
+  /** Queue-wide rate limit. Handlers sharing a queue must agree. */
+  rateLimit?: RateLimit;
+}
+
+/** The options with defaults filled in, as the runner and the routing table use them. */
+export interface HandlerDefinition {
+  name: string;
+  patterns: string[];
+  queue: string;
+  attempts: number;
+  backoff: BackoffPolicy;
+  priority: number | null;
+  delay: number;
+  concurrency: number | null;
+  rateLimit: RateLimit | null;
+}
+
+export const EVENT_HANDLER_METADATA = 'switchyard:event-handler';
+
+export const MAX_PRIORITY = 2_097_152; // BullMQ's limit
+
+const NAME = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
+const QUEUE = /^[a-z0-9]+([_-][a-z0-9]+)*$/;
+
+/**
+ * Declares a class as the handler of one kind of job. The class must have a
+ * `handle(event, ctx)` method; it is an ordinary Nest provider and can inject
+ * anything. Listing it in a module's `providers` is all the registration
+ * there is: the API routes events to it and the worker runs it.
+ */
+export function EventHandler(options: EventHandlerOptions): ClassDecorator {
+  return applyDecorators(Injectable(), SetMetadata(EVENT_HANDLER_METADATA, defineHandler(options)));
+}
+
+/** Validates options and fills defaults; throws with the handler's name on any mistake. */
+export function defineHandler(options: EventHandlerOptions): HandlerDefinition {
+  const fail = (message: string): never => {
+    throw new Error(`@EventHandler(${JSON.stringify(options.name)}): ${message}`);
+  };
+  if (!NAME.test(options.name ?? '')) fail('name must be lowercase words joined by ".", "-" or "_"');
+  if (!QUEUE.test(options.queue ?? '')) fail('queue must be lowercase letters, digits, "-" or "_" (no dots or colons)');
+  const patterns = [options.on].flat();
+  if (patterns.length === 0) fail('`on` needs at least one event type or pattern');
+  for (const pattern of patterns) {
+    const problem = topicPatternError(pattern);
+    if (problem) fail(`pattern "${pattern}" ${problem}`);
+  }
+  const attempts = options.attempts ?? 3;
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 1000) fail('attempts must be an integer from 1 to 1000');
+  const backoff: BackoffPolicy = { type: 'exponential', delay: 1000, jitter: 0.5, ...options.backoff };
+  if (!['exponential', 'fixed'].includes(backoff.type)) fail('backoff.type must be "exponential" or "fixed"');
+  if (!(backoff.delay >= 0)) fail('backoff.delay must be ≥ 0 ms');
+  if (!(backoff.jitter >= 0 && backoff.jitter <= 1)) fail('backoff.jitter must be between 0 and 1');
+  const priority = options.priority ?? null;
+  if (priority !== null && (!Number.isInteger(priority) || priority < 1 || priority > MAX_PRIORITY)) {
+    fail(`priority must be an integer from 1 to ${MAX_PRIORITY}`);
+  }
+  const delay = options.delay ?? 0;
+  if (!Number.isInteger(delay) || delay < 0) fail('delay must be an integer ≥ 0 ms');
+  const concurrency = options.concurrency ?? null;
+  if (concurrency !== null && (!Number.isInteger(concurrency) || concurrency < 1)) fail('concurrency must be an integer ≥ 1');
+  const rateLimit = options.rateLimit ?? null;
+  if (rateLimit && !(rateLimit.max >= 1 && rateLimit.duration >= 1)) fail('rateLimit needs max ≥ 1 and duration ≥ 1 ms');
+  return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit };
+}

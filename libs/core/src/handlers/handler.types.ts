@@ -1,0 +1,73 @@
+import type { TransactionClient } from '@switchyard/db';
+import type { LoggerService } from '@nestjs/common';
+
+/** An accepted event as a handler sees it. */
+export interface DomainEvent<TData = unknown> {
+  id: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  /** The producer's timestamp (CloudEvents `time`), if it gave one. */
+  time: string | null;
+  data: TData;
+  receivedAt: string;
+}
+
+export type OnceResult<T> = { applied: true; value: T } | { applied: false };
+
+/** What a handler gets beside the event, for one attempt of one job. */
+export interface HandlerContext {
+  readonly eventId: string;
+  readonly handler: string;
+  readonly queue: string;
+  readonly jobId: string;
+  /** 1 on the first attempt. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /**
+   * Stable across retries and redrives of this event for this handler: send
+   * it to external APIs (payment gateways, mailers) that deduplicate on it.
+   */
+  readonly idempotencyKey: string;
+  readonly logger: LoggerService;
+  /**
+   * The idempotency guard. Runs `effects` in a Postgres transaction that also
+   * records this handler's processed key for the event; if the key is already
+   * recorded (an earlier run committed), `effects` does not run. Put every
+   * database write of the handler inside, so a re-run applies nothing twice.
+   * `step` separates several guarded steps of one handler.
+   */
+  once<T>(effects: (tx: TransactionClient) => Promise<T>, options?: { step?: string }): Promise<OnceResult<T>>;
+}
+
+/** A handler class: one `handle()` per event, decorated with `@EventHandler`. */
+export interface Handler<TData = unknown> {
+  handle(event: DomainEvent<TData>, ctx: HandlerContext): Promise<unknown>;
+}
+
+/**
+ * Throw this (or mark any error with `nonRetryable()`) when retrying cannot
+ * help: a declined card, an unknown SKU. The job goes to the dead letters at
+ * once instead of using up its attempts.
+ */
+export class NonRetryableError extends Error {
+  override readonly name: string = 'NonRetryableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+const NON_RETRYABLE = Symbol.for('switchyard.nonRetryable');
+
+/** Marks an existing error (a library's, say) as not worth retrying, and returns it. */
+export function nonRetryable<E extends Error>(error: E): E {
+  (error as E & { [NON_RETRYABLE]?: boolean })[NON_RETRYABLE] = true;
+  return error;
+}
+
+export function isNonRetryable(error: unknown): boolean {
+  return (
+    error instanceof NonRetryableError ||
+    (error instanceof Error && (error as Error & { [NON_RETRYABLE]?: boolean })[NON_RETRYABLE] === true)
+  );
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AcceptedEvent } from '@switchyard/contracts';
+import { PrismaService } from '@switchyard/db';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import type { OutboxEntry } from '../outbox/outbox-entry.js';
+import type { IncomingEvent } from './envelope.js';
+
+/** An event ready to store: its id, its envelope, its fan-out and its 202 answer. */
+export interface EventToStore {
+  eventId: string;
+  incoming: IncomingEvent;
+  jobs: OutboxEntry[];
+  response: AcceptedEvent;
+}
+
+export interface StoredKey {
+  key: string;
+  requestHash: string;
+  eventId: string;
+  response: AcceptedEvent;
+}
+
+// One statement, so one round trip and one implicit transaction: claim the
+// idempotency keys, then insert the events whose key this statement claimed
+// (or that have none) and their outbox rows. A key held by an in-flight
+// transaction makes ON CONFLICT wait for it, so concurrent submits with one
+// key resolve to one event. An expired key is taken over.
+const APPEND_SQL = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+    id uuid, type text, source text, source_event_id text, subject text, format text,
+    data_content_type text, data jsonb, extensions jsonb, "time" timestamptz,
+    priority int, deliver_at timestamptz, idempotency_key text, request_hash text,
+    response jsonb, jobs jsonb)
+), claimed AS (
+  INSERT INTO idempotency_keys AS k (key, request_hash, event_id, response, expires_at)
+  SELECT idempotency_key, request_hash, id, response, now() + make_interval(hours => $2::int)
+  FROM input WHERE idempotency_key IS NOT NULL
+  ON CONFLICT (key) DO UPDATE
+    SET request_hash = excluded.request_hash, event_id = excluded.event_id,
+        response = excluded.response, created_at = now(), expires_at = excluded.expires_at
+    WHERE k.expires_at <= now()
+  RETURNING event_id
+), accepted AS (
+  SELECT * FROM input WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM claimed)
+), stored_events AS (
+  INSERT INTO events (id, type, source, source_event_id, subject, format, data_content_type,
+                      data, extensions, "time", priority, deliver_at, received_at)
+  SELECT id, type, source, source_event_id, subject, format, data_content_type,
+         data, extensions, "time", priority, deliver_at, now()
+  FROM accepted
+  RETURNING id, received_at
+), stored_jobs AS (
+  INSERT INTO jobs (id, event_id, handler, queue, priority, deliver_at, attempts, backoff, created_at)
+  SELECT j.id, a.id, j.handler, j.queue, j.priority, j.deliver_at, j.attempts, j.backoff, now()
+  FROM accepted a
+  CROSS JOIN LATERAL jsonb_to_recordset(a.jobs) AS j(
+    id text, handler text, queue text, priority int, deliver_at timestamptz, attempts int, backoff jsonb)
+)
+SELECT id::text AS id, received_at FROM stored_events`;
+
+/** Writes accepted events with their outbox rows, and reads idempotency keys back. */
+@Injectable()
+export class EventStore {
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+  ) {}
+
+  /**
+   * Stores what it can; returns the stored events' ids with their time of
+   * receipt. Events missing from the answer found their key already taken.
+   */
+  async append(events: EventToStore[]): Promise<Map<string, Date>> {
+    if (events.length === 0) return new Map();
+    const rows = events.map(({ eventId, incoming, jobs, response }) => ({
+      id: eventId,
+      type: incoming.type,
+      source: incoming.source,
+      source_event_id: incoming.sourceEventId,
+      subject: incoming.subject,
+      format: incoming.format,
+      data_content_type: incoming.dataContentType,
+      data: incoming.data,
+      extensions: incoming.extensions,
+      time: incoming.time,
+      priority: incoming.priority,
+      deliver_at: incoming.deliverAt,
+      idempotency_key: incoming.idempotencyKey,
+      request_hash: incoming.requestHash,
+      response,
+      jobs: jobs.map((job) => ({
+        id: job.jobId,
+        handler: job.handler,
+        queue: job.queue,
+        priority: job.priority,
+        deliver_at: job.deliverAt?.toISOString() ?? null,
+        attempts: job.attempts,
+        backoff: job.backoff,
+      })),
+    }));
+    const stored = await this.prisma.$queryRawUnsafe<Array<{ id: string; received_at: Date }>>(
+      APPEND_SQL,
+      JSON.stringify(rows),
+      this.config.ingest.idempotencyTtlHours,
+    );
+    return new Map(stored.map((row) => [row.id, row.received_at]));
+  }
+
+  async keys(keys: string[]): Promise<Map<string, StoredKey>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.prisma.idempotencyKey.findMany({ where: { key: { in: keys } } });
+    return new Map(
+      rows.map((row) => [
+        row.key,
+        { key: row.key, requestHash: row.requestHash, eventId: row.eventId, response: row.response as unknown as AcceptedEvent },
+      ]),
+    );
+  }
+}

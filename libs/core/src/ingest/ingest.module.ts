@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { EventQueryService } from '../events/event-query.service.js';
+import { OutboxPublisher } from '../outbox/outbox-publisher.js';
+import { OutboxRelay } from '../outbox/outbox-relay.js';
+import { OutboxSignal } from '../outbox/outbox-signal.js';
+import { EventStore } from './event-store.js';
+import { IngestService } from './ingest.service.js';
+
+/** Accepting events: validation, the transactional store, the outbox and its relay. */
+@Module({
+  providers: [IngestService, EventStore, OutboxPublisher, OutboxSignal, OutboxRelay, EventQueryService],
+  exports: [IngestService, EventQueryService, OutboxRelay],
+})
+export class IngestModule {}

@@ -1,0 +1,193 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AcceptedEvent, BatchItemResult, BatchResult, Problem } from '@switchyard/contracts';
+import { v7 as uuidv7 } from 'uuid';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import type { HandlerDefinition } from '../handlers/event-handler.decorator.js';
+import { jobIdFor, type OutboxEntry } from '../outbox/outbox-entry.js';
+import { OutboxPublisher } from '../outbox/outbox-publisher.js';
+import { ProblemError, problems } from '../problems/problem.js';
+import { RoutingTable } from '../routing/routing-table.js';
+import { validateData } from './data-validation.js';
+import { parseEnvelope, type IncomingEvent } from './envelope.js';
+import { EVENT_CATALOG, type EventCatalog } from './event-catalog.js';
+import { EventStore, type EventToStore } from './event-store.js';
+import { decodeBatch, decodeSingle, type EventCandidate, type RawIngestRequest } from './http-binding.js';
+import { isDatabaseUnavailable } from './database-errors.js';
+import { unstorableJson } from './storable-json.js';
+
+/** The answer to one event: 202 accepted, 200 replayed, or a problem. */
+export type IngestOutcome =
+  | { outcome: 'accepted'; status: 202; body: AcceptedEvent }
+  | { outcome: 'replayed'; status: 200; body: AcceptedEvent }
+  | { outcome: 'rejected'; status: number; problem: Problem };
+
+type Checked = { ok: true; store: EventToStore } | { ok: false; result: IngestOutcome };
+
+/**
+ * Validates, stores and fans out events. An event is accepted once it and its
+ * outbox rows are committed; a rejected one leaves no row and no job behind.
+ */
+@Injectable()
+export class IngestService {
+  private readonly knownTypes: string[];
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly routing: RoutingTable,
+    private readonly publisher: OutboxPublisher,
+    @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+  ) {
+    this.knownTypes = Object.keys(catalog).sort();
+  }
+
+  /** `POST /v1/events`. Throws ProblemError for anything but 202 and 200. */
+  async ingestOne(request: RawIngestRequest): Promise<IngestOutcome> {
+    const [result] = await this.ingest([decodeSingle(request, this.config.ingest)], false);
+    if (result.outcome === 'rejected') throw new ProblemError(result.problem);
+    return result;
+  }
+
+  /** `POST /v1/events/batch`: every item answered on its own, in order. */
+  async ingestBatch(request: RawIngestRequest): Promise<BatchResult> {
+    const results = await this.ingest(decodeBatch(request, this.config.ingest), true);
+    const items: BatchItemResult[] = results.map((result, index) =>
+      result.outcome === 'rejected'
+        ? { index, status: result.status, outcome: result.outcome, problem: result.problem }
+        : { index, status: result.status, outcome: result.outcome, event: result.body },
+    );
+    const count = (outcome: BatchItemResult['outcome']) => items.filter((item) => item.outcome === outcome).length;
+    return { accepted: count('accepted'), replayed: count('replayed'), rejected: count('rejected'), items };
+  }
+
+  private async ingest(candidates: EventCandidate[], batch: boolean): Promise<IngestOutcome[]> {
+    const results: IngestOutcome[] = new Array(candidates.length);
+    const checked = new Map<number, EventToStore>();
+    const toStore: EventToStore[] = [];
+    const keysInRequest = new Set<string>();
+    for (const [index, candidate] of candidates.entries()) {
+      const outcome = await this.check(candidate, batch);
+      if (!outcome.ok) {
+        results[index] = outcome.result;
+        continue;
+      }
+      checked.set(index, outcome.store);
+      const key = outcome.store.incoming.idempotencyKey;
+      // A key repeated inside one batch: the first item stores, later ones replay or conflict.
+      if (key !== null && keysInRequest.has(key)) continue;
+      if (key !== null) keysInRequest.add(key);
+      toStore.push(outcome.store);
+    }
+
+    let stored: Map<string, Date>;
+    try {
+      stored = await this.store.append(toStore);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        throw new ProblemError(problems.unavailable('Postgres is unavailable; the event was not stored. Retry shortly.'), {
+          'Retry-After': '5',
+        });
+      }
+      throw error;
+    }
+
+    const toPublish: OutboxEntry[] = [];
+    const taken: Array<[number, IncomingEvent]> = [];
+    for (const [index, item] of checked) {
+      const receivedAt = stored.get(item.eventId);
+      if (!receivedAt) {
+        taken.push([index, item.incoming]);
+        continue;
+      }
+      results[index] = { outcome: 'accepted', status: 202, body: item.response };
+      for (const job of item.jobs) toPublish.push({ ...job, event: { ...job.event, receivedAt: receivedAt.toISOString() } });
+    }
+    await this.answerTakenKeys(taken, results);
+    await this.publisher.publishAfterCommit(toPublish);
+    return results;
+  }
+
+  private async check(candidate: EventCandidate, batch: boolean): Promise<Checked> {
+    const reject = (problem: Problem): Checked => ({ ok: false, result: { outcome: 'rejected', status: problem.status, problem } });
+    if (batch) {
+      const size = Buffer.byteLength(JSON.stringify(candidate.value) ?? '');
+      if (size > this.config.ingest.maxEventBytes) return reject(problems.tooLarge('The event', size, this.config.ingest.maxEventBytes));
+    }
+    const unstorable = unstorableJson(candidate.value);
+    if (unstorable) return reject(problems.invalidEvent([unstorable], 'The event cannot be stored'));
+    const envelope = parseEnvelope(candidate);
+    if (!envelope.ok) return reject(problems.invalidEvent(envelope.errors, 'The event envelope is invalid'));
+    const incoming = envelope.event;
+    const schema = this.catalog[incoming.type];
+    if (!schema) return reject(problems.unknownEventType(incoming.type, this.knownTypes));
+    const dataErrors = await validateData(schema, incoming.data);
+    if (dataErrors.length) return reject(problems.invalidEvent(dataErrors, `The data of this ${incoming.type} event is invalid`));
+    return { ok: true, store: this.plan(incoming) };
+  }
+
+  /** Assigns the event its id and computes its fan-out: one job per subscribed handler. */
+  private plan(incoming: IncomingEvent): EventToStore {
+    const eventId = uuidv7();
+    const now = Date.now();
+    const producerDeliverAt =
+      incoming.deliverAt !== null ? new Date(incoming.deliverAt) : incoming.delayMs !== null ? new Date(now + incoming.delayMs) : null;
+    const jobs = this.routing.routesFor(incoming.type).map((route: HandlerDefinition): OutboxEntry => {
+      const deliverAt = producerDeliverAt ?? (route.delay > 0 ? new Date(now + route.delay) : null);
+      return {
+        jobId: jobIdFor(eventId, route.name),
+        queue: route.queue,
+        handler: route.name,
+        priority: incoming.priority ?? route.priority,
+        deliverAt: deliverAt && deliverAt.getTime() > now ? deliverAt : null,
+        attempts: route.attempts,
+        backoff: route.backoff,
+        event: {
+          id: eventId,
+          type: incoming.type,
+          source: incoming.source,
+          subject: incoming.subject,
+          time: incoming.time !== null ? new Date(incoming.time).toISOString() : null,
+          data: incoming.data,
+          receivedAt: '', // set from the database clock once stored
+        },
+      };
+    });
+    return {
+      eventId,
+      incoming,
+      jobs,
+      response: {
+        eventId,
+        type: incoming.type,
+        jobs: jobs.map((job) => ({ id: job.jobId, queue: job.queue, handler: job.handler })),
+        duplicate: false,
+      },
+    };
+  }
+
+  /** Events whose key was already taken: a replay if the request matches, else a 422. */
+  private async answerTakenKeys(taken: Array<[number, IncomingEvent]>, results: IngestOutcome[]): Promise<void> {
+    if (taken.length === 0) return;
+    const keys = await this.store.keys(taken.map(([, incoming]) => incoming.idempotencyKey!));
+    for (const [index, incoming] of taken) {
+      const key = incoming.idempotencyKey!;
+      const original = keys.get(key);
+      if (!original) {
+        // The key's holder rolled back between our insert and this read; a retry will store the event.
+        results[index] = this.rejected(problems.unavailable('A concurrent request with this idempotency key did not complete; retry'));
+      } else if (original.requestHash !== incoming.requestHash) {
+        results[index] = this.rejected(problems.idempotencyKeyReused(displayKey(key), original.eventId));
+      } else {
+        results[index] = { outcome: 'replayed', status: 200, body: { ...original.response, duplicate: true } };
+      }
+    }
+  }
+
+  private rejected(problem: Problem): IngestOutcome {
+    return { outcome: 'rejected', status: problem.status, problem };
+  }
+}
+
+function displayKey(key: string): string {
+  return key.startsWith('key:') ? key.slice(4) : key.slice(3);
+}

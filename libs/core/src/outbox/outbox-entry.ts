@@ -1,0 +1,28 @@
+import type { BackoffPolicy } from '../handlers/event-handler.decorator.js';
+import type { DomainEvent } from '../handlers/handler.types.js';
+
+/** What a BullMQ job of Switchyard carries: the whole event, so workers need no lookup. */
+export interface JobPayload {
+  event: DomainEvent;
+}
+
+/** One row of the outbox: a job to hand to BullMQ under its deterministic id. */
+export interface OutboxEntry {
+  jobId: string;
+  queue: string;
+  handler: string;
+  priority: number | null;
+  /** When the job may run; null for now. A republish after an outage keeps it. */
+  deliverAt: Date | null;
+  attempts: number;
+  backoff: BackoffPolicy;
+  event: DomainEvent;
+}
+
+/**
+ * The job id is the event id and the handler name: publishing the same
+ * outbox row twice can never make two jobs while BullMQ holds the first.
+ */
+export function jobIdFor(eventId: string, handler: string): string {
+  return `${eventId}.${handler}`;
+}

@@ -1,0 +1,101 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PrismaService } from '@switchyard/db';
+import type { JobsOptions } from 'bullmq';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import { QueueRegistry } from '../queues/queue-registry.js';
+import { RedisConnection } from '../queues/redis-connection.js';
+import type { OutboxEntry } from './outbox-entry.js';
+import { OutboxSignal } from './outbox-signal.js';
+
+/**
+ * Hands outbox rows to BullMQ and marks them published. BullMQ ignores an add
+ * whose job id it already holds, so publishing a row twice (API and relay
+ * racing, or a crash before the mark) cannot make a second job.
+ */
+@Injectable()
+export class OutboxPublisher {
+  private readonly logger = new Logger(OutboxPublisher.name);
+
+  constructor(
+    private readonly queues: QueueRegistry,
+    private readonly redis: RedisConnection,
+    private readonly prisma: PrismaService,
+    private readonly signal: OutboxSignal,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+  ) {}
+
+  /**
+   * Right after an ingest commit: publish what Redis takes now, leave the rest
+   * to the relay and wake it. Never throws: the events are already safe in
+   * Postgres, and the producer's 202 must not depend on Redis.
+   */
+  async publishAfterCommit(entries: OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    let published: string[] = [];
+    try {
+      published = await this.enqueue(entries);
+      await this.markPublished(published);
+    } catch (error) {
+      this.logger.warn(`Left ${entries.length - published.length} jobs to the outbox relay: ${(error as Error).message}`);
+    }
+    if (published.length < entries.length) this.signal.wake();
+  }
+
+  /** Adds the entries' jobs to their queues; throws if any queue refuses. Returns the job ids added. */
+  async enqueue(entries: OutboxEntry[]): Promise<string[]> {
+    if (!this.redis.ready) throw new Error(`Redis is not connected (status ${this.redis.client.status})`);
+    const byQueue = new Map<string, OutboxEntry[]>();
+    for (const entry of entries) byQueue.set(entry.queue, [...(byQueue.get(entry.queue) ?? []), entry]);
+    const published: string[] = [];
+    const failures: Error[] = [];
+    await Promise.all(
+      [...byQueue].map(async ([queue, batch]) => {
+        try {
+          await withTimeout(
+            this.queues.get(queue).addBulk(batch.map((entry) => ({ name: entry.handler, data: { event: entry.event }, opts: this.jobOptions(entry) }))),
+            this.config.outbox.publishTimeoutMs,
+            `adding ${batch.length} jobs to queue ${queue}`,
+          );
+          published.push(...batch.map((entry) => entry.jobId));
+        } catch (error) {
+          failures.push(error as Error);
+        }
+      }),
+    );
+    if (failures.length) {
+      const error = new Error(failures.map((failure) => failure.message).join('; '));
+      throw Object.assign(error, { published });
+    }
+    return published;
+  }
+
+  async markPublished(jobIds: string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    await this.prisma.$executeRaw`UPDATE jobs SET published_at = now() WHERE id = ANY(${jobIds}::text[]) AND published_at IS NULL`;
+  }
+
+  private jobOptions(entry: OutboxEntry): JobsOptions {
+    const { retention } = this.config;
+    return {
+      jobId: entry.jobId,
+      attempts: entry.attempts,
+      backoff: { type: entry.backoff.type, delay: entry.backoff.delay, jitter: entry.backoff.jitter },
+      ...(entry.priority !== null ? { priority: entry.priority } : {}),
+      ...(entry.deliverAt ? { delay: Math.max(0, entry.deliverAt.getTime() - Date.now()) } : {}),
+      removeOnComplete: retention.completed,
+      removeOnFail: retention.failed,
+    };
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PrismaService } from '@switchyard/db';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import type { BackoffPolicy } from '../handlers/event-handler.decorator.js';
+import type { OutboxEntry } from './outbox-entry.js';
+import { OutboxPublisher } from './outbox-publisher.js';
+import { OutboxSignal } from './outbox-signal.js';
+
+const BATCH_SIZE = 500;
+const MAX_RETRY_DELAY_MS = 5_000;
+
+interface OutboxRow {
+  id: string;
+  queue: string;
+  handler: string;
+  priority: number | null;
+  deliver_at: Date | null;
+  attempts: number;
+  backoff: BackoffPolicy;
+  event_id: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  time: Date | null;
+  data: unknown;
+  received_at: Date;
+}
+
+/**
+ * Publishes outbox rows nobody published: Redis was down at ingest, or the
+ * process died between commit and enqueue. Each sweep locks a batch with
+ * FOR UPDATE SKIP LOCKED, so any number of API replicas share the work without
+ * publishing a row twice at once, and marks it published in the same
+ * transaction. Rows are picked by age, not by a "highest id seen" cursor, so
+ * transactions that commit out of order are never skipped.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly publisher: OutboxPublisher,
+    private readonly signal: OutboxSignal,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.running = false;
+    this.signal.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    let wait = 0; // sweep once at boot: a previous process may have left rows
+    while (this.running) {
+      const woken = await this.signal.sleep(wait);
+      if (!this.running) break;
+      // Rows younger than the grace period are still being published by the
+      // request that wrote them; after a wake, wait that long before sweeping.
+      if (woken && this.config.outbox.graceMs > 0) await delay(this.config.outbox.graceMs);
+      try {
+        const published = await this.sweep();
+        if (failures > 0) this.logger.log(`Outbox relay recovered; published ${published} jobs`);
+        failures = 0;
+        wait = published === BATCH_SIZE ? 0 : this.config.outbox.sweepIntervalMs;
+      } catch (error) {
+        failures++;
+        wait = Math.min(250 * 2 ** failures, MAX_RETRY_DELAY_MS);
+        if (failures === 1 || failures % 20 === 0) {
+          this.logger.warn(`Outbox relay cannot publish yet (${(error as Error).message}); retrying every ≤${MAX_RETRY_DELAY_MS} ms`);
+        }
+      }
+    }
+  }
+
+  /** Publishes one batch of stale outbox rows; returns how many. */
+  async sweep(): Promise<number> {
+    const graceSeconds = this.config.outbox.graceMs / 1000;
+    return this.prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRaw<OutboxRow[]>`
+          SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff,
+                 e.id::text AS event_id, e.type, e.source, e.subject, e.time, e.data, e.received_at
+          FROM jobs j JOIN events e ON e.id = j.event_id
+          WHERE j.published_at IS NULL AND j.created_at <= now() - make_interval(secs => ${graceSeconds}::float8)
+          ORDER BY j.created_at, j.id
+          LIMIT ${BATCH_SIZE}
+          FOR UPDATE OF j SKIP LOCKED`;
+        if (rows.length === 0) return 0;
+        const ids = await this.publisher.enqueue(rows.map(toEntry));
+        await tx.$executeRaw`UPDATE jobs SET published_at = now() WHERE id = ANY(${ids}::text[])`;
+        return ids.length;
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    );
+  }
+}
+
+function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    jobId: row.id,
+    queue: row.queue,
+    handler: row.handler,
+    priority: row.priority,
+    deliverAt: row.deliver_at,
+    attempts: row.attempts,
+    backoff: row.backoff,
+    event: {
+      id: row.event_id,
+      type: row.type,
+      source: row.source,
+      subject: row.subject,
+      time: row.time?.toISOString() ?? null,
+      data: row.data,
+      receivedAt: row.received_at.toISOString(),
+    },
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

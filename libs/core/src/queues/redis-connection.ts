@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import { redactUrl } from '../connections/redact-url.js';
+import { redisOptionsFromUrl } from '../connections/redis-options.js';
+
+/**
+ * The process's shared, non-blocking Redis connection, used by every BullMQ
+ * Queue. The offline queue is off: while Redis is down, commands fail at once
+ * instead of piling up, so ingest falls back to the outbox without waiting.
+ */
+@Injectable()
+export class RedisConnection implements OnApplicationShutdown {
+  private readonly logger = new Logger(RedisConnection.name);
+  readonly client: Redis;
+  private lastError = '';
+
+  constructor(@Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig) {
+    this.client = new Redis({
+      ...redisOptionsFromUrl(config.redisUrl),
+      connectionName: `switchyard:${config.worker.id}`,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 5_000,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    });
+    this.client.on('error', (error: Error) => {
+      // ioredis repeats the same error on every reconnect attempt; say it once.
+      if (error.message === this.lastError) return;
+      this.lastError = error.message;
+      this.logger.warn(`Redis ${redactUrl(config.redisUrl)}: ${error.message}`);
+    });
+    this.client.on('ready', () => {
+      if (this.lastError) this.logger.log(`Redis ${redactUrl(config.redisUrl)} is back`);
+      this.lastError = '';
+    });
+  }
+
+  get ready(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compileTopicPattern, topicPatternError } from './topic-pattern.js';
+
+describe('topic patterns', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['order.placed', 'order.placed', true],
+    ['order.placed', 'order.cancelled', false],
+    ['order.*', 'order.placed', true],
+    ['order.*', 'order', false],
+    ['order.*', 'order.line.added', false],
+    ['order.#', 'order', true],
+    ['order.#', 'order.placed', true],
+    ['order.#', 'order.line.added', true],
+    ['order.#', 'orders.placed', false],
+    ['#', 'anything.at.all', true],
+    ['#', 'x', true],
+    ['*.placed', 'order.placed', true],
+    ['*.placed', 'order.line.placed', false],
+    ['#.placed', 'order.line.placed', true],
+    ['#.placed', 'placed', true],
+    ['a.#.z', 'a.z', true],
+    ['a.#.z', 'a.b.c.z', true],
+    ['a.#.z', 'a.b.c', false],
+    ['#.#', 'a', true],
+    ['*', 'a.b', false],
+  ];
+  for (const [pattern, type, expected] of cases) {
+    it(`${pattern} ${expected ? 'matches' : 'does not match'} ${type}`, () => {
+      assert.equal(compileTopicPattern(pattern)(type), expected);
+    });
+  }
+
+  it('stays fast on adversarial patterns', () => {
+    const matcher = compileTopicPattern('#.#.#.#.#.#.#.#.#.#.x');
+    const type = Array.from({ length: 60 }, () => 'a').join('.');
+    const started = process.hrtime.bigint();
+    assert.equal(matcher(type), false);
+    assert.ok(process.hrtime.bigint() - started < 50_000_000n);
+  });
+
+  it('explains invalid patterns', () => {
+    assert.match(topicPatternError('order..placed') ?? '', /segment ""/);
+    assert.match(topicPatternError('order.pl@ced') ?? '', /segment "pl@ced"/);
+    assert.equal(topicPatternError('order.*'), null);
+    assert.throws(() => compileTopicPattern(''), /Invalid event pattern/);
+  });
+});

@@ -1,0 +1,40 @@
+import { Injectable, Logger, type LoggerService } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { HandlerContext } from '../handlers/handler.types.js';
+import type { JobPayload } from '../outbox/outbox-entry.js';
+import { IdempotencyGuard } from './idempotency-guard.js';
+
+/** Builds the context a handler gets for one attempt of one job. */
+@Injectable()
+export class HandlerContextFactory {
+  constructor(private readonly guard: IdempotencyGuard) {}
+
+  create(job: Pick<Job<JobPayload>, 'id' | 'name' | 'queueName' | 'attemptsMade' | 'opts' | 'data'>): HandlerContext {
+    const eventId = job.data.event.id;
+    const handler = job.name;
+    const guard = this.guard;
+    return {
+      eventId,
+      handler,
+      queue: job.queueName,
+      jobId: job.id ?? '',
+      attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
+      idempotencyKey: `${eventId}.${handler}`,
+      logger: jobLogger(handler, job.id ?? ''),
+      once: (effects, options) => guard.once(handler, options?.step ? `${eventId}:${options.step}` : eventId, effects),
+    };
+  }
+}
+
+function jobLogger(handler: string, jobId: string): LoggerService {
+  const logger = new Logger(handler);
+  const tag = (message: unknown) => `[${jobId}] ${typeof message === 'string' ? message : JSON.stringify(message)}`;
+  return {
+    log: (message) => logger.log(tag(message)),
+    warn: (message) => logger.warn(tag(message)),
+    error: (message, stack?: string) => logger.error(tag(message), stack),
+    debug: (message) => logger.debug(tag(message)),
+    verbose: (message) => logger.verbose(tag(message)),
+  };
+}

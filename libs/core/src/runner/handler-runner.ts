@@ -1,0 +1,103 @@
+import { getSharedConfigToken } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { type Job, type QueueOptions, Worker } from 'bullmq';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import { redisOptionsFromUrl } from '../connections/redis-options.js';
+import { HandlerRegistry, type QueueSettings } from '../handlers/handler-registry.js';
+import type { JobPayload } from '../outbox/outbox-entry.js';
+import { FailureRecorder } from './failure-recorder.js';
+import { JobProcessor } from './job-processor.js';
+import { RunnerEvents } from './runner-events.js';
+
+/**
+ * Runs one BullMQ Worker per queue that has handlers in this process. On
+ * shutdown it stops taking jobs and gives in-flight ones the grace period to
+ * finish; any still running then are released and, once their lock expires,
+ * taken over by another worker (their effects are guarded, so a re-run is safe).
+ */
+@Injectable()
+export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(HandlerRunner.name);
+  private readonly workers: Worker<JobPayload>[] = [];
+
+  constructor(
+    private readonly registry: HandlerRegistry,
+    private readonly processor: JobProcessor,
+    private readonly failures: FailureRecorder,
+    private readonly events: RunnerEvents,
+    @Inject(getSharedConfigToken()) private readonly bullOptions: QueueOptions,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const queue of this.registry.queues()) this.workers.push(this.startWorker(queue));
+    this.logger.log(
+      `Worker ${this.config.worker.id} running ${this.registry.queues().map((q) => `${q.name}×${q.concurrency}`).join(', ') || 'no queues'}`,
+    );
+  }
+
+  private startWorker(queue: QueueSettings): Worker<JobPayload> {
+    const { worker } = this.config;
+    const instance = new Worker<JobPayload>(
+      queue.name,
+      (job, token) => this.processor.process(job, token),
+      {
+        connection: { ...redisOptionsFromUrl(this.config.redisUrl), maxRetriesPerRequest: null },
+        prefix: this.bullOptions.prefix,
+        name: worker.id,
+        concurrency: queue.concurrency,
+        limiter: queue.rateLimit ?? undefined,
+        lockDuration: worker.lockDurationMs,
+        stalledInterval: worker.stalledIntervalMs,
+        maxStalledCount: worker.maxStalledCount,
+      },
+    );
+    instance.on('failed', (job, error) => void this.onFailedElsewhere(job, error));
+    instance.on('error', (error) => this.logger.warn(`Worker for ${queue.name}: ${error.message}`));
+    return instance;
+  }
+
+  /**
+   * Failures BullMQ decides without our processor (a job that stalled more
+   * often than allowed: its worker kept dying) still become dead letters.
+   */
+  private async onFailedElsewhere(job: Job<JobPayload> | undefined, error: Error): Promise<void> {
+    if (!job || this.processor.wasRecorded(error) || !job.finishedOn) return;
+    const failedAt = new Date(job.finishedOn);
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      try {
+        await this.failures.record({
+          jobId: job.id ?? '',
+          queue: job.queueName,
+          handler: job.name,
+          event: job.data.event,
+          attempt: Math.max(job.attemptsMade, 1),
+          error,
+          retryable: false,
+          final: true,
+          startedAt: job.processedOn ? new Date(job.processedOn) : failedAt,
+          finishedAt: failedAt,
+        });
+        this.events.emit('deadLettered', { jobId: job.id ?? '', handler: job.name, attempt: job.attemptsMade, error });
+        return;
+      } catch (recordError) {
+        this.logger.warn(`Dead letter for job ${job.id} not written yet (${(recordError as Error).message})`);
+        await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+      }
+    }
+    this.logger.error(`Gave up writing the dead letter of job ${job.id}; it stays in BullMQ's failed set`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const grace = this.config.worker.shutdownGraceMs;
+    const graceful = Promise.all(this.workers.map((worker) => worker.close()));
+    const timedOut = await Promise.race([
+      graceful.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), grace).unref()),
+    ]);
+    if (timedOut) {
+      this.logger.warn(`Jobs still running after ${grace} ms; releasing them to other workers`);
+      await Promise.all(this.workers.map((worker) => worker.close(true)));
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import { HandlerRegistry } from '../handlers/handler-registry.js';
+import { isNonRetryable } from '../handlers/handler.types.js';
+import type { JobPayload } from '../outbox/outbox-entry.js';
+import { FailureRecorder } from './failure-recorder.js';
+import { HandlerContextFactory } from './handler-context.factory.js';
+import { OutcomeRecorder } from './outcome-recorder.js';
+import { RunnerEvents } from './runner-events.js';
+
+/** How long a job whose dead letter could not be written waits before trying again. */
+const DEAD_LETTER_RETRY_MS = 5_000;
+
+/**
+ * Runs one attempt of one job: finds its handler, gives it a context, and
+ * turns the outcome into BullMQ's terms. A failure is recorded in Postgres
+ * before BullMQ hears of it; on the last attempt that record is the dead
+ * letter, and a job whose dead letter cannot be written is put back to wait
+ * rather than let go.
+ */
+@Injectable()
+export class JobProcessor {
+  private readonly logger = new Logger(JobProcessor.name);
+  /** Errors thrown after their attempt was recorded, so BullMQ's `failed` event can tell them apart. */
+  private readonly recorded = new WeakSet<Error>();
+
+  constructor(
+    private readonly registry: HandlerRegistry,
+    private readonly contexts: HandlerContextFactory,
+    private readonly failures: FailureRecorder,
+    private readonly outcomes: OutcomeRecorder,
+    private readonly events: RunnerEvents,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+  ) {}
+
+  /** Whether `error` came out of `process()` after its attempt was recorded. */
+  wasRecorded(error: Error): boolean {
+    return this.recorded.has(error);
+  }
+
+  async process(job: Job<JobPayload>, token?: string): Promise<unknown> {
+    const startedAt = new Date();
+    const ctx = this.contexts.create(job);
+    const event = job.data.event;
+    this.events.emit('started', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt });
+    try {
+      const registered = this.registry.get(job.name);
+      if (!registered) {
+        // Most likely a rolling deploy: an older worker meets a newer handler. Retry, do not drop.
+        throw new Error(`Worker ${this.config.worker.id} has no handler named "${job.name}" for queue ${job.queueName}`);
+      }
+      const result = await registered.instance.handle(event, ctx);
+      this.outcomes.completed({ eventId: event.id, handler: job.name, attemptsMade: ctx.attempt, processedAt: startedAt, finishedAt: new Date() });
+      this.events.emit('completed', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt });
+      return result ?? null;
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const retryable = !isNonRetryable(error);
+      const final = !retryable || ctx.attempt >= ctx.maxAttempts;
+      try {
+        await this.failures.record({
+          jobId: ctx.jobId,
+          queue: ctx.queue,
+          handler: ctx.handler,
+          event,
+          attempt: ctx.attempt,
+          error,
+          retryable,
+          final,
+          startedAt,
+          finishedAt: new Date(),
+        });
+      } catch (recordError) {
+        if (!final) {
+          this.logger.warn(`Attempt ${ctx.attempt} of job ${ctx.jobId} failed and could not be recorded: ${(recordError as Error).message}`);
+        } else {
+          this.logger.error(
+            `Job ${ctx.jobId} failed for good but its dead letter could not be written (${(recordError as Error).message}); holding it for ${DEAD_LETTER_RETRY_MS} ms`,
+          );
+          // Back to delayed without using an attempt: it comes back here as the last attempt again.
+          await job.moveToDelayed(Date.now() + DEAD_LETTER_RETRY_MS, token);
+          throw new DelayedError();
+        }
+      }
+      this.events.emit(final ? 'deadLettered' : 'failed', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt, error });
+      const rethrown = retryable ? error : new UnrecoverableError(error.message);
+      this.recorded.add(rethrown);
+      throw rethrown;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { FailureRecorder } from './failure-recorder.js';
+import { HandlerContextFactory } from './handler-context.factory.js';
+import { HandlerRunner } from './handler-runner.js';
+import { IdempotencyGuard } from './idempotency-guard.js';
+import { JobProcessor } from './job-processor.js';
+import { OutcomeRecorder } from './outcome-recorder.js';
+import { RunnerEvents } from './runner-events.js';
+
+/** Running handlers: a BullMQ Worker per queue, the idempotency guard, failure and outcome records. */
+@Module({
+  providers: [HandlerRunner, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents],
+  exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
+})
+export class RunnerModule {}

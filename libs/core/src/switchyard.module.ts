@@ -1,0 +1,51 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { DbModule } from '@switchyard/db';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from './config/core-config.js';
+import { HandlerRegistry } from './handlers/handler-registry.js';
+import { ReadinessProbe } from './health/readiness-probe.js';
+import { EVENT_CATALOG, type EventCatalog } from './ingest/event-catalog.js';
+import { QueueRegistry } from './queues/queue-registry.js';
+import { RedisConnection } from './queues/redis-connection.js';
+import { RoutingTable } from './routing/routing-table.js';
+
+export interface SwitchyardModuleOptions {
+  config: SwitchyardConfig;
+  /** The event types this deployment accepts and their data schemas. */
+  events: EventCatalog;
+}
+
+/**
+ * The platform's shared parts, once per app: config, Postgres, the Redis
+ * connection and BullMQ defaults, the discovered handlers and the routing
+ * table. Apps add IngestModule (the API) or RunnerModule (workers).
+ */
+@Global()
+@Module({})
+export class SwitchyardModule {
+  static forRoot(options: SwitchyardModuleOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: SwitchyardModule,
+      imports: [
+        DiscoveryModule,
+        DbModule.forRoot({ url: config.databaseUrl, poolSize: config.databasePoolSize }),
+        BullModule.forRootAsync({
+          inject: [RedisConnection],
+          useFactory: (redis: RedisConnection) => ({ connection: redis.client, prefix: config.queuePrefix }),
+        }),
+      ],
+      providers: [
+        { provide: SWITCHYARD_CONFIG, useValue: config },
+        { provide: EVENT_CATALOG, useValue: options.events },
+        RedisConnection,
+        QueueRegistry,
+        HandlerRegistry,
+        RoutingTable,
+        ReadinessProbe,
+      ],
+      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, RedisConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, BullModule],
+    };
+  }
+}

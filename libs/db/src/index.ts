@@ -1,0 +1,6 @@
+export { DbModule } from './db.module.js';
+export { DB_OPTIONS, PrismaService } from './prisma.service.js';
+export type { DbOptions, TransactionClient } from './prisma.service.js';
+export { applyMigrations, ensureDatabase } from './migrations.js';
+export { Prisma } from './generated/prisma/client.js';
+export type * from './generated/prisma/models.js';

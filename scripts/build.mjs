@@ -1,0 +1,50 @@
+// Compiles every workspace's src/ to dist/ with swc in one process.
+// Type checking is separate (`npm run typecheck`): swc only strips types.
+import { transformFile } from '@swc/core';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const swcrc = JSON.parse(await readFile(join(root, '.swcrc'), 'utf8'));
+delete swcrc.$schema;
+delete swcrc.exclude;
+
+const rootPkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+const packages = [];
+for (const pattern of rootPkg.workspaces) {
+  if (!pattern.endsWith('/*')) { packages.push(pattern); continue; }
+  const parent = pattern.slice(0, -2);
+  for (const name of await readdir(join(root, parent))) packages.push(`${parent}/${name}`);
+}
+
+async function* sources(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* sources(path);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) yield path;
+  }
+}
+
+let count = 0;
+const started = Date.now();
+for (const pkg of packages) {
+  const src = join(root, pkg, 'src');
+  const out = join(root, pkg, 'dist');
+  try { await readdir(src); } catch { continue; } // e.g. apps/console has no src/ to compile
+  if (pkg === 'apps/console') continue;
+  await rm(out, { recursive: true, force: true });
+  const jobs = [];
+  for await (const file of sources(src)) {
+    const target = join(out, relative(src, file)).replace(/\.ts$/, '.js');
+    jobs.push((async () => {
+      const result = await transformFile(file, { ...swcrc, filename: file, sourceFileName: relative(dirname(target), file), swcrc: false, configFile: false });
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, `${result.code}\n//# sourceMappingURL=${target.split('/').pop()}.map\n`);
+      if (result.map) await writeFile(`${target}.map`, result.map);
+    })());
+    count++;
+  }
+  await Promise.all(jobs);
+}
+console.log(`built ${count} files in ${Date.now() - started} ms`);
