@@ -1,3 +1,4 @@
+import './zod-messages.js';
 export * from './api.js';
 export { commerceEvents, eventDataJsonSchemas } from './event-catalog.js';
 export type { CommerceEventData, CommerceEventType } from './event-catalog.js';

@@ -1,0 +1,181 @@
+import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/contracts';
+import { anOrder, orderPlacedEvent, post, queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
+import fc from 'fast-check';
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { TestStack } from './support/stack.js';
+
+const db = testDatabaseUrl();
+
+async function stored(): Promise<{ events: number; jobs: number; keys: number }> {
+  const [row] = await queryRows<{ events: number; jobs: number; keys: number }>(
+    db,
+    'SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM jobs) AS jobs, (SELECT count(*)::int FROM idempotency_keys) AS keys',
+  );
+  return row;
+}
+
+describe('bad input gets a clear problem+json answer and leaves nothing behind', () => {
+  let stack: TestStack;
+  let queued: () => Promise<number>;
+  before(async () => {
+    await resetDatabase(db);
+    stack = await TestStack.start({ worker: false });
+    queued = async () => {
+      let total = 0;
+      for (const name of ['inventory', 'payment', 'email']) {
+        const counts = await stack.queue(name).getJobCounts();
+        total += Object.values(counts).reduce((sum, count) => sum + count, 0);
+      }
+      return total;
+    };
+  });
+  after(() => stack.close());
+
+  let baseline: { events: number; jobs: number; keys: number };
+  beforeEach(async () => {
+    baseline = await stored();
+  });
+
+  async function rejects(body: string | object, headers: Record<string, string>, status: number, type: string): Promise<Problem> {
+    const answer = await post<Problem>(stack.url('/v1/events'), body, headers);
+    assert.equal(answer.status, status, answer.text);
+    assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.equal(answer.body.status, status);
+    assert.equal(answer.body.type, type);
+    assert.ok(answer.body.title && answer.body.detail, 'problems carry a title and a detail');
+    assert.deepEqual(await stored(), baseline, 'nothing stored');
+    assert.equal(await queued(), 0, 'nothing queued');
+    return answer.body;
+  }
+
+  it('400 for malformed JSON, saying where', async () => {
+    const problem = await rejects('{"type": "order.placed", "data": {', { 'Idempotency-Key': 'bad-json' }, 400, 'urn:switchyard:problem:malformed-json');
+    assert.match(problem.detail ?? '', /not valid JSON/);
+  });
+
+  it('400 for an empty body', async () => {
+    await rejects('', {}, 400, 'urn:switchyard:problem:malformed-json');
+  });
+
+  it('400 naming each field that fails the event schema', async () => {
+    const order = anOrder({ currency: 'euro' });
+    order.items[0] = { ...order.items[0], quantity: 0 };
+    delete (order.customer as { email?: string }).email;
+    const problem = await rejects(orderPlacedEvent(order, { priority: 0 }), {}, 400, 'urn:switchyard:problem:invalid-event');
+    assert.deepEqual(problem.errors?.map((error) => error.path), ['priority']);
+    const dataProblem = await rejects(orderPlacedEvent(order), {}, 400, 'urn:switchyard:problem:invalid-event');
+    const paths = dataProblem.errors?.map((error) => error.path).sort();
+    // The total-matches-items rule runs once the fields themselves are valid.
+    assert.deepEqual(paths, ['data.currency', 'data.customer.email', 'data.items.0.quantity']);
+    const wrongTotal = await rejects(orderPlacedEvent(anOrder({ total: 1 })), {}, 400, 'urn:switchyard:problem:invalid-event');
+    assert.deepEqual(wrongTotal.errors?.map((error) => error.path), ['data.total']);
+    assert.equal(dataProblem.errors?.find((error) => error.path === 'data.customer.email')?.message, 'is required');
+  });
+
+  it('400 for unknown envelope fields and contradictory timing', async () => {
+    const typo = await rejects({ ...orderPlacedEvent(), dleay: 500 }, {}, 400, 'urn:switchyard:problem:invalid-event');
+    assert.deepEqual(typo.errors, [{ path: 'dleay', message: 'is not a known field' }]);
+    const both = await rejects(orderPlacedEvent(anOrder(), { delay: 5, deliverAt: '2030-01-01T00:00:00Z' }), {}, 400, 'urn:switchyard:problem:invalid-event');
+    assert.equal(both.errors?.[0].path, 'deliverAt');
+  });
+
+  it('422 for an unknown event type, listing the known ones', async () => {
+    const problem = await rejects({ type: 'order.teleported', data: {} }, {}, 422, 'urn:switchyard:problem:unknown-event-type');
+    assert.ok(problem.knownTypes?.includes('order.placed'));
+    assert.match(problem.detail ?? '', /order\.teleported/);
+  });
+
+  it('413 for a body over MAX_EVENT_BYTES', async () => {
+    const order = anOrder({ customer: { id: 'cus_1', email: 'a@example.com', name: 'x'.repeat(300 * 1024) } });
+    const problem = await rejects(orderPlacedEvent(order), {}, 413, 'urn:switchyard:problem:payload-too-large');
+    assert.match(problem.detail ?? '', /262144/);
+  });
+
+  it('413 for a batch over 1,000 events, with nothing stored', async () => {
+    const events = Array.from({ length: 1001 }, () => orderPlacedEvent());
+    const answer = await post<Problem>(stack.url('/v1/events/batch'), events);
+    assert.equal(answer.status, 413);
+    assert.deepEqual(await stored(), baseline);
+  });
+
+  it('415 for an unsupported or missing content type', async () => {
+    await rejects('type=order.placed', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'urn:switchyard:problem:unsupported-media-type');
+    await rejects('<event/>', { 'content-type': 'application/xml' }, 415, 'urn:switchyard:problem:unsupported-media-type');
+    const noType = await fetch(stack.url('/v1/events'), { method: 'POST', body: new Uint8Array(Buffer.from('{}')) });
+    assert.equal(noType.status, 415);
+  });
+
+  it('400 for strings Postgres cannot store, instead of a failed insert', async () => {
+    const order = anOrder({ customer: { id: 'cus_\u0000', email: 'a@example.com' } });
+    const problem = await rejects(orderPlacedEvent(order), {}, 400, 'urn:switchyard:problem:invalid-event');
+    assert.equal(problem.errors?.[0].path, 'data.customer.id');
+    const deep = await rejects(orderPlacedEvent(anOrder(), { data: JSON.parse('['.repeat(2000) + ']'.repeat(2000)) }), {}, 400, 'urn:switchyard:problem:invalid-event');
+    assert.match(deep.errors?.[0].message ?? '', /nested deeper/);
+  });
+
+  it('a batch answers each item on its own and stores only the good ones', async () => {
+    const good = orderPlacedEvent();
+    const { status, body } = await post<BatchResult>(stack.url('/v1/events/batch'), [good, { type: 'nope', data: {} }, { type: 'order.placed' }, 42]);
+    assert.equal(status, 207);
+    assert.deepEqual(body.items.map((item) => item.status), [202, 422, 400, 400]);
+    assert.equal(body.items[2].problem?.errors?.[0].path, 'data');
+    const after = await stored();
+    assert.equal(after.events, baseline.events + 1);
+    assert.equal(after.jobs, baseline.jobs + 3);
+    assert.equal(await queued(), 3);
+    for (const name of ['inventory', 'payment', 'email']) await stack.queue(name).obliterate({ force: true });
+  });
+
+  it('never answers 5xx to arbitrary bodies and headers (property-based fuzz)', async () => {
+    const json = fc.jsonValue({ maxDepth: 4 });
+    const envelopeLike = fc.record(
+      {
+        type: fc.oneof(fc.constantFrom('order.placed', 'order.shipped', 'order.cancelled'), fc.string()),
+        data: fc.oneof(json, fc.constant(anOrder())),
+        id: fc.string(),
+        source: fc.string(),
+        subject: fc.string(),
+        priority: fc.oneof(fc.integer(), fc.double(), fc.string()),
+        delay: fc.oneof(fc.integer(), fc.string()),
+        deliverAt: fc.oneof(fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.string()),
+        specversion: fc.constantFrom('1.0', '0.3', 1),
+        data_base64: fc.base64String(),
+      },
+      { requiredKeys: [] },
+    );
+    const body = fc.oneof(
+      fc.string().map((text) => text),
+      json.map((value) => JSON.stringify(value)),
+      envelopeLike.map((value) => JSON.stringify(value)),
+      fc.array(envelopeLike, { maxLength: 5 }).map((value) => JSON.stringify(value)),
+      fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+    );
+    const contentType = fc.constantFrom(
+      'application/json',
+      'application/cloudevents+json',
+      'application/cloudevents-batch+json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/vnd.custom+json',
+      '',
+    );
+    const ceHeaders = fc.record(
+      { 'ce-specversion': fc.constantFrom('1.0', '2'), 'ce-id': fc.string({ minLength: 1 }), 'ce-source': fc.string({ minLength: 1 }), 'ce-type': fc.constantFrom('order.placed', 'x'), 'ce-priority': fc.string() },
+      { requiredKeys: [] },
+    );
+    const printable = (value: string) => /^[\x20-\x7e]*$/.test(value);
+    await fc.assert(
+      fc.asyncProperty(body, contentType, ceHeaders, fc.boolean(), async (payload, type, ce, batch) => {
+        const headers: Record<string, string> = { 'content-type': type };
+        for (const [name, value] of Object.entries(ce)) if (printable(value)) headers[name] = value;
+        const answer = await post(stack.url(batch ? '/v1/events/batch' : '/v1/events'), payload, headers);
+        assert.ok(answer.status < 500, `${answer.status} for ${type} ${JSON.stringify(payload).slice(0, 200)}: ${answer.text.slice(0, 300)}`);
+        if (answer.status >= 400) assert.match(answer.headers.get('content-type') ?? '', /problem\+json/);
+        if (!batch && answer.status >= 400) assert.deepEqual(await stored(), baseline);
+        if (answer.status < 300) baseline = await stored();
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

@@ -1,0 +1,132 @@
+import type { AcceptedEvent, EventLineage, EventPage, RouteInfo } from '@switchyard/contracts';
+import { aShipment, anOrder, anOrderCancellation, get, orderPlacedEvent, post, queryRows, resetDatabase, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TestStack } from './support/stack.js';
+
+const db = testDatabaseUrl();
+
+describe('the core pipeline: an order.placed event fans out and every handler runs', () => {
+  let stack: TestStack;
+  before(async () => {
+    await resetDatabase(db);
+    stack = await TestStack.start();
+  });
+  after(() => stack.close());
+
+  it('accepts the event, runs inventory, payment and email, and records each effect', async () => {
+    const order = anOrder();
+    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+    assert.equal(answer.status, 202);
+    assert.equal(answer.headers.get('location'), `/v1/events/${answer.body.eventId}`);
+    assert.equal(answer.body.duplicate, false);
+    assert.deepEqual(
+      answer.body.jobs.map((job) => [job.handler, job.queue, job.id]),
+      [
+        ['email.order-confirmation', 'email', `${answer.body.eventId}.email.order-confirmation`],
+        ['inventory.reserve', 'inventory', `${answer.body.eventId}.inventory.reserve`],
+        ['payment.charge', 'payment', `${answer.body.eventId}.payment.charge`],
+      ],
+    );
+
+    const lineage = await waitFor('all three jobs completed', async () => {
+      const { body } = await get<EventLineage>(stack.url(`/v1/events/${answer.body.eventId}`));
+      return body.jobs.every((job) => job.state === 'completed') && body;
+    });
+    assert.equal(lineage.type, 'order.placed');
+    assert.deepEqual(lineage.data, order);
+    for (const job of lineage.jobs) {
+      assert.equal(job.attemptsMade, 1);
+      assert.ok(job.processedAt && job.finishedAt, `${job.handler} has timings`);
+    }
+    assert.equal(lineage.jobs.find((job) => job.handler === 'payment.charge')?.priority, 1);
+
+    const stock = await queryRows(db, "SELECT sku, available, reserved FROM stock_items WHERE sku IN ('SKU-RED-MUG', 'SKU-BLUE-TEE') ORDER BY sku");
+    assert.deepEqual(stock, [
+      { sku: 'SKU-BLUE-TEE', available: 999_999, reserved: 1 },
+      { sku: 'SKU-RED-MUG', available: 999_998, reserved: 2 },
+    ]);
+    assert.deepEqual(await queryRows(db, 'SELECT order_id, kind, amount, currency FROM payments'), [
+      { order_id: order.orderId, kind: 'captured', amount: 4500, currency: 'EUR' },
+    ]);
+    assert.deepEqual(await queryRows(db, 'SELECT template, recipient, order_id FROM emails'), [
+      { template: 'order-confirmation', recipient: 'ada@example.com', order_id: order.orderId },
+    ]);
+    // The outcome is recorded in Postgres too, for when BullMQ has dropped the job.
+    await waitFor('outcomes recorded', async () => {
+      const rows = await queryRows<{ outcome: string | null }>(db, 'SELECT outcome FROM jobs WHERE event_id = $1', [answer.body.eventId]);
+      return rows.length === 3 && rows.every((row) => row.outcome === 'completed');
+    });
+  });
+
+  it('runs the cancellation handlers: stock released, payment refunded, customer told', async () => {
+    const order = anOrder();
+    const placed = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+    await waitFor('order placed and paid', async () => {
+      const { body } = await get<EventLineage>(stack.url(`/v1/events/${placed.body.eventId}`));
+      return body.jobs.every((job) => job.state === 'completed');
+    });
+    const cancelled = await post<AcceptedEvent>(stack.url('/v1/events'), { type: 'order.cancelled', data: anOrderCancellation(order.orderId) });
+    assert.equal(cancelled.status, 202);
+    assert.deepEqual(cancelled.body.jobs.map((job) => job.handler), ['email.order-cancelled', 'inventory.release', 'payment.refund']);
+    await waitFor('cancellation handled', async () => {
+      const { body } = await get<EventLineage>(stack.url(`/v1/events/${cancelled.body.eventId}`));
+      return body.jobs.every((job) => job.state === 'completed');
+    });
+    assert.deepEqual(
+      await queryRows(db, 'SELECT sku, status FROM stock_reservations WHERE order_id = $1 ORDER BY sku', [order.orderId]),
+      [
+        { sku: 'SKU-BLUE-TEE', status: 'released' },
+        { sku: 'SKU-RED-MUG', status: 'released' },
+      ],
+    );
+    assert.deepEqual(await queryRows(db, 'SELECT kind, amount FROM payments WHERE order_id = $1 ORDER BY created_at', [order.orderId]), [
+      { kind: 'captured', amount: 4500 },
+      { kind: 'refunded', amount: 4500 },
+    ]);
+    assert.equal((await queryRows(db, "SELECT 1 FROM emails WHERE order_id = $1 AND template = 'order-cancelled'", [order.orderId])).length, 1);
+  });
+
+  it('shows the routing table, derived from the handler modules', async () => {
+    const { status, body } = await get<RouteInfo[]>(stack.url('/v1/routes'));
+    assert.equal(status, 200);
+    const route = (name: string) => body.find((candidate) => candidate.handler === name);
+    assert.deepEqual(route('payment.charge')?.eventTypes, ['order.placed']);
+    assert.equal(route('payment.charge')?.priority, 1);
+    assert.equal(route('email.review-request')?.delay, 3 * 24 * 3_600_000);
+    assert.deepEqual(route('email.order-confirmation')?.rateLimit, { max: 50, duration: 1000 });
+    assert.deepEqual(
+      body.filter((candidate) => candidate.eventTypes.includes('order.shipped')).map((candidate) => candidate.handler),
+      ['email.review-request', 'email.shipping-notice'],
+    );
+  });
+
+  it('lists events newest first with a cursor, filtered by type', async () => {
+    const shipped = [];
+    for (let i = 0; i < 3; i++) {
+      shipped.push((await post<AcceptedEvent>(stack.url('/v1/events'), { type: 'order.shipped', data: aShipment(`ord_list_${i}`) })).body.eventId);
+    }
+    const first = await get<EventPage>(stack.url('/v1/events?type=order.shipped&limit=2'));
+    assert.deepEqual(first.body.items.map((item) => item.eventId), [shipped[2], shipped[1]]);
+    assert.ok(first.body.nextCursor);
+    const second = await get<EventPage>(stack.url(`/v1/events?type=order.shipped&limit=2&cursor=${first.body.nextCursor}`));
+    assert.deepEqual(second.body.items.map((item) => item.eventId), [shipped[0]]);
+    assert.equal(second.body.nextCursor, null);
+    assert.equal(second.body.items[0].jobCount, 2);
+    const badCursor = await get(stack.url('/v1/events?cursor=nonsense'));
+    assert.equal(badCursor.status, 400);
+  });
+
+  it('answers health probes and serves the OpenAPI document', async () => {
+    assert.deepEqual((await get(stack.url('/health/live'))).body, { status: 'ok' });
+    const ready = await get<{ ready: boolean }>(stack.url('/health/ready'));
+    assert.equal(ready.status, 200);
+    assert.equal(ready.body.ready, true);
+    const openapi = await get<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>(stack.url('/docs-json'));
+    assert.equal(openapi.status, 200);
+    assert.ok(openapi.body.paths['/v1/events']);
+    assert.ok(openapi.body.paths['/v1/events/batch']);
+    assert.ok(openapi.body.components.schemas['EventData.order.placed']);
+    assert.equal((await get(stack.url('/docs'))).status, 200);
+  });
+});

@@ -1,0 +1,125 @@
+import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { apiEnvSchema, createApiApp, toApiConfig, type ApiConfig } from '@switchyard/api';
+import { CommerceModule } from '@switchyard/commerce';
+import { type EventCatalog, loadConfig, QueueRegistry, RunnerEvents } from '@switchyard/core';
+import { testDatabaseUrl, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
+import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/worker';
+import { Redis } from 'ioredis';
+import { TestHandlersModule, testEvents } from '../fixtures/test-handlers.js';
+
+export interface StackOptions {
+  /** Environment on top of the test defaults (REDIS_URL, PAYMENT_FAILURE_RATE, …). */
+  env?: Record<string, string>;
+  /** Start an in-process worker with the API. Default true. */
+  worker?: boolean;
+  events?: EventCatalog;
+  handlers?: () => Array<Type | DynamicModule>;
+}
+
+/** Test defaults: the test database, a queue prefix of the stack's own, short timers. */
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: testDatabaseUrl(),
+    REDIS_URL: testRedisUrl(),
+    QUEUE_PREFIX: uniqueQueuePrefix(),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    DATABASE_POOL_SIZE: '5',
+    OUTBOX_GRACE_MS: '200',
+    OUTBOX_SWEEP_INTERVAL_MS: '500',
+    WORKER_LOCK_DURATION_MS: '5000',
+    WORKER_STALLED_INTERVAL_MS: '2000',
+    WORKER_SHUTDOWN_GRACE_MS: '5000',
+    PAYMENT_TIMEOUT_MS: '20',
+    WORKER_ID: `test-${process.pid}`,
+    ...overrides,
+  };
+}
+
+/**
+ * The API listening on a free port and, unless told otherwise, a worker, both
+ * in this process, on the real Postgres and Redis with a key prefix of their own.
+ */
+export class TestStack {
+  worker: INestApplicationContext | null = null;
+
+  private constructor(
+    readonly env: Record<string, string>,
+    readonly api: NestFastifyApplication,
+    readonly apiUrl: string,
+    private readonly options: StackOptions,
+  ) {}
+
+  static async start(options: StackOptions = {}): Promise<TestStack> {
+    const env = testEnv(options.env);
+    const config = toApiConfig(loadConfig(apiEnvSchema, env));
+    const api = await createApiApp({ config, events: options.events ?? testEvents, handlers: handlersFor(options, env) });
+    await api.listen(0, '127.0.0.1');
+    const stack = new TestStack(env, api, await api.getUrl(), options);
+    if (options.worker !== false) await stack.startWorker();
+    return stack;
+  }
+
+  get apiConfig(): ApiConfig {
+    return toApiConfig(loadConfig(apiEnvSchema, this.env));
+  }
+
+  url(path: string): string {
+    return `${this.apiUrl.replace('[::1]', '127.0.0.1')}${path}`;
+  }
+
+  async startWorker(): Promise<INestApplicationContext> {
+    const config = toWorkerConfig(loadConfig(workerEnvSchema, this.env));
+    this.worker = await createWorkerApp({ config, events: this.options.events ?? testEvents, handlers: handlersFor(this.options, this.env) });
+    await this.worker.init();
+    return this.worker;
+  }
+
+  async stopWorker(): Promise<void> {
+    await this.worker?.close();
+    this.worker = null;
+  }
+
+  /** The BullMQ queue `name` as the API sees it. */
+  queue(name: string) {
+    return this.api.get(QueueRegistry).get(name);
+  }
+
+  runnerEvents(): RunnerEvents {
+    if (!this.worker) throw new Error('no worker running');
+    return this.worker.get(RunnerEvents);
+  }
+
+  async close(): Promise<void> {
+    await this.stopWorker();
+    await this.api.close();
+    await deleteKeys(this.env.REDIS_URL, this.env.QUEUE_PREFIX);
+  }
+}
+
+function handlersFor(options: StackOptions, env: Record<string, string>): Array<Type | DynamicModule> {
+  if (options.handlers) return options.handlers();
+  const commerce = loadConfig(workerEnvSchema, env);
+  return [CommerceModule.forRoot(commerce), TestHandlersModule];
+}
+
+/** Removes the stack's queues from Redis so runs leave nothing behind. */
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // A stopped throwaway Redis has nothing left to clean.
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,92 @@
+// `npm test`: builds, type-checks, checks for import cycles, migrates the test
+// database, then runs every spec (unit specs beside the code, e2e specs in
+// e2e/) one file at a time — they share one Postgres database. Prints
+// "N passed, N failed" last; CI reads that line. Extra arguments filter spec
+// files by substring: `npm test -- pipeline retries`.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..');
+const filters = process.argv.slice(2);
+const outputDir = join(root, '.test-output');
+mkdirSync(outputDir, { recursive: true });
+let passed = 0;
+let failed = 0;
+
+function run(label, command, args, options = {}) {
+  console.log(`\n── ${label}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  return result.status === 0;
+}
+
+function check(label, command, args) {
+  if (run(label, command, args)) passed++;
+  else {
+    failed++;
+    console.log(`✖ ${label} failed`);
+  }
+}
+
+function specFiles() {
+  const found = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (name === 'node_modules') continue;
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(e2e-)?spec\.js$/.test(name)) found.push(path);
+    }
+  };
+  for (const base of ['libs', 'apps', 'e2e']) {
+    for (const pkg of base === 'e2e' ? ['.'] : readdirSync(join(root, base))) {
+      const dist = join(root, base, pkg, 'dist');
+      try {
+        statSync(dist);
+        walk(dist);
+      } catch {}
+    }
+  }
+  // Unit specs first: they are fast and say most precisely what broke.
+  return found
+    .map((path) => relative(root, path))
+    .filter((path) => filters.length === 0 || filters.some((filter) => path.includes(filter)))
+    .sort((a, b) => Number(a.includes('e2e-spec')) - Number(b.includes('e2e-spec')) || a.localeCompare(b));
+}
+
+if (!run('prisma generate', process.execPath, ['scripts/prisma-generate.mjs'])) process.exit(1);
+if (!run('build (swc)', process.execPath, ['scripts/build.mjs'])) process.exit(1);
+if (filters.length === 0) {
+  check('typecheck (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+  check('import cycles (madge --circular)', process.execPath, [
+    'node_modules/madge/bin/cli.js', '--circular', '--no-spinner', '--extensions', 'js',
+    ...['libs/contracts', 'libs/core', 'libs/db', 'libs/commerce', 'apps/api', 'apps/worker'].map((dir) => `${dir}/dist`),
+  ]);
+}
+
+const testDb = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard_test';
+if (!run('test database', process.execPath, ['-e', `require('@switchyard/testing').prepareTestDatabase(${JSON.stringify(testDb)}).catch((e) => { console.error(e.message); process.exit(1); })`])) {
+  console.log(`\n${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+}
+
+const files = specFiles();
+const tap = join(outputDir, 'results.tap');
+run(`specs (${files.length} files)`, process.execPath, [
+  '--enable-source-maps',
+  '--test',
+  '--test-concurrency=1',
+  '--test-timeout=180000',
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  ...files,
+], { env: { ...process.env, TEST_DATABASE_URL: testDb } });
+
+const summary = readFileSync(tap, 'utf8');
+const count = (name) => Number(summary.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+passed += count('pass');
+failed += count('fail') + count('cancelled');
+if (files.length === 0) failed++;
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
