@@ -59,10 +59,7 @@ if (!run('prisma generate', process.execPath, ['scripts/prisma-generate.mjs'])) 
 if (!run('build (swc)', process.execPath, ['scripts/build.mjs'])) process.exit(1);
 if (filters.length === 0) {
   check('typecheck (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
-  check('import cycles (madge --circular)', process.execPath, [
-    'node_modules/madge/bin/cli.js', '--circular', '--no-spinner', '--extensions', 'js',
-    ...['libs/contracts', 'libs/core', 'libs/db', 'libs/commerce', 'apps/api', 'apps/worker'].map((dir) => `${dir}/dist`),
-  ]);
+  check('import cycles', process.execPath, ['scripts/check-cycles.mjs']);
 }
 
 const testDb = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard_test';

@@ -1,5 +1,6 @@
 import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, post, queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, post, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { resetWithCatalogue } from './support/database.js';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -19,7 +20,7 @@ describe('bad input gets a clear problem+json answer and leaves nothing behind',
   let stack: TestStack;
   let queued: () => Promise<number>;
   before(async () => {
-    await resetDatabase(db);
+    await resetWithCatalogue(db);
     stack = await TestStack.start({ worker: false });
     queued = async () => {
       let total = 0;

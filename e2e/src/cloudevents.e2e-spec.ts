@@ -1,5 +1,6 @@
 import type { AcceptedEvent, BatchResult, EventLineage, Problem } from '@switchyard/contracts';
-import { anOrder, get, post, queryRows, resetDatabase, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, get, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { resetWithCatalogue } from './support/database.js';
 import { CloudEvent, emitterFor, HTTP, httpTransport, Mode } from 'cloudevents';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +11,7 @@ const db = testDatabaseUrl();
 describe('CloudEvents 1.0 over HTTP, sent with the official cloudevents SDK', () => {
   let stack: TestStack;
   before(async () => {
-    await resetDatabase(db);
+    await resetWithCatalogue(db);
     stack = await TestStack.start();
   });
   after(() => stack.close());

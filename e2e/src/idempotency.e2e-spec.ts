@@ -1,5 +1,6 @@
 import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, post, queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, post, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestStack } from './support/stack.js';
@@ -19,7 +20,7 @@ describe('ingest idempotency', () => {
   let stack: TestStack;
   // The API alone: these tests are about what ingest stores, not about running jobs.
   before(async () => {
-    await resetDatabase(db);
+    await resetWithCatalogue(db);
     stack = await TestStack.start({ worker: false });
   });
   after(() => stack.close());

@@ -1,5 +1,6 @@
 import type { AcceptedEvent, EventLineage, EventPage, RouteInfo } from '@switchyard/contracts';
-import { aShipment, anOrder, anOrderCancellation, get, orderPlacedEvent, post, queryRows, resetDatabase, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { aShipment, anOrder, anOrderCancellation, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestStack } from './support/stack.js';
@@ -9,7 +10,7 @@ const db = testDatabaseUrl();
 describe('the core pipeline: an order.placed event fans out and every handler runs', () => {
   let stack: TestStack;
   before(async () => {
-    await resetDatabase(db);
+    await resetWithCatalogue(db);
     stack = await TestStack.start();
   });
   after(() => stack.close());

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { CommerceModule } from '@switchyard/commerce';
 import { commerceEvents } from '@switchyard/contracts';
-import { assertServicesReachable, ConfigError, loadConfig, ServiceUnreachableError } from '@switchyard/core';
+import { assertServicesReachable, closeOnSignals, ConfigError, loadConfig, ServiceUnreachableError } from '@switchyard/core';
 import { apiEnvSchema, toApiConfig } from './api-config.js';
 import { createApiApp } from './create-api-app.js';
 
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = toApiConfig(loadConfig(apiEnvSchema, process.env));
   await assertServicesReachable(config.switchyard);
   const app = await createApiApp({ config, events: commerceEvents, handlers: [CommerceModule.forRoot(config.env)] });
-  app.enableShutdownHooks();
+  closeOnSignals(app);
   await app.listen(config.port, config.host);
   console.log(`Switchyard API listening on http://${config.host}:${config.port} (OpenAPI at /docs)`);
 }

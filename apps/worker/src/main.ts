@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { CommerceModule } from '@switchyard/commerce';
 import { commerceEvents } from '@switchyard/contracts';
-import { assertServicesReachable, ConfigError, loadConfig, ServiceUnreachableError } from '@switchyard/core';
+import { assertServicesReachable, closeOnSignals, ConfigError, loadConfig, ServiceUnreachableError } from '@switchyard/core';
 import { createWorkerApp } from './create-worker-app.js';
 import { toWorkerConfig, workerEnvSchema } from './worker-config.js';
 
@@ -10,8 +10,9 @@ async function main(): Promise<void> {
   await assertServicesReachable(config.switchyard);
   const app = await createWorkerApp({ config, events: commerceEvents, handlers: [CommerceModule.forRoot(config.env)] });
   // SIGTERM/SIGINT: stop taking jobs, let in-flight ones finish (WORKER_SHUTDOWN_GRACE_MS), close connections.
-  app.enableShutdownHooks();
+  closeOnSignals(app);
   await app.init();
+  console.log(`Switchyard worker ${config.switchyard.worker.id} ready`);
 }
 
 main().catch((error: Error) => {

@@ -3,6 +3,7 @@ export { ConfigError, coreEnvSchema, loadConfig, logLevelsFor, SWITCHYARD_CONFIG
 export type { CoreEnv, SwitchyardConfig } from './config/core-config.js';
 export { assertServicesReachable, ServiceUnreachableError } from './connections/preflight.js';
 export { redactUrl } from './connections/redact-url.js';
+export { closeOnSignals } from './connections/shutdown.js';
 export { redisOptionsFromUrl } from './connections/redis-options.js';
 
 // Modules
@@ -37,7 +38,7 @@ export { ReadinessProbe } from './health/readiness-probe.js';
 export type { Readiness } from './health/readiness-probe.js';
 export { QueueRegistry } from './queues/queue-registry.js';
 export { RedisConnection } from './queues/redis-connection.js';
-export { HandlerContextFactory } from './runner/handler-context.factory.js';
+export { createHandlerContext, HandlerContextFactory } from './runner/handler-context.factory.js';
 export { JobProcessor } from './runner/job-processor.js';
 export { RunnerEvents } from './runner/runner-events.js';
 export type { JobEvent, RunnerEventName } from './runner/runner-events.js';

@@ -1,5 +1,4 @@
 import { applyMigrations, ensureDatabase } from '@switchyard/db';
-import { SEED_STOCK } from '@switchyard/commerce';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -12,10 +11,10 @@ export async function prepareTestDatabase(url: string): Promise<void> {
 }
 
 /**
- * Empties every table (not the migrations record) and restocks the catalogue.
+ * Empties every table but the migrations record, then inserts `seed` rows.
  * Spec files call it first: they share the database and run one after another.
  */
-export async function resetDatabase(url: string): Promise<void> {
+export async function resetDatabase(url: string, seed: Record<string, Array<Record<string, unknown>>> = {}): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -23,8 +22,14 @@ export async function resetDatabase(url: string): Promise<void> {
       "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'",
     );
     await client.query(`TRUNCATE ${rows.map((row) => `"${row.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
-    for (const item of SEED_STOCK) {
-      await client.query('INSERT INTO stock_items (sku, name, available) VALUES ($1, $2, $3)', [item.sku, item.name, item.available]);
+    for (const [table, rows] of Object.entries(seed)) {
+      for (const row of rows) {
+        const columns = Object.keys(row);
+        await client.query(
+          `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+          Object.values(row),
+        );
+      }
     }
   } finally {
     await client.end();

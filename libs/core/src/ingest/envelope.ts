@@ -81,7 +81,6 @@ function parsePlain(candidate: EventCandidate): EnvelopeResult {
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
   const body = parsed.data;
   const errors: FieldError[] = [];
-  if (!('data' in (candidate.value as object)) || body.data === undefined) errors.push({ path: 'data', message: 'is required' });
   if (body.delay !== undefined && body.deliverAt !== undefined) {
     errors.push({ path: 'deliverAt', message: 'cannot be combined with delay; give one or the other' });
   }

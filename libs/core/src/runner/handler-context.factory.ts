@@ -1,6 +1,7 @@
 import { Injectable, Logger, type LoggerService } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import type { HandlerContext } from '../handlers/handler.types.js';
+import type { PrismaService } from '@switchyard/db';
+import type { DomainEvent, HandlerContext } from '../handlers/handler.types.js';
 import type { JobPayload } from '../outbox/outbox-entry.js';
 import { IdempotencyGuard } from './idempotency-guard.js';
 
@@ -37,4 +38,23 @@ function jobLogger(handler: string, jobId: string): LoggerService {
     debug: (message) => logger.debug(tag(message)),
     verbose: (message) => logger.verbose(tag(message)),
   };
+}
+
+/**
+ * A real HandlerContext outside a worker (its `once()` writes to the given
+ * database), for testing a handler on its own: `await handler.handle(event,
+ * createHandlerContext(prisma, { handler: 'inventory.reserve', event }))`.
+ */
+export function createHandlerContext(
+  prisma: PrismaService,
+  options: { handler: string; event: DomainEvent; queue?: string; attempt?: number; maxAttempts?: number },
+): HandlerContext {
+  return new HandlerContextFactory(new IdempotencyGuard(prisma)).create({
+    id: `${options.event.id}.${options.handler}`,
+    name: options.handler,
+    queueName: options.queue ?? 'test',
+    attemptsMade: (options.attempt ?? 1) - 1,
+    opts: { attempts: options.maxAttempts ?? 1 },
+    data: { event: options.event },
+  });
 }

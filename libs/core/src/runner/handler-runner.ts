@@ -53,7 +53,13 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
       },
     );
     instance.on('failed', (job, error) => void this.onFailedElsewhere(job, error));
-    instance.on('error', (error) => this.logger.warn(`Worker for ${queue.name}: ${error.message}`));
+    let lastError = '';
+    // BullMQ reports every failed reconnect; one line per distinct error is enough.
+    instance.on('error', (error) => {
+      if (error.message !== lastError) this.logger.warn(`Worker for ${queue.name}: ${error.message}`);
+      lastError = error.message;
+    });
+    instance.on('ready', () => (lastError = ''));
     return instance;
   }
 

@@ -1,0 +1,87 @@
+import type { AcceptedEvent, EventLineage } from '@switchyard/contracts';
+import type { JobPayload } from '@switchyard/core';
+import { anOrder, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { resetWithCatalogue } from './support/database.js';
+import type { Queue } from 'bullmq';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TestStack } from './support/stack.js';
+
+const db = testDatabaseUrl();
+
+/**
+ * At-least-once delivery means a job can run twice: a worker dies after the
+ * effects commit, a lock expires mid-run, BullMQ already dropped the completed
+ * job when the outbox republishes it. These tests force such second runs and
+ * check that the database effects still apply once.
+ */
+describe('the idempotency guard under forced double runs', () => {
+  let stack: TestStack;
+  before(async () => {
+    await resetWithCatalogue(db);
+    stack = await TestStack.start();
+  });
+  after(() => stack.close());
+
+  async function effectsOf(orderId: string) {
+    const [row] = await queryRows<{ reservations: number; reserved: number; payments: number; emails: number; keys: number }>(
+      db,
+      `SELECT (SELECT count(*)::int FROM stock_reservations WHERE order_id = $1) AS reservations,
+              (SELECT reserved FROM stock_items WHERE sku = 'SKU-RED-MUG') AS reserved,
+              (SELECT count(*)::int FROM payments WHERE order_id = $1) AS payments,
+              (SELECT count(*)::int FROM emails WHERE order_id = $1) AS emails,
+              (SELECT count(*)::int FROM processed_keys) AS keys`,
+      [orderId],
+    );
+    return row;
+  }
+
+  /** Adds `copies` more jobs for the same event and handler, as a redelivery would. */
+  async function redeliver(queue: Queue<JobPayload>, jobId: string, copies: number, tag: string): Promise<string[]> {
+    const original = await queue.getJob(jobId);
+    assert.ok(original, `job ${jobId} still in BullMQ`);
+    const ids = Array.from({ length: copies }, (_, index) => `${jobId}.${tag}${index}`);
+    await queue.addBulk(ids.map((id) => ({ name: original.name, data: original.data, opts: { jobId: id } })));
+    return ids;
+  }
+
+  async function completed(queue: Queue<JobPayload>, ids: string[]): Promise<void> {
+    await waitFor(`${ids.length} redelivered jobs completed`, async () => {
+      const states = await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
+      return states.every((state) => state === 'completed');
+    });
+  }
+
+  it('applies nothing on a second run after the first committed', async () => {
+    const order = anOrder();
+    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+    await waitFor('first run complete', async () => (await get<EventLineage>(stack.url(`/v1/events/${answer.body.eventId}`))).body.jobs.every((job) => job.state === 'completed'));
+    const once = await effectsOf(order.orderId);
+    assert.deepEqual(once, { reservations: 2, reserved: 2, payments: 1, emails: 1, keys: 3 });
+
+    for (const job of answer.body.jobs) {
+      const queue = stack.queue(job.queue);
+      await completed(queue, await redeliver(queue, job.id, 1, 'again'));
+    }
+    assert.deepEqual(await effectsOf(order.orderId), once);
+  });
+
+  it('applies effects once when copies of a job run at the same time', async () => {
+    const queues = ['inventory', 'payment', 'email'].map((name) => stack.queue(name));
+    await Promise.all(queues.map((queue) => queue.pause()));
+    const order = anOrder();
+    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+    const copies: Array<[Queue<JobPayload>, string[]]> = [];
+    for (const job of answer.body.jobs) {
+      const queue = stack.queue(job.queue);
+      copies.push([queue, [job.id, ...(await redeliver(queue, job.id, 3, 'copy'))]]);
+    }
+    await Promise.all(queues.map((queue) => queue.resume()));
+    for (const [queue, ids] of copies) await completed(queue, ids);
+    const effects = await effectsOf(order.orderId);
+    assert.equal(effects.reservations, 2);
+    assert.equal(effects.reserved, 4, 'two orders of two mugs each: this one reserved once');
+    assert.equal(effects.payments, 1);
+    assert.equal(effects.emails, 1);
+  });
+});

@@ -1,0 +1,73 @@
+import type { AcceptedEvent, EventLineage } from '@switchyard/contracts';
+import { anOrder, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, ThrowawayRedis, waitFor } from '@switchyard/testing';
+import { resetWithCatalogue } from './support/database.js';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TestStack } from './support/stack.js';
+
+const db = testDatabaseUrl();
+
+describe('the outbox: an event answered 202 is never lost', () => {
+  let redis: ThrowawayRedis;
+  let stack: TestStack;
+  before(async () => {
+    await resetWithCatalogue(db);
+    // A Redis of this test's own: it is about to be killed.
+    redis = await ThrowawayRedis.start();
+    stack = await TestStack.start({ env: { REDIS_URL: redis.url, OUTBOX_SWEEP_INTERVAL_MS: '500' } });
+  });
+  after(async () => {
+    await stack.close();
+    await redis.dispose();
+  });
+
+  const lineage = async (eventId: string) => (await get<EventLineage>(stack.url(`/v1/events/${eventId}`))).body;
+  const allCompleted = (eventId: string) =>
+    waitFor(`jobs of ${eventId} completed`, async () => (await lineage(eventId)).jobs.every((job) => job.state === 'completed'), { timeoutMs: 30_000 });
+
+  it('accepts events while Redis is down and delivers them once it is back', async () => {
+    await redis.stop();
+    const orders = [anOrder(), anOrder(), anOrder()];
+    const answers = [];
+    for (const order of orders) {
+      const answer = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+      assert.equal(answer.status, 202, answer.text);
+      answers.push(answer.body);
+    }
+    const pending = await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL');
+    assert.equal(pending[0].n, 9, 'all nine jobs wait in the outbox');
+    assert.deepEqual(new Set((await lineage(answers[0].eventId)).jobs.map((job) => job.state)), new Set(['pending']));
+
+    await redis.start();
+    for (const answer of answers) await allCompleted(answer.eventId);
+    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL'), [{ n: 0 }]);
+    assert.equal(
+      (await queryRows(db, 'SELECT 1 FROM payments WHERE order_id = ANY($1)', [orders.map((order) => order.orderId)])).length,
+      3,
+    );
+  });
+
+  it('publishes rows a crashed API left behind between commit and enqueue', async () => {
+    const { body: answer } = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent());
+    await allCompleted(answer.eventId);
+    // Simulate the crash window: the rows are committed but were never published.
+    // Copy the event under a new id with unpublished jobs, as a dead API would leave it.
+    const [copy] = await queryRows<{ id: string }>(
+      db,
+      `INSERT INTO events (id, type, source, format, data, received_at)
+       SELECT gen_random_uuid(), type, source, format, jsonb_set(data, '{orderId}', to_jsonb('ord_crash'::text)), now()
+       FROM events WHERE id = $1 RETURNING id::text`,
+      [answer.eventId],
+    );
+    await queryRows(
+      db,
+      `INSERT INTO jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at)
+       SELECT $1 || '.' || handler, $1::uuid, handler, queue, priority, attempts, backoff, now() - interval '5 seconds'
+       FROM jobs WHERE event_id = $2`,
+      [copy.id, answer.eventId],
+    );
+    await allCompleted(copy.id);
+    const jobs = await queryRows<{ published_at: Date | null }>(db, 'SELECT published_at FROM jobs WHERE event_id = $1', [copy.id]);
+    assert.ok(jobs.every((job) => job.published_at !== null));
+  });
+});

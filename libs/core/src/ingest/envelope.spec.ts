@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseEnvelope } from './envelope.js';
+
+const data = { orderId: 'o1' };
+
+describe('event envelopes', () => {
+  it('normalises a plain event and defaults its source', () => {
+    const result = parseEnvelope({ format: 'json', value: { type: 'order.placed', data, priority: 3, delay: 10 }, idempotencyKey: null });
+    assert.ok(result.ok);
+    assert.equal(result.event.source, 'urn:switchyard:rest');
+    assert.equal(result.event.priority, 3);
+    assert.equal(result.event.delayMs, 10);
+    assert.equal(result.event.idempotencyKey, null);
+  });
+
+  it('derives the idempotency key: header, then item key, then source + id', () => {
+    const key = (value: object, header: string | null = null) => {
+      const result = parseEnvelope({ format: 'json', value, idempotencyKey: header });
+      assert.ok(result.ok);
+      return result.event.idempotencyKey;
+    };
+    assert.equal(key({ type: 't', data, id: 'e1', idempotencyKey: 'item' }, 'header'), 'key:header');
+    assert.equal(key({ type: 't', data, id: 'e1', idempotencyKey: 'item' }), 'key:item');
+    assert.equal(key({ type: 't', data, id: 'e1', source: 's' }), 'ce:["s","e1"]');
+  });
+
+  it('hashes what the event is, not how it travelled', () => {
+    const structured = parseEnvelope({
+      format: 'cloudevents',
+      value: { specversion: '1.0', id: '1', source: 's', type: 't', datacontenttype: 'application/json', data },
+      idempotencyKey: null,
+    });
+    const binary = parseEnvelope({
+      format: 'cloudevents',
+      value: { specversion: '1.0', id: '1', source: 's', type: 't', datacontenttype: 'application/json; charset=utf-8', data: { ...data } },
+      idempotencyKey: null,
+    });
+    const changed = parseEnvelope({ format: 'cloudevents', value: { specversion: '1.0', id: '1', source: 's', type: 't', data: { orderId: 'o2' } }, idempotencyKey: null });
+    assert.ok(structured.ok && binary.ok && changed.ok);
+    assert.equal(structured.event.requestHash, binary.event.requestHash);
+    assert.notEqual(structured.event.requestHash, changed.event.requestHash);
+  });
+
+  it('reads CloudEvents extensions, numbers given as strings included', () => {
+    const result = parseEnvelope({
+      format: 'cloudevents',
+      value: { specversion: '1.0', id: '1', source: 's', type: 't', data, priority: '4', delay: '250', traceparent: 'tp', sampled: true },
+      idempotencyKey: null,
+    });
+    assert.ok(result.ok);
+    assert.equal(result.event.priority, 4);
+    assert.equal(result.event.delayMs, 250);
+    assert.deepEqual(result.event.extensions, { traceparent: 'tp', sampled: true });
+  });
+
+  it('decodes data_base64 when the content type is JSON', () => {
+    const encoded = Buffer.from(JSON.stringify(data)).toString('base64');
+    const result = parseEnvelope({ format: 'cloudevents', value: { specversion: '1.0', id: '1', source: 's', type: 't', data_base64: encoded }, idempotencyKey: null });
+    assert.ok(result.ok);
+    assert.deepEqual(result.event.data, data);
+    const notJson = parseEnvelope({
+      format: 'cloudevents',
+      value: { specversion: '1.0', id: '1', source: 's', type: 't', datacontenttype: 'image/png', data_base64: encoded },
+      idempotencyKey: null,
+    });
+    assert.ok(!notJson.ok);
+    assert.equal(notJson.errors[0].path, 'data_base64');
+  });
+
+  it('names every problem with a path', () => {
+    const result = parseEnvelope({ format: 'json', value: { type: '', priority: 1.5, deliverAt: 'tomorrow', extra: 1 }, idempotencyKey: null });
+    assert.ok(!result.ok);
+    assert.deepEqual(result.errors.map((error) => error.path).sort(), ['data', 'deliverAt', 'extra', 'priority', 'type']);
+    const far = parseEnvelope({ format: 'json', value: { type: 't', data, deliverAt: '2099-01-01T00:00:00Z' }, idempotencyKey: null });
+    assert.ok(!far.ok);
+    assert.match(far.errors[0].message, /365 days/);
+  });
+});
