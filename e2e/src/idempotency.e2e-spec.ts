@@ -1,4 +1,5 @@
 import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/contracts';
+import { IdempotencyKeySweeper } from '@switchyard/core';
 import { anOrder, orderPlacedEvent, post, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
@@ -110,5 +111,15 @@ describe('ingest idempotency', () => {
     assert.equal(key.event_id, second.body.eventId);
     const hours = (key.expires_at.getTime() - Date.now()) / 3_600_000;
     assert.ok(hours > 23.9 && hours <= 24, `kept 24 h by default, got ${hours}`);
+  });
+
+  it('sweeps expired keys, and only those', async () => {
+    await post(stack.url('/v1/events'), orderPlacedEvent(), { 'Idempotency-Key': 'old-1' });
+    await post(stack.url('/v1/events'), orderPlacedEvent(), { 'Idempotency-Key': 'fresh-1' });
+    await queryRows(db, "UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key = 'key:old-1'");
+    assert.ok((await stack.api.get(IdempotencyKeySweeper).sweep()) >= 1);
+    const keys = (await queryRows<{ key: string }>(db, 'SELECT key FROM idempotency_keys')).map((row) => row.key);
+    assert.ok(keys.includes('key:fresh-1'));
+    assert.ok(!keys.includes('key:old-1'));
   });
 });

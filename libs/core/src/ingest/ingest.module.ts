@@ -4,11 +4,12 @@ import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { OutboxSignal } from '../outbox/outbox-signal.js';
 import { EventStore } from './event-store.js';
+import { IdempotencyKeySweeper } from './idempotency-key-sweeper.js';
 import { IngestService } from './ingest.service.js';
 
 /** Accepting events: validation, the transactional store, the outbox and its relay. */
 @Module({
-  providers: [IngestService, EventStore, OutboxPublisher, OutboxSignal, OutboxRelay, EventQueryService],
-  exports: [IngestService, EventQueryService, OutboxRelay],
+  providers: [IngestService, EventStore, OutboxPublisher, OutboxSignal, OutboxRelay, EventQueryService, IdempotencyKeySweeper],
+  exports: [IngestService, EventQueryService, OutboxRelay, IdempotencyKeySweeper],
 })
 export class IngestModule {}

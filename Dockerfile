@@ -1,0 +1,17 @@
+# One image for the API and the workers (the command picks which).
+# Build: docker build -t switchyard .   Run: see docker-compose.yml.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY . .
+RUN npm ci --no-audit --no-fund \
+ && node scripts/prisma-generate.mjs \
+ && node scripts/build.mjs \
+ && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=node:node /app /app
+USER node
+EXPOSE 3000
+CMD ["node", "--enable-source-maps", "apps/api/dist/main.js"]

@@ -1,0 +1,93 @@
+// `npm start`: from a fresh clone to a running API and worker in one command.
+// Installs dependencies if needed, generates the Prisma client, builds, makes
+// sure Redis and Postgres answer (starting them with `docker compose` when
+// they do not and Docker is there), migrates, seeds, then runs the API and a
+// worker until Ctrl-C. Reads .env if present (see .env.example).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..');
+const env = { ...loadDotEnv(join(root, '.env')), ...process.env };
+env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/switchyard';
+env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+
+function step(label, command, args) {
+  console.log(`\n▶ ${label}`);
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`✖ ${label} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function loadDotEnv(path) {
+  if (!existsSync(path)) return {};
+  const values = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match && !line.trimStart().startsWith('#')) values[match[1]] = match[2].replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return values;
+}
+
+async function servicesProblem() {
+  const { assertServicesReachable } = createRequire(import.meta.url)(join(root, 'libs/core/dist/index.js'));
+  try {
+    await assertServicesReachable({ redisUrl: env.REDIS_URL, databaseUrl: env.DATABASE_URL.replace(/\/[^/?]*(\?|$)/, '/postgres$1') });
+    return null;
+  } catch (error) {
+    return error.message;
+  }
+}
+
+if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) step('npm ci', 'npm', ['ci']);
+step('prisma generate', process.execPath, ['scripts/prisma-generate.mjs']);
+step('build', process.execPath, ['scripts/build.mjs']);
+
+let problem = await servicesProblem();
+if (problem && spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0) {
+  console.log(`\n${problem}\n▶ starting Redis and Postgres with docker compose`);
+  step('docker compose up', 'docker', ['compose', 'up', '-d', '--wait', 'redis', 'postgres']);
+  problem = await servicesProblem();
+}
+if (problem) {
+  console.error(`\n${problem}`);
+  process.exit(1);
+}
+step('migrate', process.execPath, ['libs/db/dist/migrate.cli.js']);
+step('seed', process.execPath, ['libs/commerce/dist/seed.cli.js']);
+
+console.log('\n▶ running the API and a worker (Ctrl-C stops both)\n');
+const children = [
+  ['api', 'apps/api/dist/main.js'],
+  ['worker', 'apps/worker/dist/main.js'],
+].map(([name, entry]) => {
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = name === 'api' ? '\x1b[36m[api]   \x1b[0m' : '\x1b[35m[worker]\x1b[0m';
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream.on('data', (chunk) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) process.stdout.write(`${prefix} ${line}\n`);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    console.log(`${prefix} exited (${signal ?? code})`);
+    if (!stopping) stop(code ?? 1);
+  });
+  return child;
+});
+
+let stopping = false;
+function stop(code = 0) {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null))).then(() => process.exit(code));
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
