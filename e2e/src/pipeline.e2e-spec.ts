@@ -41,6 +41,10 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
       assert.ok(job.processedAt && job.finishedAt, `${job.handler} has timings`);
     }
     assert.equal(lineage.jobs.find((job) => job.handler === 'payment.charge')?.priority, 1);
+    // Redis stays bounded: BullMQ drops finished jobs by count and age.
+    const job = await stack.queue('payment').getJob(`${answer.body.eventId}.payment.charge`);
+    assert.deepEqual(job?.opts.removeOnComplete, { count: 1000, age: 3600 });
+    assert.deepEqual(job?.opts.removeOnFail, { count: 10_000, age: 604_800 });
 
     const stock = await queryRows(db, "SELECT sku, available, reserved FROM stock_items WHERE sku IN ('SKU-RED-MUG', 'SKU-BLUE-TEE') ORDER BY sku");
     assert.deepEqual(stock, [

@@ -70,8 +70,9 @@ export class TestStack {
     return `${this.apiUrl.replace('[::1]', '127.0.0.1')}${path}`;
   }
 
-  async startWorker(): Promise<INestApplicationContext> {
-    const config = toWorkerConfig(loadConfig(workerEnvSchema, this.env));
+  /** Starts the in-process worker; `env` overrides the stack's for this worker only. */
+  async startWorker(env: Record<string, string> = {}): Promise<INestApplicationContext> {
+    const config = toWorkerConfig(loadConfig(workerEnvSchema, { ...this.env, ...env }));
     this.worker = await createWorkerApp({ config, events: this.options.events ?? testEvents, handlers: handlersFor(this.options, this.env) });
     await this.worker.init();
     return this.worker;
