@@ -53,4 +53,11 @@ describe('inventory.reserve', () => {
     assert.deepEqual(await stock('SKU-RED-MUG'), { available: 1_000_000, reserved: 0 });
     assert.deepEqual(await queryRows(db, 'SELECT * FROM processed_keys'), [], 'a failed run records nothing, so a fixed retry can apply');
   });
+
+  it('refuses a second event for an order that already has stock reserved', async () => {
+    const order = anOrder();
+    await run(order);
+    await assert.rejects(run(order), (error: Error) => isNonRetryable(error) && /already has stock reserved/.test(error.message));
+    assert.deepEqual(await stock('SKU-RED-MUG'), { available: 999_998, reserved: 2 });
+  });
 });

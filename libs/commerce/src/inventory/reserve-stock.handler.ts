@@ -14,6 +14,9 @@ export class ReserveStockHandler implements Handler<OrderPlaced> {
   async handle(event: DomainEvent<OrderPlaced>, ctx: HandlerContext): Promise<{ reserved: number }> {
     const lines = stockLines(event.data.items);
     await ctx.once(async (tx) => {
+      // Another event for the same order already reserved it: a producer bug that retrying cannot fix.
+      const earlier = await tx.stockReservation.findFirst({ where: { orderId: event.data.orderId } });
+      if (earlier) throw new NonRetryableError(`Order ${event.data.orderId} already has stock reserved by an earlier event`);
       for (const { sku, quantity } of lines) {
         const taken = await tx.$executeRaw`
           UPDATE stock_items SET available = available - ${quantity}, reserved = reserved + ${quantity}, updated_at = now()
