@@ -1,11 +1,16 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { type EventCatalog, IngestModule, SwitchyardModule } from '@switchyard/core';
+import { type EventCatalog, IngestModule, OperationsModule, SwitchyardModule } from '@switchyard/core';
 import type { ApiConfig } from './api-config.js';
+import { DeadLettersController } from './dead-letters/dead-letters.controller.js';
 import { EventsController } from './events/events.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { OperationsController } from './operations/operations.controller.js';
+import { QueuesController } from './queues/queues.controller.js';
 import { RoutesController } from './routes/routes.controller.js';
+import { StreamController } from './stream/stream.controller.js';
 
 export interface ApiModuleOptions {
   config: ApiConfig;
@@ -19,8 +24,17 @@ export class ApiModule {
   static forRoot(options: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events }), IngestModule, ...options.handlers],
-      controllers: [EventsController, RoutesController, HealthController],
+      imports: [SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events }), IngestModule, OperationsModule, ...options.handlers],
+      controllers: [
+        EventsController,
+        DeadLettersController,
+        OperationsController,
+        QueuesController,
+        MetricsController,
+        StreamController,
+        RoutesController,
+        HealthController,
+      ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { logLevelsFor } from '@switchyard/core';
+import { logLevelsFor, PrometheusMetrics } from '@switchyard/core';
 import type { z } from 'zod';
 import { ApiModule, type ApiModuleOptions } from './api.module.js';
 import { setupOpenApi } from './openapi.js';
@@ -20,6 +20,14 @@ export async function createApiApp(options: ApiModuleOptions): Promise<NestFasti
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ingest.maxBatchBytes }, (_request, body, done) => done(null, body));
+  const metrics = app.get(PrometheusMetrics);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url;
+    if (request.method === 'POST' && (route === '/v1/events' || route === '/v1/events/batch')) {
+      metrics.ingestRequests.inc({ endpoint: route, status: String(reply.statusCode) });
+    }
+    done();
+  });
   setupOpenApi(app, options.events as Record<string, z.ZodType>);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { z } from 'zod';
+import { operationsSchemas } from './openapi-operations.js';
 
 type Schema = Record<string, unknown>;
 
@@ -173,13 +174,13 @@ const schemas: Record<string, Schema> = {
 export function setupOpenApi(app: INestApplication, eventSchemas: Record<string, z.ZodType>): void {
   const config = new DocumentBuilder()
     .setTitle('Switchyard')
-    .setDescription('Domain events in, fanned-out BullMQ jobs out: ingest, lineage, routes and health.')
+    .setDescription('Domain events in, fanned-out BullMQ jobs out: ingest, lineage, dead-letter triage, queues, metrics, replay.')
     .setVersion('0.1.0')
     .build();
   const document = SwaggerModule.createDocument(app, config);
   const dataSchemas = Object.fromEntries(
     Object.entries(eventSchemas).map(([type, schema]) => [`EventData.${type}`, z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' })]),
   );
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas, ...dataSchemas } as never };
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas, ...operationsSchemas, ...dataSchemas } as never };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

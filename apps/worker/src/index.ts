@@ -1,4 +1,5 @@
 export { createWorkerApp } from './create-worker-app.js';
+export { MetricsServer } from './metrics-server.js';
 export { WorkerModule } from './worker.module.js';
 export type { WorkerModuleOptions } from './worker.module.js';
 export { toWorkerConfig, workerEnvSchema } from './worker-config.js';

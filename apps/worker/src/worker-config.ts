@@ -1,9 +1,12 @@
 import { commerceEnvSchema } from '@switchyard/commerce';
 import { coreEnvSchema, type SwitchyardConfig, toSwitchyardConfig } from '@switchyard/core';
-import type { z } from 'zod';
+import { z } from 'zod';
 
-/** Every variable a worker reads: the platform's and the example domain's. */
-export const workerEnvSchema = coreEnvSchema.extend(commerceEnvSchema.shape);
+/** Every variable a worker reads: the platform's, the example domain's, and where to serve metrics. */
+export const workerEnvSchema = coreEnvSchema.extend(commerceEnvSchema.shape).extend({
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+});
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { type EventCatalog, RunnerModule, SwitchyardModule } from '@switchyard/core';
+import { METRICS_LISTEN, MetricsServer } from './metrics-server.js';
 import type { WorkerConfig } from './worker-config.js';
 
 export interface WorkerModuleOptions {
@@ -15,6 +16,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events }), RunnerModule, ...options.handlers],
+      providers: [{ provide: METRICS_LISTEN, useValue: { port: options.config.env.METRICS_PORT, host: options.config.env.METRICS_HOST } }, MetricsServer],
     };
   }
 }

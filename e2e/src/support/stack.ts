@@ -34,6 +34,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     WORKER_SHUTDOWN_GRACE_MS: '5000',
     PAYMENT_TIMEOUT_MS: '20',
     WORKER_ID: `test-${process.pid}`,
+    METRICS_PORT: '0',
+    METRICS_HOST: '127.0.0.1',
     ...overrides,
   };
 }

@@ -11,6 +11,7 @@ export { SwitchyardModule } from './switchyard.module.js';
 export type { SwitchyardModuleOptions } from './switchyard.module.js';
 export { IngestModule } from './ingest/ingest.module.js';
 export { RunnerModule } from './runner/runner.module.js';
+export { OperationsModule } from './operations/operations.module.js';
 
 // Writing handlers
 export { EventHandler, MAX_PRIORITY } from './handlers/event-handler.decorator.js';
@@ -27,7 +28,6 @@ export { IdempotencyKeySweeper } from './ingest/idempotency-key-sweeper.js';
 export type { IngestOutcome } from './ingest/ingest.service.js';
 export type { RawIngestRequest } from './ingest/http-binding.js';
 export { EventQueryService } from './events/event-query.service.js';
-export type { EventFilter } from './events/event-query.service.js';
 export { RoutingTable } from './routing/routing-table.js';
 export { compileTopicPattern, topicPatternError } from './routing/topic-pattern.js';
 export { OutboxRelay } from './outbox/outbox-relay.js';
@@ -35,6 +35,22 @@ export { jobIdFor } from './outbox/outbox-entry.js';
 export type { JobPayload } from './outbox/outbox-entry.js';
 
 // Operations
+export { actorFrom } from './audit/audit-log.js';
+export { DeadLetterQueryService } from './dead-letters/dead-letter-query.service.js';
+export { parseDeadLetterFilter } from './dead-letters/dead-letter-filter.js';
+export { parseLimit } from './dead-letters/cursor.js';
+export { DeadLetterTriageService } from './dead-letters/dead-letter-triage.service.js';
+export { errorFingerprint, errorPattern } from './dead-letters/fingerprint.js';
+export { EventReplayService } from './events/event-replay.service.js';
+export type { ReplayDryRun } from './events/event-replay.service.js';
+export { OperationService } from './operations/operation.service.js';
+export { QueueInspector } from './queues/queue-inspector.js';
+export { QueueSnapshots } from './queues/queue-snapshots.js';
+export { LagSampler } from './metrics/lag-sampler.js';
+export { PrometheusMetrics } from './metrics/prometheus-metrics.js';
+export { TimeSeriesReader } from './metrics/time-series.reader.js';
+export type { SeriesQuery } from './metrics/time-series.reader.js';
+export { JobStatsRecorder } from './metrics/job-stats.recorder.js';
 export { ReadinessProbe } from './health/readiness-probe.js';
 export type { Readiness } from './health/readiness-probe.js';
 export { QueueRegistry } from './queues/queue-registry.js';

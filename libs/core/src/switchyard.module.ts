@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { DbModule } from '@switchyard/db';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from './config/core-config.js';
 import { HandlerRegistry } from './handlers/handler-registry.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { ReadinessProbe } from './health/readiness-probe.js';
 import { EVENT_CATALOG, type EventCatalog } from './ingest/event-catalog.js';
 import { QueueRegistry } from './queues/queue-registry.js';
@@ -44,8 +45,9 @@ export class SwitchyardModule {
         HandlerRegistry,
         RoutingTable,
         ReadinessProbe,
+        PrometheusMetrics,
       ],
-      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, RedisConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, BullModule],
+      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, RedisConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, PrometheusMetrics, BullModule],
     };
   }
 }

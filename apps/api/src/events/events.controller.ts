@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { AcceptedEvent, BatchResult, EventLineage, EventPage } from '@switchyard/contracts';
-import { EventQueryService, IngestService } from '@switchyard/core';
+import type { AcceptedEvent, BatchResult, EventLineage, EventPage, OperationStatus } from '@switchyard/contracts';
+import { actorFrom, EventQueryService, EventReplayService, IngestService, type ReplayDryRun } from '@switchyard/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { jsonBody } from '../http/json-body.js';
 import { ref } from '../openapi.js';
 
 @ApiTags('events')
@@ -11,6 +12,7 @@ export class EventsController {
   constructor(
     private readonly ingest: IngestService,
     private readonly query: EventQueryService,
+    private readonly replays: EventReplayService,
   ) {}
 
   @Post()
@@ -55,21 +57,39 @@ export class EventsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List events, newest first' })
+  @ApiOperation({
+    summary: 'Search events, newest first',
+    description:
+      'data.<path>=<value> matches by JSONB containment (data.customer.id=cus_42; data.items[].sku=SKU-RED-MUG steps into arrays; ' +
+      'numbers, true, false and null also match as JSON values). q searches the data as text.',
+  })
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'source', required: false })
+  @ApiQuery({ name: 'subject', required: false })
   @ApiQuery({ name: 'since', required: false, description: 'RFC 3339 timestamp' })
+  @ApiQuery({ name: 'until', required: false, description: 'RFC 3339 timestamp' })
+  @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 50' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiResponse({ status: 200, schema: ref('EventPage') })
-  list(
-    @Query('type') type?: string,
-    @Query('source') source?: string,
-    @Query('since') since?: string,
-    @Query('limit') limit?: string,
-    @Query('cursor') cursor?: string,
-  ): Promise<EventPage> {
-    return this.query.list({ type, source, since, limit, cursor });
+  list(@Query() query: Record<string, string>): Promise<EventPage> {
+    return this.query.list(query);
+  }
+
+  @Post('replay')
+  @ApiOperation({
+    summary: 'Re-deliver stored events to their handlers (all, or those named): dry run first, then a paced, audited operation',
+    description:
+      'Effects a handler already committed for an event are skipped by its idempotency guard, unless the handler opts in with @EventHandler({ onReplay: "reapply" }).',
+  })
+  @ApiHeader({ name: 'X-Actor', required: false })
+  @ApiBody({ schema: ref('ReplayRequest') })
+  @ApiResponse({ status: 202, schema: ref('Operation') })
+  @ApiResponse({ status: 200, description: 'dry run', schema: ref('ReplayDryRun') })
+  async replay(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReplayDryRun | OperationStatus> {
+    const answer = await this.replays.replay(jsonBody(request), actorFrom(request.headers));
+    void reply.status('dryRun' in answer ? 200 : 202);
+    return answer;
   }
 
   @Get(':eventId')

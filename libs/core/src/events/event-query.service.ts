@@ -1,18 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventLineage, EventPage, JobLineage, JobState } from '@switchyard/contracts';
 import { Prisma, PrismaService } from '@switchyard/db';
+import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../dead-letters/cursor.js';
+import { eventCondition, parseEventSearch } from './event-filter.js';
 import { ProblemError, problems } from '../problems/problem.js';
 import { QueueRegistry } from '../queues/queue-registry.js';
 
-export interface EventFilter {
-  type?: string;
-  source?: string;
-  since?: string;
-  limit?: string;
-  cursor?: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BULLMQ_STATES = new Set<JobState>(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
 
 /** Reads events and their lineage: Postgres for the record, BullMQ for live job state. */
@@ -26,7 +19,7 @@ export class EventQueryService {
   ) {}
 
   async lineage(eventId: string): Promise<EventLineage> {
-    const event = UUID.test(eventId)
+    const event = isUuid(eventId)
       ? await this.prisma.event.findUnique({ where: { id: eventId }, include: { jobs: { orderBy: { handler: 'asc' } } } })
       : null;
     if (!event) throw new ProblemError(problems.notFound(`No event with id ${JSON.stringify(eventId)}`));
@@ -77,29 +70,21 @@ export class EventQueryService {
     return job.outcome === 'completed' ? { ...base, state: 'completed' } : base;
   }
 
-  async list(filter: EventFilter): Promise<EventPage> {
-    const limit = filter.limit === undefined ? 50 : Number(filter.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      throw new ProblemError(problems.invalidRequest('limit must be an integer from 1 to 500', [{ path: 'limit', message: 'must be 1 to 500' }]));
-    }
-    const since = filter.since === undefined ? undefined : new Date(filter.since);
-    if (since && Number.isNaN(since.getTime())) {
-      throw new ProblemError(problems.invalidRequest('since must be an RFC 3339 timestamp', [{ path: 'since', message: 'is not a timestamp' }]));
-    }
-    const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
-    const rows = await this.prisma.event.findMany({
-      where: {
-        ...(filter.type ? { type: filter.type } : {}),
-        ...(filter.source ? { source: filter.source } : {}),
-        ...(since ? { receivedAt: { gte: since } } : {}),
-        ...(after
-          ? { OR: [{ receivedAt: { lt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { lt: after.id } }] }
-          : {}),
-      },
-      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-      select: { id: true, type: true, source: true, subject: true, receivedAt: true, _count: { select: { jobs: true } } },
-    });
+  /** Newest first, keyset-paginated; see parseEventSearch for the filters. */
+  async list(query: Record<string, unknown>): Promise<EventPage> {
+    const search = parseEventSearch(query);
+    const limit = parseLimit(typeof query.limit === 'string' ? query.limit : undefined);
+    const after = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : null;
+    const keyset = after ? Prisma.sql`AND (e.received_at, e.id) < (${after.at}, ${after.id}::uuid)` : Prisma.empty;
+    const rows = await this.prisma.$queryRaw<
+      Array<{ id: string; type: string; source: string; subject: string | null; received_at: Date; job_count: number }>
+    >`
+      SELECT e.id::text AS id, e.type, e.source, e.subject, e.received_at,
+             (SELECT count(*)::int FROM jobs j WHERE j.event_id = e.id) AS job_count
+      FROM events e
+      WHERE ${eventCondition(search)} ${keyset}
+      ORDER BY e.received_at DESC, e.id DESC
+      LIMIT ${limit + 1}`;
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -108,25 +93,10 @@ export class EventQueryService {
         type: row.type,
         source: row.source,
         subject: row.subject,
-        receivedAt: row.receivedAt.toISOString(),
-        jobCount: row._count.jobs,
+        receivedAt: row.received_at.toISOString(),
+        jobCount: row.job_count,
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.receivedAt, last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.received_at, last.id) : null,
     };
-  }
-}
-
-function encodeCursor(receivedAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([receivedAt.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const receivedAt = new Date(at);
-    if (Number.isNaN(receivedAt.getTime()) || !UUID.test(id)) throw new Error('bad cursor');
-    return { receivedAt, id };
-  } catch {
-    throw new ProblemError(problems.invalidRequest('cursor is not one this API returned', [{ path: 'cursor', message: 'is invalid' }]));
   }
 }

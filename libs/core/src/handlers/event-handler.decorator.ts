@@ -34,6 +34,13 @@ export interface EventHandlerOptions {
   concurrency?: number;
   /** Queue-wide rate limit. Handlers sharing a queue must agree. */
   rateLimit?: RateLimit;
+  /**
+   * When an operator replays events: `skip-applied` (default) lets the
+   * idempotency guard skip effects already committed for the event;
+   * `reapply` gives each replay operation its own guard key, so `ctx.once()`
+   * effects run again once per replay (for projections and read models).
+   */
+  onReplay?: 'skip-applied' | 'reapply';
 }
 
 /** The options with defaults filled in, as the runner and the routing table use them. */
@@ -47,6 +54,7 @@ export interface HandlerDefinition {
   delay: number;
   concurrency: number | null;
   rateLimit: RateLimit | null;
+  onReplay: 'skip-applied' | 'reapply';
 }
 
 export const EVENT_HANDLER_METADATA = 'switchyard:event-handler';
@@ -95,5 +103,7 @@ export function defineHandler(options: EventHandlerOptions): HandlerDefinition {
   if (concurrency !== null && (!Number.isInteger(concurrency) || concurrency < 1)) fail('concurrency must be an integer ≥ 1');
   const rateLimit = options.rateLimit ?? null;
   if (rateLimit && !(rateLimit.max >= 1 && rateLimit.duration >= 1)) fail('rateLimit needs max ≥ 1 and duration ≥ 1 ms');
-  return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit };
+  const onReplay = options.onReplay ?? 'skip-applied';
+  if (onReplay !== 'skip-applied' && onReplay !== 'reapply') fail('onReplay must be "skip-applied" or "reapply"');
+  return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit, onReplay };
 }

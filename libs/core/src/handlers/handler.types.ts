@@ -30,6 +30,8 @@ export interface HandlerContext {
    */
   readonly idempotencyKey: string;
   readonly logger: LoggerService;
+  /** Why this job runs: the event's fan-out, a dead-letter redrive, or a replay operation. */
+  readonly delivery: { kind: 'fanout' | 'redrive' | 'replay'; operationId: string | null };
   /**
    * The idempotency guard. Runs `effects` in a Postgres transaction that also
    * records this handler's processed key for the event; if the key is already

@@ -10,6 +10,6 @@ import { IngestService } from './ingest.service.js';
 /** Accepting events: validation, the transactional store, the outbox and its relay. */
 @Module({
   providers: [IngestService, EventStore, OutboxPublisher, OutboxSignal, OutboxRelay, EventQueryService, IdempotencyKeySweeper],
-  exports: [IngestService, EventQueryService, OutboxRelay, IdempotencyKeySweeper],
+  exports: [IngestService, EventQueryService, OutboxRelay, OutboxPublisher, IdempotencyKeySweeper],
 })
 export class IngestModule {}

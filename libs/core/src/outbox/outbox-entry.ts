@@ -1,9 +1,17 @@
 import type { BackoffPolicy } from '../handlers/event-handler.decorator.js';
 import type { DomainEvent } from '../handlers/handler.types.js';
 
+/** Why a job exists: the event's fan-out, an operator's redrive, or a replay operation. */
+export interface Delivery {
+  kind: 'fanout' | 'redrive' | 'replay';
+  operationId?: string;
+}
+
 /** What a BullMQ job of Switchyard carries: the whole event, so workers need no lookup. */
 export interface JobPayload {
   event: DomainEvent;
+  /** Absent on fan-out jobs. */
+  delivery?: Delivery;
 }
 
 /** One row of the outbox: a job to hand to BullMQ under its deterministic id. */
@@ -17,6 +25,7 @@ export interface OutboxEntry {
   attempts: number;
   backoff: BackoffPolicy;
   event: DomainEvent;
+  delivery?: Delivery;
 }
 
 /**

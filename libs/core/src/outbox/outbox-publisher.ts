@@ -52,7 +52,7 @@ export class OutboxPublisher {
       [...byQueue].map(async ([queue, batch]) => {
         try {
           await withTimeout(
-            this.queues.get(queue).addBulk(batch.map((entry) => ({ name: entry.handler, data: { event: entry.event }, opts: this.jobOptions(entry) }))),
+            this.queues.get(queue).addBulk(batch.map((entry) => ({ name: entry.handler, data: entry.delivery ? { event: entry.event, delivery: entry.delivery } : { event: entry.event }, opts: this.jobOptions(entry) }))),
             this.config.outbox.publishTimeoutMs,
             `adding ${batch.length} jobs to queue ${queue}`,
           );

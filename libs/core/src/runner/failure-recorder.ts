@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '@switchyard/db';
 import { v7 as uuidv7 } from 'uuid';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import { errorFingerprint } from '../dead-letters/fingerprint.js';
 import type { DomainEvent } from '../handlers/handler.types.js';
 
 export interface FailedAttempt {
@@ -23,8 +24,9 @@ const MAX_TEXT = 16_384;
 /**
  * Records a failed attempt, and on the last one the dead letter, in one
  * transaction. The dead letter is unique per (event, handler): a job that
- * fails for good twice (killed after the write, then re-run) keeps one record
- * whose attempt history grows, and it reopens if it was being retried.
+ * fails for good twice (killed after the write, then re-run, or redriven by
+ * an operator and failing again) keeps one record whose attempt history
+ * grows; it goes back to `open`, and its trail says so.
  */
 @Injectable()
 export class FailureRecorder {
@@ -46,23 +48,40 @@ export class FailureRecorder {
       await attempt;
       return;
     }
+    const errorName = error.name || 'Error';
     await this.prisma.$transaction([
       attempt,
+      // Upsert the dead letter and note the transition in its trail, in one statement.
       this.prisma.$executeRaw`
-        INSERT INTO dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message,
-                                  attempts_made, first_failed_at, last_failed_at, status)
-        SELECT ${uuidv7()}::uuid, ${failure.jobId}, ${event.id}::uuid, ${event.type}, ${handler}, ${failure.queue},
-               ${JSON.stringify(event)}::jsonb, ${error.name || 'Error'}, ${message},
-               count(*), min(a.finished_at), max(a.finished_at), 'open'
-        FROM job_attempts a WHERE a.event_id = ${event.id}::uuid AND a.handler = ${handler}
-        ON CONFLICT (event_id, handler) DO UPDATE
-          SET job_id = excluded.job_id, error_name = excluded.error_name, error_message = excluded.error_message,
-              attempts_made = excluded.attempts_made, first_failed_at = excluded.first_failed_at,
-              last_failed_at = excluded.last_failed_at, status = 'open', updated_at = now()`,
+        WITH previous AS (
+          -- No FOR UPDATE: the upsert below changes this row in the same statement, and a
+          -- locking read skips rows its own statement updated; the snapshot read sees the old status.
+          SELECT id, status FROM dead_letters WHERE event_id = ${event.id}::uuid AND handler = ${handler}
+        ), history AS (
+          SELECT count(*)::int AS attempts, min(finished_at) AS first_at, max(finished_at) AS last_at
+          FROM job_attempts WHERE event_id = ${event.id}::uuid AND handler = ${handler}
+        ), upserted AS (
+          INSERT INTO dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message,
+                                    fingerprint, attempts_made, first_failed_at, last_failed_at, status)
+          SELECT ${uuidv7()}::uuid, ${failure.jobId}, ${event.id}::uuid, ${event.type}, ${handler}, ${failure.queue},
+                 ${JSON.stringify(event)}::jsonb, ${errorName}, ${message},
+                 ${errorFingerprint(handler, errorName, message)}, h.attempts, h.first_at, h.last_at, 'open'
+          FROM history h
+          ON CONFLICT (event_id, handler) DO UPDATE
+            SET job_id = excluded.job_id, error_name = excluded.error_name, error_message = excluded.error_message,
+                fingerprint = excluded.fingerprint, attempts_made = excluded.attempts_made,
+                first_failed_at = excluded.first_failed_at, last_failed_at = excluded.last_failed_at,
+                status = 'open', updated_at = now()
+          RETURNING id
+        )
+        INSERT INTO dead_letter_actions (dead_letter_id, actor, action, from_status, to_status, job_id, reason)
+        SELECT u.id, 'system', CASE WHEN p.id IS NULL THEN 'dead-lettered' ELSE 'failed-again' END,
+               COALESCE(p.status, 'none'), 'open', ${failure.jobId}, ${message}
+        FROM upserted u LEFT JOIN previous p ON p.id = u.id`,
       this.prisma.$executeRaw`
         UPDATE jobs SET outcome = 'dead', attempts_made = ${failure.attempt}, finished_at = ${failure.finishedAt},
                         processed_at = COALESCE(processed_at, ${failure.startedAt}), failed_reason = ${message}
-        WHERE event_id = ${event.id}::uuid AND handler = ${handler}`,
+        WHERE id = ${failure.jobId}`,
     ]);
   }
 }

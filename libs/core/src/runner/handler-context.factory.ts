@@ -1,6 +1,7 @@
 import { Injectable, Logger, type LoggerService } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { PrismaService } from '@switchyard/db';
+import type { HandlerDefinition } from '../handlers/event-handler.decorator.js';
 import type { DomainEvent, HandlerContext } from '../handlers/handler.types.js';
 import type { JobPayload } from '../outbox/outbox-entry.js';
 import { IdempotencyGuard } from './idempotency-guard.js';
@@ -10,10 +11,16 @@ import { IdempotencyGuard } from './idempotency-guard.js';
 export class HandlerContextFactory {
   constructor(private readonly guard: IdempotencyGuard) {}
 
-  create(job: Pick<Job<JobPayload>, 'id' | 'name' | 'queueName' | 'attemptsMade' | 'opts' | 'data'>): HandlerContext {
+  create(
+    job: Pick<Job<JobPayload>, 'id' | 'name' | 'queueName' | 'attemptsMade' | 'opts' | 'data'>,
+    definition?: Pick<HandlerDefinition, 'onReplay'>,
+  ): HandlerContext {
     const eventId = job.data.event.id;
     const handler = job.name;
     const guard = this.guard;
+    const delivery = { kind: job.data.delivery?.kind ?? 'fanout', operationId: job.data.delivery?.operationId ?? null } as const;
+    // A handler that reapplies on replay gets a guard key of its own per replay operation.
+    const scope = delivery.kind === 'replay' && definition?.onReplay === 'reapply' ? `${eventId}:replay:${delivery.operationId}` : eventId;
     return {
       eventId,
       handler,
@@ -23,7 +30,8 @@ export class HandlerContextFactory {
       maxAttempts: job.opts.attempts ?? 1,
       idempotencyKey: `${eventId}.${handler}`,
       logger: jobLogger(handler, job.id ?? ''),
-      once: (effects, options) => guard.once(handler, options?.step ? `${eventId}:${options.step}` : eventId, effects),
+      delivery,
+      once: (effects, options) => guard.once(handler, options?.step ? `${scope}:${options.step}` : scope, effects),
     };
   }
 }

@@ -4,6 +4,7 @@ import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.
 import { HandlerRegistry } from '../handlers/handler-registry.js';
 import { isNonRetryable } from '../handlers/handler.types.js';
 import type { JobPayload } from '../outbox/outbox-entry.js';
+import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
@@ -31,6 +32,7 @@ export class JobProcessor {
     private readonly failures: FailureRecorder,
     private readonly outcomes: OutcomeRecorder,
     private readonly events: RunnerEvents,
+    private readonly stats: JobStatsRecorder,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
@@ -41,8 +43,9 @@ export class JobProcessor {
 
   async process(job: Job<JobPayload>, token?: string): Promise<unknown> {
     const startedAt = new Date();
-    const ctx = this.contexts.create(job);
+    const ctx = this.contexts.create(job, this.registry.get(job.name)?.definition);
     const event = job.data.event;
+    const waitMs = waitBeforeFirstStart(job);
     this.events.emit('started', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt });
     try {
       const registered = this.registry.get(job.name);
@@ -51,13 +54,16 @@ export class JobProcessor {
         throw new Error(`Worker ${this.config.worker.id} has no handler named "${job.name}" for queue ${job.queueName}`);
       }
       const result = await registered.instance.handle(event, ctx);
-      this.outcomes.completed({ eventId: event.id, handler: job.name, attemptsMade: ctx.attempt, processedAt: startedAt, finishedAt: new Date() });
+      const finishedAt = new Date();
+      this.outcomes.completed({ jobId: ctx.jobId, eventId: event.id, handler: job.name, attemptsMade: ctx.attempt, processedAt: startedAt, finishedAt });
+      this.stats.completed(ctx.queue, ctx.handler, waitMs, finishedAt.getTime() - startedAt.getTime());
       this.events.emit('completed', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt });
       return result ?? null;
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       const retryable = !isNonRetryable(error);
       const final = !retryable || ctx.attempt >= ctx.maxAttempts;
+      this.stats.failed(ctx.queue, ctx.handler, final, waitMs, Date.now() - startedAt.getTime());
       try {
         await this.failures.record({
           jobId: ctx.jobId,
@@ -89,4 +95,10 @@ export class JobProcessor {
       throw rethrown;
     }
   }
+}
+
+/** How long a job waited from becoming ready to its first start; null on retries and re-runs. */
+function waitBeforeFirstStart(job: Job<JobPayload>): number | null {
+  if (job.attemptsMade > 0 || (job.attemptsStarted ?? 1) > 1 || !job.processedOn) return null;
+  return Math.max(0, job.processedOn - (job.timestamp + (job.delay ?? 0)));
 }

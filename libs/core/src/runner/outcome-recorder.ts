@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '@switchyard/db';
 
 export interface CompletedJob {
+  jobId: string;
   eventId: string;
   handler: string;
   attemptsMade: number;
@@ -47,6 +48,7 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
   private async write(batch: CompletedJob[]): Promise<void> {
     const rows = JSON.stringify(
       batch.map((job) => ({
+        id: job.jobId,
         event_id: job.eventId,
         handler: job.handler,
         attempts_made: job.attemptsMade,
@@ -60,13 +62,23 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
           UPDATE jobs AS j
           SET outcome = 'completed', attempts_made = x.attempts_made, processed_at = x.processed_at,
               finished_at = x.finished_at, failed_reason = NULL
-          FROM jsonb_to_recordset(${rows}::jsonb) AS x(event_id uuid, handler text, attempts_made int,
-                                                       processed_at timestamptz, finished_at timestamptz)
-          WHERE j.event_id = x.event_id AND j.handler = x.handler`,
+          FROM jsonb_to_recordset(${rows}::jsonb) AS x(id text, attempts_made int, processed_at timestamptz, finished_at timestamptz)
+          WHERE j.id = x.id`,
         this.prisma.$executeRaw`
-          UPDATE dead_letters AS d SET status = 'resolved', updated_at = now()
-          FROM jsonb_to_recordset(${rows}::jsonb) AS x(event_id uuid, handler text)
-          WHERE d.event_id = x.event_id AND d.handler = x.handler AND d.status IN ('open', 'retrying')`,
+          WITH targets AS (
+            SELECT d.id, d.status AS from_status, x.id AS job_id
+            FROM dead_letters d
+            JOIN jsonb_to_recordset(${rows}::jsonb) AS x(id text, event_id uuid, handler text)
+              ON d.event_id = x.event_id AND d.handler = x.handler
+            WHERE d.status IN ('open', 'retrying')
+            FOR UPDATE OF d
+          ), resolved AS (
+            UPDATE dead_letters AS d SET status = 'resolved', updated_at = now()
+            FROM targets t WHERE d.id = t.id
+            RETURNING t.id, t.from_status, t.job_id
+          )
+          INSERT INTO dead_letter_actions (dead_letter_id, actor, action, from_status, to_status, job_id)
+          SELECT id, 'system', 'resolved', from_status, 'resolved', job_id FROM resolved`,
       ]);
     } catch (error) {
       this.logger.warn(`Could not record ${batch.length} completions: ${(error as Error).message}`);

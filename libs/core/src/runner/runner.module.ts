@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
 import { HandlerRunner } from './handler-runner.js';
@@ -9,7 +10,7 @@ import { RunnerEvents } from './runner-events.js';
 
 /** Running handlers: a BullMQ Worker per queue, the idempotency guard, failure and outcome records. */
 @Module({
-  providers: [HandlerRunner, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents],
+  providers: [HandlerRunner, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents, JobStatsRecorder],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
 })
 export class RunnerModule {}

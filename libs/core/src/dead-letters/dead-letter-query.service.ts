@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import type { DeadLetterDetail, DeadLetterFilter, DeadLetterGroup, DeadLetterPage } from '@switchyard/contracts';
+import { Prisma, PrismaService } from '@switchyard/db';
+import { ProblemError, problems } from '../problems/problem.js';
+import { decodeCursor, encodeCursor, isUuid } from './cursor.js';
+import { deadLetterCondition } from './dead-letter-filter.js';
+import { type DeadLetterRow, SUMMARY_COLUMNS, toSummary } from './dead-letter-rows.js';
+import { errorPattern } from './fingerprint.js';
+
+/** Reads dead letters: the filtered list, one record with its history, and error groups. */
+@Injectable()
+export class DeadLetterQueryService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Newest first; `condition` (SQL over `d`) narrows further, for bulk dry runs. */
+  async list(filter: DeadLetterFilter, limit: number, cursor?: string, condition: Prisma.Sql = Prisma.sql`TRUE`): Promise<DeadLetterPage> {
+    const after = cursor ? decodeCursor(cursor) : null;
+    const keyset = after ? Prisma.sql`AND (d.last_failed_at, d.id) < (${after.at}, ${after.id}::uuid)` : Prisma.empty;
+    const rows = await this.prisma.$queryRaw<DeadLetterRow[]>`
+      SELECT ${SUMMARY_COLUMNS} FROM dead_letters d
+      WHERE ${deadLetterCondition(filter)} AND ${condition} ${keyset}
+      ORDER BY d.last_failed_at DESC, d.id DESC
+      LIMIT ${limit + 1}`;
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { items: page.map(toSummary), nextCursor: rows.length > limit && last ? encodeCursor(last.last_failed_at, last.id) : null };
+  }
+
+  async get(id: string): Promise<DeadLetterDetail> {
+    const record = isUuid(id) ? await this.prisma.deadLetter.findUnique({ where: { id }, include: { actions: { orderBy: { id: 'asc' } } } }) : null;
+    if (!record) throw new ProblemError(problems.notFound(`No dead letter with id ${JSON.stringify(id)}`));
+    const [event, attempts] = await Promise.all([
+      this.prisma.event.findUnique({ where: { id: record.eventId } }),
+      this.prisma.jobAttempt.findMany({ where: { eventId: record.eventId, handler: record.handler }, orderBy: { id: 'asc' } }),
+    ]);
+    return {
+      ...toSummary({
+        id: record.id,
+        status: record.status,
+        queue: record.queue,
+        handler: record.handler,
+        event_type: record.eventType,
+        event_id: record.eventId,
+        job_id: record.jobId,
+        error_name: record.errorName,
+        error_message: record.errorMessage,
+        fingerprint: record.fingerprint,
+        attempts_made: record.attemptsMade,
+        redrives: record.redrives,
+        first_failed_at: record.firstFailedAt,
+        last_failed_at: record.lastFailedAt,
+      }),
+      payload: record.payload,
+      discardReason: record.discardReason,
+      event: event
+        ? { id: event.id, type: event.type, source: event.source, subject: event.subject, receivedAt: event.receivedAt.toISOString(), data: event.data }
+        : null,
+      attempts: attempts.map((attempt) => ({
+        jobId: attempt.jobId,
+        attempt: attempt.attempt,
+        workerId: attempt.workerId,
+        startedAt: attempt.startedAt.toISOString(),
+        finishedAt: attempt.finishedAt.toISOString(),
+        durationMs: attempt.durationMs,
+        errorName: attempt.errorName,
+        errorMessage: attempt.errorMessage,
+        errorStack: attempt.errorStack,
+        retryable: attempt.retryable,
+      })),
+      actions: record.actions.map((action) => ({
+        at: action.at.toISOString(),
+        actor: action.actor,
+        action: action.action,
+        fromStatus: action.fromStatus,
+        toStatus: action.toStatus,
+        jobId: action.jobId,
+        reason: action.reason,
+        auditId: action.auditId?.toString() ?? null,
+      })),
+    };
+  }
+
+  /** Dead letters grouped by fingerprint, most recently seen first. */
+  async groups(filter: DeadLetterFilter, limit: number): Promise<DeadLetterGroup[]> {
+    const rows = await this.prisma.$queryRaw<
+      Array<{ fingerprint: string; handler: string; error_name: string; count: number; open: number; first_seen: Date; last_seen: Date; sample: string }>
+    >`
+      SELECT g.*, s.error_message AS sample
+      FROM (
+        SELECT d.fingerprint, d.handler, d.error_name, count(*)::int AS count,
+               (count(*) FILTER (WHERE d.status = 'open'))::int AS open,
+               min(d.first_failed_at) AS first_seen, max(d.last_failed_at) AS last_seen
+        FROM dead_letters d WHERE ${deadLetterCondition(filter)}
+        GROUP BY d.fingerprint, d.handler, d.error_name
+        ORDER BY last_seen DESC
+        LIMIT ${limit}
+      ) g
+      CROSS JOIN LATERAL (
+        SELECT error_message FROM dead_letters s
+        WHERE s.fingerprint = g.fingerprint ORDER BY s.last_failed_at DESC LIMIT 1
+      ) s
+      ORDER BY g.last_seen DESC`;
+    return rows.map((row) => ({
+      fingerprint: row.fingerprint,
+      handler: row.handler,
+      errorName: row.error_name,
+      pattern: errorPattern(row.sample),
+      sampleMessage: row.sample,
+      count: row.count,
+      open: row.open,
+      firstSeen: row.first_seen.toISOString(),
+      lastSeen: row.last_seen.toISOString(),
+    }));
+  }
+}

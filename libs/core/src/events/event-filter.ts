@@ -1,0 +1,76 @@
+import { Prisma } from '@switchyard/db';
+import type { FieldError } from '@switchyard/contracts';
+import { escapeLike } from '../dead-letters/dead-letter-filter.js';
+import { ProblemError, problems } from '../problems/problem.js';
+
+/** Filters of the event search, from query parameters. */
+export interface EventSearch {
+  type?: string;
+  source?: string;
+  subject?: string;
+  since?: Date;
+  until?: Date;
+  q?: string;
+  ids?: string[];
+  /** `data.customer.id=cus_42` → [['customer', 'id'], 'cus_42']. `items[]` steps into arrays. */
+  data: Array<[string[], string]>;
+}
+
+const KNOWN = new Set(['type', 'source', 'subject', 'since', 'until', 'q', 'limit', 'cursor']);
+
+/** Reads `GET /v1/events` parameters; unknown ones are a 400, so typos do not silently match everything. */
+export function parseEventSearch(query: Record<string, unknown>): EventSearch {
+  const errors: FieldError[] = [];
+  const search: EventSearch = { data: [] };
+  for (const [key, raw] of Object.entries(query)) {
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (typeof value !== 'string') continue;
+    if (key.startsWith('data.')) {
+      const path = key.slice(5).split('.');
+      if (path.some((segment) => !/^[A-Za-z0-9_-]+(\[\])?$/.test(segment))) errors.push({ path: key, message: 'is not a data path such as data.customer.id' });
+      else search.data.push([path, value]);
+    } else if (!KNOWN.has(key)) {
+      errors.push({ path: key, message: 'is not a known parameter (type, source, subject, since, until, q, data.<path>, limit, cursor)' });
+    } else if (key === 'since' || key === 'until') {
+      const date = new Date(value);
+      if (Number.isNaN(date.getTime())) errors.push({ path: key, message: 'must be an RFC 3339 timestamp' });
+      else search[key] = date;
+    } else if (key !== 'limit' && key !== 'cursor') {
+      search[key as 'type' | 'source' | 'subject' | 'q'] = value;
+    }
+  }
+  if (errors.length) throw new ProblemError(problems.invalidRequest('Invalid event search', errors));
+  return search;
+}
+
+/** The SQL condition over `events e`; data paths use containment, which the GIN index serves. */
+export function eventCondition(search: EventSearch): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (search.type) conditions.push(Prisma.sql`e.type = ${search.type}`);
+  if (search.source) conditions.push(Prisma.sql`e.source = ${search.source}`);
+  if (search.subject) conditions.push(Prisma.sql`e.subject = ${search.subject}`);
+  if (search.since) conditions.push(Prisma.sql`e.received_at >= ${search.since}`);
+  if (search.until) conditions.push(Prisma.sql`e.received_at < ${search.until}`);
+  if (search.ids) conditions.push(Prisma.sql`e.id = ANY(${search.ids}::uuid[])`);
+  if (search.q) conditions.push(Prisma.sql`e.data::text ILIKE ${`%${escapeLike(search.q)}%`}`);
+  for (const [path, value] of search.data) {
+    // The value as text, and as the JSON number, boolean or null it may stand for.
+    const alternatives = [value, ...jsonScalar(value)].map((scalar) => JSON.stringify(containment(path, scalar)));
+    conditions.push(Prisma.sql`(${Prisma.join(alternatives.map((json) => Prisma.sql`e.data @> ${json}::jsonb`), ' OR ')})`);
+  }
+  return Prisma.join(conditions, ' AND ');
+}
+
+function containment(path: string[], value: unknown): unknown {
+  return path.reduceRight<unknown>((inner, segment) => {
+    if (segment.endsWith('[]')) return { [segment.slice(0, -2)]: [inner] };
+    return { [segment]: inner };
+  }, value);
+}
+
+function jsonScalar(text: string): unknown[] {
+  if (text === 'true' || text === 'false') return [text === 'true'];
+  if (text === 'null') return [null];
+  if (/^-?\d+(\.\d+)?$/.test(text) && Number.isFinite(Number(text))) return [Number(text)];
+  return [];
+}

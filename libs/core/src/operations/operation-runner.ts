@@ -1,0 +1,156 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PrismaService, type TransactionClient } from '@switchyard/db';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import { DeadLetterTriageService } from '../dead-letters/dead-letter-triage.service.js';
+import type { ActionResult, Acting } from '../dead-letters/redrive.js';
+import { EventReplayService } from '../events/event-replay.service.js';
+import { OutboxPublisher } from '../outbox/outbox-publisher.js';
+import { OperationSignal } from './operation.service.js';
+
+const LEASE_SECONDS = 30;
+const TICK_MS = 250;
+const MAX_BATCH = 500;
+const IDLE_POLL_MS = 2_000;
+
+interface ClaimedOperation {
+  id: string;
+  kind: string;
+  actor: string;
+  params: { ratePerSecond?: number; reason?: string; auditId?: string; handlers?: string[] } | null;
+}
+
+/**
+ * Works through bulk operations in the background, paced at their
+ * `ratePerSecond`. An operation is leased to one API process at a time and
+ * taken over by another when the lease lapses (the holder died). Each batch
+ * acts, marks its items and advances the counters in one transaction, so a
+ * crash never does an item twice or loses one.
+ */
+@Injectable()
+export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OperationRunner.name);
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly signal: OperationSignal,
+    private readonly triage: DeadLetterTriageService,
+    private readonly replay: EventReplayService,
+    private readonly publisher: OutboxPublisher,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.running = false;
+    this.signal.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const operation = await this.claim();
+        if (operation) await this.work(operation);
+        else await this.signal.sleep(IDLE_POLL_MS);
+      } catch (error) {
+        this.logger.warn(`Operation runner: ${(error as Error).message}`);
+        await this.signal.sleep(IDLE_POLL_MS);
+      }
+    }
+  }
+
+  private async claim(): Promise<ClaimedOperation | null> {
+    const [operation] = await this.prisma.$queryRaw<ClaimedOperation[]>`
+      UPDATE operations SET lease_owner = ${this.owner}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}),
+                            started_at = COALESCE(started_at, now())
+      WHERE id = (
+        SELECT id FROM operations WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now())
+        ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING id::text AS id, kind, actor, params`;
+    return operation ?? null;
+  }
+
+  private async work(operation: ClaimedOperation): Promise<void> {
+    const rate = operation.params?.ratePerSecond ?? 100;
+    // Small batches often for low rates; at high rates, batches as large as MAX_BATCH.
+    const tick = Math.max(TICK_MS, Math.ceil((1000 * 1) / rate));
+    const batch = Math.min(MAX_BATCH, Math.max(1, Math.round((rate * tick) / 1000)));
+    while (this.running) {
+      const started = Date.now();
+      const outcome = await this.step(operation, batch);
+      if (outcome === 'finished' || outcome === 'lost') return;
+      await delay(Math.max(0, tick - (Date.now() - started)));
+    }
+  }
+
+  /** One batch in one transaction; publishing the redriven jobs follows the commit. */
+  private async step(operation: ClaimedOperation, size: number): Promise<'continue' | 'finished' | 'lost'> {
+    let toPublish: ActionResult['toPublish'] = [];
+    const outcome = await this.prisma.$transaction(
+      async (tx) => {
+        const items = await tx.$queryRaw<Array<{ seq: number; item_id: string }>>`
+          SELECT seq, item_id::text AS item_id FROM operation_items
+          WHERE operation_id = ${operation.id}::uuid AND status = 'pending' ORDER BY seq LIMIT ${size}`;
+        if (items.length === 0) {
+          await tx.$executeRaw`
+            UPDATE operations SET status = 'completed', finished_at = now(), lease_owner = NULL, lease_until = NULL
+            WHERE id = ${operation.id}::uuid AND lease_owner = ${this.owner}`;
+          return 'finished' as const;
+        }
+        const result = await this.apply(tx, operation, items.map((item) => item.item_id));
+        toPublish = result.toPublish;
+        const marks = JSON.stringify([
+          ...result.done.map(({ id }) => ({ id, status: 'done', error: null })),
+          ...result.skipped.map(({ id, reason }) => ({ id, status: 'failed', error: `dead letter ${reason}` })),
+        ]);
+        await tx.$executeRaw`
+          UPDATE operation_items i SET status = x.status, error = x.error
+          FROM jsonb_to_recordset(${marks}::jsonb) AS x(id uuid, status text, error text)
+          WHERE i.operation_id = ${operation.id}::uuid AND i.item_id = x.id AND i.status = 'pending'`;
+        const renewed = await tx.$executeRaw`
+          UPDATE operations SET done = done + ${result.done.length}, failed = failed + ${result.skipped.length},
+                                lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+          WHERE id = ${operation.id}::uuid AND lease_owner = ${this.owner}`;
+        // Another process took the operation over (our lease lapsed): undo this batch.
+        if (renewed === 0) throw new LeaseLost();
+        return 'continue' as const;
+      },
+      { timeout: 60_000 },
+    ).catch((error: unknown) => {
+      if (error instanceof LeaseLost) return 'lost' as const;
+      throw error;
+    });
+    await this.publisher.publishAfterCommit(toPublish);
+    return outcome;
+  }
+
+  private apply(tx: TransactionClient, operation: ClaimedOperation, ids: string[]): Promise<ActionResult> {
+    const acting: Acting = { actor: operation.actor, auditId: BigInt(operation.params?.auditId ?? 0), operationId: operation.id };
+    switch (operation.kind) {
+      case 'dead-letters.retry':
+        return this.triage.apply('retry', tx, ids, acting);
+      case 'dead-letters.discard':
+        return this.triage.apply('discard', tx, ids, acting, operation.params?.reason);
+      case 'events.replay':
+        return this.replay.apply(tx, ids, acting, operation.params?.handlers ?? null);
+      default:
+        throw new Error(`Unknown operation kind ${operation.kind}`);
+    }
+  }
+
+  private get owner(): string {
+    return this.config.worker.id;
+  }
+}
+
+class LeaseLost extends Error {}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

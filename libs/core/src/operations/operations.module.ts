@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { AuditLog } from '../audit/audit-log.js';
+import { DeadLetterQueryService } from '../dead-letters/dead-letter-query.service.js';
+import { DeadLetterTriageService } from '../dead-letters/dead-letter-triage.service.js';
+import { EventReplayService } from '../events/event-replay.service.js';
+import { IngestModule } from '../ingest/ingest.module.js';
+import { ApiGauges } from '../metrics/api-gauges.js';
+import { LagSampler } from '../metrics/lag-sampler.js';
+import { TimeSeriesReader } from '../metrics/time-series.reader.js';
+import { QueueInspector } from '../queues/queue-inspector.js';
+import { QueueSnapshots } from '../queues/queue-snapshots.js';
+import { OperationRunner } from './operation-runner.js';
+import { OperationService, OperationSignal } from './operation.service.js';
+
+/** What operators use: dead-letter triage, bulk operations, replay, queue inspection and control, time series. */
+@Module({
+  imports: [IngestModule],
+  providers: [
+    AuditLog,
+    DeadLetterQueryService,
+    DeadLetterTriageService,
+    EventReplayService,
+    OperationService,
+    OperationSignal,
+    OperationRunner,
+    QueueInspector,
+    QueueSnapshots,
+    TimeSeriesReader,
+    LagSampler,
+    ApiGauges,
+  ],
+  exports: [DeadLetterQueryService, DeadLetterTriageService, EventReplayService, OperationService, QueueInspector, QueueSnapshots, TimeSeriesReader, LagSampler],
+})
+export class OperationsModule {}
