@@ -130,7 +130,15 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
     const openapi = await get<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>(stack.url('/docs-json'));
     assert.equal(openapi.status, 200);
     assert.ok(openapi.body.paths['/v1/events']);
-    assert.ok(openapi.body.paths['/v1/events/batch']);
+    for (const path of [
+      '/v1/events/batch', '/v1/events/replay', '/v1/dead-letters', '/v1/dead-letters/groups', '/v1/dead-letters/{id}',
+      '/v1/dead-letters/{id}/retry', '/v1/dead-letters/{id}/discard', '/v1/dead-letters/retry', '/v1/dead-letters/discard',
+      '/v1/operations/{id}', '/v1/queues', '/v1/queues/{name}', '/v1/queues/{name}/jobs', '/v1/queues/{name}/jobs/{jobId}',
+      '/v1/queues/{name}/pause', '/v1/queues/{name}/resume', '/v1/metrics/throughput', '/v1/metrics/lag', '/v1/stream', '/metrics',
+    ]) {
+      assert.ok(openapi.body.paths[path], `${path} is documented`);
+    }
+    assert.ok(openapi.body.components.schemas.DeadLetterDetail && openapi.body.components.schemas.QueueSummary);
     assert.ok(openapi.body.components.schemas['EventData.order.placed']);
     assert.equal((await get(stack.url('/docs'))).status, 200);
   });

@@ -60,3 +60,4 @@ export { JobProcessor } from './runner/job-processor.js';
 export { RunnerEvents } from './runner/runner-events.js';
 export type { JobEvent, RunnerEventName } from './runner/runner-events.js';
 export { ProblemError, problems } from './problems/problem.js';
+export { isServiceUnavailable } from './problems/unavailable.js';

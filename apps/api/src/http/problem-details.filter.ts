@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Problem } from '@switchyard/contracts';
-import { ProblemError } from '@switchyard/core';
+import { isServiceUnavailable, ProblemError, problems } from '@switchyard/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const STATUS_TITLES: Record<number, string> = {
@@ -48,6 +48,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const fastifyError = exception as { statusCode?: number; message?: string; code?: string };
     if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return { problem: this.generic(fastifyError.statusCode, fastifyError.message ?? 'Bad request'), headers: {} };
+    }
+    if (isServiceUnavailable(exception)) {
+      this.logger.warn(`${request.method} ${request.url}: ${(exception as Error).message}`);
+      return { problem: problems.unavailable('Redis or Postgres is unavailable right now; retry shortly.'), headers: { 'Retry-After': '5' } };
     }
     return {
       problem: { type: 'about:blank', title: 'Internal server error', status: 500, detail: 'An unexpected error occurred; it has been logged.' },

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import { redactUrl } from '../connections/redact-url.js';
@@ -10,7 +10,7 @@ import { redisOptionsFromUrl } from '../connections/redis-options.js';
  * instead of piling up, so ingest falls back to the outbox without waiting.
  */
 @Injectable()
-export class RedisConnection implements OnApplicationShutdown {
+export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnection.name);
   readonly client: Redis;
   private lastError = '';
@@ -33,6 +33,18 @@ export class RedisConnection implements OnApplicationShutdown {
     this.client.on('ready', () => {
       if (this.lastError) this.logger.log(`Redis ${redactUrl(config.redisUrl)} is back`);
       this.lastError = '';
+    });
+  }
+
+  /** Waits (a little) for the first connection, so requests at startup do not meet a connecting client. */
+  async onModuleInit(): Promise<void> {
+    if (this.ready) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5_000);
+      this.client.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 
