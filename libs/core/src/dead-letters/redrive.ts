@@ -28,6 +28,7 @@ interface LockedRow {
   payload: DomainEvent;
   redrives: number;
   event_priority: number | null;
+  event_exists: boolean;
 }
 
 /** The job id of a dead letter's n-th redrive: a double click finds the same id. */
@@ -54,6 +55,10 @@ export async function redrive(tx: TransactionClient, registry: HandlerRegistry, 
     }
     if (!definition) {
       result.skipped.push({ id: row.id, reason: `handler ${row.handler} is not deployed`, status: row.status, jobId: null });
+      continue;
+    }
+    if (!row.event_exists) {
+      result.skipped.push({ id: row.id, reason: `event ${row.event_id} no longer exists`, status: row.status, jobId: null });
       continue;
     }
     const jobId = redriveJobId(row.event_id, row.handler, row.redrives + 1);
@@ -113,7 +118,8 @@ async function lock(tx: TransactionClient, ids: string[]): Promise<LockedRow[]> 
   // Row locks serialise concurrent actions on one dead letter: a double click
   // waits for the first click to commit, then finds it `retrying`.
   return tx.$queryRaw<LockedRow[]>`
-    SELECT d.id::text AS id, d.status, d.event_id::text AS event_id, d.handler, d.queue, d.payload, d.redrives, e.priority AS event_priority
+    SELECT d.id::text AS id, d.status, d.event_id::text AS event_id, d.handler, d.queue, d.payload, d.redrives, e.priority AS event_priority,
+           e.id IS NOT NULL AS event_exists
     FROM dead_letters d LEFT JOIN events e ON e.id = d.event_id
     WHERE d.id = ANY(${ids}::uuid[])
     ORDER BY d.id

@@ -11,6 +11,7 @@ const LEASE_SECONDS = 30;
 const TICK_MS = 250;
 const MAX_BATCH = 500;
 const IDLE_POLL_MS = 2_000;
+const MAX_BATCH_FAILURES = 5;
 
 interface ClaimedOperation {
   id: string;
@@ -77,14 +78,23 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async work(operation: ClaimedOperation): Promise<void> {
+    let failures = 0;
     const rate = operation.params?.ratePerSecond ?? 100;
     // Small batches often for low rates; at high rates, batches as large as MAX_BATCH.
     const tick = Math.max(TICK_MS, Math.ceil((1000 * 1) / rate));
     const batch = Math.min(MAX_BATCH, Math.max(1, Math.round((rate * tick) / 1000)));
     while (this.running) {
       const started = Date.now();
-      const outcome = await this.step(operation, batch);
-      if (outcome === 'finished' || outcome === 'lost') return;
+      try {
+        const outcome = await this.step(operation, batch);
+        if (outcome === 'finished' || outcome === 'lost') return;
+        failures = 0;
+      } catch (error) {
+        // A batch that keeps failing would otherwise hold the operation forever.
+        if (++failures >= MAX_BATCH_FAILURES) return this.fail(operation, error as Error);
+        this.logger.warn(`Operation ${operation.id}: batch failed (${(error as Error).message}); retrying`);
+        await delay(1_000 * failures);
+      }
       await delay(Math.max(0, tick - (Date.now() - started)));
     }
   }
@@ -105,14 +115,16 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
         }
         const result = await this.apply(tx, operation, items.map((item) => item.item_id));
         toPublish = result.toPublish;
+        // Marked by seq, the primary key: no scan of the operation's other items.
+        const seqOf = new Map(items.map((item) => [item.item_id, item.seq]));
         const marks = JSON.stringify([
-          ...result.done.map(({ id }) => ({ id, status: 'done', error: null })),
-          ...result.skipped.map(({ id, reason }) => ({ id, status: 'failed', error: `dead letter ${reason}` })),
+          ...result.done.map(({ id }) => ({ seq: seqOf.get(id), status: 'done', error: null })),
+          ...result.skipped.map(({ id, reason }) => ({ seq: seqOf.get(id), status: 'failed', error: reason })),
         ]);
         await tx.$executeRaw`
           UPDATE operation_items i SET status = x.status, error = x.error
-          FROM jsonb_to_recordset(${marks}::jsonb) AS x(id uuid, status text, error text)
-          WHERE i.operation_id = ${operation.id}::uuid AND i.item_id = x.id AND i.status = 'pending'`;
+          FROM jsonb_to_recordset(${marks}::jsonb) AS x(seq int, status text, error text)
+          WHERE i.operation_id = ${operation.id}::uuid AND i.seq = x.seq`;
         const renewed = await tx.$executeRaw`
           UPDATE operations SET done = done + ${result.done.length}, failed = failed + ${result.skipped.length},
                                 lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
@@ -128,6 +140,13 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
     });
     await this.publisher.publishAfterCommit(toPublish);
     return outcome;
+  }
+
+  private async fail(operation: ClaimedOperation, error: Error): Promise<void> {
+    this.logger.error(`Operation ${operation.id} failed: ${error.message}`);
+    await this.prisma.$executeRaw`
+      UPDATE operations SET status = 'failed', error = ${error.message.slice(0, 2_000)}, finished_at = now(), lease_owner = NULL, lease_until = NULL
+      WHERE id = ${operation.id}::uuid AND lease_owner = ${this.owner}`;
   }
 
   private apply(tx: TransactionClient, operation: ClaimedOperation, ids: string[]): Promise<ActionResult> {
