@@ -1,10 +1,10 @@
-// `npm start`: from a fresh clone to a running API and worker in one command.
+// `npm start`: from a fresh clone to a running stack in one command.
 // Installs dependencies if needed, generates the Prisma client, builds, makes
 // sure Redis and Postgres answer (starting them with `docker compose` when
-// they do not and Docker is there), migrates, seeds, then runs the API and a
-// worker until Ctrl-C. Reads .env if present (see .env.example).
+// they do not and Docker is there), migrates, seeds, then runs the API, a
+// worker and the console until Ctrl-C. Reads .env if present (see .env.example).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,12 @@ const root = join(fileURLToPath(import.meta.url), '..', '..');
 const env = { ...loadDotEnv(join(root, '.env')), ...process.env };
 env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/switchyard';
 env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+env.PORT ??= '3000';
+env.CONSOLE_PORT ??= '3001';
+env.SWITCHYARD_API_URL ??= `http://127.0.0.1:${env.PORT}`;
+env.NEXT_TELEMETRY_DISABLED = '1';
+const next = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+const consoleDir = join(root, 'apps', 'console');
 
 function step(label, command, args) {
   console.log(`\n▶ ${label}`);
@@ -33,6 +39,21 @@ function loadDotEnv(path) {
   return values;
 }
 
+/** The console is rebuilt when any of its files is newer than its last build. */
+function consoleNeedsBuild() {
+  const buildId = join(consoleDir, '.next', 'BUILD_ID');
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  const newer = (dir) =>
+    readdirSync(dir).some((name) => {
+      if (name === '.next' || name === 'node_modules') return false;
+      const path = join(dir, name);
+      const stat = statSync(path);
+      return stat.isDirectory() ? newer(path) : stat.mtimeMs > built;
+    });
+  return newer(consoleDir);
+}
+
 async function servicesProblem() {
   const { assertServicesReachable } = createRequire(import.meta.url)(join(root, 'libs/core/dist/index.js'));
   try {
@@ -46,6 +67,11 @@ async function servicesProblem() {
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) step('npm ci', 'npm', ['ci']);
 step('prisma generate', process.execPath, ['scripts/prisma-generate.mjs']);
 step('build', process.execPath, ['scripts/build.mjs']);
+if (consoleNeedsBuild()) {
+  console.log('\n▶ build the console (next build)');
+  const result = spawnSync(process.execPath, [next, 'build'], { cwd: consoleDir, env, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
 
 let problem = await servicesProblem();
 if (problem && spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0) {
@@ -60,13 +86,15 @@ if (problem) {
 step('migrate', process.execPath, ['libs/db/dist/migrate.cli.js']);
 step('seed', process.execPath, ['libs/commerce/dist/seed.cli.js']);
 
-console.log('\n▶ running the API and a worker (Ctrl-C stops both)\n');
+console.log(`\n▶ running the API (:${env.PORT}), a worker and the console (http://localhost:${env.CONSOLE_PORT}); Ctrl-C stops them\n`);
+const PREFIXES = { api: '\x1b[36m[api]    \x1b[0m', worker: '\x1b[35m[worker] \x1b[0m', console: '\x1b[33m[console]\x1b[0m' };
 const children = [
-  ['api', 'apps/api/dist/main.js'],
-  ['worker', 'apps/worker/dist/main.js'],
-].map(([name, entry]) => {
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = name === 'api' ? '\x1b[36m[api]   \x1b[0m' : '\x1b[35m[worker]\x1b[0m';
+  ['api', ['--enable-source-maps', 'apps/api/dist/main.js'], root],
+  ['worker', ['--enable-source-maps', 'apps/worker/dist/main.js'], root],
+  ['console', [next, 'start', '-p', env.CONSOLE_PORT], consoleDir],
+].map(([name, args, cwd]) => {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = PREFIXES[name];
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
     stream.on('data', (chunk) => {

@@ -59,6 +59,7 @@ if (!run('prisma generate', process.execPath, ['scripts/prisma-generate.mjs'])) 
 if (!run('build (swc)', process.execPath, ['scripts/build.mjs'])) process.exit(1);
 if (filters.length === 0) {
   check('typecheck (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+  check('typecheck the console (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'apps/console/tsconfig.json']);
   check('import cycles', process.execPath, ['scripts/check-cycles.mjs']);
 }
 

@@ -117,6 +117,7 @@ export const operationsSchemas: Record<string, Schema> = {
     workers: int,
     counts: object({ waiting: int, prioritized: int, delayed: int, active: int, completed: int, failed: int }),
     throughput: object({ completedPerSec: { type: 'number' }, failedPerSec: { type: 'number' } }),
+    rate: object({ completedPerSec: { type: 'number' }, failedPerSec: { type: 'number' } }),
     lag: object({ backlog: int, oldestWaitingAgeMs: int, drainTimeMs: nullable(int) }),
     waitMs: percentiles,
     processingMs: percentiles,

@@ -126,6 +126,8 @@ const schemas: Record<string, Schema> = {
                 processedAt: { ...nullableString, format: 'date-time' },
                 finishedAt: { ...nullableString, format: 'date-time' },
                 failedReason: nullableString,
+                kind: { type: 'string', enum: ['fanout', 'redrive', 'replay'] },
+                deadLetterId: { ...nullableString, format: 'uuid' },
               },
             },
           ],

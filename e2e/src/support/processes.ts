@@ -9,9 +9,10 @@ export interface RunningProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs a compiled entry point (path from the repo root) with exactly `env` (plus PATH). */
-export function runNode(entry: string, env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, entry)], {
+/** Runs a script (path from the repo root, or absolute) with exactly `env` (plus PATH). */
+export function runNode(entry: string, env: Record<string, string>, args: string[] = [], cwd = root): RunningProcess {
+  const child = spawn(process.execPath, ['--enable-source-maps', entry.startsWith('/') ? entry : join(root, entry), ...args], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -49,7 +49,7 @@ export class TestStack {
 
   private constructor(
     readonly env: Record<string, string>,
-    readonly api: NestFastifyApplication,
+    public api: NestFastifyApplication,
     readonly apiUrl: string,
     private readonly options: StackOptions,
   ) {}
@@ -62,6 +62,16 @@ export class TestStack {
     const stack = new TestStack(env, api, await api.getUrl(), options);
     if (options.worker !== false) await stack.startWorker();
     return stack;
+  }
+
+  /** Stops the API and starts a new one on the same port, as a deploy or a crash would. */
+  async restartApi(downForMs = 0): Promise<void> {
+    const port = Number(new URL(this.apiUrl).port);
+    await this.api.close();
+    await new Promise((resolve) => setTimeout(resolve, downForMs));
+    const config = toApiConfig(loadConfig(apiEnvSchema, this.env));
+    this.api = await createApiApp({ config, events: this.options.events ?? testEvents, handlers: handlersFor(this.options, this.env) });
+    await this.api.listen(port, '127.0.0.1');
   }
 
   get apiConfig(): ApiConfig {

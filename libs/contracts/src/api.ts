@@ -40,6 +40,10 @@ export interface JobLineage extends JobRef {
   processedAt: string | null;
   finishedAt: string | null;
   failedReason: string | null;
+  /** Why the job exists: the event's fan-out, a dead-letter redrive, or a replay. */
+  kind: 'fanout' | 'redrive' | 'replay';
+  /** The dead letter of this event and handler, if it has one. */
+  deadLetterId: string | null;
 }
 
 /** `GET /v1/events/:eventId`: the event and every job it fanned out to. */

@@ -2,6 +2,9 @@
 
 export type DeadLetterStatus = 'open' | 'retrying' | 'resolved' | 'discarded';
 
+/** `GET /v1/dead-letters/stats`: how many dead letters are in each status. */
+export type DeadLetterStats = Record<DeadLetterStatus, number>;
+
 export interface DeadLetterSummary {
   id: string;
   status: DeadLetterStatus;

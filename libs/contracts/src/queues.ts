@@ -23,6 +23,8 @@ export interface QueueSummary {
   counts: { waiting: number; prioritized: number; delayed: number; active: number; completed: number; failed: number };
   /** Per second, over the last minute. */
   throughput: { completedPerSec: number; failedPerSec: number };
+  /** Per second, over the last complete 5-second bucket: the live chart's value. */
+  rate: { completedPerSec: number; failedPerSec: number };
   lag: QueueLag;
   /** Over the last 5 minutes, estimated from histograms. */
   waitMs: Percentiles;
@@ -76,8 +78,8 @@ export interface MetricSeries<P> {
   points: P[];
 }
 
-/** One message of `GET /v1/stream`. */
+/** One message of `GET /v1/stream`: every queue's summary at one instant. */
 export interface QueuesSnapshot {
   at: string;
-  queues: Array<Pick<QueueSummary, 'name' | 'paused' | 'workers' | 'counts' | 'throughput' | 'lag'>>;
+  queues: QueueSummary[];
 }

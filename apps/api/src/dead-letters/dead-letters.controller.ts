@@ -1,6 +1,6 @@
 import { applyDecorators, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { DeadLetterDetail, DeadLetterGroup, DeadLetterPage, DeadLetterSummary, DryRunAnswer, OperationStatus, RetryAnswer } from '@switchyard/contracts';
+import type { DeadLetterDetail, DeadLetterGroup, DeadLetterPage, DeadLetterStats, DeadLetterSummary, DryRunAnswer, OperationStatus, RetryAnswer } from '@switchyard/contracts';
 import { actorFrom, DeadLetterQueryService, DeadLetterTriageService, parseDeadLetterFilter, parseLimit } from '@switchyard/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jsonBody } from '../http/json-body.js';
@@ -34,6 +34,13 @@ export class DeadLettersController {
   @ApiResponse({ status: 200, schema: ref('DeadLetterPage') })
   list(@Query() query: Record<string, string>): Promise<DeadLetterPage> {
     return this.query.list(filterOf(query), parseLimit(query.limit), query.cursor);
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: 'How many dead letters are in each status' })
+  @ApiResponse({ status: 200, schema: { type: 'object', additionalProperties: { type: 'integer' } } })
+  stats(): Promise<DeadLetterStats> {
+    return this.query.stats();
   }
 
   @Get('groups')

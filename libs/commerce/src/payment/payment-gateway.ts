@@ -40,13 +40,14 @@ export class GatewayUnavailableError extends Error {
 @Injectable()
 export class PaymentGateway {
   private readonly charges = new Map<string, Charge>();
+  private readonly approved = new Set<string>();
 
   constructor(@Inject(PAYMENT_GATEWAY_OPTIONS) private readonly options: PaymentGatewayOptions) {}
 
   async charge(request: { amount: number; currency: string; token: string; idempotencyKey: string }): Promise<Charge> {
     const previous = this.charges.get(request.idempotencyKey);
     if (previous) return previous;
-    if (request.token === 'tok_declined') throw new CardDeclinedError('card declined');
+    if (request.token === 'tok_declined' && !this.approved.has(request.token)) throw new CardDeclinedError('card declined');
     if (request.token === 'tok_unavailable') {
       await new Promise((resolve) => setTimeout(resolve, this.options.timeoutMs));
       throw new GatewayTimeoutError(`payment gateway timed out after ${this.options.timeoutMs} ms`);
@@ -64,6 +65,14 @@ export class PaymentGateway {
     const refund = { id: `re_${randomUUID()}`, amount: request.amount, currency: request.currency };
     this.charges.set(request.idempotencyKey, refund);
     return refund;
+  }
+
+  /**
+   * The simulation's control panel: the bank stops declining `token` (the
+   * customer topped up), so a retried charge goes through. Per process.
+   */
+  approve(token: string): void {
+    this.approved.add(token);
   }
 
   private maybeFailTransiently(): void {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DeadLetterDetail, DeadLetterFilter, DeadLetterGroup, DeadLetterPage } from '@switchyard/contracts';
+import type { DeadLetterDetail, DeadLetterFilter, DeadLetterGroup, DeadLetterPage, DeadLetterStats } from '@switchyard/contracts';
 import { Prisma, PrismaService } from '@switchyard/db';
 import { ProblemError, problems } from '../problems/problem.js';
 import { decodeCursor, encodeCursor, isUuid } from './cursor.js';
@@ -78,6 +78,15 @@ export class DeadLetterQueryService {
         auditId: action.auditId?.toString() ?? null,
       })),
     };
+  }
+
+  /** How many dead letters are in each status. */
+  async stats(): Promise<DeadLetterStats> {
+    const rows = await this.prisma.$queryRaw<Array<{ status: string; n: number }>>`
+      SELECT status, count(*)::int AS n FROM dead_letters GROUP BY status`;
+    const stats: DeadLetterStats = { open: 0, retrying: 0, resolved: 0, discarded: 0 };
+    for (const row of rows) stats[row.status as keyof DeadLetterStats] = row.n;
+    return stats;
   }
 
   /** Dead letters grouped by fingerprint, most recently seen first. */

@@ -20,10 +20,12 @@ export class EventQueryService {
 
   async lineage(eventId: string): Promise<EventLineage> {
     const event = isUuid(eventId)
-      ? await this.prisma.event.findUnique({ where: { id: eventId }, include: { jobs: { orderBy: { handler: 'asc' } } } })
+      ? await this.prisma.event.findUnique({ where: { id: eventId }, include: { jobs: { orderBy: [{ handler: 'asc' }, { createdAt: 'asc' }] } } })
       : null;
     if (!event) throw new ProblemError(problems.notFound(`No event with id ${JSON.stringify(eventId)}`));
-    const jobs = await Promise.all(event.jobs.map((job) => this.jobLineage(job)));
+    const deadLetters = await this.prisma.deadLetter.findMany({ where: { eventId: event.id }, select: { id: true, handler: true } });
+    const deadLetterOf = new Map(deadLetters.map((letter) => [letter.handler, letter.id]));
+    const jobs = await Promise.all(event.jobs.map((job) => this.jobLineage(job, deadLetterOf.get(job.handler) ?? null)));
     return {
       eventId: event.id,
       type: event.type,
@@ -35,7 +37,7 @@ export class EventQueryService {
     };
   }
 
-  private async jobLineage(job: Prisma.JobModel): Promise<JobLineage> {
+  private async jobLineage(job: Prisma.JobModel, deadLetterId: string | null): Promise<JobLineage> {
     const base: JobLineage = {
       id: job.id,
       queue: job.queue,
@@ -47,6 +49,8 @@ export class EventQueryService {
       processedAt: job.processedAt?.toISOString() ?? null,
       finishedAt: job.finishedAt?.toISOString() ?? null,
       failedReason: job.failedReason,
+      kind: job.kind as JobLineage['kind'],
+      deadLetterId,
     };
     if (job.outcome === 'dead') return { ...base, state: 'dead' };
     if (job.publishedAt === null) return { ...base, state: 'pending' };

@@ -9,6 +9,9 @@ import { bucketStart, lagKey, RESOLUTIONS, type Resolution, statsKey } from './t
 export interface RecentStats {
   completedPerSec: number;
   failedPerSec: number;
+  /** Over the last complete 5-second bucket. */
+  lastCompletedPerSec: number;
+  lastFailedPerSec: number;
   waitBins: number[];
   processingBins: number[];
 }
@@ -33,7 +36,14 @@ export class TimeSeriesReader {
     const hashes = await this.hashes(buckets.map((bucket) => statsKey(this.config.queuePrefix, fine, bucket)));
     const stats = new Map<string, RecentStats>();
     for (const queue of queues) {
-      const entry: RecentStats = { completedPerSec: 0, failedPerSec: 0, waitBins: new Array(BINS).fill(0), processingBins: new Array(BINS).fill(0) };
+      const entry: RecentStats = {
+        completedPerSec: 0,
+        failedPerSec: 0,
+        lastCompletedPerSec: Number(hashes[0]?.[`${queue}|c`] ?? 0) / fine.seconds,
+        lastFailedPerSec: Number(hashes[0]?.[`${queue}|f`] ?? 0) / fine.seconds,
+        waitBins: new Array(BINS).fill(0),
+        processingBins: new Array(BINS).fill(0),
+      };
       hashes.forEach((hash, index) => {
         if (index < 12) {
           entry.completedPerSec += Number(hash[`${queue}|c`] ?? 0) / 60;

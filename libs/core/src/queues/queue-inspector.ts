@@ -51,13 +51,9 @@ export class QueueInspector {
     return this.summarise(name, recent.get(name)!);
   }
 
-  /** The live view: everything but the percentiles, for every queue, at one instant. */
+  /** The live view: every queue's summary at one instant. */
   async snapshot(): Promise<QueuesSnapshot> {
-    const summaries = await this.summaries();
-    return {
-      at: new Date().toISOString(),
-      queues: summaries.map(({ name, paused, workers, counts, throughput, lag }) => ({ name, paused, workers, counts, throughput, lag })),
-    };
+    return { at: new Date().toISOString(), queues: await this.summaries() };
   }
 
   private async summarise(name: string, recent: RecentStats): Promise<QueueSummary> {
@@ -88,6 +84,7 @@ export class QueueInspector {
         failed: counts.failed ?? 0,
       },
       throughput: { completedPerSec: round(recent.completedPerSec), failedPerSec: round(recent.failedPerSec) },
+      rate: { completedPerSec: round(recent.lastCompletedPerSec), failedPerSec: round(recent.lastFailedPerSec) },
       lag,
       waitMs: percentilesOf(recent.waitBins),
       processingMs: percentilesOf(recent.processingBins),

@@ -1,15 +1,17 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { QueuesSnapshot } from '@switchyard/contracts';
-import { catchError, EMPTY, exhaustMap, from, type Observable, share, timer } from 'rxjs';
+import { catchError, EMPTY, exhaustMap, from, type Observable, share, Subject, takeUntil, timer } from 'rxjs';
 import { QueueInspector } from './queue-inspector.js';
 
 /**
  * One snapshot of every queue per second, computed once however many
- * consoles are watching, and only while at least one is.
+ * consoles are watching, and only while at least one is. The stream ends
+ * when the app shuts down, so open SSE responses do not hold the server open.
  */
 @Injectable()
-export class QueueSnapshots {
+export class QueueSnapshots implements OnModuleDestroy {
   private readonly logger = new Logger(QueueSnapshots.name);
+  private readonly destroyed$ = new Subject<void>();
   readonly stream$: Observable<QueuesSnapshot>;
 
   constructor(inspector: QueueInspector) {
@@ -23,7 +25,13 @@ export class QueueSnapshots {
           }),
         ),
       ),
+      takeUntil(this.destroyed$),
       share(),
     );
+  }
+
+  onModuleDestroy(): void {
+    this.destroyed$.next();
+    this.destroyed$.complete();
   }
 }

@@ -1,0 +1,20 @@
+import { apiUrl } from '../../../lib/config';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * Passes the API's Server-Sent Events through to the browser, so the console
+ * is the only origin the browser talks to. A closed tab aborts the upstream.
+ */
+export async function GET(request: Request): Promise<Response> {
+  let upstream: Response;
+  try {
+    upstream = await fetch(`${apiUrl}/v1/stream`, { signal: request.signal, cache: 'no-store', headers: { accept: 'text/event-stream' } });
+  } catch {
+    return new Response('retry: 2000\n\n', { status: 503, headers: { 'content-type': 'text/event-stream' } });
+  }
+  return new Response(upstream.body, {
+    status: upstream.status,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' },
+  });
+}

@@ -1,0 +1,18 @@
+import { apiUrl } from '../../../../lib/config';
+
+export const dynamic = 'force-dynamic';
+
+// Only reads go through here (series for the charts, operation progress);
+// every change goes through a server action, which adds the operator's name.
+const READABLE = /^(metrics\/(throughput|lag)|operations\/[0-9a-f-]+|queues|dead-letters\/stats)$/;
+
+export async function GET(request: Request, context: { params: Promise<{ path: string[] }> }): Promise<Response> {
+  const path = (await context.params).path.join('/');
+  if (!READABLE.test(path)) return Response.json({ title: 'Not found', status: 404 }, { status: 404 });
+  try {
+    const upstream = await fetch(`${apiUrl}/v1/${path}${new URL(request.url).search}`, { cache: 'no-store' });
+    return new Response(upstream.body, { status: upstream.status, headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json' } });
+  } catch {
+    return Response.json({ title: 'Service unavailable', status: 503, detail: `The Switchyard API at ${apiUrl} did not answer` }, { status: 503 });
+  }
+}

@@ -1,0 +1,29 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import { type ActionResult, discardDeadLetter } from '../app/actions';
+
+export function DiscardForm({ id }: { id: string }) {
+  const [reason, setReason] = useState('');
+  const [result, setResult] = useState<ActionResult | null>(null);
+  const [pending, startTransition] = useTransition();
+  return (
+    <form
+      className="grid"
+      style={{ gap: 6 }}
+      onSubmit={(event) => {
+        event.preventDefault();
+        startTransition(async () => setResult(await discardDeadLetter(id, reason)));
+      }}
+    >
+      <label>
+        Reason to discard
+        <input value={reason} onChange={(event) => setReason(event.target.value)} required placeholder="e.g. duplicate test order" />
+      </label>
+      <button type="submit" className="danger" disabled={pending || !reason.trim()}>
+        {pending ? 'Discarding…' : 'Discard'}
+      </button>
+      {result && <span className={`notice ${result.ok ? 'success' : 'error'}`} role="status">{result.ok ? result.message : result.error}</span>}
+    </form>
+  );
+}

@@ -1,0 +1,27 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const LINKS = [
+  { href: '/', label: 'Overview' },
+  { href: '/queues', label: 'Queues' },
+  { href: '/events', label: 'Events' },
+  { href: '/dead-letters', label: 'Dead letters' },
+];
+
+export function Nav() {
+  const path = usePathname();
+  return (
+    <>
+      {LINKS.map((link) => {
+        const active = link.href === '/' ? path === '/' : path.startsWith(link.href);
+        return (
+          <Link key={link.href} href={link.href} aria-current={active ? 'page' : undefined}>
+            {link.label}
+          </Link>
+        );
+      })}
+    </>
+  );
+}

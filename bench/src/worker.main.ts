@@ -1,0 +1,34 @@
+// A worker running the benchmark's handlers (BENCH_HANDLERS=fanout|single|guarded,
+// comma-separated), as its own process. Over IPC it answers what its handlers
+// measured: {type:'latency'} → summaries; {type:'reset'} clears them.
+import 'reflect-metadata';
+import { closeOnSignals, loadConfig } from '@switchyard/core';
+import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/worker';
+import { BenchHandlersModule, benchEvents, parseHandlerSets, recorder } from './catalog.js';
+import { summarise } from './stats.js';
+
+async function main(): Promise<void> {
+  const config = toWorkerConfig(loadConfig(workerEnvSchema, process.env));
+  const app = await createWorkerApp({ config, events: benchEvents, handlers: [BenchHandlersModule.forSets(parseHandlerSets(process.env.BENCH_HANDLERS))] });
+  closeOnSignals(app, () => undefined);
+  process.on('message', (message: { type: string; id?: number }) => {
+    if (message.type === 'reset') recorder.reset();
+    if (message.type === 'latency' || message.type === 'reset') {
+      process.send?.({
+        type: 'reply',
+        id: message.id,
+        started: recorder.started,
+        fromAccepted: summarise(recorder.fromAccepted.values()),
+        fromSent: summarise(recorder.fromSent.values()),
+      });
+    }
+  });
+  await app.init();
+  process.send?.({ type: 'ready' });
+  process.stdout.write(`bench worker ${config.switchyard.worker.id} ready\n`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

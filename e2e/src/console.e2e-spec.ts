@@ -1,0 +1,189 @@
+import { PaymentGateway } from '@switchyard/commerce';
+import type { AcceptedEvent } from '@switchyard/contracts';
+import { anOrder, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { seen } from './fixtures/test-handlers.js';
+import { buildConsole, launchBrowser, startConsole } from './support/console.js';
+import { resetWithCatalogue } from './support/database.js';
+import { TestStack } from './support/stack.js';
+
+const db = testDatabaseUrl();
+const screenshots = join(__dirname, '..', '..', 'docs', 'screenshots');
+
+/**
+ * The console in Debian's Chromium against the real stack: API and worker
+ * (in this process), Redis, Postgres, and `next start`.
+ */
+describe('the console', () => {
+  let stack: TestStack;
+  let consoleUrl: string;
+  let stopConsole: () => Promise<void>;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    await resetWithCatalogue(db);
+    seen.reset();
+    mkdirSync(screenshots, { recursive: true });
+    stack = await TestStack.start();
+    buildConsole();
+    ({ url: consoleUrl, stop: stopConsole } = await startConsole(stack.apiUrl));
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await stopConsole?.();
+    await stack?.close();
+  });
+
+  const go = (path: string) => page.goto(`${consoleUrl}${path}`, { waitUntil: 'domcontentloaded' });
+  const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  const rateShown = async () => Number.parseFloat((await page.getByTestId('throughput-now').textContent()) ?? '0');
+
+  it('says who the operator is, for the audit trail', async () => {
+    await go('/');
+    await page.getByLabel('Acting as').fill('dana');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await waitFor('the name to stick', async () => (await page.getByLabel('Acting as').inputValue()) === 'dana');
+  });
+
+  it('overview: throughput rises while events are posted', async () => {
+    await go('/');
+    await page.getByText('Live', { exact: true }).waitFor({ timeout: 10_000 });
+    assert.equal(await rateShown(), 0);
+    let posting = true;
+    const producer = (async () => {
+      while (posting) {
+        await post(stack.url('/v1/events/batch'), Array.from({ length: 5 }, () => ({ type: 'test.timed', data: { ms: 1 } })));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    try {
+      await waitFor('the live throughput to rise above zero', async () => (await rateShown()) > 0, { timeoutMs: 20_000, intervalMs: 250 });
+    } finally {
+      posting = false;
+      await producer;
+    }
+    assert.match((await page.getByTestId('workers-online').textContent()) ?? '', /^[1-9]/);
+    await shot('overview');
+  });
+
+  it('dead letters: a declined payment is found by filter, retried, and resolved once the cause is gone', async () => {
+    const { body } = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(anOrder({ token: 'tok_declined' })));
+    await waitFor('the dead letter', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId])).length === 1);
+
+    await go('/dead-letters');
+    await page.getByRole('textbox', { name: 'Handler' }).fill('payment.charge');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/handler=payment\.charge/);
+    await shot('dead-letters');
+    await page.locator('section[aria-labelledby="list"] a', { hasText: 'CardDeclinedError' }).first().click();
+    await page.waitForURL(/\/dead-letters\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: /Attempts/ }).waitFor();
+
+    // The customer's bank lifts the decline; the operator retries.
+    stack.worker!.get(PaymentGateway, { strict: false }).approve('tok_declined');
+    await page.getByRole('button', { name: 'Retry', exact: true }).click();
+    await page.getByRole('button', { name: 'Retry now' }).click();
+    await page.getByRole('status').filter({ hasText: 'Retry started' }).waitFor();
+    await waitFor('the page to show it resolved', async () => {
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      return (await page.locator('h1 .badge').textContent()) === 'resolved';
+    }, { timeoutMs: 15_000, intervalMs: 500 });
+    assert.equal(await page.getByRole('cell', { name: 'dana' }).count(), 1, 'the audit trail names the operator');
+    await shot('dead-letter');
+  });
+
+  it('dead letters: bulk retry of a group shows a dry-run count, then the operation’s progress', async () => {
+    seen.broken = true;
+    for (let n = 0; n < 5; n++) await post(stack.url('/v1/events'), { type: 'test.switchable', data: { n } });
+    await waitFor('five dead letters', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE handler = 'test.switchable' AND status = 'open'")).length === 5);
+    seen.broken = false;
+
+    await go('/dead-letters?handler=test.switchable');
+    await page.getByRole('button', { name: 'Retry group…' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Retry group…' });
+    await dialog.getByText('5 dead letters match (dry run).').waitFor();
+    await dialog.getByRole('button', { name: 'Retry 5' }).click();
+    await page.waitForURL(/\/operations\/[0-9a-f-]{36}$/);
+    await waitFor('the operation to finish', async () => (await page.getByTestId('operation-done').textContent()) === '5', { timeoutMs: 15_000 });
+    await page.locator('.badge.completed').waitFor();
+    await shot('operation');
+    await waitFor('all five resolved', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE handler = 'test.switchable' AND status = 'resolved'")).length === 5);
+  });
+
+  it('queues: pause and resume with a confirmation', async () => {
+    await go('/queues');
+    const row = page.locator('tr[data-queue="test-timed"]');
+    await row.getByRole('button', { name: 'Pause' }).click();
+    await row.getByRole('button', { name: 'Confirm' }).click();
+    await row.getByText('paused', { exact: true }).waitFor({ timeout: 10_000 });
+    assert.equal(await stack.queue('test-timed').isPaused(), true);
+    await shot('queues');
+    await row.getByRole('button', { name: 'Resume' }).click();
+    await row.getByRole('button', { name: 'Confirm' }).click();
+    await row.getByText('paused', { exact: true }).waitFor({ state: 'detached', timeout: 10_000 });
+    assert.equal(await stack.queue('test-timed').isPaused(), false);
+    assert.deepEqual(await queryRows(db, "SELECT actor, action FROM audit_log WHERE target = 'queue:test-timed' ORDER BY id"), [
+      { actor: 'dana', action: 'queue.pause' },
+      { actor: 'dana', action: 'queue.resume' },
+    ]);
+  });
+
+  it('events: search by a data path and open the lineage', async () => {
+    const order = anOrder({ customer: { id: 'cus_lineage', email: 'lin@example.com' } });
+    const { body } = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+    await go('/events');
+    await page.getByLabel('Data (path = value; …)').fill('customer.id = cus_lineage');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/data=customer\.id/);
+    await shot('events');
+    await page.getByRole('link', { name: body.eventId }).click();
+    await page.getByRole('heading', { name: /Lineage: 3 jobs/ }).waitFor();
+    await waitFor('all jobs completed on the page', async () => {
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      return (await page.locator('tr[data-handler] .badge.completed').count()) === 3;
+    }, { timeoutMs: 15_000, intervalMs: 500 });
+    await shot('event');
+  });
+
+  it('queue detail and job detail pages, reachable by keyboard, with labelled controls', async () => {
+    await go('/queues/payment?state=completed');
+    await page.getByRole('navigation', { name: 'Job states' }).waitFor();
+    await shot('queue');
+    await page.keyboard.press('Tab');
+    // Evaluated in the page, as a string: this file is compiled without the DOM library.
+    const focused = (await page.evaluate('document.activeElement ? document.activeElement.textContent : ""')) as string;
+    assert.ok(focused.length > 0, 'Tab moves focus to a control');
+    const unlabelled = (await page.evaluate(`[...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+      .filter((element) => !(element.getAttribute('aria-label') || (element.id && document.querySelector('label[for="' + element.id + '"]'))
+        || element.closest('label') || (element.textContent || '').trim()))
+      .map((element) => element.outerHTML.slice(0, 120))`)) as string[];
+    assert.deepEqual(unlabelled, [], 'every control has a label');
+  });
+
+  it('reconnects the live stream after the API restarts', async () => {
+    await go('/queues');
+    const badge = page.getByRole('status').filter({ hasText: /Live|Reconnecting|Connecting/ });
+    await badge.filter({ hasText: 'Live' }).waitFor();
+    await stack.restartApi(1_500);
+    await badge.filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+    const seenAfter = await page.locator('tr[data-queue="payment"]').count();
+    assert.equal(seenAfter, 1);
+  });
+
+  it('shows a clear error state when the API does not answer', async () => {
+    const { stop, url } = await startConsole('http://127.0.0.1:9');
+    try {
+      await page.goto(`${url}/queues`, { waitUntil: 'domcontentloaded' });
+      await page.getByRole('alert').getByText(/did not answer/).waitFor();
+    } finally {
+      await stop();
+    }
+  });
+});

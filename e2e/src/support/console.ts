@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { freePort, waitFor } from '@switchyard/testing';
+import { runNode, type RunningProcess } from './processes.js';
+
+const root = join(__dirname, '..', '..', '..');
+const consoleDir = join(root, 'apps', 'console');
+const next = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    if (name === '.next' || name === 'node_modules') continue;
+    const path = join(dir, name);
+    const stat = statSync(path);
+    newest = Math.max(newest, stat.isDirectory() ? newestSource(path) : stat.mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the console (next build) unless a build newer than its sources exists. */
+export function buildConsole(): void {
+  const buildId = join(consoleDir, '.next', 'BUILD_ID');
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > newestSource(consoleDir)) return;
+  const result = spawnSync(process.execPath, [next, 'build'], { cwd: consoleDir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** `next start` on a free port, talking to the API at `apiUrl`. */
+export async function startConsole(apiUrl: string): Promise<{ url: string; process: RunningProcess; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const process_ = runNode(next, { SWITCHYARD_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1', HOME: process.env.HOME ?? '/tmp' }, ['start', '-p', String(port), '-H', '127.0.0.1'], consoleDir);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('the console to answer', async () => (await fetch(url).catch(() => null))?.status === 200, { timeoutMs: 30_000 });
+  return {
+    url,
+    process: process_,
+    stop: async () => {
+      process_.child.kill('SIGTERM');
+      await process_.exited;
+    },
+  };
+}
+
+/** Debian's Chromium, headless, as the machine allows it (no sandbox, no background network). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
