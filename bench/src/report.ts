@@ -64,7 +64,7 @@ export function table(results: BenchResults): string {
   const lat = (l: Any) => (l ? `p50 ${f(l.p50)} / p99 ${f(l.p99)} ms` : '—');
   if (s.baseline) {
     rows.push(['raw BullMQ', 'Queue.add', f(s.baseline.queueAdd?.jobsPerSec, ' jobs/s')]);
-    for (const [size, r] of Object.entries<Any>(s.baseline.addBulk ?? {})) rows.push(['raw BullMQ', `addBulk(${size})`, f(r.jobsPerSec, ' jobs/s')]);
+    for (const [size, r] of Object.entries<Any>(s.baseline.addBulk ?? {}).filter(([key]) => /^\d+$/.test(key))) rows.push(['raw BullMQ', `addBulk(${size})`, f(r.jobsPerSec, ' jobs/s')]);
     rows.push(['raw BullMQ', 'Worker, no-op', f(s.baseline.worker?.jobsPerSec, ' jobs/s')]);
   }
   if (s.ingest) {
@@ -74,7 +74,7 @@ export function table(results: BenchResults): string {
     rows.push(['ingest', `at 50 % (${f(s.ingest.at50?.offeredPerSec)}/s)`, lat(s.ingest.at50?.latencyMs)]);
     rows.push(['ingest', `at 80 % (${f(s.ingest.at80?.offeredPerSec)}/s)`, lat(s.ingest.at80?.latencyMs)]);
   }
-  for (const [size, r] of Object.entries<Any>(s.batch ?? {})) rows.push(['batch', `${size} events/call`, `${f(r.eventsPerSec, ' events/s')}; ${lat(r.latencyMs)} per call`]);
+  for (const [size, r] of Object.entries<Any>(s.batch ?? {}).filter(([key]) => /^\d+$/.test(key))) rows.push(['batch', `${size} events/call`, `${f(r.eventsPerSec, ' events/s')}; ${lat(r.latencyMs)} per call`]);
   if (s.endToEnd) {
     rows.push(['end to end', 'max sustained', `${f(s.endToEnd.maxSustainedEventsPerSec, ' events/s')} (${f(s.endToEnd.maxSustainedJobsPerSec, ' jobs/s')})`]);
     const l = s.endToEnd.at50?.acceptedToHandlerStartMs;

@@ -303,13 +303,15 @@ interface Step {
 }
 
 /**
- * Bisection over offered rates in (0, 1.1 × probe]: each step runs the open-loop
- * generator at the rate and asks `judge` whether it was sustained. Starts at
- * 0.9 × probe; returns the highest sustained rate and every step.
+ * Bisection over offered rates: each step runs the open-loop generator at the
+ * rate and asks `step` whether it was sustained. Starts at 0.9 × the closed-loop
+ * probe, climbs by 15 % while every step passes, then bisects between the
+ * highest pass and the lowest failure; returns the highest sustained rate and every step.
  */
 async function searchMaxRate(ctx: Context, probe: number, step: (rate: number) => Promise<Step>): Promise<{ max: number; steps: Step[] }> {
   let lo = 0;
   let hi = probe * 1.1;
+  let failed = false;
   let rate = probe * 0.9;
   const steps: Step[] = [];
   for (let i = 0; i < ctx.settings.searchSteps + 3; i++) {
@@ -319,10 +321,14 @@ async function searchMaxRate(ctx: Context, probe: number, step: (rate: number) =
       `   ${result.rate}/s: ${result.pass ? 'sustained' : 'not sustained'} (${round(result.okPerSec)}/s ok, p50 ${round(result.p50)} ms, p99 ${round(result.p99)} ms, backlog ${result.backlog}${result.why ? `; ${result.why}` : ''})`,
     );
     if (result.pass) lo = rate;
-    else hi = rate;
-    // The planned steps are done once something passed; extra steps only look lower.
-    if (i + 1 >= ctx.settings.searchSteps && lo > 0) break;
-    rate = lo > 0 ? (lo + hi) / 2 : hi * 0.7;
+    else {
+      hi = rate;
+      failed = true;
+    }
+    // The planned steps are done once something passed and something failed; extra steps only bracket the maximum.
+    if (i + 1 >= ctx.settings.searchSteps && lo > 0 && failed) break;
+    // Nothing failed yet: the probe underestimated, look higher.
+    rate = !failed ? Math.max(lo, rate) * 1.15 : lo > 0 ? (lo + hi) / 2 : hi * 0.7;
   }
   return { max: Math.round(lo), steps };
 }
