@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { PgPool } from './pg-pool.js';
 import { DB_OPTIONS, DbOptions, PrismaService } from './prisma.service.js';
 
 /** Provides one PrismaService per app, connected with the app's validated options. */
@@ -11,8 +12,10 @@ export class DbModule {
       providers: [
         { provide: DB_OPTIONS, useValue: options },
         { provide: PrismaService, useFactory: () => new PrismaService(options) },
+        // The hot path's own small pool: a quarter of the connections, at least 2.
+        { provide: PgPool, useFactory: () => new PgPool({ ...options, poolSize: Math.max(2, Math.ceil(options.poolSize / 4)) }) },
       ],
-      exports: [DB_OPTIONS, PrismaService],
+      exports: [DB_OPTIONS, PrismaService, PgPool],
     };
   }
 }

@@ -80,17 +80,45 @@ export class DeadLetterQueryService {
     };
   }
 
-  /** How many dead letters are in each status. */
+  /** How many dead letters are in each status, from the summary a trigger keeps (no scan). */
   async stats(): Promise<DeadLetterStats> {
-    const rows = await this.prisma.$queryRaw<Array<{ status: string; n: number }>>`
-      SELECT status, count(*)::int AS n FROM dead_letters GROUP BY status`;
+    const rows = await this.prisma.deadLetterCount.findMany();
     const stats: DeadLetterStats = { open: 0, retrying: 0, resolved: 0, discarded: 0 };
-    for (const row of rows) stats[row.status as keyof DeadLetterStats] = row.n;
+    for (const row of rows) stats[row.status as keyof DeadLetterStats] = Number(row.n);
     return stats;
   }
 
-  /** Dead letters grouped by fingerprint, most recently seen first. */
+  /**
+   * Dead letters grouped by fingerprint, most recently seen first. Unfiltered
+   * (or open-only) views read the trigger-kept summary; other filters group
+   * the matching rows, which their indexes narrow.
+   */
   async groups(filter: DeadLetterFilter, limit: number): Promise<DeadLetterGroup[]> {
+    const keys = Object.keys(filter).filter((key) => filter[key as keyof DeadLetterFilter] !== undefined);
+    if (keys.length === 0 || (keys.length === 1 && filter.status === 'open')) return this.summarisedGroups(filter.status === 'open', limit);
+    return this.scannedGroups(filter, limit);
+  }
+
+  private async summarisedGroups(openOnly: boolean, limit: number): Promise<DeadLetterGroup[]> {
+    const rows = await this.prisma.deadLetterGroupSummary.findMany({
+      where: openOnly ? { open: { gt: 0 } } : { count: { gt: 0 } },
+      orderBy: { lastSeen: 'desc' },
+      take: limit,
+    });
+    return rows.map((row) => ({
+      fingerprint: row.fingerprint,
+      handler: row.handler,
+      errorName: row.errorName,
+      pattern: errorPattern(row.sample),
+      sampleMessage: row.sample,
+      count: Number(openOnly ? row.open : row.count),
+      open: Number(row.open),
+      firstSeen: row.firstSeen.toISOString(),
+      lastSeen: row.lastSeen.toISOString(),
+    }));
+  }
+
+  private async scannedGroups(filter: DeadLetterFilter, limit: number): Promise<DeadLetterGroup[]> {
     const rows = await this.prisma.$queryRaw<
       Array<{ fingerprint: string; handler: string; error_name: string; count: number; open: number; first_seen: Date; last_seen: Date; sample: string }>
     >`

@@ -74,6 +74,7 @@ export async function redrive(tx: TransactionClient, registry: HandlerRegistry, 
       attempts: definition.attempts,
       backoff: definition.backoff,
       event: row.payload,
+      delivery: acting.operationId ? { kind: 'redrive', operationId: acting.operationId } : { kind: 'redrive' },
     });
   }
   if (jobs.length === 0) return result;

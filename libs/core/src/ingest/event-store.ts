@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AcceptedEvent } from '@switchyard/contracts';
-import { PrismaService } from '@switchyard/db';
+import { PgPool, PrismaService } from '@switchyard/db';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import type { IncomingEvent } from './envelope.js';
@@ -64,6 +64,7 @@ SELECT id::text AS id, received_at FROM stored_events`;
 export class EventStore {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly pg: PgPool,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
@@ -99,11 +100,11 @@ export class EventStore {
         backoff: job.backoff,
       })),
     }));
-    const stored = await this.prisma.$queryRawUnsafe<Array<{ id: string; received_at: Date }>>(
-      APPEND_SQL,
+    // Prepared once per connection: planning this statement cost as much as running it.
+    const stored = await this.pg.prepared<{ id: string; received_at: Date }>('switchyard_append_events', APPEND_SQL, [
       JSON.stringify(rows),
       this.config.ingest.idempotencyTtlHours,
-    );
+    ]);
     return new Map(stored.map((row) => [row.id, row.received_at]));
   }
 

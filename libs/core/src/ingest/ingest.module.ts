@@ -4,12 +4,13 @@ import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { OutboxSignal } from '../outbox/outbox-signal.js';
 import { EventStore } from './event-store.js';
+import { GroupCommit } from './group-commit.js';
 import { IdempotencyKeySweeper } from './idempotency-key-sweeper.js';
 import { IngestService } from './ingest.service.js';
 
 /** Accepting events: validation, the transactional store, the outbox and its relay. */
 @Module({
-  providers: [IngestService, EventStore, OutboxPublisher, OutboxSignal, OutboxRelay, EventQueryService, IdempotencyKeySweeper],
+  providers: [IngestService, EventStore, GroupCommit, OutboxPublisher, OutboxSignal, OutboxRelay, EventQueryService, IdempotencyKeySweeper],
   exports: [IngestService, EventQueryService, OutboxRelay, OutboxPublisher, IdempotencyKeySweeper],
 })
 export class IngestModule {}

@@ -4,13 +4,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import type { HandlerDefinition } from '../handlers/event-handler.decorator.js';
 import { jobIdFor, type OutboxEntry } from '../outbox/outbox-entry.js';
-import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { ProblemError, problems } from '../problems/problem.js';
 import { RoutingTable } from '../routing/routing-table.js';
 import { validateData } from './data-validation.js';
 import { parseEnvelope, type IncomingEvent } from './envelope.js';
 import { EVENT_CATALOG, type EventCatalog } from './event-catalog.js';
 import { EventStore, type EventToStore } from './event-store.js';
+import { GroupCommit } from './group-commit.js';
 import { decodeBatch, decodeSingle, type EventCandidate, type RawIngestRequest } from './http-binding.js';
 import { isDatabaseUnavailable } from './database-errors.js';
 import { unstorableJson } from './storable-json.js';
@@ -25,7 +25,8 @@ type Checked = { ok: true; store: EventToStore } | { ok: false; result: IngestOu
 
 /**
  * Validates, stores and fans out events. An event is accepted once it and its
- * outbox rows are committed; a rejected one leaves no row and no job behind.
+ * outbox rows are committed (see GroupCommit); a rejected one leaves no row
+ * and no job behind.
  */
 @Injectable()
 export class IngestService {
@@ -33,8 +34,8 @@ export class IngestService {
 
   constructor(
     private readonly store: EventStore,
+    private readonly groupCommit: GroupCommit,
     private readonly routing: RoutingTable,
-    private readonly publisher: OutboxPublisher,
     @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {
@@ -81,7 +82,7 @@ export class IngestService {
 
     let stored: Map<string, Date>;
     try {
-      stored = await this.store.append(toStore);
+      stored = await this.groupCommit.commit(toStore);
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
         throw new ProblemError(problems.unavailable('Postgres is unavailable; the event was not stored. Retry shortly.'), {
@@ -91,19 +92,12 @@ export class IngestService {
       throw error;
     }
 
-    const toPublish: OutboxEntry[] = [];
     const taken: Array<[number, IncomingEvent]> = [];
     for (const [index, item] of checked) {
-      const receivedAt = stored.get(item.eventId);
-      if (!receivedAt) {
-        taken.push([index, item.incoming]);
-        continue;
-      }
-      results[index] = { outcome: 'accepted', status: 202, body: item.response };
-      for (const job of item.jobs) toPublish.push({ ...job, event: { ...job.event, receivedAt: receivedAt.toISOString() } });
+      if (stored.has(item.eventId)) results[index] = { outcome: 'accepted', status: 202, body: item.response };
+      else taken.push([index, item.incoming]);
     }
     await this.answerTakenKeys(taken, results);
-    await this.publisher.publishAfterCommit(toPublish);
     return results;
   }
 

@@ -27,8 +27,8 @@ export class ApiGauges implements OnModuleInit {
       gauge.set(row.n);
     });
     this.metrics.gauge('switchyard_dead_letters_open', 'Dead letters waiting for an operator.', [], async (gauge) => {
-      const [row] = await this.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM dead_letters WHERE status = 'open'`;
-      gauge.set(row.n);
+      const row = await this.prisma.deadLetterCount.findUnique({ where: { status: 'open' } });
+      gauge.set(Number(row?.n ?? 0));
     });
   }
 }

@@ -21,6 +21,8 @@ export class JobStatsRecorder implements OnApplicationBootstrap, OnApplicationSh
   private pending = new Map<string, Map<string, number>>();
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
+  private currentSecond = -1;
+  private currentBuckets: [Map<string, number>, Map<string, number>] | null = null;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -61,15 +63,24 @@ export class JobStatsRecorder implements OnApplicationBootstrap, OnApplicationSh
     this.metrics.jobProcessing.observe({ queue, handler }, processingMs / 1000);
   }
 
-  private add(queue: string, what: string, amount: number): void {
-    const now = Date.now();
-    for (const resolution of [RESOLUTIONS.fine, RESOLUTIONS.coarse]) {
-      const key = statsKey(this.config.queuePrefix, resolution, bucketStart(now, resolution));
-      let fields = this.pending.get(key);
-      if (!fields) this.pending.set(key, (fields = new Map()));
-      const field = `${queue}|${what}`;
-      fields.set(field, (fields.get(field) ?? 0) + amount);
+  /** The two bucket keys of the current second, computed once per second rather than per job. */
+  private keysFor(now: number): [Map<string, number>, Map<string, number>] {
+    const second = Math.floor(now / 1000);
+    if (second !== this.currentSecond || !this.currentBuckets) {
+      this.currentSecond = second;
+      this.currentBuckets = [RESOLUTIONS.fine, RESOLUTIONS.coarse].map((resolution) => {
+        const key = statsKey(this.config.queuePrefix, resolution, bucketStart(now, resolution));
+        let fields = this.pending.get(key);
+        if (!fields) this.pending.set(key, (fields = new Map()));
+        return fields;
+      }) as [Map<string, number>, Map<string, number>];
     }
+    return this.currentBuckets;
+  }
+
+  private add(queue: string, what: string, amount: number): void {
+    const field = `${queue}|${what}`;
+    for (const fields of this.keysFor(Date.now())) fields.set(field, (fields.get(field) ?? 0) + amount);
   }
 
   /** Adds the counts gathered since the last flush to Redis; on failure they are kept for the next. */
@@ -77,6 +88,7 @@ export class JobStatsRecorder implements OnApplicationBootstrap, OnApplicationSh
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
+    this.currentBuckets = null;
     // MULTI: all the increments apply or none do, so a retry after a failure never counts twice.
     const transaction = this.redis.client.multi();
     for (const [key, fields] of batch) {
@@ -98,6 +110,7 @@ export class JobStatsRecorder implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private mergeBack(key: string, field: string, amount: number): void {
+    this.currentBuckets = null;
     let fields = this.pending.get(key);
     if (!fields) this.pending.set(key, (fields = new Map()));
     fields.set(field, (fields.get(field) ?? 0) + amount);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { PrismaService } from '@switchyard/db';
+import { PgPool } from '@switchyard/db';
 import type { JobsOptions } from 'bullmq';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import { QueueRegistry } from '../queues/queue-registry.js';
@@ -19,7 +19,7 @@ export class OutboxPublisher {
   constructor(
     private readonly queues: QueueRegistry,
     private readonly redis: RedisConnection,
-    private readonly prisma: PrismaService,
+    private readonly pg: PgPool,
     private readonly signal: OutboxSignal,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
@@ -71,7 +71,7 @@ export class OutboxPublisher {
 
   async markPublished(jobIds: string[]): Promise<void> {
     if (jobIds.length === 0) return;
-    await this.prisma.$executeRaw`UPDATE jobs SET published_at = now() WHERE id = ANY(${jobIds}::text[]) AND published_at IS NULL`;
+    await this.pg.prepared('switchyard_mark_published', 'UPDATE jobs SET published_at = now() WHERE id = ANY($1::text[]) AND published_at IS NULL', [jobIds]);
   }
 
   private jobOptions(entry: OutboxEntry): JobsOptions {

@@ -24,6 +24,8 @@ interface OutboxRow {
   time: Date | null;
   data: unknown;
   received_at: Date;
+  kind: 'fanout' | 'redrive' | 'replay';
+  operation_id: string | null;
 }
 
 /**
@@ -88,7 +90,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return this.prisma.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff,
+          SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id::text AS operation_id,
                  e.id::text AS event_id, e.type, e.source, e.subject, e.time, e.data, e.received_at
           FROM jobs j JOIN events e ON e.id = j.event_id
           WHERE j.published_at IS NULL AND j.created_at <= now() - make_interval(secs => ${graceSeconds}::float8)
@@ -123,6 +125,7 @@ function toEntry(row: OutboxRow): OutboxEntry {
       data: row.data,
       receivedAt: row.received_at.toISOString(),
     },
+    ...(row.kind !== 'fanout' ? { delivery: { kind: row.kind, ...(row.operation_id ? { operationId: row.operation_id } : {}) } } : {}),
   };
 }
 

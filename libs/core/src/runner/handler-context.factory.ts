@@ -18,6 +18,7 @@ export class HandlerContextFactory {
     const eventId = job.data.event.id;
     const handler = job.name;
     const guard = this.guard;
+    let logger: LoggerService | undefined;
     const delivery = { kind: job.data.delivery?.kind ?? 'fanout', operationId: job.data.delivery?.operationId ?? null } as const;
     // A handler that reapplies on replay gets a guard key of its own per replay operation.
     const scope = delivery.kind === 'replay' && definition?.onReplay === 'reapply' ? `${eventId}:replay:${delivery.operationId}` : eventId;
@@ -29,7 +30,10 @@ export class HandlerContextFactory {
       attempt: job.attemptsMade + 1,
       maxAttempts: job.opts.attempts ?? 1,
       idempotencyKey: `${eventId}.${handler}`,
-      logger: jobLogger(handler, job.id ?? ''),
+      get logger() {
+        // Built on first use: most handlers never log, and this runs for every job.
+        return (logger ??= jobLogger(handler, job.id ?? ''));
+      },
       delivery,
       once: (effects, options) => guard.once(handler, options?.step ? `${scope}:${options.step}` : scope, effects),
     };

@@ -55,7 +55,15 @@ export class JobProcessor {
       }
       const result = await registered.instance.handle(event, ctx);
       const finishedAt = new Date();
-      this.outcomes.completed({ jobId: ctx.jobId, eventId: event.id, handler: job.name, attemptsMade: ctx.attempt, processedAt: startedAt, finishedAt });
+      this.outcomes.completed({
+        jobId: ctx.jobId,
+        eventId: event.id,
+        handler: job.name,
+        attemptsMade: ctx.attempt,
+        processedAt: startedAt,
+        finishedAt,
+        mayHaveDeadLetter: ctx.attempt > 1 || (job.attemptsStarted ?? 1) > 1 || ctx.delivery.kind !== 'fanout',
+      });
       this.stats.completed(ctx.queue, ctx.handler, waitMs, finishedAt.getTime() - startedAt.getTime());
       this.events.emit('completed', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt });
       return result ?? null;

@@ -8,6 +8,8 @@ export interface CompletedJob {
   attemptsMade: number;
   processedAt: Date;
   finishedAt: Date;
+  /** It failed or stalled before, or is a redrive: it may have a dead letter to resolve. */
+  mayHaveDeadLetter: boolean;
 }
 
 const FLUSH_EVERY_MS = 100;
@@ -56,8 +58,10 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
         finished_at: job.finishedAt.toISOString(),
       })),
     );
+    const suspects = batch.filter((job) => job.mayHaveDeadLetter);
+    const suspectRows = JSON.stringify(suspects.map((job) => ({ id: job.jobId, event_id: job.eventId, handler: job.handler })));
     try {
-      await this.prisma.$transaction([
+      const statements = [
         this.prisma.$executeRaw`
           UPDATE jobs AS j
           SET outcome = 'completed', attempts_made = x.attempts_made, processed_at = x.processed_at,
@@ -68,7 +72,7 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
           WITH targets AS (
             SELECT d.id, d.status AS from_status, x.id AS job_id
             FROM dead_letters d
-            JOIN jsonb_to_recordset(${rows}::jsonb) AS x(id text, event_id uuid, handler text)
+            JOIN jsonb_to_recordset(${suspectRows}::jsonb) AS x(id text, event_id uuid, handler text)
               ON d.event_id = x.event_id AND d.handler = x.handler
             WHERE d.status IN ('open', 'retrying')
             FOR UPDATE OF d
@@ -79,7 +83,9 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
           )
           INSERT INTO dead_letter_actions (dead_letter_id, actor, action, from_status, to_status, job_id)
           SELECT id, 'system', 'resolved', from_status, 'resolved', job_id FROM resolved`,
-      ]);
+      ];
+      // Most completions are first-time successes with no dead letter: skip the join for them.
+      await this.prisma.$transaction(suspects.length ? statements : statements.slice(0, 1));
     } catch (error) {
       this.logger.warn(`Could not record ${batch.length} completions: ${(error as Error).message}`);
     }

@@ -1,0 +1,29 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Pool, type QueryResultRow } from 'pg';
+import type { DbOptions } from './prisma.service.js';
+
+/**
+ * A plain node-postgres pool for the few hot-path statements (ingest's
+ * append, marking jobs published) where Prisma's per-query overhead showed in
+ * profiles. Statements given a name are prepared once per connection and
+ * then run without re-planning.
+ */
+@Injectable()
+export class PgPool implements OnApplicationShutdown {
+  readonly pool: Pool;
+
+  constructor(options: DbOptions) {
+    this.pool = new Pool({ connectionString: options.url, max: options.poolSize, idleTimeoutMillis: 30_000 });
+    // A dropped idle connection is replaced on next use; no process crash for it.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Runs a named (prepared) statement. */
+  async prepared<T extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    return (await this.pool.query<T>({ name, text, values })).rows;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}
