@@ -12,8 +12,9 @@ export class DbModule {
       providers: [
         { provide: DB_OPTIONS, useValue: options },
         { provide: PrismaService, useFactory: () => new PrismaService(options) },
-        // The hot path's own small pool: a quarter of the connections, at least 2.
-        { provide: PgPool, useFactory: () => new PgPool({ ...options, poolSize: Math.max(2, Math.ceil(options.poolSize / 4)) }) },
+        // The hot path's own pool, as large as Prisma's: ingest's statements are
+        // long (a whole batch) and must not queue behind each other.
+        { provide: PgPool, useFactory: () => new PgPool(options) },
       ],
       exports: [DB_OPTIONS, PrismaService, PgPool],
     };

@@ -12,7 +12,7 @@ interface Waiting {
 
 /** Statements in flight at once: enough to keep Postgres busy, few enough that batches form. */
 const MAX_IN_FLIGHT = 4;
-const MAX_BATCH_EVENTS = 2_000;
+const MAX_BATCH_EVENTS = 1_000;
 
 /**
  * Group commit for ingest. Requests that arrive while earlier ones are being

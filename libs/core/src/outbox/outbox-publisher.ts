@@ -12,6 +12,9 @@ import { OutboxSignal } from './outbox-signal.js';
  * whose job id it already holds, so publishing a row twice (API and relay
  * racing, or a crash before the mark) cannot make a second job.
  */
+/** Jobs per addBulk call. */
+const SLICE = 500;
+
 @Injectable()
 export class OutboxPublisher {
   private readonly logger = new Logger(OutboxPublisher.name);
@@ -36,27 +39,48 @@ export class OutboxPublisher {
       published = await this.enqueue(entries);
       await this.markPublished(published);
     } catch (error) {
+      // Slices that did reach Redis are marked too; the relay only needs the rest.
+      published = (error as { published?: string[] }).published ?? published;
+      await this.markPublished(published).catch(() => undefined);
       this.logger.warn(`Left ${entries.length - published.length} jobs to the outbox relay: ${(error as Error).message}`);
     }
     if (published.length < entries.length) this.signal.wake();
   }
 
-  /** Adds the entries' jobs to their queues; throws if any queue refuses. Returns the job ids added. */
+  /**
+   * Adds the entries' jobs to their queues, in slices of at most 500 per
+   * addBulk so a big batch is several moderate Redis transactions, each with
+   * its own timeout. Throws if any slice fails, carrying the ids that made it.
+   */
   async enqueue(entries: OutboxEntry[]): Promise<string[]> {
     if (!this.redis.ready) throw new Error(`Redis is not connected (status ${this.redis.client.status})`);
+    const slices: Array<[string, OutboxEntry[]]> = [];
     const byQueue = new Map<string, OutboxEntry[]>();
-    for (const entry of entries) byQueue.set(entry.queue, [...(byQueue.get(entry.queue) ?? []), entry]);
+    for (const entry of entries) {
+      let list = byQueue.get(entry.queue);
+      if (!list) byQueue.set(entry.queue, (list = []));
+      list.push(entry);
+    }
+    for (const [queue, list] of byQueue) {
+      for (let start = 0; start < list.length; start += SLICE) slices.push([queue, list.slice(start, start + SLICE)]);
+    }
     const published: string[] = [];
     const failures: Error[] = [];
     await Promise.all(
-      [...byQueue].map(async ([queue, batch]) => {
+      slices.map(async ([queue, slice]) => {
         try {
           await withTimeout(
-            this.queues.get(queue).addBulk(batch.map((entry) => ({ name: entry.handler, data: entry.delivery ? { event: entry.event, delivery: entry.delivery } : { event: entry.event }, opts: this.jobOptions(entry) }))),
+            this.queues.get(queue).addBulk(
+              slice.map((entry) => ({
+                name: entry.handler,
+                data: entry.delivery ? { event: entry.event, delivery: entry.delivery } : { event: entry.event },
+                opts: this.jobOptions(entry),
+              })),
+            ),
             this.config.outbox.publishTimeoutMs,
-            `adding ${batch.length} jobs to queue ${queue}`,
+            `adding ${slice.length} jobs to queue ${queue}`,
           );
-          published.push(...batch.map((entry) => entry.jobId));
+          for (const entry of slice) published.push(entry.jobId);
         } catch (error) {
           failures.push(error as Error);
         }
