@@ -637,6 +637,9 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Runner> = {
       await ctx.paced(api.url, rate, s.warmupSeconds);
       const samples: Array<{ t: number; apiRssMb: number; workerRssMb: number; redisUsedMemoryMb: number; backlog: number }> = [];
       const sample = async (t: number) => {
+        // The worker's handlers keep a latency sample per job for endToEnd; here they would
+        // only grow the worker's RSS (8 bytes × 2 per job), so drop them at every sample.
+        await worker.ask({ type: 'reset' });
         const memory = await redisInfo(ctx.redis, 'memory');
         samples.push({
           t: round(t),
