@@ -16,10 +16,11 @@ export class PgPool implements OnApplicationShutdown {
     this.pool = new Pool({ connectionString: options.url, max: options.poolSize, idleTimeoutMillis: 30_000 });
     // A dropped idle connection is replaced on next use; no process crash for it.
     this.pool.on('error', () => undefined);
-    // Prepare once (parse and analyse), but plan every run with the actual
-    // values: a generic plan made while a table was small (a fresh install,
-    // a truncate) kept scanning it long after it had grown.
-    this.pool.on('connect', (client) => void client.query('SET plan_cache_mode = force_custom_plan').catch(() => undefined));
+  }
+
+  /** Runs an unnamed statement: planned every time with its values. */
+  async query<T extends QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
+    return (await this.pool.query<T>(text, values)).rows;
   }
 
   /** Runs a named (prepared) statement. */

@@ -95,7 +95,9 @@ export class OutboxPublisher {
 
   async markPublished(jobIds: string[]): Promise<void> {
     if (jobIds.length === 0) return;
-    await this.pg.prepared('switchyard_mark_published', 'UPDATE jobs SET published_at = now() WHERE id = ANY($1::text[]) AND published_at IS NULL', [jobIds]);
+    // Not prepared on purpose: a generic plan for this statement, made while the
+    // outbox was small, walked the whole outbox index for every batch later on.
+    await this.pg.query('UPDATE jobs SET published_at = now() WHERE id = ANY($1::text[]) AND published_at IS NULL', [jobIds]);
   }
 
   private jobOptions(entry: OutboxEntry): JobsOptions {
