@@ -27,12 +27,22 @@ export class DeadLetterQueryService {
   }
 
   async get(id: string): Promise<DeadLetterDetail> {
-    const record = isUuid(id) ? await this.prisma.deadLetter.findUnique({ where: { id }, include: { actions: { orderBy: { id: 'asc' } } } }) : null;
-    if (!record) throw new ProblemError(problems.notFound(`No dead letter with id ${JSON.stringify(id)}`));
-    const [event, attempts] = await Promise.all([
-      this.prisma.event.findUnique({ where: { id: record.eventId } }),
-      this.prisma.jobAttempt.findMany({ where: { eventId: record.eventId, handler: record.handler }, orderBy: { id: 'asc' } }),
-    ]);
+    if (!isUuid(id)) throw new ProblemError(problems.notFound(`No dead letter with id ${JSON.stringify(id)}`));
+    // One snapshot for the record, its trail, its attempts and its event: read
+    // separately, a worker committing in between showed a status that
+    // contradicted the trail right below it.
+    const found = await this.prisma.$transaction(
+      async (tx) => {
+        const record = await tx.deadLetter.findUnique({ where: { id }, include: { actions: { orderBy: { id: 'asc' } } } });
+        if (!record) return null;
+        const event = await tx.event.findUnique({ where: { id: record.eventId } });
+        const attempts = await tx.jobAttempt.findMany({ where: { eventId: record.eventId, handler: record.handler }, orderBy: { id: 'asc' } });
+        return { record, event, attempts };
+      },
+      { isolationLevel: 'RepeatableRead' },
+    );
+    if (!found) throw new ProblemError(problems.notFound(`No dead letter with id ${JSON.stringify(id)}`));
+    const { record, event, attempts } = found;
     return {
       ...toSummary({
         id: record.id,
