@@ -65,12 +65,14 @@ describe('the console', () => {
     })();
     try {
       await waitFor('the live throughput to rise above zero', async () => (await rateShown()) > 0, { timeoutMs: 20_000, intervalMs: 250 });
+      assert.match((await page.getByTestId('workers-online').textContent()) ?? '', /^[1-9]/);
+      // A few more seconds of traffic, so the screenshot shows a line rather than a spike.
+      await new Promise((resolve) => setTimeout(resolve, 8_000));
+      await shot('overview');
     } finally {
       posting = false;
       await producer;
     }
-    assert.match((await page.getByTestId('workers-online').textContent()) ?? '', /^[1-9]/);
-    await shot('overview');
   });
 
   it('dead letters: a declined payment is found by filter, retried, and resolved once the cause is gone', async () => {
