@@ -16,4 +16,4 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node
 EXPOSE 3000
-CMD ["node", "--enable-source-maps", "apps/api/dist/main.js"]
+CMD ["node", "--max-old-space-size=128", "--enable-source-maps", "apps/api/dist/main.js"]

@@ -89,8 +89,9 @@ step('seed', process.execPath, ['libs/commerce/dist/seed.cli.js']);
 console.log(`\n▶ running the API (:${env.PORT}), a worker and the console (http://localhost:${env.CONSOLE_PORT}); Ctrl-C stops them\n`);
 const PREFIXES = { api: '\x1b[36m[api]    \x1b[0m', worker: '\x1b[35m[worker] \x1b[0m', console: '\x1b[33m[console]\x1b[0m' };
 const children = [
-  ['api', ['--enable-source-maps', 'apps/api/dist/main.js'], root],
-  ['worker', ['--enable-source-maps', 'apps/worker/dist/main.js'], root],
+  // The heap cap keeps each service under 250 MB RSS under load (docs/performance.md, "Memory").
+  ['api', ['--max-old-space-size=128', '--enable-source-maps', 'apps/api/dist/main.js'], root],
+  ['worker', ['--max-old-space-size=128', '--enable-source-maps', 'apps/worker/dist/main.js'], root],
   ['console', [next, 'start', '-p', env.CONSOLE_PORT], consoleDir],
 ].map(([name, args, cwd]) => {
   const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });

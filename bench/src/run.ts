@@ -153,8 +153,10 @@ class Context {
   }
 
   private nodeFlags(name: string): string[] {
-    if (!this.options.profileDir) return [];
-    return ['--cpu-prof', `--cpu-prof-dir=${this.options.profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
+    // As the start scripts, the compose file and the image run the services.
+    const production = ['--max-old-space-size=128'];
+    if (!this.options.profileDir) return production;
+    return [...production, '--cpu-prof', `--cpu-prof-dir=${this.options.profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
   }
 
   async startApi(label: string, databaseUrl?: string): Promise<Started & { url: string; origin: string }> {

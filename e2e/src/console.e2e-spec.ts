@@ -97,6 +97,8 @@ describe('the console', () => {
       await page.reload({ waitUntil: 'domcontentloaded' });
       return (await page.locator('h1 .badge').textContent()) === 'resolved';
     }, { timeoutMs: 15_000, intervalMs: 500 });
+    // The trail streams in after the heading: wait for it (fails after 5 s if the operator is missing).
+    await page.getByRole('cell', { name: 'dana' }).first().waitFor({ timeout: 5_000 });
     assert.equal(await page.getByRole('cell', { name: 'dana' }).count(), 1, 'the audit trail names the operator');
     await shot('dead-letter');
   });

@@ -14,7 +14,7 @@ describe('the outbox: an event answered 202 is never lost', () => {
     await resetWithCatalogue(db);
     // A Redis of this test's own: it is about to be killed.
     redis = await ThrowawayRedis.start();
-    stack = await TestStack.start({ env: { REDIS_URL: redis.url, OUTBOX_SWEEP_INTERVAL_MS: '500' } });
+    stack = await TestStack.start({ env: { REDIS_URL: redis.url, OUTBOX_SWEEP_INTERVAL_MS: '500', OUTBOX_GRACE_MS: '3000' } });
   });
   after(async () => {
     await stack.close();
@@ -24,6 +24,24 @@ describe('the outbox: an event answered 202 is never lost', () => {
   const lineage = async (eventId: string) => (await get<EventLineage>(stack.url(`/v1/events/${eventId}`))).body;
   const allCompleted = (eventId: string) =>
     waitFor(`jobs of ${eventId} completed`, async () => (await lineage(eventId)).jobs.every((job) => job.state === 'completed'), { timeoutMs: 30_000 });
+
+  it('marks published jobs itself, riding on later appends or alone, well before the relay would look', async () => {
+    const marked = (eventIds: string[]) =>
+      waitFor(
+        'jobs marked published',
+        async () =>
+          (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM jobs WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL', [eventIds]))[0]
+            .n === 0,
+        // Under the relay's grace period (3 s here): only the API's own mark can explain it.
+        { timeoutMs: 1_500 },
+      );
+    const { body: alone } = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent());
+    await marked([alone.eventId]);
+    const together = await Promise.all(Array.from({ length: 40 }, () => post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent())));
+    assert.ok(together.every((answer) => answer.status === 202));
+    await marked(together.map((answer) => answer.body.eventId));
+    for (const answer of [alone, ...together.map((t) => t.body)]) await allCompleted(answer.eventId);
+  });
 
   it('accepts events while Redis is down and delivers them once it is back', async () => {
     await redis.stop();

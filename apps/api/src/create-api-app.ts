@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { logLevelsFor, PrometheusMetrics } from '@switchyard/core';
+import { IngestAdmission, logLevelsFor, PrometheusMetrics, problems } from '@switchyard/core';
+import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ApiModule, type ApiModuleOptions } from './api.module.js';
 import { setupOpenApi } from './openapi.js';
@@ -21,11 +22,40 @@ export async function createApiApp(options: ApiModuleOptions): Promise<NestFasti
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ingest.maxBatchBytes }, (_request, body, done) => done(null, body));
   const metrics = app.get(PrometheusMetrics);
-  fastify.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url;
-    if (request.method === 'POST' && (route === '/v1/events' || route === '/v1/events/batch')) {
-      metrics.ingestRequests.inc({ endpoint: route, status: String(reply.statusCode) });
+  const isIngest = (request: FastifyRequest) =>
+    request.method === 'POST' && (request.routeOptions.url === '/v1/events' || request.routeOptions.url === '/v1/events/batch');
+
+  // Reserve the body's bytes before it is read; refuse with 503 when the heap budget is spent.
+  const admission = new IngestAdmission(ingest.bytesInFlight);
+  const reserved = new WeakMap<FastifyRequest, number>();
+  const release = (request: FastifyRequest) => {
+    const bytes = reserved.get(request);
+    if (bytes === undefined) return;
+    reserved.delete(request);
+    admission.release(bytes);
+  };
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!isIngest(request)) return done();
+    const declared = Number(request.headers['content-length']);
+    // Without a length (chunked), assume the largest body the route accepts.
+    const bytes = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, ingest.maxBatchBytes) : ingest.maxBatchBytes;
+    if (!admission.tryReserve(bytes)) {
+      const problem = problems.unavailable(
+        `The API is working on ${admission.bytesInFlight} bytes of events (INGEST_BYTES_IN_FLIGHT ${admission.budgetBytes}); nothing was stored, retry shortly`,
+      );
+      void reply.code(503).header('Retry-After', '1').header('Content-Type', 'application/problem+json; charset=utf-8').send(JSON.stringify({ ...problem, instance: request.url }));
+      return;
     }
+    reserved.set(request, bytes);
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    release(request);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    release(request);
+    if (isIngest(request)) metrics.ingestRequests.inc({ endpoint: request.routeOptions.url!, status: String(reply.statusCode) });
     done();
   });
   setupOpenApi(app, options.events as Record<string, z.ZodType>);

@@ -24,6 +24,7 @@ export { HandlerRegistry } from './handlers/handler-registry.js';
 export type { EventCatalog } from './ingest/event-catalog.js';
 export { EVENT_CATALOG } from './ingest/event-catalog.js';
 export { IngestService } from './ingest/ingest.service.js';
+export { IngestAdmission } from './ingest/ingest-admission.js';
 export { IdempotencyKeySweeper } from './ingest/idempotency-key-sweeper.js';
 export type { IngestOutcome } from './ingest/ingest.service.js';
 export type { RawIngestRequest } from './ingest/http-binding.js';

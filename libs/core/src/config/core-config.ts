@@ -18,7 +18,8 @@ export const coreEnvSchema = z.object({
     .regex(/^\{[^{}:]+\}$/, 'must be a Redis Cluster hash tag such as {switchyard}')
     .default('{switchyard}'),
   MAX_EVENT_BYTES: int(1024, 64 * 1024 * 1024, 256 * 1024),
-  MAX_BATCH_BYTES: int(1024, 1024 * 1024 * 1024, 16 * 1024 * 1024),
+  MAX_BATCH_BYTES: int(1024, 1024 * 1024 * 1024, 4 * 1024 * 1024),
+  INGEST_BYTES_IN_FLIGHT: int(1024, 1024 * 1024 * 1024, 8 * 1024 * 1024),
   IDEMPOTENCY_TTL_HOURS: int(1, 24 * 365, 24),
   OUTBOX_SWEEP_INTERVAL_MS: int(100, 3_600_000, 5_000),
   OUTBOX_GRACE_MS: int(0, 3_600_000, 2_000),
@@ -46,6 +47,8 @@ export interface SwitchyardConfig {
   ingest: {
     maxEventBytes: number;
     maxBatchBytes: number;
+    /** Request-body bytes ingest works on at once (see IngestAdmission). */
+    bytesInFlight: number;
     maxBatchEvents: number;
     idempotencyTtlHours: number;
   };
@@ -73,6 +76,7 @@ export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
     ingest: {
       maxEventBytes: env.MAX_EVENT_BYTES,
       maxBatchBytes: env.MAX_BATCH_BYTES,
+      bytesInFlight: env.INGEST_BYTES_IN_FLIGHT,
       maxBatchEvents: 1_000,
       idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS,
     },

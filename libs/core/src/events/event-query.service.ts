@@ -53,7 +53,8 @@ export class EventQueryService {
       deadLetterId,
     };
     if (job.outcome === 'dead') return { ...base, state: 'dead' };
-    if (job.publishedAt === null) return { ...base, state: 'pending' };
+    // Asked of Redis even when not yet marked published: ingest marks rows a
+    // few milliseconds after their jobs reach Redis (see PublishMarks).
     try {
       const live = await this.queues.get(job.queue).getJob(job.id);
       if (live) {
@@ -71,7 +72,8 @@ export class EventQueryService {
       // Redis down: answer with what Postgres knows rather than fail the whole lineage.
       this.logger.warn(`Live state of job ${job.id} unavailable: ${(error as Error).message}`);
     }
-    return job.outcome === 'completed' ? { ...base, state: 'completed' } : base;
+    if (job.outcome === 'completed') return { ...base, state: 'completed' };
+    return job.publishedAt === null ? { ...base, state: 'pending' } : base;
   }
 
   /** Newest first, keyset-paginated; see parseEventSearch for the filters. */

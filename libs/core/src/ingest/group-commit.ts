@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
+import { PublishMarks } from '../outbox/publish-marks.js';
 import { isDatabaseUnavailable } from './database-errors.js';
 import { EventStore, type EventToStore } from './event-store.js';
 
@@ -16,9 +17,9 @@ const MAX_BATCH_EVENTS = 1_000;
 
 /**
  * Group commit for ingest. Requests that arrive while earlier ones are being
- * written share the next statement: one append (events, outbox rows, keys),
- * one addBulk per queue, one "published" update, however many producers sent
- * them. Under load that turns per-request round trips into per-batch ones;
+ * written share the next statement: one append (events, outbox rows, keys,
+ * and the previous flushes' "published" marks) and one addBulk per queue,
+ * however many producers sent them. Under load that turns per-request round trips into per-batch ones;
  * alone, a request waits one event-loop turn. Every request still gets its
  * answer only after its events are committed (and published or left to the
  * relay).
@@ -32,6 +33,7 @@ export class GroupCommit {
   constructor(
     private readonly store: EventStore,
     private readonly publisher: OutboxPublisher,
+    private readonly marks: PublishMarks,
   ) {}
 
   /** Stores and publishes `events`; resolves with the ids stored (the others' keys were taken) and their time of receipt. */
@@ -89,14 +91,22 @@ export class GroupCommit {
       keys.add(key);
       return true;
     });
-    const stored = await this.store.append(unique);
+    // Earlier flushes' "published" marks ride along with this append.
+    const marks = this.marks.take();
+    let stored: Map<string, Date>;
+    try {
+      stored = await this.store.append(unique, marks);
+    } catch (error) {
+      this.marks.restore(marks);
+      throw error;
+    }
     const entries: OutboxEntry[] = [];
     for (const event of unique) {
       const receivedAt = stored.get(event.eventId);
       if (!receivedAt) continue;
       for (const job of event.jobs) entries.push({ ...job, event: { ...job.event, receivedAt: receivedAt.toISOString() } });
     }
-    await this.publisher.publishAfterCommit(entries);
+    await this.publisher.publishAfterCommit(entries, 'deferred');
     for (const request of batch) request.resolve(stored);
   }
 }

@@ -3,6 +3,7 @@ import { EventQueryService } from '../events/event-query.service.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { OutboxSignal } from '../outbox/outbox-signal.js';
+import { PublishMarks } from '../outbox/publish-marks.js';
 import { EventStore } from './event-store.js';
 import { GroupCommit } from './group-commit.js';
 import { IdempotencyKeySweeper } from './idempotency-key-sweeper.js';
@@ -10,7 +11,7 @@ import { IngestService } from './ingest.service.js';
 
 /** Accepting events: validation, the transactional store, the outbox and its relay. */
 @Module({
-  providers: [IngestService, EventStore, GroupCommit, OutboxPublisher, OutboxSignal, OutboxRelay, EventQueryService, IdempotencyKeySweeper],
+  providers: [IngestService, EventStore, GroupCommit, OutboxPublisher, OutboxSignal, PublishMarks, OutboxRelay, EventQueryService, IdempotencyKeySweeper],
   exports: [IngestService, EventQueryService, OutboxRelay, OutboxPublisher, IdempotencyKeySweeper],
 })
 export class IngestModule {}

@@ -6,6 +6,7 @@ import { QueueRegistry } from '../queues/queue-registry.js';
 import { RedisConnection } from '../queues/redis-connection.js';
 import type { OutboxEntry } from './outbox-entry.js';
 import { OutboxSignal } from './outbox-signal.js';
+import { MARK_PUBLISHED_SQL, PublishMarks } from './publish-marks.js';
 
 /**
  * Hands outbox rows to BullMQ and marks them published. BullMQ ignores an add
@@ -24,24 +25,28 @@ export class OutboxPublisher {
     private readonly redis: RedisConnection,
     private readonly pg: PgPool,
     private readonly signal: OutboxSignal,
+    private readonly marks: PublishMarks,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
   /**
    * Right after an ingest commit: publish what Redis takes now, leave the rest
    * to the relay and wake it. Never throws: the events are already safe in
-   * Postgres, and the producer's 202 must not depend on Redis.
+   * Postgres, and the producer's 202 must not depend on Redis. `deferred`
+   * leaves the "published" mark to the next ingest statement (PublishMarks)
+   * instead of a statement of its own.
    */
-  async publishAfterCommit(entries: OutboxEntry[]): Promise<void> {
+  async publishAfterCommit(entries: OutboxEntry[], mark: 'now' | 'deferred' = 'now'): Promise<void> {
     if (entries.length === 0) return;
+    const record = async (ids: string[]) => (mark === 'deferred' ? this.marks.add(ids) : this.markPublished(ids));
     let published: string[] = [];
     try {
       published = await this.enqueue(entries);
-      await this.markPublished(published);
+      await record(published);
     } catch (error) {
       // Slices that did reach Redis are marked too; the relay only needs the rest.
       published = (error as { published?: string[] }).published ?? published;
-      await this.markPublished(published).catch(() => undefined);
+      await record(published).catch(() => undefined);
       this.logger.warn(`Left ${entries.length - published.length} jobs to the outbox relay: ${(error as Error).message}`);
     }
     if (published.length < entries.length) this.signal.wake();
@@ -97,7 +102,7 @@ export class OutboxPublisher {
     if (jobIds.length === 0) return;
     // Not prepared on purpose: a generic plan for this statement, made while the
     // outbox was small, walked the whole outbox index for every batch later on.
-    await this.pg.query('UPDATE jobs SET published_at = now() WHERE id = ANY($1::text[]) AND published_at IS NULL', [jobIds]);
+    await this.pg.query(MARK_PUBLISHED_SQL, [jobIds]);
   }
 
   private jobOptions(entry: OutboxEntry): JobsOptions {

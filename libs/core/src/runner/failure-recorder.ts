@@ -80,7 +80,8 @@ export class FailureRecorder {
         FROM upserted u LEFT JOIN previous p ON p.id = u.id`,
       this.prisma.$executeRaw`
         UPDATE jobs SET outcome = 'dead', attempts_made = ${failure.attempt}, finished_at = ${failure.finishedAt},
-                        processed_at = COALESCE(processed_at, ${failure.startedAt}), failed_reason = ${message}
+                        processed_at = COALESCE(processed_at, ${failure.startedAt}), failed_reason = ${message},
+                        published_at = COALESCE(published_at, ${failure.startedAt})
         WHERE id = ${failure.jobId}`,
     ]);
   }

@@ -65,7 +65,9 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
         this.prisma.$executeRaw`
           UPDATE jobs AS j
           SET outcome = 'completed', attempts_made = x.attempts_made, processed_at = x.processed_at,
-              finished_at = x.finished_at, failed_reason = NULL
+              finished_at = x.finished_at, failed_reason = NULL,
+              -- It ran, so it was published; ingest's own mark skips rows this holds.
+              published_at = COALESCE(j.published_at, x.processed_at)
           FROM jsonb_to_recordset(${rows}::jsonb) AS x(id text, attempts_made int, processed_at timestamptz, finished_at timestamptz)
           WHERE j.id = x.id`,
         this.prisma.$executeRaw`
