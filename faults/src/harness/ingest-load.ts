@@ -68,3 +68,27 @@ export class IngestLoad {
     }
   }
 }
+
+/**
+ * Runs `fault` in the middle of sustained ingest: `leadMs` of load before it,
+ * `tailMs` after it returns. Resolves with the load, stopped.
+ */
+export async function duringIngest(
+  stack: FaultStack,
+  fault: () => Promise<void>,
+  { leadMs = 1_000, tailMs = 1_500, task = {} }: { leadMs?: number; tailMs?: number; task?: Partial<FaultTask> } = {},
+): Promise<IngestLoad> {
+  const load = new IngestLoad(stack, { task });
+  try {
+    await sleep(leadMs);
+    await fault();
+    await sleep(tailMs);
+  } finally {
+    await load.stop();
+  }
+  return load;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
