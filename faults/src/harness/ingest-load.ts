@@ -2,6 +2,9 @@ import type { AcceptedEvent } from '@switchyard/contracts';
 import type { FaultTask } from '../fixtures/fault-events.js';
 import type { FaultStack } from './fault-stack.js';
 
+/** The task every POST sends, or a function that picks one per POST. */
+export type TaskPlan = Partial<FaultTask> | (() => Partial<FaultTask>);
+
 /** One answer to a POST during a fault. */
 export interface IngestAnswer {
   at: number;
@@ -23,7 +26,7 @@ export class IngestLoad {
 
   constructor(
     private readonly stack: FaultStack,
-    { concurrency = 4, task = {}, pauseMs = 20 }: { concurrency?: number; task?: Partial<FaultTask>; pauseMs?: number } = {},
+    { concurrency = 4, task = {}, pauseMs = 20 }: { concurrency?: number; task?: TaskPlan; pauseMs?: number } = {},
   ) {
     this.loops = Array.from({ length: concurrency }, () => this.loop(task, pauseMs));
   }
@@ -49,11 +52,11 @@ export class IngestLoad {
     return counts;
   }
 
-  private async loop(task: Partial<FaultTask>, pauseMs: number): Promise<void> {
+  private async loop(task: TaskPlan, pauseMs: number): Promise<void> {
     while (this.running) {
       const at = Date.now();
       try {
-        const answer = await this.stack.postTask(task);
+        const answer = await this.stack.postTask(typeof task === 'function' ? task() : task);
         this.answers.push({
           at,
           status: answer.status,

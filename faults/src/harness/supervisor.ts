@@ -26,8 +26,12 @@ export class Supervisor {
 
   private async supervise(): Promise<void> {
     while (this.running) {
-      this.current = await this.stack.startWorker(this.env);
-      await this.current.exited;
+      try {
+        this.current = await this.stack.startWorker(this.env);
+        await this.current.exited;
+      } catch {
+        // It could not boot (Postgres or Redis away): try again, as an orchestrator would.
+      }
       if (!this.running) return;
       this.restarts++;
       await new Promise((resolve) => setTimeout(resolve, this.restartDelayMs));
