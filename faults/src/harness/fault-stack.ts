@@ -3,6 +3,7 @@ import type { JobPayload } from '@switchyard/core';
 import { applyMigrations, ensureDatabase } from '@switchyard/db';
 import { freePort, post, resetDatabase, runNode, type RunningProcess, ThrowawayRedis, type ThrowawayRedisOptions, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -135,6 +136,22 @@ export class FaultStack {
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /**
+   * When BullMQ moved each of `jobIds` back from active after a stall, by
+   * Redis's clock: the ids of its `stalled` events in the queue's event stream.
+   */
+  async stalledAt(queueName: string, jobIds: string[]): Promise<Map<string, number>> {
+    const client = new Redis({ host: '127.0.0.1', port: this.redis.port, maxRetriesPerRequest: 1 });
+    const entries = await client.xrange(`${this.env.QUEUE_PREFIX}:${queueName}:events`, '-', '+').finally(() => client.disconnect());
+    const wanted = new Set(jobIds);
+    const found = new Map<string, number>();
+    for (const [id, fields] of entries) {
+      const event = Object.fromEntries(fields.flatMap((value, index) => (index % 2 === 0 ? [[value, fields[index + 1]]] : [])));
+      if (event.event === 'stalled' && wanted.has(event.jobId) && !found.has(event.jobId)) found.set(event.jobId, Number(id.split('-')[0]));
+    }
+    return found;
   }
 
   /** Rows from the scenario's database. */

@@ -22,6 +22,7 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly workers: Worker<JobPayload>[] = [];
   /** Jobs this process is running, with their lock tokens, so shutdown can hand them back. */
   private readonly inFlight = new Map<string, { job: Job<JobPayload>; token: string | undefined }>();
+  private stopping = false;
 
   constructor(
     private readonly registry: HandlerRegistry,
@@ -35,6 +36,7 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     for (const queue of this.registry.queues()) this.workers.push(this.startWorker(queue));
+    this.quarantine.attach(this.workers, () => this.stopping);
     this.logger.log(
       `Worker ${this.config.worker.id} running ${this.registry.queues().map((q) => `${q.name}×${q.concurrency}`).join(', ') || 'no queues'}`,
     );
@@ -107,6 +109,7 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     const grace = this.config.worker.shutdownGraceMs;
     const graceful = Promise.all(this.workers.map((worker) => worker.close()));
     const timedOut = await Promise.race([
