@@ -3,13 +3,20 @@
 // e2e/) one file at a time — they share one Postgres database. Prints
 // "N passed, N failed" last; CI reads that line. Extra arguments filter spec
 // files by substring: `npm test -- pipeline retries`.
+//
+// `npm run test:faults` (`--faults`): builds, then runs the fault suite
+// (faults/**/*.fault-spec.js) instead, one file at a time. Its scenarios make
+// their own databases and start their own Redis (and Postgres) servers, so the
+// type check and the test database are left to `npm test`. FAULTS_SOAK=1 adds
+// the ten-minute soak.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
-const filters = process.argv.slice(2);
+const faults = process.argv.includes('--faults');
+const filters = process.argv.slice(2).filter((arg) => arg !== '--faults');
 const outputDir = join(root, '.test-output');
 mkdirSync(outputDir, { recursive: true });
 let passed = 0;
@@ -36,11 +43,11 @@ function specFiles() {
       const path = join(dir, name);
       if (name === 'node_modules') continue;
       if (statSync(path).isDirectory()) walk(path);
-      else if (/\.(e2e-)?spec\.js$/.test(name)) found.push(path);
+      else if ((faults ? /\.fault-spec\.js$/ : /\.(e2e-)?spec\.js$/).test(name)) found.push(path);
     }
   };
-  for (const base of ['libs', 'apps', 'e2e']) {
-    for (const pkg of base === 'e2e' ? ['.'] : readdirSync(join(root, base))) {
+  for (const base of faults ? ['faults'] : ['libs', 'apps', 'e2e']) {
+    for (const pkg of base === 'e2e' || base === 'faults' ? ['.'] : readdirSync(join(root, base))) {
       const dist = join(root, base, pkg, 'dist');
       try {
         statSync(dist);
@@ -57,25 +64,27 @@ function specFiles() {
 
 if (!run('prisma generate', process.execPath, ['scripts/prisma-generate.mjs'])) process.exit(1);
 if (!run('build (swc)', process.execPath, ['scripts/build.mjs'])) process.exit(1);
-if (filters.length === 0) {
+if (filters.length === 0 && !faults) {
   check('typecheck (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
   check('typecheck the console (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'apps/console/tsconfig.json']);
   check('import cycles', process.execPath, ['scripts/check-cycles.mjs']);
 }
 
 const testDb = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard_test';
-if (!run('test database', process.execPath, ['-e', `require('@switchyard/testing').prepareTestDatabase(${JSON.stringify(testDb)}).catch((e) => { console.error(e.message); process.exit(1); })`])) {
+if (!faults && !run('test database', process.execPath, ['-e', `require('@switchyard/testing').prepareTestDatabase(${JSON.stringify(testDb)}).catch((e) => { console.error(e.message); process.exit(1); })`])) {
   console.log(`\n${passed} passed, ${failed + 1} failed`);
   process.exit(1);
 }
 
 const files = specFiles();
-const tap = join(outputDir, 'results.tap');
+const tap = join(outputDir, faults ? 'faults.tap' : 'results.tap');
+// A fault scenario waits out locks and outages; the soak runs for ten minutes.
+const timeoutMs = faults ? (process.env.FAULTS_SOAK === '1' ? 1_200_000 : 300_000) : 180_000;
 run(`specs (${files.length} files)`, process.execPath, [
   '--enable-source-maps',
   '--test',
   '--test-concurrency=1',
-  '--test-timeout=180000',
+  `--test-timeout=${timeoutMs}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
   ...files,

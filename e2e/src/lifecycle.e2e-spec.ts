@@ -1,9 +1,8 @@
 import type { AcceptedEvent } from '@switchyard/contracts';
-import { anOrder, freePort, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, freePort, orderPlacedEvent, post, queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { runNode } from './support/processes.js';
 import { TestStack, testEnv } from './support/stack.js';
 
 const db = testDatabaseUrl();

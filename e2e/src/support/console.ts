@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { freePort, waitFor } from '@switchyard/testing';
-import { runNode, type RunningProcess } from './processes.js';
+import { freePort, runNode, type RunningProcess, waitFor } from '@switchyard/testing';
 
 const root = join(__dirname, '..', '..', '..');
 const consoleDir = join(root, 'apps', 'console');

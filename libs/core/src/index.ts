@@ -32,6 +32,7 @@ export { EventQueryService } from './events/event-query.service.js';
 export { RoutingTable } from './routing/routing-table.js';
 export { compileTopicPattern, topicPatternError } from './routing/topic-pattern.js';
 export { OutboxRelay } from './outbox/outbox-relay.js';
+export { OutboxPublisher } from './outbox/outbox-publisher.js';
 export { jobIdFor } from './outbox/outbox-entry.js';
 export type { JobPayload } from './outbox/outbox-entry.js';
 

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,18 +19,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface ThrowawayRedisOptions {
+  /**
+   * Keep an append-only file, as production Redis should (docker-compose
+   * does): a restart, even SHUTDOWN NOSAVE, then keeps every acknowledged job.
+   */
+  appendOnly?: boolean;
+}
+
 /**
  * A redis-server of the test's own on a free loopback port, for tests that
- * stop or restart Redis: the shared one on 6379 is never touched.
+ * stop, restart, freeze or starve Redis: the shared one on 6379 is never touched.
  */
 export class ThrowawayRedis {
   private process: ChildProcess | null = null;
   private readonly dir = mkdtempSync(join(tmpdir(), 'sy-redis-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly options: ThrowawayRedisOptions,
+  ) {}
 
-  static async start(): Promise<ThrowawayRedis> {
-    const redis = new ThrowawayRedis(await freePort());
+  static async start(options: ThrowawayRedisOptions = {}): Promise<ThrowawayRedis> {
+    const redis = new ThrowawayRedis(await freePort(), options);
     await redis.start();
     return redis;
   }
@@ -41,7 +53,10 @@ export class ThrowawayRedis {
   async start(): Promise<void> {
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--maxmemory-policy', 'noeviction'],
+      [
+        '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir, '--maxmemory-policy', 'noeviction',
+        '--appendonly', this.options.appendOnly ? 'yes' : 'no', '--appendfsync', 'everysec',
+      ],
       { stdio: 'ignore' },
     );
     this.process = child;
@@ -56,6 +71,49 @@ export class ThrowawayRedis {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  get running(): boolean {
+    return this.process !== null && this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  /** Sends one command and returns Redis's answer (a short-lived connection, so a paused server does not hold the test). */
+  async command(...args: Array<string | number>): Promise<unknown> {
+    const redis = new Redis({ host: '127.0.0.1', port: this.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      return await redis.call(String(args[0]), ...args.slice(1).map(String));
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  /** SHUTDOWN NOSAVE, as an operator or an orchestrator would stop it; waits for the process to exit. */
+  async shutdownNoSave(): Promise<void> {
+    const child = this.process;
+    this.process = null;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await this.command('SHUTDOWN', 'NOSAVE').catch(() => undefined); // the server hangs up instead of answering
+    await exited;
+  }
+
+  /** Freezes every client for `ms` (CLIENT PAUSE … ALL): commands queue up, nothing is answered. */
+  async pause(ms: number): Promise<void> {
+    await this.command('CLIENT', 'PAUSE', ms, 'ALL');
+  }
+
+  /** Sets maxmemory; `headroomBytes` above what is used now makes the server refuse writes almost at once. */
+  async starve(headroomBytes: number): Promise<void> {
+    const info = String(await this.command('INFO', 'memory'));
+    const used = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+    await this.command('CONFIG', 'SET', 'maxmemory', used + headroomBytes);
+  }
+
+  /** Lifts the memory limit set by `starve`. */
+  async feed(): Promise<void> {
+    await this.command('CONFIG', 'SET', 'maxmemory', 0);
   }
 
   async dispose(): Promise<void> {

@@ -5,6 +5,7 @@ import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.
 import { redisOptionsFromUrl } from '../connections/redis-options.js';
 import { HandlerRegistry, type QueueSettings } from '../handlers/handler-registry.js';
 import type { JobPayload } from '../outbox/outbox-entry.js';
+import { CrashQuarantine } from './crash-quarantine.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { JobProcessor } from './job-processor.js';
 import { RunnerEvents } from './runner-events.js';
@@ -12,25 +13,30 @@ import { RunnerEvents } from './runner-events.js';
 /**
  * Runs one BullMQ Worker per queue that has handlers in this process. On
  * shutdown it stops taking jobs and gives in-flight ones the grace period to
- * finish; any still running then are released and, once their lock expires,
+ * finish; any still running then are handed back to their queue at once and
  * taken over by another worker (their effects are guarded, so a re-run is safe).
  */
 @Injectable()
 export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(HandlerRunner.name);
   private readonly workers: Worker<JobPayload>[] = [];
+  /** Jobs this process is running, with their lock tokens, so shutdown can hand them back. */
+  private readonly inFlight = new Map<string, { job: Job<JobPayload>; token: string | undefined }>();
+  private stopping = false;
 
   constructor(
     private readonly registry: HandlerRegistry,
     private readonly processor: JobProcessor,
     private readonly failures: FailureRecorder,
     private readonly events: RunnerEvents,
+    private readonly quarantine: CrashQuarantine,
     @Inject(getSharedConfigToken()) private readonly bullOptions: QueueOptions,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     for (const queue of this.registry.queues()) this.workers.push(this.startWorker(queue));
+    this.quarantine.attach(this.workers, () => this.stopping);
     this.logger.log(
       `Worker ${this.config.worker.id} running ${this.registry.queues().map((q) => `${q.name}×${q.concurrency}`).join(', ') || 'no queues'}`,
     );
@@ -40,7 +46,15 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     const { worker } = this.config;
     const instance = new Worker<JobPayload>(
       queue.name,
-      (job, token) => this.processor.process(job, token),
+      async (job, token) => {
+        const key = `${job.queueName}:${job.id}`;
+        this.inFlight.set(key, { job, token });
+        try {
+          return await this.quarantine.run(job, token, () => this.processor.process(job, token));
+        } finally {
+          this.inFlight.delete(key);
+        }
+      },
       {
         connection: { ...redisOptionsFromUrl(this.config.redisUrl), maxRetriesPerRequest: null },
         prefix: this.bullOptions.prefix,
@@ -95,15 +109,25 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     const grace = this.config.worker.shutdownGraceMs;
     const graceful = Promise.all(this.workers.map((worker) => worker.close()));
     const timedOut = await Promise.race([
       graceful.then(() => false),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(true), grace).unref()),
     ]);
-    if (timedOut) {
-      this.logger.warn(`Jobs still running after ${grace} ms; releasing them to other workers`);
-      await Promise.all(this.workers.map((worker) => worker.close(true)));
-    }
+    if (!timedOut) return;
+    // Not close(true): once close() has begun, BullMQ returns that same pending
+    // promise, which waits for the jobs however long they take. And a job merely
+    // abandoned stays active until its lock expires, then counts as stalled (one
+    // step nearer the stalled limit). Handing it back puts it in the queue now,
+    // with no attempt used; the run still going here is absorbed by the guard.
+    const running = [...this.inFlight.values()];
+    this.logger.warn(`${running.length} jobs still running after ${grace} ms; handing them back to the queue`);
+    await Promise.all(
+      running.map(({ job, token }) =>
+        job.moveToWait(token).catch((error: Error) => this.logger.warn(`Could not hand back job ${job.id}: ${error.message}`)),
+      ),
+    );
   }
 }

@@ -9,7 +9,14 @@ export interface RunningProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs a script (path from the repo root, or absolute) with exactly `env` (plus PATH). */
+/** Keeps the last half of a long-running process's output: enough to explain a failure. */
+const MAX_OUTPUT = 400_000;
+
+/**
+ * Runs a compiled script (path from the repo root, or absolute) as its own
+ * process with exactly `env` (plus PATH), for tests that kill, signal or
+ * restart it.
+ */
 export function runNode(entry: string, env: Record<string, string>, args: string[] = [], cwd = root): RunningProcess {
   const child = spawn(process.execPath, ['--enable-source-maps', entry.startsWith('/') ? entry : join(root, entry), ...args], {
     cwd,
@@ -17,8 +24,12 @@ export function runNode(entry: string, env: Record<string, string>, args: string
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > MAX_OUTPUT) output = output.slice(-MAX_OUTPUT / 2);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );

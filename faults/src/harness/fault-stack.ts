@@ -1,0 +1,218 @@
+import type { AcceptedEvent } from '@switchyard/contracts';
+import type { JobPayload } from '@switchyard/core';
+import { applyMigrations, ensureDatabase } from '@switchyard/db';
+import { freePort, post, resetDatabase, runNode, type RunningProcess, ThrowawayRedis, type ThrowawayRedisOptions, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { FAULT_TABLES_SQL } from '../fixtures/execution-journal.js';
+import type { FaultTask } from '../fixtures/fault-events.js';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const MIGRATIONS = join(ROOT, 'prisma', 'migrations');
+const API_MAIN = 'faults/dist/fixtures/fault-api.main.js';
+const WORKER_MAIN = 'faults/dist/fixtures/fault-worker.main.js';
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+/** The shared Postgres, under a database of the fault suite's own. */
+export const FAULTS_DATABASE_URL = process.env.FAULTS_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard_faults';
+
+/**
+ * Short timers, so a stalled job is recovered in seconds: a lock lasts 2 s
+ * (renewed every 1 s) and stalled jobs are looked for every 1 s.
+ */
+export const FAULT_TIMERS = {
+  lockDurationMs: 2_000,
+  stalledIntervalMs: 1_000,
+  maxStalledCount: 1,
+  shutdownGraceMs: 2_000,
+};
+
+export interface FaultStackOptions {
+  redis?: ThrowawayRedisOptions;
+  /** Default: the suite's database on the shared Postgres. */
+  databaseUrl?: string;
+  env?: Record<string, string>;
+}
+
+/** A process of the stack: the API or a worker. */
+export interface StackProcess extends RunningProcess {
+  name: string;
+  pid: number;
+  /** SIGKILL, no cleanup, as a crash or the OOM killer would. */
+  kill9(): Promise<void>;
+  /** SIGTERM; resolves with how the process ended. */
+  terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * One scenario's world: a redis-server of its own, a freshly emptied
+ * database, and real API and worker processes started from the fault
+ * fixtures' compiled mains. Everything it starts, `close()` stops.
+ */
+export class FaultStack {
+  readonly processes: StackProcess[] = [];
+  private readonly queues = new Map<string, Queue<JobPayload>>();
+  apiUrl = '';
+
+  private constructor(
+    readonly redis: ThrowawayRedis,
+    readonly databaseUrl: string,
+    readonly env: Record<string, string>,
+  ) {}
+
+  static async start(options: FaultStackOptions = {}): Promise<FaultStack> {
+    const databaseUrl = options.databaseUrl ?? FAULTS_DATABASE_URL;
+    await prepareFaultDatabase(databaseUrl);
+    const redis = await ThrowawayRedis.start(options.redis);
+    const env: Record<string, string> = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: uniqueQueuePrefix('faults'),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATABASE_POOL_SIZE: '10',
+      OUTBOX_GRACE_MS: '300',
+      OUTBOX_SWEEP_INTERVAL_MS: '500',
+      PUBLISH_TIMEOUT_MS: '1000',
+      WORKER_LOCK_DURATION_MS: String(FAULT_TIMERS.lockDurationMs),
+      WORKER_STALLED_INTERVAL_MS: String(FAULT_TIMERS.stalledIntervalMs),
+      WORKER_MAX_STALLED_COUNT: String(FAULT_TIMERS.maxStalledCount),
+      WORKER_SHUTDOWN_GRACE_MS: String(FAULT_TIMERS.shutdownGraceMs),
+      METRICS_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+      ...options.env,
+    };
+    return new FaultStack(redis, databaseUrl, env);
+  }
+
+  /** Starts the API on a free port (or the port it had, on a restart) and waits until it listens. */
+  async startApi(env: Record<string, string> = {}): Promise<StackProcess> {
+    const port = this.apiUrl ? new URL(this.apiUrl).port : String(await freePort());
+    const api = await this.spawn('api', API_MAIN, { ...this.env, PORT: port, WORKER_ID: `fault-api-${randomUUID().slice(0, 4)}`, ...env }, /fault api listening/);
+    this.apiUrl = `http://127.0.0.1:${port}`;
+    return api;
+  }
+
+  /**
+   * Starts a worker and waits until it consumes. `clockSkewMs` runs it under
+   * libfaketime with its wall clock that far off (monotonic timers stay true).
+   */
+  async startWorker(env: Record<string, string> = {}, { clockSkewMs }: { clockSkewMs?: number } = {}): Promise<StackProcess> {
+    const skew: Record<string, string> =
+      clockSkewMs === undefined
+        ? {}
+        : { LD_PRELOAD: LIBFAKETIME, FAKETIME: `${clockSkewMs >= 0 ? '+' : '-'}${Math.abs(clockSkewMs) / 1000}`, FAKETIME_DONT_FAKE_MONOTONIC: '1', FAKETIME_NO_CACHE: '1' };
+    const name = `worker-${this.processes.filter((p) => p.name.startsWith('worker')).length + 1}`;
+    return this.spawn(name, WORKER_MAIN, { ...this.env, WORKER_ID: `fault-${name}`, ...skew, ...env }, /fault worker .* ready/);
+  }
+
+  /** POSTs one fault task; resolves with the answer (202, 503, …) as it came. */
+  postTask(task: Partial<FaultTask> = {}, envelope: Record<string, unknown> = {}) {
+    return post<AcceptedEvent>(`${this.apiUrl}/v1/events`, { type: 'fault.task', source: 'urn:faults', data: aTask(task), ...envelope });
+  }
+
+  /** POSTs `count` tasks, a few at a time; every answer must be a 202. */
+  async acceptTasks(count: number, task: Partial<FaultTask> = {}): Promise<AcceptedEvent[]> {
+    const accepted: AcceptedEvent[] = [];
+    for (let start = 0; start < count; start += 10) {
+      const answers = await Promise.all(Array.from({ length: Math.min(10, count - start) }, () => this.postTask(task)));
+      for (const answer of answers) {
+        if (answer.status !== 202) throw new Error(`expected 202, got ${answer.status}: ${answer.text}`);
+        accepted.push(answer.body);
+      }
+    }
+    return accepted;
+  }
+
+  /** A BullMQ queue of the stack, for looking at job states. */
+  queue(name: string): Queue<JobPayload> {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue<JobPayload>(name, { connection: { host: '127.0.0.1', port: this.redis.port, maxRetriesPerRequest: 1 }, prefix: this.env.QUEUE_PREFIX });
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /**
+   * When BullMQ moved each of `jobIds` back from active after a stall, by
+   * Redis's clock: the ids of its `stalled` events in the queue's event stream.
+   */
+  async stalledAt(queueName: string, jobIds: string[]): Promise<Map<string, number>> {
+    const client = new Redis({ host: '127.0.0.1', port: this.redis.port, maxRetriesPerRequest: 1 });
+    const entries = await client.xrange(`${this.env.QUEUE_PREFIX}:${queueName}:events`, '-', '+').finally(() => client.disconnect());
+    const wanted = new Set(jobIds);
+    const found = new Map<string, number>();
+    for (const [id, fields] of entries) {
+      const event = Object.fromEntries(fields.flatMap((value, index) => (index % 2 === 0 ? [[value, fields[index + 1]]] : [])));
+      if (event.event === 'stalled' && wanted.has(event.jobId) && !found.has(event.jobId)) found.set(event.jobId, Number(id.split('-')[0]));
+    }
+    return found;
+  }
+
+  /** Rows from the scenario's database. */
+  async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return withClient(this.databaseUrl, async (client) => (await client.query<T>(sql, params)).rows);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
+    await Promise.all(this.processes.map((process) => process.kill9()));
+    await this.redis.dispose();
+  }
+
+  /** Every process's output, for an assertion message. */
+  output(): string {
+    return this.processes.map((process) => `── ${process.name} (pid ${process.pid})\n${process.output().slice(-4_000)}`).join('\n');
+  }
+
+  private async spawn(name: string, entry: string, env: Record<string, string>, ready: RegExp): Promise<StackProcess> {
+    const run = runNode(entry, env);
+    const process: StackProcess = {
+      ...run,
+      name,
+      pid: run.child.pid ?? 0,
+      async kill9() {
+        if (run.child.exitCode !== null || run.child.signalCode !== null) return;
+        run.child.kill('SIGKILL');
+        await run.exited;
+      },
+      async terminate() {
+        if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGTERM');
+        return run.exited;
+      },
+    };
+    this.processes.push(process);
+    await waitFor(`${name} ready`, () => ready.test(run.output()) || run.child.exitCode !== null, { timeoutMs: 30_000, intervalMs: 50 });
+    if (run.child.exitCode !== null) throw new Error(`${name} exited with ${run.child.exitCode} before it was ready:\n${run.output()}`);
+    return process;
+  }
+}
+
+/** A task that does nothing special: the default job of every scenario. */
+export function aTask(overrides: Partial<FaultTask> = {}): FaultTask {
+  return { sleepMs: 0, blockFirstMs: 0, crash: false, fail: false, ...overrides };
+}
+
+/** Creates and migrates the database, empties it, and adds the checker's tables. */
+export async function prepareFaultDatabase(url: string): Promise<void> {
+  await ensureDatabase(url);
+  await applyMigrations(url, MIGRATIONS);
+  await withClient(url, (client) => client.query(FAULT_TABLES_SQL));
+  await resetDatabase(url);
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
