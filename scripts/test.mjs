@@ -1,13 +1,12 @@
 // `npm test`: builds, type-checks, checks for import cycles, migrates the test
-// database, then runs every spec (unit specs beside the code, e2e specs in
-// e2e/) one file at a time — they share one Postgres database. Prints
-// "N passed, N failed" last; CI reads that line. Extra arguments filter spec
-// files by substring: `npm test -- pipeline retries`.
+// database, runs every spec (unit specs beside the code, e2e specs in e2e/)
+// one file at a time — they share one Postgres database — then the fault
+// suite (faults/**/*.fault-spec.js), whose scenarios make their own databases
+// and start their own Redis (and Postgres) servers. Prints "N passed, N
+// failed" for both together last; CI reads that line. Extra arguments filter
+// spec files of both kinds by substring: `npm test -- pipeline retries`.
 //
-// `npm run test:faults` (`--faults`): builds, then runs the fault suite
-// (faults/**/*.fault-spec.js) instead, one file at a time. Its scenarios make
-// their own databases and start their own Redis (and Postgres) servers, so the
-// type check and the test database are left to `npm test`. FAULTS_SOAK=1 adds
+// `npm run test:faults` (`--faults`): only the fault suite. FAULTS_SOAK=1 adds
 // the ten-minute soak.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -15,7 +14,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
-const faults = process.argv.includes('--faults');
+const onlyFaults = process.argv.includes('--faults');
 const filters = process.argv.slice(2).filter((arg) => arg !== '--faults');
 const outputDir = join(root, '.test-output');
 mkdirSync(outputDir, { recursive: true });
@@ -36,7 +35,7 @@ function check(label, command, args) {
   }
 }
 
-function specFiles() {
+function specFiles(faults) {
   const found = [];
   const walk = (dir) => {
     for (const name of readdirSync(dir)) {
@@ -64,36 +63,41 @@ function specFiles() {
 
 if (!run('prisma generate', process.execPath, ['scripts/prisma-generate.mjs'])) process.exit(1);
 if (!run('build (swc)', process.execPath, ['scripts/build.mjs'])) process.exit(1);
-if (filters.length === 0 && !faults) {
+if (filters.length === 0 && !onlyFaults) {
   check('typecheck (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
   check('typecheck the console (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'apps/console/tsconfig.json']);
   check('import cycles', process.execPath, ['scripts/check-cycles.mjs']);
 }
 
 const testDb = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard_test';
-if (!faults && !run('test database', process.execPath, ['-e', `require('@switchyard/testing').prepareTestDatabase(${JSON.stringify(testDb)}).catch((e) => { console.error(e.message); process.exit(1); })`])) {
+const specs = onlyFaults ? [] : specFiles(false);
+const faultSpecs = specFiles(true);
+if (specs.length > 0 && !run('test database', process.execPath, ['-e', `require('@switchyard/testing').prepareTestDatabase(${JSON.stringify(testDb)}).catch((e) => { console.error(e.message); process.exit(1); })`])) {
   console.log(`\n${passed} passed, ${failed + 1} failed`);
   process.exit(1);
 }
 
-const files = specFiles();
-const tap = join(outputDir, faults ? 'faults.tap' : 'results.tap');
-// A fault scenario waits out locks and outages; the soak runs for ten minutes.
-const timeoutMs = faults ? (process.env.FAULTS_SOAK === '1' ? 1_200_000 : 300_000) : 180_000;
-run(`specs (${files.length} files)`, process.execPath, [
-  '--enable-source-maps',
-  '--test',
-  '--test-concurrency=1',
-  `--test-timeout=${timeoutMs}`,
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-  ...files,
-], { env: { ...process.env, TEST_DATABASE_URL: testDb } });
+/** Runs spec files one at a time with node's test runner; adds their counts. */
+function runSpecs(label, files, tapName, timeoutMs) {
+  const tap = join(outputDir, tapName);
+  run(`${label} (${files.length} files)`, process.execPath, [
+    '--enable-source-maps',
+    '--test',
+    '--test-concurrency=1',
+    `--test-timeout=${timeoutMs}`,
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    ...files,
+  ], { env: { ...process.env, TEST_DATABASE_URL: testDb } });
+  const summary = readFileSync(tap, 'utf8');
+  const count = (name) => Number(summary.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+  passed += count('pass');
+  failed += count('fail') + count('cancelled');
+}
 
-const summary = readFileSync(tap, 'utf8');
-const count = (name) => Number(summary.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
-passed += count('pass');
-failed += count('fail') + count('cancelled');
-if (files.length === 0) failed++;
+if (specs.length > 0) runSpecs('specs', specs, 'results.tap', 180_000);
+// A fault scenario waits out locks and outages; the soak runs for ten minutes.
+if (faultSpecs.length > 0) runSpecs('fault suite', faultSpecs, 'faults.tap', process.env.FAULTS_SOAK === '1' ? 1_200_000 : 300_000);
+if (specs.length + faultSpecs.length === 0) failed++;
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
