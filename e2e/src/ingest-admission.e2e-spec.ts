@@ -44,7 +44,7 @@ describe('ingest admission: a heap budget for request bodies', () => {
     const first = halfSentBatch(stack.url('/v1/events/batch'), batchOf(10));
     await new Promise((resolve) => setTimeout(resolve, 200));
 
-    const refused = await post<Problem>(stack.url('/v1/events/batch'), JSON.parse(batchOf(10)));
+    const refused = await stack.post<Problem>('/v1/events/batch', JSON.parse(batchOf(10)));
     assert.equal(refused.status, 503, refused.text);
     assert.equal(refused.headers.get('retry-after'), '1');
     assert.match(refused.headers.get('content-type') ?? '', /application\/problem\+json/);
@@ -56,7 +56,7 @@ describe('ingest admission: a heap budget for request bodies', () => {
     assert.equal(admitted.status, 207, admitted.text);
     assert.equal((JSON.parse(admitted.text) as BatchResult).accepted, 10);
 
-    const again = await post<BatchResult>(stack.url('/v1/events/batch'), JSON.parse(batchOf(10)));
+    const again = await stack.post<BatchResult>('/v1/events/batch', JSON.parse(batchOf(10)));
     assert.equal(again.status, 207, again.text);
     assert.equal(await storedEvents(), 20);
   });
@@ -64,14 +64,14 @@ describe('ingest admission: a heap budget for request bodies', () => {
   it('gives the bytes of an upload the client abandoned back to the budget', async () => {
     const abandoned = halfSentBatch(stack.url('/v1/events/batch'), batchOf(10));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal((await post(stack.url('/v1/events/batch'), JSON.parse(batchOf(10)))).status, 503);
+    assert.equal((await stack.post('/v1/events/batch', JSON.parse(batchOf(10)))).status, 503);
     abandoned.abort();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal((await post(stack.url('/v1/events/batch'), JSON.parse(batchOf(10)))).status, 207);
+    assert.equal((await stack.post('/v1/events/batch', JSON.parse(batchOf(10)))).status, 207);
   });
 
   it('always admits one request when nothing else is in flight, even one larger than the budget', async () => {
-    const large = await post<BatchResult>(stack.url('/v1/events/batch'), JSON.parse(batchOf(30)));
+    const large = await stack.post<BatchResult>('/v1/events/batch', JSON.parse(batchOf(30)));
     assert.equal(large.status, 207, large.text);
     assert.equal(large.body.accepted, 30);
   });

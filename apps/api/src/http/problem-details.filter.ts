@@ -5,6 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const STATUS_TITLES: Record<number, string> = {
   400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not found',
   405: 'Method not allowed',
   406: 'Not acceptable',
@@ -46,6 +48,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     // Fastify's own errors (body parsing, limits) carry a 4xx statusCode.
     const fastifyError = exception as { statusCode?: number; message?: string; code?: string };
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? 0;
+      const ingest = request.method === 'POST' && ['/v1/events', '/v1/events/batch'].includes(request.routeOptions.url ?? '');
+      const setting = ingest ? 'MAX_BATCH_BYTES' : 'API_MAX_BODY_BYTES';
+      const declared = Number(request.headers['content-length']);
+      const size = Number.isFinite(declared) && declared > limit ? `${declared} bytes` : `over ${limit} bytes`;
+      const problem = problems.tooLarge('The request body', 0, limit);
+      return { problem: { ...problem, detail: `The request body is ${size}; this endpoint accepts at most ${limit} bytes (${setting})` }, headers: {} };
+    }
     if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return { problem: this.generic(fastifyError.statusCode, fastifyError.message ?? 'Bad request'), headers: {} };
     }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
+import { StoredPayloadScrubber } from '../redaction/stored-payload-scrubber.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
 import { HandlerRunner } from './handler-runner.js';
@@ -10,7 +11,7 @@ import { RunnerEvents } from './runner-events.js';
 
 /** Running handlers: a BullMQ Worker per queue, the idempotency guard, failure and outcome records. */
 @Module({
-  providers: [HandlerRunner, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents, JobStatsRecorder],
+  providers: [HandlerRunner, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents, JobStatsRecorder, StoredPayloadScrubber],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
 })
 export class RunnerModule {}
