@@ -41,14 +41,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown, request: FastifyRequest): { problem: Problem; headers: Record<string, string> } {
     if (exception instanceof ProblemError) return { problem: exception.problem, headers: exception.headers };
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const detail = status === 404 ? `No route for ${request.method} ${request.url.split('?')[0]}` : exception.message;
-      return { problem: this.generic(status, detail), headers: {} };
-    }
-    // Fastify's own errors (body parsing, limits) carry a 4xx statusCode.
-    const fastifyError = exception as { statusCode?: number; message?: string; code?: string };
-    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    // Fastify's body limit (the route's: MAX_BATCH_BYTES for ingest, API_MAX_BODY_BYTES elsewhere).
+    const raw = exception as { statusCode?: number; code?: string };
+    if (raw.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || (exception instanceof HttpException && exception.getStatus() === 413)) {
       const limit = request.routeOptions.bodyLimit ?? 0;
       const ingest = request.method === 'POST' && ['/v1/events', '/v1/events/batch'].includes(request.routeOptions.url ?? '');
       const setting = ingest ? 'MAX_BATCH_BYTES' : 'API_MAX_BODY_BYTES';
@@ -57,6 +52,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const problem = problems.tooLarge('The request body', 0, limit);
       return { problem: { ...problem, detail: `The request body is ${size}; this endpoint accepts at most ${limit} bytes (${setting})` }, headers: {} };
     }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const detail = status === 404 ? `No route for ${request.method} ${request.url.split('?')[0]}` : exception.message;
+      return { problem: this.generic(status, detail), headers: {} };
+    }
+    // Fastify's own errors (body parsing, limits) carry a 4xx statusCode.
+    const fastifyError = exception as { statusCode?: number; message?: string; code?: string };
     if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return { problem: this.generic(fastifyError.statusCode, fastifyError.message ?? 'Bad request'), headers: {} };
     }
