@@ -25,7 +25,7 @@ describe('CloudEvents 1.0 over HTTP, sent with the official cloudevents SDK', ()
 
   for (const mode of [Mode.STRUCTURED, Mode.BINARY]) {
     it(`accepts ${mode} mode and runs the event's handlers`, async () => {
-      const emit = emitterFor(httpTransport(stack.url('/v1/events')), { mode });
+      const emit = emitterFor(httpTransport(stack.url('/v1/events')), { mode, headers: stack.auth });
       const event = new CloudEvent({
         type: 'order.placed',
         source: 'urn:shop:checkout',

@@ -182,7 +182,7 @@ describe('the console', () => {
   });
 
   it('shows a clear error state when the API does not answer', async () => {
-    const { stop, url } = await startConsole('http://127.0.0.1:9');
+    const { stop, url } = await startConsole('http://127.0.0.1:9', '');
     try {
       await page.goto(`${url}/queues`, { waitUntil: 'domcontentloaded' });
       await page.getByRole('alert').getByText(/did not answer/).waitFor();

@@ -62,7 +62,7 @@ describe('ingest idempotency', () => {
     assert.equal(eventIds.size, 1);
     const [eventId] = eventIds;
     assert.deepEqual(await countRows(eventId), { events: 1, jobs: 3 });
-    assert.equal((await queryRows(db, "SELECT 1 FROM idempotency_keys WHERE key = 'key:concurrent-1'")).length, 1);
+    assert.equal((await queryRows(db, "SELECT 1 FROM idempotency_keys WHERE key LIKE '%/key:concurrent-1'")).length, 1);
   });
 
   it('treats a CloudEvent with a known (source, id) as a replay, whatever the mode', async () => {
@@ -103,11 +103,11 @@ describe('ingest idempotency', () => {
 
   it('lets a key be reused once it has expired', async () => {
     const first = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'expiring-1' });
-    await queryRows(db, "UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'key:expiring-1'");
+    await queryRows(db, "UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key LIKE '%/key:expiring-1'");
     const second = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'expiring-1' });
     assert.equal(second.status, 202);
     assert.notEqual(second.body.eventId, first.body.eventId);
-    const [key] = await queryRows<{ event_id: string; expires_at: Date }>(db, "SELECT event_id, expires_at FROM idempotency_keys WHERE key = 'key:expiring-1'");
+    const [key] = await queryRows<{ event_id: string; expires_at: Date }>(db, "SELECT event_id, expires_at FROM idempotency_keys WHERE key LIKE '%/key:expiring-1'");
     assert.equal(key.event_id, second.body.eventId);
     const hours = (key.expires_at.getTime() - Date.now()) / 3_600_000;
     assert.ok(hours > 23.9 && hours <= 24, `kept 24 h by default, got ${hours}`);
@@ -116,10 +116,11 @@ describe('ingest idempotency', () => {
   it('sweeps expired keys, and only those', async () => {
     await stack.post('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'old-1' });
     await stack.post('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'fresh-1' });
-    await queryRows(db, "UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key = 'key:old-1'");
+    await queryRows(db, "UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key LIKE '%/key:old-1'");
     assert.ok((await stack.api.get(IdempotencyKeySweeper).sweep()) >= 1);
     const keys = (await queryRows<{ key: string }>(db, 'SELECT key FROM idempotency_keys')).map((row) => row.key);
-    assert.ok(keys.includes('key:fresh-1'));
-    assert.ok(!keys.includes('key:old-1'));
+    // Stored per API key: `<key id>/key:<Idempotency-Key>`.
+    assert.ok(keys.some((key) => key.endsWith('/key:fresh-1')));
+    assert.ok(!keys.some((key) => key.endsWith('/key:old-1')));
   });
 });

@@ -9,12 +9,12 @@ import { TestStack } from './support/stack.js';
 const db = testDatabaseUrl();
 
 /** Starts a batch upload and sends all but its last byte: the API has admitted it and waits for the rest. */
-function halfSentBatch(url: string, body: string) {
+function halfSentBatch(url: string, body: string, auth: Record<string, string>) {
   const bytes = Buffer.from(body);
   let held: () => void = () => undefined;
   let abort: () => void = () => undefined;
   const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': bytes.length } }, (res) => {
+    const req = httpRequest(url, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'content-length': bytes.length } }, (res) => {
       let text = '';
       res.on('data', (chunk) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
@@ -41,7 +41,7 @@ describe('ingest admission: a heap budget for request bodies', () => {
   const storedEvents = async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM events'))[0].n;
 
   it('refuses bodies beyond the budget with 503 and Retry-After, stores nothing of them, and admits again once bytes are released', async () => {
-    const first = halfSentBatch(stack.url('/v1/events/batch'), batchOf(10));
+    const first = halfSentBatch(stack.url('/v1/events/batch'), batchOf(10), stack.auth);
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const refused = await stack.post<Problem>('/v1/events/batch', JSON.parse(batchOf(10)));
@@ -62,7 +62,7 @@ describe('ingest admission: a heap budget for request bodies', () => {
   });
 
   it('gives the bytes of an upload the client abandoned back to the budget', async () => {
-    const abandoned = halfSentBatch(stack.url('/v1/events/batch'), batchOf(10));
+    const abandoned = halfSentBatch(stack.url('/v1/events/batch'), batchOf(10), stack.auth);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal((await stack.post('/v1/events/batch', JSON.parse(batchOf(10)))).status, 503);
     abandoned.abort();

@@ -127,7 +127,7 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
     const ready = await stack.get<{ ready: boolean }>('/health/ready');
     assert.equal(ready.status, 200);
     assert.equal(ready.body.ready, true);
-    const openapi = await get<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>(stack.url('/docs-json'));
+    const openapi = await stack.get<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>('/docs-json');
     assert.equal(openapi.status, 200);
     assert.ok(openapi.body.paths['/v1/events']);
     for (const path of [

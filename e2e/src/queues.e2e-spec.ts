@@ -72,11 +72,11 @@ describe('queues: counts, lag as time, throughput, control', () => {
     assert.ok(p95! >= p50! && p99! >= p95!, 'percentiles are ordered');
     assert.ok(queue.waitMs.p99! >= 1_000, `these jobs waited out the pause: wait p99 ${queue.waitMs.p99} ms`);
 
-    const series = await get<MetricSeries<ThroughputPoint>>(stack.url('/v1/metrics/throughput?queue=test-timed&step=5'));
+    const series = await stack.get<MetricSeries<ThroughputPoint>>('/v1/metrics/throughput?queue=test-timed&step=5');
     assert.equal(series.status, 200);
     assert.equal(series.body.stepSeconds, 5);
     assert.equal(series.body.points.reduce((sum, point) => sum + point.completed, 0), 30);
-    const minutes = await get<MetricSeries<ThroughputPoint>>(stack.url('/v1/metrics/throughput?queue=test-timed&step=60'));
+    const minutes = await stack.get<MetricSeries<ThroughputPoint>>('/v1/metrics/throughput?queue=test-timed&step=60');
     assert.equal(minutes.body.points.reduce((sum, point) => sum + point.completed, 0), 30, 'the 1-minute series agrees');
   });
 
@@ -96,7 +96,7 @@ describe('queues: counts, lag as time, throughput, control', () => {
     const backlog = (await summary('test-timed')).lag.backlog;
     assert.ok(backlog >= 7);
     await stack.api.get(LagSampler).sample();
-    const { body } = await get<MetricSeries<LagPoint>>(stack.url('/v1/metrics/lag?queue=test-timed'));
+    const { body } = await stack.get<MetricSeries<LagPoint>>('/v1/metrics/lag?queue=test-timed');
     const latest = body.points.filter((point) => point.backlog !== null).at(-1);
     assert.equal(latest?.backlog, backlog);
     assert.ok((latest?.oldestWaitingAgeMs ?? -1) >= 0);

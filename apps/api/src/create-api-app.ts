@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { ApiModule, type ApiModuleOptions } from './api.module.js';
 import { installAuthentication } from './auth/authenticate.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { sendProblem } from './http/send-problem.js';
 import { setupOpenApi } from './openapi.js';
 
 /**
@@ -36,6 +37,11 @@ export async function createApiApp(options: ApiModuleOptions): Promise<NestFasti
   const isIngest = (request: FastifyRequest) => request.method === 'POST' && ingestRoutes.has(request.routeOptions.url ?? '');
 
   installSecurityHeaders(fastify, security.corsOrigins);
+  // Postgres cannot hold NUL in text: a %00 in a path or query would fail its query as a 500.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!/%00/.test(request.url)) return done();
+    sendProblem(reply, request, problems.invalidRequest('The URL contains a NUL character (%00), which no parameter accepts'));
+  });
   installAuthentication(fastify, app.get(ApiKeyVerifier), security.authMode);
 
   // Reserve the body's bytes before it is read; refuse with 503 when the heap budget is spent.

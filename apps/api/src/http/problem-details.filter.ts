@@ -62,6 +62,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return { problem: this.generic(fastifyError.statusCode, fastifyError.message ?? 'Bad request'), headers: {} };
     }
+    if (isDataException(exception)) {
+      // SQLSTATE class 22 (a value Postgres cannot take: bad encoding, out of range) is the input's fault.
+      return { problem: problems.invalidRequest('A value in the request cannot be stored or compared (invalid characters or out of range)'), headers: {} };
+    }
     if (isServiceUnavailable(exception)) {
       this.logger.warn(`${request.method} ${request.url}: ${(exception as Error).message}`);
       return { problem: problems.unavailable('Redis or Postgres is unavailable right now; retry shortly.'), headers: { 'Retry-After': '5' } };
@@ -75,4 +79,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private generic(status: number, detail: string): Problem {
     return { type: 'about:blank', title: STATUS_TITLES[status] ?? 'Request error', status, detail };
   }
+}
+
+/** Whether a database error (Prisma's, or pg's, at any depth of `cause`) is a data exception (SQLSTATE 22xxx). */
+function isDataException(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 4) return false;
+  const { code, originalCode, meta, cause } = error as { code?: unknown; originalCode?: unknown; meta?: { code?: unknown }; cause?: unknown };
+  if ([code, originalCode, meta?.code].some((value) => typeof value === 'string' && /^22[0-9A-Z]{3}$/.test(value))) return true;
+  return isDataException(cause, depth + 1);
 }
