@@ -1,5 +1,5 @@
 import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, post, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';

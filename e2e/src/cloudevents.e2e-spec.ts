@@ -1,5 +1,5 @@
 import type { AcceptedEvent, BatchResult, EventLineage, Problem } from '@switchyard/contracts';
-import { anOrder, get, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import { CloudEvent, emitterFor, HTTP, httpTransport, Mode } from 'cloudevents';
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ describe('CloudEvents 1.0 over HTTP, sent with the official cloudevents SDK', ()
 
   for (const mode of [Mode.STRUCTURED, Mode.BINARY]) {
     it(`accepts ${mode} mode and runs the event's handlers`, async () => {
-      const emit = emitterFor(httpTransport(stack.url('/v1/events')), { mode, headers: stack.auth });
+      const emit = emitterFor(httpTransport(stack.url('/v1/events')), { mode });
       const event = new CloudEvent({
         type: 'order.placed',
         source: 'urn:shop:checkout',
@@ -35,7 +35,7 @@ describe('CloudEvents 1.0 over HTTP, sent with the official cloudevents SDK', ()
         priority: 7,
         traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
       });
-      const response = (await emit(event)) as { body: string; headers: Record<string, string> };
+      const response = (await emit(event, { headers: stack.auth })) as { body: string; headers: Record<string, string> };
       const accepted = JSON.parse(response.body) as AcceptedEvent;
       assert.equal(accepted.type, 'order.placed');
       assert.equal(accepted.jobs.length, 3);

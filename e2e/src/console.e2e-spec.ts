@@ -1,6 +1,6 @@
 import { PaymentGateway } from '@switchyard/commerce';
 import type { AcceptedEvent } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

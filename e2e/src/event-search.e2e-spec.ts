@@ -1,6 +1,6 @@
 import type { AcceptedEvent, EventLineage, EventPage, OperationStatus, Problem } from '@switchyard/contracts';
 import type { ReplayDryRun } from '@switchyard/core';
-import { anOrder, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';

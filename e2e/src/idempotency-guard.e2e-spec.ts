@@ -1,6 +1,6 @@
 import type { AcceptedEvent, EventLineage } from '@switchyard/contracts';
 import type { JobPayload } from '@switchyard/core';
-import { anOrder, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import type { Queue } from 'bullmq';
 import assert from 'node:assert/strict';

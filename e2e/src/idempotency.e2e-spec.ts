@@ -1,6 +1,6 @@
 import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/contracts';
 import { IdempotencyKeySweeper } from '@switchyard/core';
-import { anOrder, orderPlacedEvent, post, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

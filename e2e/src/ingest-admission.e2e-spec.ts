@@ -1,5 +1,5 @@
 import type { BatchResult, Problem } from '@switchyard/contracts';
-import { orderPlacedEvent, post, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { orderPlacedEvent, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 import type { AcceptedEvent } from '@switchyard/contracts';
-import { anOrder, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, get, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { MetricsServer } from '@switchyard/worker';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

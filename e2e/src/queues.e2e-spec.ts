@@ -1,6 +1,6 @@
 import type { BatchResult, LagPoint, MetricSeries, Problem, QueueJob, QueueJobPage, QueuesSnapshot, QueueSummary, ThroughputPoint } from '@switchyard/contracts';
 import { JobStatsRecorder, LagSampler } from '@switchyard/core';
-import { get, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';

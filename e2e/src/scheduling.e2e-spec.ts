@@ -1,5 +1,5 @@
 import type { AcceptedEvent, BatchResult, EventLineage } from '@switchyard/contracts';
-import { aShipment, get, orderPlacedEvent, post, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { aShipment, orderPlacedEvent, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
