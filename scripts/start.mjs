@@ -16,6 +16,9 @@ env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 env.PORT ??= '3000';
 env.CONSOLE_PORT ??= '3001';
 env.SWITCHYARD_API_URL ??= `http://127.0.0.1:${env.PORT}`;
+// A laptop's first run needs no API keys: development mode, unless .env or the
+// environment sets AUTH_MODE (then give the console SWITCHYARD_API_KEY).
+env.AUTH_MODE ??= 'off';
 env.NEXT_TELEMETRY_DISABLED = '1';
 const next = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 const consoleDir = join(root, 'apps', 'console');
@@ -87,6 +90,9 @@ step('migrate', process.execPath, ['libs/db/dist/migrate.cli.js']);
 step('seed', process.execPath, ['libs/commerce/dist/seed.cli.js']);
 
 console.log(`\n▶ running the API (:${env.PORT}), a worker and the console (http://localhost:${env.CONSOLE_PORT}); Ctrl-C stops them\n`);
+if (env.AUTH_MODE === 'off') {
+  console.log('⚠ AUTH_MODE=off: the API takes requests without API keys (development only). Set AUTH_MODE=keys in .env to require them; docs/security.md.\n');
+}
 const PREFIXES = { api: '\x1b[36m[api]    \x1b[0m', worker: '\x1b[35m[worker] \x1b[0m', console: '\x1b[33m[console]\x1b[0m' };
 const children = [
   // The heap cap keeps each service under 250 MB RSS under load (docs/performance.md, "Memory").

@@ -149,6 +149,9 @@ class Context {
       METRICS_HOST: '127.0.0.1',
       METRICS_PORT: '0',
       LOG_LEVEL: 'warn',
+      // The benchmark measures the pipeline; it runs without API keys (one
+      // cached check per request; see docs/security.md).
+      AUTH_MODE: 'off',
     };
   }
 

@@ -1,5 +1,5 @@
 import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, post, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
@@ -39,7 +39,7 @@ describe('bad input gets a clear problem+json answer and leaves nothing behind',
   });
 
   async function rejects(body: string | object, headers: Record<string, string>, status: number, type: string): Promise<Problem> {
-    const answer = await post<Problem>(stack.url('/v1/events'), body, headers);
+    const answer = await stack.post<Problem>('/v1/events', body, headers);
     assert.equal(answer.status, status, answer.text);
     assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json/);
     assert.equal(answer.body.status, status);
@@ -95,7 +95,7 @@ describe('bad input gets a clear problem+json answer and leaves nothing behind',
 
   it('413 for a batch over 1,000 events, with nothing stored', async () => {
     const events = Array.from({ length: 1001 }, () => orderPlacedEvent());
-    const answer = await post<Problem>(stack.url('/v1/events/batch'), events);
+    const answer = await stack.post<Problem>('/v1/events/batch', events);
     assert.equal(answer.status, 413);
     assert.deepEqual(await stored(), baseline);
   });
@@ -103,7 +103,7 @@ describe('bad input gets a clear problem+json answer and leaves nothing behind',
   it('415 for an unsupported or missing content type', async () => {
     await rejects('type=order.placed', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'urn:switchyard:problem:unsupported-media-type');
     await rejects('<event/>', { 'content-type': 'application/xml' }, 415, 'urn:switchyard:problem:unsupported-media-type');
-    const noType = await fetch(stack.url('/v1/events'), { method: 'POST', body: new Uint8Array(Buffer.from('{}')) });
+    const noType = await fetch(stack.url('/v1/events'), { method: 'POST', headers: stack.auth, body: new Uint8Array(Buffer.from('{}')) });
     assert.equal(noType.status, 415);
   });
 
@@ -117,7 +117,7 @@ describe('bad input gets a clear problem+json answer and leaves nothing behind',
 
   it('a batch answers each item on its own and stores only the good ones', async () => {
     const good = orderPlacedEvent();
-    const { status, body } = await post<BatchResult>(stack.url('/v1/events/batch'), [good, { type: 'nope', data: {} }, { type: 'order.placed' }, 42]);
+    const { status, body } = await stack.post<BatchResult>('/v1/events/batch', [good, { type: 'nope', data: {} }, { type: 'order.placed' }, 42]);
     assert.equal(status, 207);
     assert.deepEqual(body.items.map((item) => item.status), [202, 422, 400, 400]);
     assert.equal(body.items[2].problem?.errors?.[0].path, 'data');
@@ -170,7 +170,7 @@ describe('bad input gets a clear problem+json answer and leaves nothing behind',
       fc.asyncProperty(body, contentType, ceHeaders, fc.boolean(), async (payload, type, ce, batch) => {
         const headers: Record<string, string> = { 'content-type': type };
         for (const [name, value] of Object.entries(ce)) if (printable(value)) headers[name] = value;
-        const answer = await post(stack.url(batch ? '/v1/events/batch' : '/v1/events'), payload, headers);
+        const answer = await stack.post(batch ? '/v1/events/batch' : '/v1/events', payload, headers);
         assert.ok(answer.status < 500, `${answer.status} for ${type} ${JSON.stringify(payload).slice(0, 200)}: ${answer.text.slice(0, 300)}`);
         if (answer.status >= 400) assert.match(answer.headers.get('content-type') ?? '', /problem\+json/);
         if (!batch && answer.status >= 400) assert.deepEqual(await stored(), baseline);

@@ -1,6 +1,6 @@
 import { PaymentGateway } from '@switchyard/commerce';
 import type { AcceptedEvent } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ describe('the console', () => {
     mkdirSync(screenshots, { recursive: true });
     stack = await TestStack.start();
     buildConsole();
-    ({ url: consoleUrl, stop: stopConsole } = await startConsole(stack.apiUrl));
+    ({ url: consoleUrl, stop: stopConsole } = await startConsole(stack.apiUrl, stack.token));
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
@@ -59,7 +59,7 @@ describe('the console', () => {
     let posting = true;
     const producer = (async () => {
       while (posting) {
-        await post(stack.url('/v1/events/batch'), Array.from({ length: 5 }, () => ({ type: 'test.timed', data: { ms: 1 } })));
+        await stack.post('/v1/events/batch', Array.from({ length: 5 }, () => ({ type: 'test.timed', data: { ms: 1 } })));
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     })();
@@ -76,7 +76,7 @@ describe('the console', () => {
   });
 
   it('dead letters: a declined payment is found by filter, retried, and resolved once the cause is gone', async () => {
-    const { body } = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(anOrder({ token: 'tok_declined' })));
+    const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token: 'tok_declined' })));
     await waitFor('the dead letter', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId])).length === 1);
 
     await go('/dead-letters');
@@ -105,7 +105,7 @@ describe('the console', () => {
 
   it('dead letters: bulk retry of a group shows a dry-run count, then the operation’s progress', async () => {
     seen.broken = true;
-    for (let n = 0; n < 5; n++) await post(stack.url('/v1/events'), { type: 'test.switchable', data: { n } });
+    for (let n = 0; n < 5; n++) await stack.post('/v1/events', { type: 'test.switchable', data: { n } });
     await waitFor('five dead letters', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE handler = 'test.switchable' AND status = 'open'")).length === 5);
     seen.broken = false;
 
@@ -141,7 +141,7 @@ describe('the console', () => {
 
   it('events: search by a data path and open the lineage', async () => {
     const order = anOrder({ customer: { id: 'cus_lineage', email: 'lin@example.com' } });
-    const { body } = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+    const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     await go('/events');
     await page.getByLabel('Data (path = value; …)').fill('customer.id = cus_lineage');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -182,7 +182,7 @@ describe('the console', () => {
   });
 
   it('shows a clear error state when the API does not answer', async () => {
-    const { stop, url } = await startConsole('http://127.0.0.1:9');
+    const { stop, url } = await startConsole('http://127.0.0.1:9', '');
     try {
       await page.goto(`${url}/queues`, { waitUntil: 'domcontentloaded' });
       await page.getByRole('alert').getByText(/did not answer/).waitFor();

@@ -1,5 +1,5 @@
 import type { AcceptedEvent, EventLineage } from '@switchyard/contracts';
-import { anOrder, get, orderPlacedEvent, post, queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -22,7 +22,7 @@ describe('a dead letter survives a worker killed right after the final failure',
     assert.equal(crashing.child.exitCode, null, crashing.output());
 
     const order = anOrder({ token: 'tok_declined' });
-    const { body } = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+    const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     const paymentJobId = body.jobs.find((job) => job.handler === 'payment.charge')!.id;
 
     const { signal } = await crashing.exited;
@@ -43,7 +43,7 @@ describe('a dead letter survives a worker killed right after the final failure',
 
     // Whatever else the killed worker had in flight was recovered too, with its effects applied once.
     await waitFor('inventory and email done', async () => {
-      const { body: lineage } = await get<EventLineage>(stack.url(`/v1/events/${body.eventId}`));
+      const { body: lineage } = await stack.get<EventLineage>(`/v1/events/${body.eventId}`);
       return lineage.jobs.filter((job) => job.handler !== 'payment.charge').every((job) => job.state === 'completed');
     }, { timeoutMs: 20_000 });
     assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM stock_reservations WHERE order_id = $1', [order.orderId]), [{ n: 2 }]);

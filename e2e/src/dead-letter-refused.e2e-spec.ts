@@ -1,5 +1,5 @@
 import type { AcceptedEvent } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
@@ -31,7 +31,7 @@ describe('a job whose dead letter cannot be written is held, not dropped', () =>
   });
 
   it('keeps the job in BullMQ until Postgres takes the dead letter, then writes it once', async () => {
-    const { body } = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(anOrder({ token: 'tok_declined' })));
+    const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token: 'tok_declined' })));
     const jobId = body.jobs.find((job) => job.handler === 'payment.charge')!.id;
     const state = async () => (await stack.queue('payment').getJob(jobId))?.getState();
 

@@ -1,6 +1,6 @@
 import type { AcceptedEvent, EventLineage, EventPage, OperationStatus, Problem } from '@switchyard/contracts';
 import type { ReplayDryRun } from '@switchyard/core';
-import { anOrder, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
@@ -22,15 +22,15 @@ describe('event search and replay', () => {
       bob: anOrder({ customer: { id: 'cus_7', email: 'bob@example.com' }, items: [{ sku: 'SKU-BLACK-CAP', quantity: 1, unitPrice: 4500 }] }),
     };
     for (const [name, order] of Object.entries(orders)) {
-      ids[name] = (await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order, { subject: `customers/${order.customer.id}` }))).body.eventId;
+      ids[name] = (await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order, { subject: `customers/${order.customer.id}` }))).body.eventId;
     }
     for (const id of Object.values(ids)) {
-      await waitFor('order handled', async () => (await get<EventLineage>(stack.url(`/v1/events/${id}`))).body.jobs.every((job) => job.state === 'completed'));
+      await waitFor('order handled', async () => (await stack.get<EventLineage>(`/v1/events/${id}`)).body.jobs.every((job) => job.state === 'completed'));
     }
   });
   after(() => stack.close());
 
-  const search = async (query: string) => (await get<EventPage>(stack.url(`/v1/events?${query}`))).body.items.map((item) => item.eventId);
+  const search = async (query: string) => (await stack.get<EventPage>(`/v1/events?${query}`)).body.items.map((item) => item.eventId);
 
   it('finds events by a path into their data, by containment', async () => {
     assert.deepEqual(await search('data.customer.id=cus_42'), [ids.ada]);
@@ -45,7 +45,7 @@ describe('event search and replay', () => {
     assert.deepEqual(await search('q=bob@example'), [ids.bob]);
     const [row] = await queryRows<{ received_at: Date }>(db, 'SELECT received_at FROM events WHERE id = $1', [ids.bob]);
     assert.deepEqual(await search(`type=order.placed&until=${row.received_at.toISOString()}`), [ids.ada]);
-    const bad = await get<Problem>(stack.url('/v1/events?custmer=1&data.=x&since=soon'));
+    const bad = await stack.get<Problem>('/v1/events?custmer=1&data.=x&since=soon');
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.body.errors?.map((error) => error.path).sort(), ['custmer', 'data.', 'since']);
   });
@@ -67,22 +67,22 @@ describe('event search and replay', () => {
 
   it('replays stored events: dry run, then an audited operation; the guard decides what applies again', async () => {
     const emailsBefore = await queryRows(db, 'SELECT count(*)::int AS n FROM emails');
-    const dryRun = await post<ReplayDryRun>(stack.url('/v1/events/replay'), { filter: { type: 'order.placed' }, handlers: ['email.order-confirmation'], dryRun: true });
+    const dryRun = await stack.post<ReplayDryRun>('/v1/events/replay', { filter: { type: 'order.placed' }, handlers: ['email.order-confirmation'], dryRun: true });
     assert.equal(dryRun.status, 200);
     assert.equal(dryRun.body.matched, 2);
     assert.deepEqual(dryRun.body.jobs, { 'email.order-confirmation': 2 });
 
-    const replay = await post<OperationStatus>(
-      stack.url('/v1/events/replay'),
+    const replay = await stack.post<OperationStatus>(
+      '/v1/events/replay',
       { filter: { type: 'order.placed' }, handlers: ['email.order-confirmation'] },
       { 'X-Actor': 'carol' },
     );
     assert.equal(replay.status, 202);
-    await waitFor('replay done', async () => (await get<OperationStatus>(stack.url(`/v1/operations/${replay.body.id}`))).body.status === 'completed');
+    await waitFor('replay done', async () => (await stack.get<OperationStatus>(`/v1/operations/${replay.body.id}`)).body.status === 'completed');
     const replayJobs = await queryRows<{ id: string }>(db, "SELECT id FROM jobs WHERE kind = 'replay' AND operation_id = $1", [replay.body.id]);
     assert.equal(replayJobs.length, 2);
     await waitFor('replayed jobs ran', async () => {
-      const lineage = (await get<EventLineage>(stack.url(`/v1/events/${ids.ada}`))).body;
+      const lineage = (await stack.get<EventLineage>(`/v1/events/${ids.ada}`)).body;
       return lineage.jobs.filter((job) => job.id.includes('.replay.')).every((job) => job.state === 'completed');
     });
     assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM emails'), emailsBefore, 'the confirmation was not sent twice');
@@ -90,9 +90,9 @@ describe('event search and replay', () => {
   });
 
   it('re-applies effects on replay for a handler that opts in', async () => {
-    const accepted = await post<AcceptedEvent>(stack.url('/v1/events'), { type: 'test.projection', data: { n: 1 } });
+    const accepted = await stack.post<AcceptedEvent>('/v1/events', { type: 'test.projection', data: { n: 1 } });
     await waitFor('projected once', () => seen.projected === 1);
-    const replay = await post<OperationStatus>(stack.url('/v1/events/replay'), { filter: { ids: [accepted.body.eventId] } });
+    const replay = await stack.post<OperationStatus>('/v1/events/replay', { filter: { ids: [accepted.body.eventId] } });
     await waitFor('projected again on replay', () => seen.projected === 2);
     // Once per replay operation: a redelivery of the same replay job applies nothing more.
     const keys = await queryRows<{ key: string }>(db, "SELECT key FROM processed_keys WHERE handler = 'test.projection' ORDER BY key");
@@ -100,8 +100,8 @@ describe('event search and replay', () => {
   });
 
   it('refuses a replay without a filter or naming an unknown handler', async () => {
-    assert.equal((await post<Problem>(stack.url('/v1/events/replay'), { filter: {} })).status, 400);
-    const unknown = await post<Problem>(stack.url('/v1/events/replay'), { filter: { type: 'order.placed' }, handlers: ['email.nope'] });
+    assert.equal((await stack.post<Problem>('/v1/events/replay', { filter: {} })).status, 400);
+    const unknown = await stack.post<Problem>('/v1/events/replay', { filter: { type: 'order.placed' }, handlers: ['email.nope'] });
     assert.equal(unknown.status, 400);
     assert.match(unknown.body.detail ?? '', /email\.nope/);
   });

@@ -1,6 +1,6 @@
 import type { AcceptedEvent, EventLineage } from '@switchyard/contracts';
 import type { JobPayload } from '@switchyard/core';
-import { anOrder, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import type { Queue } from 'bullmq';
 import assert from 'node:assert/strict';
@@ -54,8 +54,8 @@ describe('the idempotency guard under forced double runs', () => {
 
   it('applies nothing on a second run after the first committed', async () => {
     const order = anOrder();
-    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
-    await waitFor('first run complete', async () => (await get<EventLineage>(stack.url(`/v1/events/${answer.body.eventId}`))).body.jobs.every((job) => job.state === 'completed'));
+    const answer = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
+    await waitFor('first run complete', async () => (await stack.get<EventLineage>(`/v1/events/${answer.body.eventId}`)).body.jobs.every((job) => job.state === 'completed'));
     const once = await effectsOf(order.orderId);
     assert.deepEqual(once, { reservations: 2, reserved: 2, payments: 1, emails: 1, keys: 3 });
 
@@ -70,7 +70,7 @@ describe('the idempotency guard under forced double runs', () => {
     const queues = ['inventory', 'payment', 'email'].map((name) => stack.queue(name));
     await Promise.all(queues.map((queue) => queue.pause()));
     const order = anOrder();
-    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+    const answer = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     const copies: Array<[Queue<JobPayload>, string[]]> = [];
     for (const job of answer.body.jobs) {
       const queue = stack.queue(job.queue);

@@ -1,6 +1,6 @@
 import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/contracts';
 import { IdempotencyKeySweeper } from '@switchyard/core';
-import { anOrder, orderPlacedEvent, post, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -28,8 +28,8 @@ describe('ingest idempotency', () => {
 
   it('replays the original answer for a repeated Idempotency-Key', async () => {
     const event = orderPlacedEvent();
-    const first = await post<AcceptedEvent>(stack.url('/v1/events'), event, { 'Idempotency-Key': 'replay-1' });
-    const second = await post<AcceptedEvent>(stack.url('/v1/events'), event, { 'Idempotency-Key': 'replay-1' });
+    const first = await stack.post<AcceptedEvent>('/v1/events', event, { 'Idempotency-Key': 'replay-1' });
+    const second = await stack.post<AcceptedEvent>('/v1/events', event, { 'Idempotency-Key': 'replay-1' });
     assert.equal(first.status, 202);
     assert.equal(first.headers.get('idempotent-replayed'), null);
     assert.equal(second.status, 200);
@@ -41,9 +41,9 @@ describe('ingest idempotency', () => {
   });
 
   it('answers 422 when a key comes back with a different body, and stores nothing', async () => {
-    const first = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(), { 'Idempotency-Key': 'mismatch-1' });
+    const first = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'mismatch-1' });
     const before = await queryRows(db, 'SELECT count(*)::int AS n FROM events');
-    const second = await post<Problem>(stack.url('/v1/events'), orderPlacedEvent(), { 'Idempotency-Key': 'mismatch-1' });
+    const second = await stack.post<Problem>('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'mismatch-1' });
     assert.equal(second.status, 422);
     assert.match(second.headers.get('content-type') ?? '', /application\/problem\+json/);
     assert.equal(second.body.type, 'urn:switchyard:problem:idempotency-key-reused');
@@ -54,7 +54,7 @@ describe('ingest idempotency', () => {
   it('makes one event of 20 concurrent submits with one key', async () => {
     const event = orderPlacedEvent();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => post<AcceptedEvent>(stack.url('/v1/events'), event, { 'Idempotency-Key': 'concurrent-1' })),
+      Array.from({ length: 20 }, () => stack.post<AcceptedEvent>('/v1/events', event, { 'Idempotency-Key': 'concurrent-1' })),
     );
     const statuses = answers.map((answer) => answer.status).sort((a, b) => a - b);
     assert.deepEqual(statuses, [...Array(19).fill(200), 202], 'one 202 and 19 replays');
@@ -62,14 +62,14 @@ describe('ingest idempotency', () => {
     assert.equal(eventIds.size, 1);
     const [eventId] = eventIds;
     assert.deepEqual(await countRows(eventId), { events: 1, jobs: 3 });
-    assert.equal((await queryRows(db, "SELECT 1 FROM idempotency_keys WHERE key = 'key:concurrent-1'")).length, 1);
+    assert.equal((await queryRows(db, "SELECT 1 FROM idempotency_keys WHERE key LIKE '%/key:concurrent-1'")).length, 1);
   });
 
   it('treats a CloudEvent with a known (source, id) as a replay, whatever the mode', async () => {
     const attributes = { specversion: '1.0', id: 'evt-77', source: 'urn:shop:checkout', type: 'order.placed' };
     const data = anOrder();
-    const structured = await post<AcceptedEvent>(stack.url('/v1/events'), { ...attributes, data }, { 'content-type': 'application/cloudevents+json' });
-    const binary = await post<AcceptedEvent>(stack.url('/v1/events'), data, {
+    const structured = await stack.post<AcceptedEvent>('/v1/events', { ...attributes, data }, { 'content-type': 'application/cloudevents+json' });
+    const binary = await stack.post<AcceptedEvent>('/v1/events', data, {
       'content-type': 'application/json',
       'ce-specversion': '1.0',
       'ce-id': 'evt-77',
@@ -79,8 +79,8 @@ describe('ingest idempotency', () => {
     assert.equal(structured.status, 202);
     assert.equal(binary.status, 200);
     assert.equal(binary.body.eventId, structured.body.eventId);
-    const otherSource = await post<AcceptedEvent>(
-      stack.url('/v1/events'),
+    const otherSource = await stack.post<AcceptedEvent>(
+      '/v1/events',
       { ...attributes, source: 'urn:shop:admin', data },
       { 'content-type': 'application/cloudevents+json' },
     );
@@ -90,7 +90,7 @@ describe('ingest idempotency', () => {
   it('answers repeated keys inside one batch item by item', async () => {
     const one = orderPlacedEvent(anOrder(), { idempotencyKey: 'batch-a' });
     const other = orderPlacedEvent(anOrder(), { idempotencyKey: 'batch-a' });
-    const { status, body } = await post<BatchResult>(stack.url('/v1/events/batch'), [one, one, other]);
+    const { status, body } = await stack.post<BatchResult>('/v1/events/batch', [one, one, other]);
     assert.equal(status, 207);
     assert.deepEqual(body.items.map((item) => [item.status, item.outcome]), [
       [202, 'accepted'],
@@ -102,24 +102,25 @@ describe('ingest idempotency', () => {
   });
 
   it('lets a key be reused once it has expired', async () => {
-    const first = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(), { 'Idempotency-Key': 'expiring-1' });
-    await queryRows(db, "UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'key:expiring-1'");
-    const second = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(), { 'Idempotency-Key': 'expiring-1' });
+    const first = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'expiring-1' });
+    await queryRows(db, "UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key LIKE '%/key:expiring-1'");
+    const second = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'expiring-1' });
     assert.equal(second.status, 202);
     assert.notEqual(second.body.eventId, first.body.eventId);
-    const [key] = await queryRows<{ event_id: string; expires_at: Date }>(db, "SELECT event_id, expires_at FROM idempotency_keys WHERE key = 'key:expiring-1'");
+    const [key] = await queryRows<{ event_id: string; expires_at: Date }>(db, "SELECT event_id, expires_at FROM idempotency_keys WHERE key LIKE '%/key:expiring-1'");
     assert.equal(key.event_id, second.body.eventId);
     const hours = (key.expires_at.getTime() - Date.now()) / 3_600_000;
     assert.ok(hours > 23.9 && hours <= 24, `kept 24 h by default, got ${hours}`);
   });
 
   it('sweeps expired keys, and only those', async () => {
-    await post(stack.url('/v1/events'), orderPlacedEvent(), { 'Idempotency-Key': 'old-1' });
-    await post(stack.url('/v1/events'), orderPlacedEvent(), { 'Idempotency-Key': 'fresh-1' });
-    await queryRows(db, "UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key = 'key:old-1'");
+    await stack.post('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'old-1' });
+    await stack.post('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'fresh-1' });
+    await queryRows(db, "UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key LIKE '%/key:old-1'");
     assert.ok((await stack.api.get(IdempotencyKeySweeper).sweep()) >= 1);
     const keys = (await queryRows<{ key: string }>(db, 'SELECT key FROM idempotency_keys')).map((row) => row.key);
-    assert.ok(keys.includes('key:fresh-1'));
-    assert.ok(!keys.includes('key:old-1'));
+    // Stored per API key: `<key id>/key:<Idempotency-Key>`.
+    assert.ok(keys.some((key) => key.endsWith('/key:fresh-1')));
+    assert.ok(!keys.some((key) => key.endsWith('/key:old-1')));
   });
 });

@@ -1,5 +1,5 @@
 import type { AcceptedEvent } from '@switchyard/contracts';
-import { anOrder, freePort, orderPlacedEvent, post, queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, freePort, orderPlacedEvent, queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -48,7 +48,7 @@ describe('process lifecycle', () => {
     it('finishes the job in flight, records it, and exits 0', async () => {
       const worker = runNode('apps/worker/dist/main.js', stack.env);
       await waitFor('worker ready', () => /Switchyard worker .* ready/.test(worker.output()));
-      const { body } = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(anOrder({ token: 'tok_unavailable' })));
+      const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token: 'tok_unavailable' })));
       const paymentJob = body.jobs.find((job) => job.handler === 'payment.charge')!.id;
       await waitFor('payment job running', async () => (await stack.queue('payment').getJob(paymentJob))?.getState().then((state) => state === 'active'));
       const signalled = Date.now();

@@ -1,5 +1,5 @@
 import type { AcceptedEvent } from '@switchyard/contracts';
-import { anOrder, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, get, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { MetricsServer } from '@switchyard/worker';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -24,12 +24,12 @@ describe('Prometheus metrics on the API and the workers', () => {
   before(async () => {
     await resetWithCatalogue(db);
     stack = await TestStack.start();
-    const good = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent());
-    await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(anOrder({ token: 'tok_declined' })));
-    await post(stack.url('/v1/events'), { type: 'order.placed', data: {} });
+    const good = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent());
+    await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token: 'tok_declined' })));
+    await stack.post('/v1/events', { type: 'order.placed', data: {} });
     await waitFor('both orders handled', async () => (await queryRows(db, "SELECT 1 FROM jobs WHERE outcome IS NOT NULL")).length === 6);
     assert.ok(good.body.eventId);
-    apiText = (await get<string>(stack.url('/metrics'))).text;
+    apiText = (await stack.get<string>('/metrics')).text;
     const port = stack.worker!.get(MetricsServer).port;
     workerText = (await get<string>(`http://127.0.0.1:${port}/metrics`)).text;
   });

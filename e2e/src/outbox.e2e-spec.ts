@@ -1,5 +1,5 @@
 import type { AcceptedEvent, EventLineage } from '@switchyard/contracts';
-import { anOrder, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, ThrowawayRedis, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, ThrowawayRedis, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -21,7 +21,7 @@ describe('the outbox: an event answered 202 is never lost', () => {
     await redis.dispose();
   });
 
-  const lineage = async (eventId: string) => (await get<EventLineage>(stack.url(`/v1/events/${eventId}`))).body;
+  const lineage = async (eventId: string) => (await stack.get<EventLineage>(`/v1/events/${eventId}`)).body;
   const allCompleted = (eventId: string) =>
     waitFor(`jobs of ${eventId} completed`, async () => (await lineage(eventId)).jobs.every((job) => job.state === 'completed'), { timeoutMs: 30_000 });
 
@@ -35,9 +35,9 @@ describe('the outbox: an event answered 202 is never lost', () => {
         // Under the relay's grace period (3 s here): only the API's own mark can explain it.
         { timeoutMs: 1_500 },
       );
-    const { body: alone } = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent());
+    const { body: alone } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent());
     await marked([alone.eventId]);
-    const together = await Promise.all(Array.from({ length: 40 }, () => post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent())));
+    const together = await Promise.all(Array.from({ length: 40 }, () => stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent())));
     assert.ok(together.every((answer) => answer.status === 202));
     await marked(together.map((answer) => answer.body.eventId));
     for (const answer of [alone, ...together.map((t) => t.body)]) await allCompleted(answer.eventId);
@@ -48,7 +48,7 @@ describe('the outbox: an event answered 202 is never lost', () => {
     const orders = [anOrder(), anOrder(), anOrder()];
     const answers = [];
     for (const order of orders) {
-      const answer = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+      const answer = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
       assert.equal(answer.status, 202, answer.text);
       answers.push(answer.body);
     }
@@ -66,7 +66,7 @@ describe('the outbox: an event answered 202 is never lost', () => {
   });
 
   it('publishes rows a crashed API left behind between commit and enqueue', async () => {
-    const { body: answer } = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent());
+    const { body: answer } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent());
     await allCompleted(answer.eventId);
     // Simulate the crash window: the rows are committed but were never published.
     // Copy the event under a new id with unpublished jobs, as a dead API would leave it.

@@ -1,5 +1,5 @@
 import type { AcceptedEvent, EventLineage, EventPage, RouteInfo } from '@switchyard/contracts';
-import { aShipment, anOrder, anOrderCancellation, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { aShipment, anOrder, anOrderCancellation, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -17,7 +17,7 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
 
   it('accepts the event, runs inventory, payment and email, and records each effect', async () => {
     const order = anOrder();
-    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+    const answer = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     assert.equal(answer.status, 202);
     assert.equal(answer.headers.get('location'), `/v1/events/${answer.body.eventId}`);
     assert.equal(answer.body.duplicate, false);
@@ -31,7 +31,7 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
     );
 
     const lineage = await waitFor('all three jobs completed', async () => {
-      const { body } = await get<EventLineage>(stack.url(`/v1/events/${answer.body.eventId}`));
+      const { body } = await stack.get<EventLineage>(`/v1/events/${answer.body.eventId}`);
       return body.jobs.every((job) => job.state === 'completed') && body;
     });
     assert.equal(lineage.type, 'order.placed');
@@ -66,16 +66,16 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
 
   it('runs the cancellation handlers: stock released, payment refunded, customer told', async () => {
     const order = anOrder();
-    const placed = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+    const placed = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     await waitFor('order placed and paid', async () => {
-      const { body } = await get<EventLineage>(stack.url(`/v1/events/${placed.body.eventId}`));
+      const { body } = await stack.get<EventLineage>(`/v1/events/${placed.body.eventId}`);
       return body.jobs.every((job) => job.state === 'completed');
     });
-    const cancelled = await post<AcceptedEvent>(stack.url('/v1/events'), { type: 'order.cancelled', data: anOrderCancellation(order.orderId) });
+    const cancelled = await stack.post<AcceptedEvent>('/v1/events', { type: 'order.cancelled', data: anOrderCancellation(order.orderId) });
     assert.equal(cancelled.status, 202);
     assert.deepEqual(cancelled.body.jobs.map((job) => job.handler), ['email.order-cancelled', 'inventory.release', 'payment.refund']);
     await waitFor('cancellation handled', async () => {
-      const { body } = await get<EventLineage>(stack.url(`/v1/events/${cancelled.body.eventId}`));
+      const { body } = await stack.get<EventLineage>(`/v1/events/${cancelled.body.eventId}`);
       return body.jobs.every((job) => job.state === 'completed');
     });
     assert.deepEqual(
@@ -93,7 +93,7 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
   });
 
   it('shows the routing table, derived from the handler modules', async () => {
-    const { status, body } = await get<RouteInfo[]>(stack.url('/v1/routes'));
+    const { status, body } = await stack.get<RouteInfo[]>('/v1/routes');
     assert.equal(status, 200);
     const route = (name: string) => body.find((candidate) => candidate.handler === name);
     assert.deepEqual(route('payment.charge')?.eventTypes, ['order.placed']);
@@ -109,25 +109,25 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
   it('lists events newest first with a cursor, filtered by type', async () => {
     const shipped = [];
     for (let i = 0; i < 3; i++) {
-      shipped.push((await post<AcceptedEvent>(stack.url('/v1/events'), { type: 'order.shipped', data: aShipment(`ord_list_${i}`) })).body.eventId);
+      shipped.push((await stack.post<AcceptedEvent>('/v1/events', { type: 'order.shipped', data: aShipment(`ord_list_${i}`) })).body.eventId);
     }
-    const first = await get<EventPage>(stack.url('/v1/events?type=order.shipped&limit=2'));
+    const first = await stack.get<EventPage>('/v1/events?type=order.shipped&limit=2');
     assert.deepEqual(first.body.items.map((item) => item.eventId), [shipped[2], shipped[1]]);
     assert.ok(first.body.nextCursor);
-    const second = await get<EventPage>(stack.url(`/v1/events?type=order.shipped&limit=2&cursor=${first.body.nextCursor}`));
+    const second = await stack.get<EventPage>(`/v1/events?type=order.shipped&limit=2&cursor=${first.body.nextCursor}`);
     assert.deepEqual(second.body.items.map((item) => item.eventId), [shipped[0]]);
     assert.equal(second.body.nextCursor, null);
     assert.equal(second.body.items[0].jobCount, 2);
-    const badCursor = await get(stack.url('/v1/events?cursor=nonsense'));
+    const badCursor = await stack.get('/v1/events?cursor=nonsense');
     assert.equal(badCursor.status, 400);
   });
 
   it('answers health probes and serves the OpenAPI document', async () => {
-    assert.deepEqual((await get(stack.url('/health/live'))).body, { status: 'ok' });
-    const ready = await get<{ ready: boolean }>(stack.url('/health/ready'));
+    assert.deepEqual((await stack.get('/health/live')).body, { status: 'ok' });
+    const ready = await stack.get<{ ready: boolean }>('/health/ready');
     assert.equal(ready.status, 200);
     assert.equal(ready.body.ready, true);
-    const openapi = await get<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>(stack.url('/docs-json'));
+    const openapi = await stack.get<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>('/docs-json');
     assert.equal(openapi.status, 200);
     assert.ok(openapi.body.paths['/v1/events']);
     for (const path of [
@@ -140,6 +140,6 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
     }
     assert.ok(openapi.body.components.schemas.DeadLetterDetail && openapi.body.components.schemas.QueueSummary);
     assert.ok(openapi.body.components.schemas['EventData.order.placed']);
-    assert.equal((await get(stack.url('/docs'))).status, 200);
+    assert.equal((await stack.get('/docs')).status, 200);
   });
 });

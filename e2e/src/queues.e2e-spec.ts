@@ -1,6 +1,6 @@
 import type { BatchResult, LagPoint, MetricSeries, Problem, QueueJob, QueueJobPage, QueuesSnapshot, QueueSummary, ThroughputPoint } from '@switchyard/contracts';
 import { JobStatsRecorder, LagSampler } from '@switchyard/core';
-import { get, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
@@ -17,24 +17,24 @@ describe('queues: counts, lag as time, throughput, control', () => {
   });
   after(() => stack.close());
 
-  const summary = async (name: string) => (await get<QueueSummary>(stack.url(`/v1/queues/${name}`))).body;
+  const summary = async (name: string) => (await stack.get<QueueSummary>(`/v1/queues/${name}`)).body;
 
   it('lists every queue with its workers and handlers', async () => {
-    const { status, body } = await get<QueueSummary[]>(stack.url('/v1/queues'));
+    const { status, body } = await stack.get<QueueSummary[]>('/v1/queues');
     assert.equal(status, 200);
     const names = body.map((queue) => queue.name);
     for (const name of ['email', 'inventory', 'payment', 'test-timed']) assert.ok(names.includes(name), name);
     const email = body.find((queue) => queue.name === 'email')!;
     assert.deepEqual(email.handlers.sort(), ['email.order-cancelled', 'email.order-confirmation', 'email.review-request', 'email.shipping-notice']);
     assert.equal(email.workers, 1);
-    assert.equal((await get<Problem>(stack.url('/v1/queues/nope'))).status, 404);
+    assert.equal((await stack.get<Problem>('/v1/queues/nope')).status, 404);
   });
 
   it('pauses and resumes a queue, with an audit row each', async () => {
-    const paused = await post<QueueSummary>(stack.url('/v1/queues/test-timed/pause'), '', { 'X-Actor': 'bob' });
+    const paused = await stack.post<QueueSummary>('/v1/queues/test-timed/pause', '', { 'X-Actor': 'bob' });
     assert.equal(paused.status, 200);
     assert.equal(paused.body.paused, true);
-    const resumed = await post<QueueSummary>(stack.url('/v1/queues/test-timed/resume'), '', { 'X-Actor': 'bob' });
+    const resumed = await stack.post<QueueSummary>('/v1/queues/test-timed/resume', '', { 'X-Actor': 'bob' });
     assert.equal(resumed.body.paused, false);
     assert.deepEqual(await queryRows(db, "SELECT actor, action, target FROM audit_log WHERE target = 'queue:test-timed' ORDER BY id"), [
       { actor: 'bob', action: 'queue.pause', target: 'queue:test-timed' },
@@ -43,9 +43,9 @@ describe('queues: counts, lag as time, throughput, control', () => {
   });
 
   it('measures backlog and the age of the oldest waiting job while a queue is paused', async () => {
-    await post(stack.url('/v1/queues/test-timed/pause'), '');
+    await stack.post('/v1/queues/test-timed/pause', '');
     const posted = Date.now();
-    const { body } = await post<BatchResult>(stack.url('/v1/events/batch'), timed(30, 40));
+    const { body } = await stack.post<BatchResult>('/v1/events/batch', timed(30, 40));
     assert.equal(body.accepted, 30);
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // let the jobs age: what is measured is their age
     const queue = await summary('test-timed');
@@ -57,7 +57,7 @@ describe('queues: counts, lag as time, throughput, control', () => {
 
   it('reports throughput, drain time and percentiles against a known service rate', async () => {
     // 30 jobs of 40 ms, one at a time: about 25 a second, so about 1.2 s of work.
-    await post(stack.url('/v1/queues/test-timed/resume'), '');
+    await stack.post('/v1/queues/test-timed/resume', '');
     await waitFor('the backlog to drain', async () => (await summary('test-timed')).counts.completed >= 30, { timeoutMs: 15_000 });
     await stack.worker!.get(JobStatsRecorder).flush();
     // Rates read complete 5-second buckets: wait for the current one to close.
@@ -72,59 +72,59 @@ describe('queues: counts, lag as time, throughput, control', () => {
     assert.ok(p95! >= p50! && p99! >= p95!, 'percentiles are ordered');
     assert.ok(queue.waitMs.p99! >= 1_000, `these jobs waited out the pause: wait p99 ${queue.waitMs.p99} ms`);
 
-    const series = await get<MetricSeries<ThroughputPoint>>(stack.url('/v1/metrics/throughput?queue=test-timed&step=5'));
+    const series = await stack.get<MetricSeries<ThroughputPoint>>('/v1/metrics/throughput?queue=test-timed&step=5');
     assert.equal(series.status, 200);
     assert.equal(series.body.stepSeconds, 5);
     assert.equal(series.body.points.reduce((sum, point) => sum + point.completed, 0), 30);
-    const minutes = await get<MetricSeries<ThroughputPoint>>(stack.url('/v1/metrics/throughput?queue=test-timed&step=60'));
+    const minutes = await stack.get<MetricSeries<ThroughputPoint>>('/v1/metrics/throughput?queue=test-timed&step=60');
     assert.equal(minutes.body.points.reduce((sum, point) => sum + point.completed, 0), 30, 'the 1-minute series agrees');
   });
 
   it('estimates drain time from the recent completion rate', async () => {
-    await post(stack.url('/v1/queues/test-timed/pause'), '');
-    await post(stack.url('/v1/events/batch'), timed(10, 1));
+    await stack.post('/v1/queues/test-timed/pause', '');
+    await stack.post('/v1/events/batch', timed(10, 1));
     const queue = await summary('test-timed');
     assert.equal(queue.lag.backlog, 10);
     // 10 waiting at 0.5 completed per second over the last minute: 20 seconds.
     assert.equal(queue.lag.drainTimeMs, 20_000);
-    await post(stack.url('/v1/queues/test-timed/resume'), '');
+    await stack.post('/v1/queues/test-timed/resume', '');
   });
 
   it('samples lag into a series that outlives the process', async () => {
-    await post(stack.url('/v1/queues/test-timed/pause'), '');
-    await post(stack.url('/v1/events/batch'), timed(7, 1));
+    await stack.post('/v1/queues/test-timed/pause', '');
+    await stack.post('/v1/events/batch', timed(7, 1));
     const backlog = (await summary('test-timed')).lag.backlog;
     assert.ok(backlog >= 7);
     await stack.api.get(LagSampler).sample();
-    const { body } = await get<MetricSeries<LagPoint>>(stack.url('/v1/metrics/lag?queue=test-timed'));
+    const { body } = await stack.get<MetricSeries<LagPoint>>('/v1/metrics/lag?queue=test-timed');
     const latest = body.points.filter((point) => point.backlog !== null).at(-1);
     assert.equal(latest?.backlog, backlog);
     assert.ok((latest?.oldestWaitingAgeMs ?? -1) >= 0);
-    const bad = await get<Problem>(stack.url('/v1/metrics/lag?queue=test-timed&step=7'));
+    const bad = await stack.get<Problem>('/v1/metrics/lag?queue=test-timed&step=7');
     assert.equal(bad.status, 400);
-    assert.equal((await get<Problem>(stack.url('/v1/metrics/lag?queue=nope'))).status, 404);
-    await post(stack.url('/v1/queues/test-timed/resume'), '');
+    assert.equal((await stack.get<Problem>('/v1/metrics/lag?queue=nope')).status, 404);
+    await stack.post('/v1/queues/test-timed/resume', '');
   });
 
   it('pages jobs by state, never unbounded, and shows one job', async () => {
-    await post(stack.url('/v1/queues/test-timed/pause'), '');
-    await post(stack.url('/v1/events/batch'), timed(5, 1));
-    const page = await get<QueueJobPage>(stack.url('/v1/queues/test-timed/jobs?state=waiting&start=0&end=2'));
+    await stack.post('/v1/queues/test-timed/pause', '');
+    await stack.post('/v1/events/batch', timed(5, 1));
+    const page = await stack.get<QueueJobPage>('/v1/queues/test-timed/jobs?state=waiting&start=0&end=2');
     assert.equal(page.status, 200);
     assert.equal(page.body.items.length, 3);
     assert.ok(page.body.total >= 5);
-    const job = await get<QueueJob>(stack.url(`/v1/queues/test-timed/jobs/${encodeURIComponent(page.body.items[0].id)}`));
+    const job = await stack.get<QueueJob>(`/v1/queues/test-timed/jobs/${encodeURIComponent(page.body.items[0].id)}`);
     assert.equal(job.body.name, 'test.timed');
     assert.equal(job.body.state, 'waiting');
-    assert.equal((await get<Problem>(stack.url('/v1/queues/test-timed/jobs?start=0&end=5000'))).status, 400);
-    assert.equal((await get<Problem>(stack.url('/v1/queues/test-timed/jobs?state=lost'))).status, 400);
-    assert.equal((await get<Problem>(stack.url('/v1/queues/test-timed/jobs/nope'))).status, 404);
-    await post(stack.url('/v1/queues/test-timed/resume'), '');
+    assert.equal((await stack.get<Problem>('/v1/queues/test-timed/jobs?start=0&end=5000')).status, 400);
+    assert.equal((await stack.get<Problem>('/v1/queues/test-timed/jobs?state=lost')).status, 400);
+    assert.equal((await stack.get<Problem>('/v1/queues/test-timed/jobs/nope')).status, 404);
+    await stack.post('/v1/queues/test-timed/resume', '');
   });
 
   it('streams a snapshot of every queue each second over Server-Sent Events', async () => {
     const controller = new AbortController();
-    const response = await fetch(stack.url('/v1/stream'), { signal: controller.signal });
+    const response = await fetch(stack.url('/v1/stream'), { signal: controller.signal, headers: stack.auth });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /text\/event-stream/);
     const reader = response.body!.getReader();

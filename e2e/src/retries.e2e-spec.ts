@@ -1,5 +1,5 @@
 import type { AcceptedEvent, EventLineage } from '@switchyard/contracts';
-import { anOrder, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -46,11 +46,11 @@ describe('retries, non-retryable errors and dead letters', () => {
   after(() => stack.close());
 
   async function lineage(eventId: string): Promise<EventLineage> {
-    return (await get<EventLineage>(stack.url(`/v1/events/${eventId}`))).body;
+    return (await stack.get<EventLineage>(`/v1/events/${eventId}`)).body;
   }
 
   it('retries a failing job with exponential backoff and records every failed attempt', async () => {
-    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), { type: 'test.flaky', data: { key: 'twice', failTimes: 2 } });
+    const answer = await stack.post<AcceptedEvent>('/v1/events', { type: 'test.flaky', data: { key: 'twice', failTimes: 2 } });
     const done = await waitFor('the flaky job completed', async () => {
       const body = await lineage(answer.body.eventId);
       return body.jobs[0].state === 'completed' && body;
@@ -76,7 +76,7 @@ describe('retries, non-retryable errors and dead letters', () => {
   });
 
   it('dead-letters a job that fails every attempt, keeping the whole history', async () => {
-    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(anOrder({ token: 'tok_unavailable' })));
+    const answer = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token: 'tok_unavailable' })));
     const body = await waitFor('payment dead', async () => {
       const current = await lineage(answer.body.eventId);
       return current.jobs.find((job) => job.handler === 'payment.charge')?.state === 'dead' && current;
@@ -104,7 +104,7 @@ describe('retries, non-retryable errors and dead letters', () => {
   });
 
   it('sends a non-retryable error straight to the dead letters', async () => {
-    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(anOrder({ token: 'tok_declined' })));
+    const answer = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token: 'tok_declined' })));
     await waitFor('payment dead', async () => (await lineage(answer.body.eventId)).jobs.find((job) => job.handler === 'payment.charge')?.state === 'dead');
     const attempts = await attemptsOf(answer.body.eventId, 'payment.charge');
     assert.deepEqual(attempts.map((row) => [row.attempt, row.error_name, row.error_message, row.retryable]), [
@@ -119,7 +119,7 @@ describe('retries, non-retryable errors and dead letters', () => {
   it('rolls back a partial reservation when one SKU is short, and dead-letters it', async () => {
     const order = anOrder({ items: [{ sku: 'SKU-RED-MUG', quantity: 1, unitPrice: 100 }, { sku: 'SKU-LAST-ONE', quantity: 2, unitPrice: 100 }] });
     const before = await queryRows(db, "SELECT available FROM stock_items WHERE sku = 'SKU-RED-MUG'");
-    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(order));
+    const answer = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     await waitFor('inventory dead', async () => (await lineage(answer.body.eventId)).jobs.find((job) => job.handler === 'inventory.reserve')?.state === 'dead');
     const [dead] = (await deadLettersOf(answer.body.eventId)).filter((row) => row.handler === 'inventory.reserve');
     assert.equal(dead.error_message, 'Not enough stock of SKU-LAST-ONE: 2 ordered, 1 available');

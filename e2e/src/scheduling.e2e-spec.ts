@@ -1,5 +1,5 @@
 import type { AcceptedEvent, BatchResult, EventLineage } from '@switchyard/contracts';
-import { aShipment, get, orderPlacedEvent, post, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { aShipment, orderPlacedEvent, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -22,7 +22,7 @@ describe('priority and delay', () => {
     await queue.pause();
     const priorities = [5, 1, 4, 2, 3];
     for (const priority of priorities) {
-      const answer = await post(stack.url('/v1/events'), { type: 'test.ordered', data: { label: `p${priority}` }, priority });
+      const answer = await stack.post('/v1/events', { type: 'test.ordered', data: { label: `p${priority}` }, priority });
       assert.equal(answer.status, 202);
     }
     await waitFor('all five prioritized', async () => (await queue.getJobCounts('prioritized')).prioritized === 5);
@@ -32,7 +32,7 @@ describe('priority and delay', () => {
   });
 
   it('keeps a rate-limited queue within its limit', async () => {
-    const { body } = await post<BatchResult>(stack.url('/v1/events/batch'), Array.from({ length: 10 }, (_, n) => ({ type: 'test.limited', data: { n } })));
+    const { body } = await stack.post<BatchResult>('/v1/events/batch', Array.from({ length: 10 }, (_, n) => ({ type: 'test.limited', data: { n } })));
     assert.equal(body.accepted, 10);
     await waitFor('all ten ran', () => seen.limitedStarts.length === 10, { timeoutMs: 10_000 });
     const span = seen.limitedStarts[9] - seen.limitedStarts[0];
@@ -43,8 +43,8 @@ describe('priority and delay', () => {
   it('holds a delayed event until its delay has passed', async () => {
     const delay = 1_500;
     const sentAt = Date.now();
-    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), { type: 'test.ordered', data: { label: 'late' }, delay });
-    const { body } = await get<EventLineage>(stack.url(`/v1/events/${answer.body.eventId}`));
+    const answer = await stack.post<AcceptedEvent>('/v1/events', { type: 'test.ordered', data: { label: 'late' }, delay });
+    const { body } = await stack.get<EventLineage>(`/v1/events/${answer.body.eventId}`);
     assert.equal(body.jobs[0].state, 'delayed');
     await waitFor('the delayed job ran', () => seen.ordered.includes('late'), { timeoutMs: 10_000 });
     const job = await stack.queue('test-serial').getJob(answer.body.jobs[0].id);
@@ -55,7 +55,7 @@ describe('priority and delay', () => {
 
   it('honours deliverAt as an absolute time', async () => {
     const deliverAt = new Date(Date.now() + 1_200);
-    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), { type: 'test.ordered', data: { label: 'at' }, deliverAt: deliverAt.toISOString() });
+    const answer = await stack.post<AcceptedEvent>('/v1/events', { type: 'test.ordered', data: { label: 'at' }, deliverAt: deliverAt.toISOString() });
     assert.equal(answer.status, 202);
     await waitFor('the scheduled job ran', () => seen.ordered.includes('at'));
     const job = await stack.queue('test-serial').getJob(answer.body.jobs[0].id);
@@ -63,9 +63,9 @@ describe('priority and delay', () => {
   });
 
   it('applies handler defaults: the review request waits three days, the shipping notice does not', async () => {
-    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), { type: 'order.shipped', data: aShipment('ord_ship_1') });
+    const answer = await stack.post<AcceptedEvent>('/v1/events', { type: 'order.shipped', data: aShipment('ord_ship_1') });
     const lineage = await waitFor('shipping notice sent', async () => {
-      const { body } = await get<EventLineage>(stack.url(`/v1/events/${answer.body.eventId}`));
+      const { body } = await stack.get<EventLineage>(`/v1/events/${answer.body.eventId}`);
       return body.jobs.find((job) => job.handler === 'email.shipping-notice')?.state === 'completed' && body;
     });
     const review = lineage.jobs.find((job) => job.handler === 'email.review-request');
@@ -77,13 +77,13 @@ describe('priority and delay', () => {
   });
 
   it('lets the producer override priority and delay for one event', async () => {
-    const answer = await post<AcceptedEvent>(stack.url('/v1/events'), { type: 'order.shipped', data: aShipment('ord_ship_2'), delay: 10_000, priority: 3 });
+    const answer = await stack.post<AcceptedEvent>('/v1/events', { type: 'order.shipped', data: aShipment('ord_ship_2'), delay: 10_000, priority: 3 });
     for (const ref of answer.body.jobs) {
       const job = await stack.queue('email').getJob(ref.id);
       assert.equal(job?.opts.priority, 3, ref.handler);
       assert.ok(job && job.delay > 9_000 && job.delay <= 10_000, `${ref.handler} delay ${job?.delay}`);
     }
-    const placed = await post<AcceptedEvent>(stack.url('/v1/events'), orderPlacedEvent(undefined, { priority: 9 }));
+    const placed = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(undefined, { priority: 9 }));
     const payment = await stack.queue('payment').getJob(placed.body.jobs.find((job) => job.queue === 'payment')!.id);
     assert.equal(payment?.opts.priority, 9);
   });

@@ -1,7 +1,9 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { type EventCatalog, IngestModule, OperationsModule, SwitchyardModule } from '@switchyard/core';
-import type { ApiConfig } from './api-config.js';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { ApiKeyVerifier, type EventCatalog, IngestModule, OperationsModule, SwitchyardModule } from '@switchyard/core';
+import { API_CONFIG, type ApiConfig } from './api-config.js';
+import { RouteAccessAudit } from './auth/route-access.audit.js';
+import { ScopeGuard } from './auth/scope.guard.js';
 import { DeadLettersController } from './dead-letters/dead-letters.controller.js';
 import { EventsController } from './events/events.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -24,7 +26,13 @@ export class ApiModule {
   static forRoot(options: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events }), IngestModule, OperationsModule, ...options.handlers],
+      imports: [
+        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events }),
+        DiscoveryModule,
+        IngestModule,
+        OperationsModule,
+        ...options.handlers,
+      ],
       controllers: [
         EventsController,
         DeadLettersController,
@@ -35,7 +43,13 @@ export class ApiModule {
         RoutesController,
         HealthController,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: API_CONFIG, useValue: options.config },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_GUARD, useClass: ScopeGuard },
+        ApiKeyVerifier,
+        RouteAccessAudit,
+      ],
     };
   }
 }

@@ -1,4 +1,5 @@
 export { apiEnvSchema, toApiConfig } from './api-config.js';
+export { API_CONFIG } from './api-config.js';
 export type { ApiConfig, ApiEnv } from './api-config.js';
 export { ApiModule } from './api.module.js';
 export type { ApiModuleOptions } from './api.module.js';

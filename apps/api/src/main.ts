@@ -12,6 +12,12 @@ async function main(): Promise<void> {
   closeOnSignals(app);
   await app.listen(config.port, config.host);
   console.log(`Switchyard API listening on http://${config.host}:${config.port} (OpenAPI at /docs)`);
+  if (config.security.authMode === 'off') {
+    console.warn(
+      '\n!!! AUTH_MODE=off: the API accepts every request without an API key. Development only; never expose this port.\n' +
+        '!!! Create keys with `npm run keys -- create --name <name> --scopes <scopes>` and unset AUTH_MODE.\n',
+    );
+  }
 }
 
 main().catch((error: Error) => {

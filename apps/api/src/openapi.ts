@@ -178,6 +178,11 @@ export function setupOpenApi(app: INestApplication, eventSchemas: Record<string,
     .setTitle('Switchyard')
     .setDescription('Domain events in, fanned-out BullMQ jobs out: ingest, lineage, dead-letter triage, queues, metrics, replay.')
     .setVersion('0.1.0')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An API key, `sy_<prefix>_<secret>` (npm run keys -- create). Each operation names the scope it needs in x-required-scope; admin holds them all.',
+    })
     .build();
   const document = SwaggerModule.createDocument(app, config);
   const dataSchemas = Object.fromEntries(

@@ -1,6 +1,6 @@
 import type { Problem } from '@switchyard/contracts';
 import { cookies } from 'next/headers';
-import { apiUrl } from './config';
+import { apiHeaders, apiUrl } from './config';
 
 /** An answer from the Switchyard API that was not a success, or no answer at all. */
 export class ApiError extends Error {
@@ -28,6 +28,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       method: init.method ?? 'GET',
       cache: 'no-store',
       headers: {
+        ...apiHeaders(),
         accept: 'application/json',
         ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(init.method && init.method !== 'GET' ? { 'x-actor': await actor() } : {}),

@@ -14,3 +14,16 @@ function apiUrlFromEnv(): string {
 }
 
 export const apiUrl = apiUrlFromEnv();
+
+/**
+ * The console's API key (SWITCHYARD_API_KEY), sent with every API call from
+ * the server; the browser never sees it. The console needs ops:read and
+ * ops:write, and admin for the API to take the operator's name (X-Actor) for
+ * the audit trail. Empty when the API runs with AUTH_MODE=off.
+ */
+const apiKey = process.env.SWITCHYARD_API_KEY ?? '';
+
+/** Headers every API call from the console carries. */
+export function apiHeaders(): Record<string, string> {
+  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+}

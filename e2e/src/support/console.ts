@@ -27,10 +27,10 @@ export function buildConsole(): void {
   if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-/** `next start` on a free port, talking to the API at `apiUrl`. */
-export async function startConsole(apiUrl: string): Promise<{ url: string; process: RunningProcess; stop: () => Promise<void> }> {
+/** `next start` on a free port, talking to the API at `apiUrl` with the API key `apiKey`. */
+export async function startConsole(apiUrl: string, apiKey: string): Promise<{ url: string; process: RunningProcess; stop: () => Promise<void> }> {
   const port = await freePort();
-  const process_ = runNode(next, { SWITCHYARD_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1', HOME: process.env.HOME ?? '/tmp' }, ['start', '-p', String(port), '-H', '127.0.0.1'], consoleDir);
+  const process_ = runNode(next, { SWITCHYARD_API_URL: apiUrl, SWITCHYARD_API_KEY: apiKey, NEXT_TELEMETRY_DISABLED: '1', HOME: process.env.HOME ?? '/tmp' }, ['start', '-p', String(port), '-H', '127.0.0.1'], consoleDir);
   const url = `http://127.0.0.1:${port}`;
   await waitFor('the console to answer', async () => (await fetch(url).catch(() => null))?.status === 200, { timeoutMs: 30_000 });
   return {

@@ -2,8 +2,10 @@ import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/commo
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { apiEnvSchema, createApiApp, toApiConfig, type ApiConfig } from '@switchyard/api';
 import { CommerceModule } from '@switchyard/commerce';
-import { type EventCatalog, loadConfig, QueueRegistry, RunnerEvents } from '@switchyard/core';
-import { testDatabaseUrl, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
+import { ApiKeyStore, type EventCatalog, loadConfig, QueueRegistry, RunnerEvents, type Scope } from '@switchyard/core';
+import { get, type HttpAnswer, post, testDatabaseUrl, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/worker';
 import { Redis } from 'ioredis';
 import { TestHandlersModule, testEvents } from '../fixtures/test-handlers.js';
@@ -40,9 +42,23 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
   };
 }
 
+/** Stores an API key in the test database (as `npm run keys -- create` does); returns its token. */
+export async function createApiKey(name: string, scopes: Scope[], rateLimitPerSec: number | null = null, url = testDatabaseUrl()): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const store = new ApiKeyStore({ query: async (text, values) => (await client.query(text, values)).rows });
+    return (await store.create({ name, scopes, rateLimitPerSec })).token;
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * The API listening on a free port and, unless told otherwise, a worker, both
- * in this process, on the real Postgres and Redis with a key prefix of their own.
+ * in this process, on the real Postgres and Redis with a key prefix of their
+ * own. Requests go through the real key check: the stack creates an admin key
+ * and its get/post send it.
  */
 export class TestStack {
   worker: INestApplicationContext | null = null;
@@ -52,16 +68,34 @@ export class TestStack {
     public api: NestFastifyApplication,
     readonly apiUrl: string,
     private readonly options: StackOptions,
+    /** The admin key's token ('' with AUTH_MODE=off). */
+    readonly token: string,
   ) {}
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const env = testEnv(options.env);
     const config = toApiConfig(loadConfig(apiEnvSchema, env));
+    const token = config.security.authMode === 'keys' ? await createApiKey(`test-admin-${randomBytes(4).toString('hex')}`, ['admin'], null, env.DATABASE_URL) : '';
     const api = await createApiApp({ config, events: options.events ?? testEvents, handlers: handlersFor(options, env) });
     await api.listen(0, '127.0.0.1');
-    const stack = new TestStack(env, api, await api.getUrl(), options);
+    const stack = new TestStack(env, api, await api.getUrl(), options, token);
     if (options.worker !== false) await stack.startWorker();
     return stack;
+  }
+
+  /** Authorization with the stack's admin key (nothing with AUTH_MODE=off). */
+  get auth(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
+  /** GET `path` as the stack's admin key. */
+  get<T = unknown>(path: string, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
+    return get<T>(this.url(path), { ...this.auth, ...headers });
+  }
+
+  /** POST `body` to `path` as the stack's admin key. */
+  post<T = unknown>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
+    return post<T>(this.url(path), body, { ...this.auth, ...headers });
   }
 
   /** Stops the API and starts a new one on the same port, as a deploy or a crash would. */

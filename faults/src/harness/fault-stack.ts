@@ -83,6 +83,8 @@ export class FaultStack {
       WORKER_SHUTDOWN_GRACE_MS: String(FAULT_TIMERS.shutdownGraceMs),
       METRICS_PORT: '0',
       METRICS_HOST: '127.0.0.1',
+      // The fault suite counts deliveries, not credentials: API keys are e2e's (security.e2e-spec.ts).
+      AUTH_MODE: 'off',
       ...options.env,
     };
     return new FaultStack(redis, databaseUrl, env);

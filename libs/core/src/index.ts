@@ -63,3 +63,17 @@ export { RunnerEvents } from './runner/runner-events.js';
 export type { JobEvent, RunnerEventName } from './runner/runner-events.js';
 export { ProblemError, problems } from './problems/problem.js';
 export { isServiceUnavailable } from './problems/unavailable.js';
+
+// Security: API keys, scopes, rate limits, redaction
+export { ApiKeyInputError, ApiKeyStore, checkNewKey } from './auth/api-key-store.js';
+export type { ApiKeyRecord, NewApiKey, SqlClient } from './auth/api-key-store.js';
+export { bearerToken, hashToken, parseToken } from './auth/api-key-token.js';
+export { ApiKeyVerifier, KEY_CACHE_TTL_MS } from './auth/api-key-verifier.js';
+export type { Principal, Verification } from './auth/api-key-verifier.js';
+export { IngestRateLimiter } from './auth/ingest-rate-limiter.js';
+export type { Producer } from './auth/ingest-rate-limiter.js';
+export { grants, isScope, SCOPES } from './auth/scopes.js';
+export type { Scope } from './auth/scopes.js';
+export { formatRedactPath, parseRedactPaths } from './redaction/redact-paths.js';
+export type { RedactPath } from './redaction/redact-paths.js';
+export { REDACTED, Redactor } from './redaction/redactor.js';

@@ -8,6 +8,7 @@ import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { ReadinessProbe } from './health/readiness-probe.js';
 import { EVENT_CATALOG, type EventCatalog } from './ingest/event-catalog.js';
 import { QueueRegistry } from './queues/queue-registry.js';
+import { Redactor } from './redaction/redactor.js';
 import { RedisConnection } from './queues/redis-connection.js';
 import { RoutingTable } from './routing/routing-table.js';
 
@@ -46,8 +47,9 @@ export class SwitchyardModule {
         RoutingTable,
         ReadinessProbe,
         PrometheusMetrics,
+        Redactor,
       ],
-      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, RedisConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, PrometheusMetrics, BullModule],
+      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, RedisConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, PrometheusMetrics, Redactor, BullModule],
     };
   }
 }

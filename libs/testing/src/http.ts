@@ -15,8 +15,8 @@ export async function post<T = unknown>(url: string, body: unknown, headers: Rec
   return answer<T>(response);
 }
 
-export async function get<T = unknown>(url: string): Promise<HttpAnswer<T>> {
-  return answer<T>(await fetch(url));
+export async function get<T = unknown>(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
+  return answer<T>(await fetch(url, { headers }));
 }
 
 async function answer<T>(response: Response): Promise<HttpAnswer<T>> {

@@ -1,10 +1,12 @@
 import { applyDecorators, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { DeadLetterDetail, DeadLetterGroup, DeadLetterPage, DeadLetterStats, DeadLetterSummary, DryRunAnswer, OperationStatus, RetryAnswer } from '@switchyard/contracts';
-import { actorFrom, DeadLetterQueryService, DeadLetterTriageService, parseDeadLetterFilter, parseLimit } from '@switchyard/core';
+import { DeadLetterQueryService, DeadLetterTriageService, parseDeadLetterFilter, parseLimit } from '@switchyard/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jsonBody } from '../http/json-body.js';
 import { ref } from '../openapi.js';
+import { RequireScope } from '../auth/route-access.js';
+import { actorOf } from '../auth/request-principal.js';
 
 /** The list's filters, documented once for the list and the groups. */
 const ApiDeadLetterFilters = () =>
@@ -18,7 +20,7 @@ function filterOf(query: Record<string, string>) {
 }
 
 @ApiTags('dead letters')
-@ApiHeader({ name: 'X-Actor', required: false, description: 'Who acts, for the audit trail (default anonymous)' })
+@ApiHeader({ name: 'X-Actor', required: false, description: 'Who acts, for the audit trail; honoured from admin keys only (others are recorded as key:<name>)' })
 @Controller('v1/dead-letters')
 export class DeadLettersController {
   constructor(
@@ -27,6 +29,7 @@ export class DeadLettersController {
   ) {}
 
   @Get()
+  @RequireScope('ops:read')
   @ApiOperation({ summary: 'Dead letters, newest first; q searches the payload and the error text' })
   @ApiDeadLetterFilters()
   @ApiQuery({ name: 'limit', required: false })
@@ -37,6 +40,7 @@ export class DeadLettersController {
   }
 
   @Get('stats')
+  @RequireScope('ops:read')
   @ApiOperation({ summary: 'How many dead letters are in each status' })
   @ApiResponse({ status: 200, schema: { type: 'object', additionalProperties: { type: 'integer' } } })
   stats(): Promise<DeadLetterStats> {
@@ -44,6 +48,7 @@ export class DeadLettersController {
   }
 
   @Get('groups')
+  @RequireScope('ops:read')
   @ApiOperation({ summary: 'Dead letters grouped by error fingerprint, most recently seen first; filterable like the list' })
   @ApiDeadLetterFilters()
   @ApiResponse({ status: 200, schema: { type: 'array', items: ref('DeadLetterGroup') } })
@@ -52,6 +57,7 @@ export class DeadLettersController {
   }
 
   @Get(':id')
+  @RequireScope('ops:read')
   @ApiOperation({ summary: 'One dead letter: its event, payload, every attempt across retries, and its audit trail' })
   @ApiResponse({ status: 200, schema: ref('DeadLetterDetail') })
   @ApiResponse({ status: 404, schema: ref('Problem') })
@@ -60,6 +66,7 @@ export class DeadLettersController {
   }
 
   @Post('retry')
+  @RequireScope('ops:write')
   @ApiOperation({ summary: 'Retry many: by ids or filter; dryRun answers the count and a sample; otherwise a paced, tracked operation' })
   @ApiBody({ schema: ref('BulkAction') })
   @ApiResponse({ status: 202, schema: ref('Operation') })
@@ -69,6 +76,7 @@ export class DeadLettersController {
   }
 
   @Post('discard')
+  @RequireScope('ops:write')
   @ApiOperation({ summary: 'Discard many, with a reason: by ids or filter, with dryRun' })
   @ApiBody({ schema: ref('BulkAction') })
   @ApiResponse({ status: 202, schema: ref('Operation') })
@@ -77,25 +85,27 @@ export class DeadLettersController {
   }
 
   @Post(':id/retry')
+  @RequireScope('ops:write')
   @HttpCode(202)
   @ApiOperation({ summary: 'Re-enqueue on its original queue with a fresh attempt budget; a double click makes one job' })
   @ApiResponse({ status: 202, schema: ref('RetryAnswer') })
   @ApiResponse({ status: 409, description: 'Already resolved', schema: ref('Problem') })
   retry(@Param('id') id: string, @Req() request: FastifyRequest): Promise<RetryAnswer> {
-    return this.triage.retry(id, actorFrom(request.headers));
+    return this.triage.retry(id, actorOf(request));
   }
 
   @Post(':id/discard')
+  @RequireScope('ops:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Discard with a reason' })
   @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } })
   @ApiResponse({ status: 200, schema: ref('DeadLetterSummary') })
   discard(@Param('id') id: string, @Req() request: FastifyRequest): Promise<DeadLetterSummary> {
-    return this.triage.discard(id, jsonBody(request), actorFrom(request.headers));
+    return this.triage.discard(id, jsonBody(request), actorOf(request));
   }
 
   private async bulk(kind: 'retry' | 'discard', request: FastifyRequest, reply: FastifyReply): Promise<DryRunAnswer | OperationStatus> {
-    const answer = await this.triage.bulk(kind, jsonBody(request), actorFrom(request.headers));
+    const answer = await this.triage.bulk(kind, jsonBody(request), actorOf(request));
     // A dry run acts on nothing: 200, not 202.
     void reply.status('dryRun' in answer ? 200 : 202);
     if (!('dryRun' in answer)) void reply.header('Location', `/v1/operations/${answer.id}`);

@@ -1,10 +1,12 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { AcceptedEvent, BatchResult, EventLineage, EventPage, OperationStatus } from '@switchyard/contracts';
-import { actorFrom, EventQueryService, EventReplayService, IngestService, type ReplayDryRun } from '@switchyard/core';
+import { EventQueryService, EventReplayService, IngestService, type ReplayDryRun } from '@switchyard/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jsonBody } from '../http/json-body.js';
 import { ref } from '../openapi.js';
+import { RequireScope } from '../auth/route-access.js';
+import { actorOf, producerOf } from '../auth/request-principal.js';
 
 @ApiTags('events')
 @Controller('v1/events')
@@ -16,13 +18,14 @@ export class EventsController {
   ) {}
 
   @Post()
+  @RequireScope('events:write')
   @ApiOperation({
     summary: 'Submit one event',
     description:
       'Plain JSON (application/json), CloudEvents 1.0 structured mode (application/cloudevents+json) or binary mode ' +
       '(ce-specversion, ce-id, ce-source, ce-type headers; data in the body). 202 once the event and its jobs are committed.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays return the original answer; kept at least IDEMPOTENCY_TTL_HOURS.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays return the original answer; kept at least IDEMPOTENCY_TTL_HOURS, per API key.' })
   @ApiBody({ schema: { oneOf: [ref('PlainEvent'), ref('CloudEvent')] } })
   @ApiResponse({ status: 202, description: 'Accepted', schema: ref('AcceptedEvent') })
   @ApiResponse({ status: 200, description: 'Replay of an earlier request (Idempotent-Replayed: true)', schema: ref('AcceptedEvent') })
@@ -30,9 +33,10 @@ export class EventsController {
   @ApiResponse({ status: 413, description: 'Body over MAX_EVENT_BYTES', schema: ref('Problem') })
   @ApiResponse({ status: 415, description: 'Unsupported Content-Type', schema: ref('Problem') })
   @ApiResponse({ status: 422, description: 'Unknown event type, or idempotency key reused with another body', schema: ref('Problem') })
+  @ApiResponse({ status: 429, description: "Over the key's events per second; retry after Retry-After seconds", schema: ref('Problem') })
   @ApiResponse({ status: 503, description: 'Postgres unavailable; retry after Retry-After seconds', schema: ref('Problem') })
   async submit(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AcceptedEvent> {
-    const result = await this.ingest.ingestOne({ headers: request.headers, body: request.body as Buffer | undefined });
+    const result = await this.ingest.ingestOne({ headers: request.headers, body: request.body as Buffer | undefined, producer: producerOf(request) });
     if (result.outcome === 'rejected') throw new Error('unreachable: ingestOne throws on rejection');
     void reply.status(result.status).header('Location', `/v1/events/${result.body.eventId}`);
     if (result.outcome === 'replayed') void reply.header('Idempotent-Replayed', 'true');
@@ -40,6 +44,7 @@ export class EventsController {
   }
 
   @Post('batch')
+  @RequireScope('events:write')
   @ApiOperation({
     summary: 'Submit up to 1,000 events',
     description:
@@ -50,13 +55,15 @@ export class EventsController {
   @ApiResponse({ status: 207, description: 'Each item answered on its own', schema: ref('BatchResult') })
   @ApiResponse({ status: 400, description: 'Not a JSON array, or empty', schema: ref('Problem') })
   @ApiResponse({ status: 413, description: 'More than 1,000 events or over MAX_BATCH_BYTES', schema: ref('Problem') })
+  @ApiResponse({ status: 429, description: "Over the key's events per second (a batch counts each event)", schema: ref('Problem') })
   async submitBatch(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<BatchResult> {
-    const result = await this.ingest.ingestBatch({ headers: request.headers, body: request.body as Buffer | undefined });
+    const result = await this.ingest.ingestBatch({ headers: request.headers, body: request.body as Buffer | undefined, producer: producerOf(request) });
     void reply.status(207);
     return result;
   }
 
   @Get()
+  @RequireScope('events:read')
   @ApiOperation({
     summary: 'Search events, newest first',
     description:
@@ -77,22 +84,24 @@ export class EventsController {
   }
 
   @Post('replay')
+  @RequireScope('ops:write')
   @ApiOperation({
     summary: 'Re-deliver stored events to their handlers (all, or those named): dry run first, then a paced, audited operation',
     description:
       'Effects a handler already committed for an event are skipped by its idempotency guard, unless the handler opts in with @EventHandler({ onReplay: "reapply" }).',
   })
-  @ApiHeader({ name: 'X-Actor', required: false })
+  @ApiHeader({ name: 'X-Actor', required: false, description: 'Who acts, for the audit trail; honoured from admin keys only' })
   @ApiBody({ schema: ref('ReplayRequest') })
   @ApiResponse({ status: 202, schema: ref('Operation') })
   @ApiResponse({ status: 200, description: 'dry run', schema: ref('ReplayDryRun') })
   async replay(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReplayDryRun | OperationStatus> {
-    const answer = await this.replays.replay(jsonBody(request), actorFrom(request.headers));
+    const answer = await this.replays.replay(jsonBody(request), actorOf(request));
     void reply.status('dryRun' in answer ? 200 : 202);
     return answer;
   }
 
   @Get(':eventId')
+  @RequireScope('events:read')
   @ApiOperation({ summary: "An event's lineage: the event and every job it fanned out to, with live state" })
   @ApiParam({ name: 'eventId' })
   @ApiResponse({ status: 200, schema: ref('EventLineage') })

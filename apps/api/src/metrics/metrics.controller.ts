@@ -4,6 +4,7 @@ import type { LagPoint, MetricSeries, ThroughputPoint } from '@switchyard/contra
 import { PrometheusMetrics, QueueInspector, type SeriesQuery, TimeSeriesReader } from '@switchyard/core';
 import type { FastifyReply } from 'fastify';
 import { ref } from '../openapi.js';
+import { MetricsScope, RequireScope } from '../auth/route-access.js';
 
 const ApiSeriesParams = () =>
   applyDecorators(
@@ -23,6 +24,7 @@ export class MetricsController {
   ) {}
 
   @Get('v1/metrics/throughput')
+  @RequireScope('ops:read')
   @ApiOperation({ summary: 'Completed and failed jobs per step, per queue: 5 s resolution for 2 h, 1 min for 8 days' })
   @ApiSeriesParams()
   @ApiResponse({ status: 200, schema: ref('ThroughputSeries') })
@@ -32,6 +34,7 @@ export class MetricsController {
   }
 
   @Get('v1/metrics/lag')
+  @RequireScope('ops:read')
   @ApiOperation({ summary: 'Backlog and oldest waiting age per step (the worst sample of each step), per queue' })
   @ApiSeriesParams()
   @ApiResponse({ status: 200, schema: ref('LagSeries') })
@@ -41,6 +44,7 @@ export class MetricsController {
   }
 
   @Get('metrics')
+  @MetricsScope()
   @ApiOperation({ summary: 'Prometheus metrics of this API process' })
   async prometheusText(@Res() reply: FastifyReply): Promise<void> {
     const { contentType, body } = await this.prometheus.text();

@@ -3,6 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { OperationStatus } from '@switchyard/contracts';
 import { OperationService } from '@switchyard/core';
 import { ref } from '../openapi.js';
+import { RequireScope } from '../auth/route-access.js';
 
 @ApiTags('operations')
 @Controller('v1/operations')
@@ -10,6 +11,7 @@ export class OperationsController {
   constructor(private readonly operations: OperationService) {}
 
   @Get(':id')
+  @RequireScope('ops:read')
   @ApiOperation({ summary: 'Progress of a bulk operation: matched, done, failed' })
   @ApiResponse({ status: 200, schema: ref('Operation') })
   get(@Param('id') id: string): Promise<OperationStatus> {

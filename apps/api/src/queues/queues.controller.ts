@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { QueueJob, QueueJobPage, QueueSummary } from '@switchyard/contracts';
-import { actorFrom, QueueInspector } from '@switchyard/core';
+import { QueueInspector } from '@switchyard/core';
 import type { FastifyRequest } from 'fastify';
 import { ref } from '../openapi.js';
+import { RequireScope } from '../auth/route-access.js';
+import { actorOf } from '../auth/request-principal.js';
 
 @ApiTags('queues')
 @Controller('v1/queues')
@@ -11,6 +13,7 @@ export class QueuesController {
   constructor(private readonly inspector: QueueInspector) {}
 
   @Get()
+  @RequireScope('ops:read')
   @ApiOperation({ summary: 'Every queue: counts, paused, workers, throughput, lag as time, wait and processing percentiles' })
   @ApiResponse({ status: 200, schema: { type: 'array', items: ref('QueueSummary') } })
   list(): Promise<QueueSummary[]> {
@@ -18,6 +21,7 @@ export class QueuesController {
   }
 
   @Get(':name')
+  @RequireScope('ops:read')
   @ApiResponse({ status: 200, schema: ref('QueueSummary') })
   @ApiResponse({ status: 404, schema: ref('Problem') })
   get(@Param('name') name: string): Promise<QueueSummary> {
@@ -25,6 +29,7 @@ export class QueuesController {
   }
 
   @Get(':name/jobs')
+  @RequireScope('ops:read')
   @ApiOperation({ summary: 'A page of jobs in one state (at most 200 per page)' })
   @ApiQuery({ name: 'state', required: false, enum: ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] })
   @ApiQuery({ name: 'start', required: false })
@@ -35,24 +40,27 @@ export class QueuesController {
   }
 
   @Get(':name/jobs/:jobId')
+  @RequireScope('ops:read')
   @ApiResponse({ status: 200, schema: ref('QueueJob') })
   job(@Param('name') name: string, @Param('jobId') jobId: string): Promise<QueueJob> {
     return this.inspector.job(name, jobId);
   }
 
   @Post(':name/pause')
+  @RequireScope('ops:write')
   @HttpCode(200)
-  @ApiHeader({ name: 'X-Actor', required: false })
+  @ApiHeader({ name: 'X-Actor', required: false, description: 'Who acts, for the audit trail; honoured from admin keys only' })
   @ApiOperation({ summary: 'Stop workers taking new jobs from this queue (audited)' })
   pause(@Param('name') name: string, @Req() request: FastifyRequest): Promise<QueueSummary> {
-    return this.inspector.pause(name, actorFrom(request.headers));
+    return this.inspector.pause(name, actorOf(request));
   }
 
   @Post(':name/resume')
+  @RequireScope('ops:write')
   @HttpCode(200)
-  @ApiHeader({ name: 'X-Actor', required: false })
+  @ApiHeader({ name: 'X-Actor', required: false, description: 'Who acts, for the audit trail; honoured from admin keys only' })
   @ApiOperation({ summary: 'Let workers take jobs again (audited)' })
   resume(@Param('name') name: string, @Req() request: FastifyRequest): Promise<QueueSummary> {
-    return this.inspector.resume(name, actorFrom(request.headers));
+    return this.inspector.resume(name, actorOf(request));
   }
 }

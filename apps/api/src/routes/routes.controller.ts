@@ -3,6 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { RouteInfo } from '@switchyard/contracts';
 import { RoutingTable } from '@switchyard/core';
 import { ref } from '../openapi.js';
+import { RequireScope } from '../auth/route-access.js';
 
 @ApiTags('routes')
 @Controller('v1/routes')
@@ -10,6 +11,7 @@ export class RoutesController {
   constructor(private readonly routing: RoutingTable) {}
 
   @Get()
+  @RequireScope('ops:read')
   @ApiOperation({ summary: 'The routing table: every handler, its queue, patterns and options' })
   @ApiResponse({ status: 200, schema: { type: 'array', items: ref('RouteInfo') } })
   list(): RouteInfo[] {

@@ -2,6 +2,7 @@ import { Controller, type MessageEvent, Sse } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { QueueSnapshots } from '@switchyard/core';
 import { map, type Observable } from 'rxjs';
+import { RequireScope } from '../auth/route-access.js';
 
 @ApiTags('stream')
 @Controller('v1/stream')
@@ -9,6 +10,7 @@ export class StreamController {
   constructor(private readonly snapshots: QueueSnapshots) {}
 
   @Sse()
+  @RequireScope('ops:read')
   @ApiOperation({ summary: 'Server-Sent Events: a `queues` snapshot every second (counts, throughput, lag of every queue)' })
   stream(): Observable<MessageEvent> {
     // retry: a dropped console reconnects after 2 s.

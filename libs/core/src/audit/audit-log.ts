@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TransactionClient } from '@switchyard/db';
+import type { Principal } from '../auth/api-key-verifier.js';
 
 export interface AuditEntry {
   actor: string;
@@ -37,9 +38,16 @@ export class AuditLog {
   }
 }
 
-/** Who is acting: the X-Actor header until authentication lands, else `anonymous`. */
-export function actorFrom(headers: Record<string, string | string[] | undefined>): string {
+/**
+ * Who is acting, for the audit trail. With API keys: the key (`key:<name>`),
+ * or the person an `admin` key vouches for in X-Actor (the console's server,
+ * acting for its operator). Other keys cannot name someone else: their
+ * X-Actor is ignored. Without keys (AUTH_MODE=off): X-Actor, else `anonymous`.
+ */
+export function actorFrom(headers: Record<string, string | string[] | undefined>, principal: Pick<Principal, 'name' | 'scopes'> | null = null): string {
   const raw = headers['x-actor'];
   const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
-  return value && /^[\x20-\x7e]{1,200}$/.test(value) ? value : 'anonymous';
+  const named = value && /^[\x20-\x7e]{1,200}$/.test(value) ? value : null;
+  if (principal === null) return named ?? 'anonymous';
+  return named !== null && principal.scopes.includes('admin') ? named : `key:${principal.name}`;
 }

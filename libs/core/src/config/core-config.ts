@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { parseRedactPaths, type RedactPath } from '../redaction/redact-paths.js';
 
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -33,6 +34,19 @@ export const coreEnvSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: int(1_000, 3_600_000, 30_000),
   WORKER_MAX_STALLED_COUNT: int(0, 100, 1),
   WORKER_SHUTDOWN_GRACE_MS: int(0, 3_600_000, 25_000),
+  INGEST_RATE_LIMIT_PER_SEC: int(0, 10_000_000, 0),
+  REDACT_PATHS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseRedactPaths(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  REDACT_STORED: z.stringbool().default(true),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 
@@ -51,6 +65,14 @@ export interface SwitchyardConfig {
     bytesInFlight: number;
     maxBatchEvents: number;
     idempotencyTtlHours: number;
+    /** Events per second per API key unless the key says otherwise; 0: unlimited. */
+    rateLimitPerSec: number;
+  };
+  redaction: {
+    /** Paths into the event envelope masked wherever event data leaves Switchyard. */
+    paths: RedactPath[];
+    /** Also mask them in events.data once the event's jobs are done with it. */
+    stored: boolean;
   };
   outbox: { sweepIntervalMs: number; graceMs: number; publishTimeoutMs: number };
   retention: {
@@ -79,7 +101,9 @@ export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
       bytesInFlight: env.INGEST_BYTES_IN_FLIGHT,
       maxBatchEvents: 1_000,
       idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS,
+      rateLimitPerSec: env.INGEST_RATE_LIMIT_PER_SEC,
     },
+    redaction: { paths: env.REDACT_PATHS, stored: env.REDACT_STORED },
     outbox: {
       sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS,
       graceMs: env.OUTBOX_GRACE_MS,

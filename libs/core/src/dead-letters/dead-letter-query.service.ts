@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DeadLetterDetail, DeadLetterFilter, DeadLetterGroup, DeadLetterPage, DeadLetterStats } from '@switchyard/contracts';
 import { Prisma, PrismaService } from '@switchyard/db';
 import { ProblemError, problems } from '../problems/problem.js';
+import { Redactor } from '../redaction/redactor.js';
 import { decodeCursor, encodeCursor, isUuid } from './cursor.js';
 import { deadLetterCondition } from './dead-letter-filter.js';
 import { type DeadLetterRow, SUMMARY_COLUMNS, toSummary } from './dead-letter-rows.js';
@@ -10,7 +11,10 @@ import { errorPattern } from './fingerprint.js';
 /** Reads dead letters: the filtered list, one record with its history, and error groups. */
 @Injectable()
 export class DeadLetterQueryService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly redactor: Redactor,
+  ) {}
 
   /** Newest first; `condition` (SQL over `d`) narrows further, for bulk dry runs. */
   async list(filter: DeadLetterFilter, limit: number, cursor?: string, condition: Prisma.Sql = Prisma.sql`TRUE`): Promise<DeadLetterPage> {
@@ -60,10 +64,11 @@ export class DeadLetterQueryService {
         first_failed_at: record.firstFailedAt,
         last_failed_at: record.lastFailedAt,
       }),
-      payload: record.payload,
+      // Stored masked already; masked again for records written before REDACT_PATHS changed.
+      payload: this.redactor.mask(record.payload),
       discardReason: record.discardReason,
       event: event
-        ? { id: event.id, type: event.type, source: event.source, subject: event.subject, receivedAt: event.receivedAt.toISOString(), data: event.data }
+        ? { id: event.id, type: event.type, source: event.source, subject: event.subject, receivedAt: event.receivedAt.toISOString(), data: this.redactor.mask({ data: event.data }).data }
         : null,
       attempts: attempts.map((attempt) => ({
         jobId: attempt.jobId,

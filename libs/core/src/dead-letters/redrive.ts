@@ -117,9 +117,12 @@ export async function discard(tx: TransactionClient, ids: string[], reason: stri
 async function lock(tx: TransactionClient, ids: string[]): Promise<LockedRow[]> {
   if (ids.length === 0) return [];
   // Row locks serialise concurrent actions on one dead letter: a double click
-  // waits for the first click to commit, then finds it `retrying`.
+  // waits for the first click to commit, then finds it `retrying`. The data
+  // comes from the event: the dead letter's payload has REDACT_PATHS masked,
+  // and the event keeps them whole while it has a dead letter not resolved.
   return tx.$queryRaw<LockedRow[]>`
-    SELECT d.id::text AS id, d.status, d.event_id::text AS event_id, d.handler, d.queue, d.payload, d.redrives, e.priority AS event_priority,
+    SELECT d.id::text AS id, d.status, d.event_id::text AS event_id, d.handler, d.queue,
+           CASE WHEN e.id IS NULL THEN d.payload ELSE jsonb_set(d.payload, '{data}', e.data) END AS payload, d.redrives, e.priority AS event_priority,
            e.id IS NOT NULL AS event_exists
     FROM dead_letters d LEFT JOIN events e ON e.id = d.event_id
     WHERE d.id = ANY(${ids}::uuid[])

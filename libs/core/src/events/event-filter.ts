@@ -2,6 +2,7 @@ import { Prisma } from '@switchyard/db';
 import type { FieldError } from '@switchyard/contracts';
 import { escapeLike } from '../dead-letters/dead-letter-filter.js';
 import { ProblemError, problems } from '../problems/problem.js';
+import type { Redactor } from '../redaction/redactor.js';
 
 /** Filters of the event search, from query parameters. */
 export interface EventSearch {
@@ -18,8 +19,12 @@ export interface EventSearch {
 
 const KNOWN = new Set(['type', 'source', 'subject', 'since', 'until', 'q', 'limit', 'cursor']);
 
-/** Reads `GET /v1/events` parameters; unknown ones are a 400, so typos do not silently match everything. */
-export function parseEventSearch(query: Record<string, unknown>): EventSearch {
+/**
+ * Reads `GET /v1/events` parameters; unknown ones are a 400, so typos do not
+ * silently match everything. A data path at or under a REDACT_PATHS entry is
+ * a 400 too: a match would confirm the value the mask hides.
+ */
+export function parseEventSearch(query: Record<string, unknown>, redactor?: Redactor): EventSearch {
   const errors: FieldError[] = [];
   const search: EventSearch = { data: [] };
   for (const [key, raw] of Object.entries(query)) {
@@ -27,7 +32,9 @@ export function parseEventSearch(query: Record<string, unknown>): EventSearch {
     if (typeof value !== 'string') continue;
     if (key.startsWith('data.')) {
       const path = key.slice(5).split('.');
+      const covering = redactor?.coveringPath(path);
       if (path.some((segment) => !/^[A-Za-z0-9_-]+(\[\])?$/.test(segment))) errors.push({ path: key, message: 'is not a data path such as data.customer.id' });
+      else if (covering) errors.push({ path: key, message: `cannot be searched: ${covering} is redacted (REDACT_PATHS)` });
       else search.data.push([path, value]);
     } else if (!KNOWN.has(key)) {
       errors.push({ path: key, message: 'is not a known parameter (type, source, subject, since, until, q, data.<path>, limit, cursor)' });
@@ -43,8 +50,12 @@ export function parseEventSearch(query: Record<string, unknown>): EventSearch {
   return search;
 }
 
-/** The SQL condition over `events e`; data paths use containment, which the GIN index serves. */
-export function eventCondition(search: EventSearch): Prisma.Sql {
+/**
+ * The SQL condition over `events e`; data paths use containment, which the
+ * GIN index serves. `q` reads the data with REDACT_PATHS masked, so it cannot
+ * find a value the mask hides.
+ */
+export function eventCondition(search: EventSearch, redactor?: Redactor): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (search.type) conditions.push(Prisma.sql`e.type = ${search.type}`);
   if (search.source) conditions.push(Prisma.sql`e.source = ${search.source}`);
@@ -52,7 +63,10 @@ export function eventCondition(search: EventSearch): Prisma.Sql {
   if (search.since) conditions.push(Prisma.sql`e.received_at >= ${search.since}`);
   if (search.until) conditions.push(Prisma.sql`e.received_at < ${search.until}`);
   if (search.ids) conditions.push(Prisma.sql`e.id = ANY(${search.ids}::uuid[])`);
-  if (search.q) conditions.push(Prisma.sql`e.data::text ILIKE ${`%${escapeLike(search.q)}%`}`);
+  if (search.q) {
+    const text = redactor?.enabled ? Prisma.sql`switchyard_redact(e.data, ${redactor.sqlPaths()}::jsonb)::text` : Prisma.sql`e.data::text`;
+    conditions.push(Prisma.sql`${text} ILIKE ${`%${escapeLike(search.q)}%`}`);
+  }
   for (const [path, value] of search.data) {
     // The value as text, and as the JSON number, boolean or null it may stand for.
     const alternatives = [value, ...jsonScalar(value)].map((scalar) => JSON.stringify(containment(path, scalar)));

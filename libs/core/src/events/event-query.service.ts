@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../dead-letters/
 import { eventCondition, parseEventSearch } from './event-filter.js';
 import { ProblemError, problems } from '../problems/problem.js';
 import { QueueRegistry } from '../queues/queue-registry.js';
+import { Redactor } from '../redaction/redactor.js';
 
 const BULLMQ_STATES = new Set<JobState>(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
 
@@ -16,6 +17,7 @@ export class EventQueryService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly queues: QueueRegistry,
+    private readonly redactor: Redactor,
   ) {}
 
   async lineage(eventId: string): Promise<EventLineage> {
@@ -31,7 +33,7 @@ export class EventQueryService {
       type: event.type,
       source: event.source,
       subject: event.subject,
-      data: event.data,
+      data: this.redactor.mask({ data: event.data }).data,
       receivedAt: event.receivedAt.toISOString(),
       jobs,
     };
@@ -78,7 +80,7 @@ export class EventQueryService {
 
   /** Newest first, keyset-paginated; see parseEventSearch for the filters. */
   async list(query: Record<string, unknown>): Promise<EventPage> {
-    const search = parseEventSearch(query);
+    const search = parseEventSearch(query, this.redactor);
     const limit = parseLimit(typeof query.limit === 'string' ? query.limit : undefined);
     const after = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : null;
     const keyset = after ? Prisma.sql`AND (e.received_at, e.id) < (${after.at}, ${after.id}::uuid)` : Prisma.empty;
@@ -88,7 +90,7 @@ export class EventQueryService {
       SELECT e.id::text AS id, e.type, e.source, e.subject, e.received_at,
              (SELECT count(*)::int FROM jobs j WHERE j.event_id = e.id) AS job_count
       FROM events e
-      WHERE ${eventCondition(search)} ${keyset}
+      WHERE ${eventCondition(search, this.redactor)} ${keyset}
       ORDER BY e.received_at DESC, e.id DESC
       LIMIT ${limit + 1}`;
     const page = rows.slice(0, limit);

@@ -1,9 +1,12 @@
+import type { Producer } from '../auth/ingest-rate-limiter.js';
 import { ProblemError, problems } from '../problems/problem.js';
 
 /** An ingest request as it came over HTTP: headers lowercased, body unparsed. */
 export interface RawIngestRequest {
   headers: Record<string, string | string[] | undefined>;
   body: Buffer | undefined;
+  /** The API key that sent it; absent (AUTH_MODE=off): no key, no rate limit. */
+  producer?: Producer;
 }
 
 /** One event as sent, before its envelope is validated. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IngestRateLimiter } from '../auth/ingest-rate-limiter.js';
 import { EventQueryService } from '../events/event-query.service.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
@@ -11,7 +12,7 @@ import { IngestService } from './ingest.service.js';
 
 /** Accepting events: validation, the transactional store, the outbox and its relay. */
 @Module({
-  providers: [IngestService, EventStore, GroupCommit, OutboxPublisher, OutboxSignal, PublishMarks, OutboxRelay, EventQueryService, IdempotencyKeySweeper],
+  providers: [IngestService, IngestRateLimiter, EventStore, GroupCommit, OutboxPublisher, OutboxSignal, PublishMarks, OutboxRelay, EventQueryService, IdempotencyKeySweeper],
   exports: [IngestService, EventQueryService, OutboxRelay, OutboxPublisher, IdempotencyKeySweeper],
 })
 export class IngestModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AcceptedEvent, BatchItemResult, BatchResult, Problem } from '@switchyard/contracts';
 import { v7 as uuidv7 } from 'uuid';
+import { IngestRateLimiter, type Producer } from '../auth/ingest-rate-limiter.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import type { HandlerDefinition } from '../handlers/event-handler.decorator.js';
 import { jobIdFor, type OutboxEntry } from '../outbox/outbox-entry.js';
@@ -38,20 +39,21 @@ export class IngestService {
     private readonly routing: RoutingTable,
     @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    private readonly limiter: IngestRateLimiter,
   ) {
     this.knownTypes = Object.keys(catalog).sort();
   }
 
   /** `POST /v1/events`. Throws ProblemError for anything but 202 and 200. */
   async ingestOne(request: RawIngestRequest): Promise<IngestOutcome> {
-    const [result] = await this.ingest([decodeSingle(request, this.config.ingest)], false);
+    const [result] = await this.ingest([decodeSingle(request, this.config.ingest)], false, request.producer ?? NO_PRODUCER);
     if (result.outcome === 'rejected') throw new ProblemError(result.problem);
     return result;
   }
 
   /** `POST /v1/events/batch`: every item answered on its own, in order. */
   async ingestBatch(request: RawIngestRequest): Promise<BatchResult> {
-    const results = await this.ingest(decodeBatch(request, this.config.ingest), true);
+    const results = await this.ingest(decodeBatch(request, this.config.ingest), true, request.producer ?? NO_PRODUCER);
     const items: BatchItemResult[] = results.map((result, index) =>
       result.outcome === 'rejected'
         ? { index, status: result.status, outcome: result.outcome, problem: result.problem }
@@ -61,13 +63,15 @@ export class IngestService {
     return { accepted: count('accepted'), replayed: count('replayed'), rejected: count('rejected'), items };
   }
 
-  private async ingest(candidates: EventCandidate[], batch: boolean): Promise<IngestOutcome[]> {
+  private async ingest(candidates: EventCandidate[], batch: boolean, producer: Producer): Promise<IngestOutcome[]> {
+    // Counted in events, valid or not, before any work: a flood costs its sender, not the database.
+    await this.limiter.take(producer, candidates.length);
     const results: IngestOutcome[] = new Array(candidates.length);
     const checked = new Map<number, EventToStore>();
     const toStore: EventToStore[] = [];
     const keysInRequest = new Set<string>();
     for (const [index, candidate] of candidates.entries()) {
-      const outcome = await this.check(candidate, batch);
+      const outcome = await this.check(candidate, batch, producer);
       if (!outcome.ok) {
         results[index] = outcome.result;
         continue;
@@ -101,7 +105,7 @@ export class IngestService {
     return results;
   }
 
-  private async check(candidate: EventCandidate, batch: boolean): Promise<Checked> {
+  private async check(candidate: EventCandidate, batch: boolean, producer: Producer): Promise<Checked> {
     const reject = (problem: Problem): Checked => ({ ok: false, result: { outcome: 'rejected', status: problem.status, problem } });
     if (batch) {
       const size = Buffer.byteLength(JSON.stringify(candidate.value) ?? '');
@@ -111,7 +115,12 @@ export class IngestService {
     if (unstorable) return reject(problems.invalidEvent([unstorable], 'The event cannot be stored'));
     const envelope = parseEnvelope(candidate);
     if (!envelope.ok) return reject(problems.invalidEvent(envelope.errors, 'The event envelope is invalid'));
-    const incoming = envelope.event;
+    // Keys are per API key: two producers choosing the same Idempotency-Key
+    // (or CloudEvents source + id) neither collide nor see each other's events.
+    const incoming =
+      producer.keyId !== null && envelope.event.idempotencyKey !== null
+        ? { ...envelope.event, idempotencyKey: `${producer.keyId}/${envelope.event.idempotencyKey}` }
+        : envelope.event;
     const schema = this.catalog[incoming.type];
     if (!schema) return reject(problems.unknownEventType(incoming.type, this.knownTypes));
     const dataErrors = await validateData(schema, incoming.data);
@@ -182,6 +191,10 @@ export class IngestService {
   }
 }
 
-function displayKey(key: string): string {
+const NO_PRODUCER: Producer = { keyId: null, rateLimitPerSec: null };
+
+/** The key as the producer gave it: without the API key's id and the kind (`key:`, `ce:`). */
+function displayKey(stored: string): string {
+  const key = stored.replace(/^[0-9a-f-]{36}\//, '');
   return key.startsWith('key:') ? key.slice(4) : key.slice(3);
 }

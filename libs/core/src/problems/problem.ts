@@ -74,6 +74,15 @@ export const problems = {
     detail: `Key ${JSON.stringify(key)} was first used for event ${eventId} with a different body; use a new key for a new event`,
     eventId,
   }),
+  rateLimited: (count: number, perSecond: number, retryAfterSeconds: number): Problem => ({
+    type: type('rate-limited'),
+    title: 'Too many events',
+    status: 429,
+    detail: `This API key may send ${perSecond} events per second (a burst of one second's worth); the ${count} event${count === 1 ? '' : 's'} of this request were not stored. Retry after ${retryAfterSeconds} s.`,
+    limit: perSecond,
+  }),
+  unauthorized: (detail: string): Problem => ({ type: type('unauthorized'), title: 'Unauthorized', status: 401, detail }),
+  forbidden: (detail: string): Problem => ({ type: type('forbidden'), title: 'Forbidden', status: 403, detail }),
   notFound: (detail: string): Problem => ({ type: type('not-found'), title: 'Not found', status: 404, detail }),
   unavailable: (detail: string): Problem => ({
     type: type('service-unavailable'),

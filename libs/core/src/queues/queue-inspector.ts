@@ -9,6 +9,7 @@ import { percentilesOf } from '../metrics/histogram.js';
 import { type RecentStats, TimeSeriesReader } from '../metrics/time-series.reader.js';
 import type { JobPayload } from '../outbox/outbox-entry.js';
 import { ProblemError, problems } from '../problems/problem.js';
+import { Redactor } from '../redaction/redactor.js';
 import { QueueRegistry } from './queue-registry.js';
 import { RedisConnection } from './redis-connection.js';
 
@@ -33,6 +34,7 @@ export class QueueInspector {
     private readonly prisma: PrismaService,
     private readonly audit: AuditLog,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    private readonly redactor: Redactor,
   ) {}
 
   names(): string[] {
@@ -146,14 +148,14 @@ export class QueueInspector {
     const queue = this.queues.get(name);
     const type: JobType = state === 'waiting' ? 'wait' : state;
     const [jobs, total] = await Promise.all([queue.getJobs([type], start, end, state === 'waiting'), queue.getJobCountByTypes(type)]);
-    return { state, start, end, total, items: jobs.filter(Boolean).map((job) => toQueueJob(job as Job, state)) };
+    return { state, start, end, total, items: jobs.filter(Boolean).map((job) => toQueueJob(this.redactor, job as Job, state)) };
   }
 
   async job(name: string, id: string): Promise<QueueJob> {
     this.assertKnown(name);
     const job = await this.queues.get(name).getJob(id);
     if (!job) throw new ProblemError(problems.notFound(`No job ${JSON.stringify(id)} in queue ${name} (BullMQ may have removed it; see GET /v1/events/:eventId)`));
-    return toQueueJob(job, await job.getState());
+    return toQueueJob(this.redactor, job, await job.getState());
   }
 
   async pause(name: string, actor: string): Promise<QueueSummary> {
@@ -177,12 +179,15 @@ export class QueueInspector {
   }
 }
 
-function toQueueJob(job: Job, state: string): QueueJob {
+/** A BullMQ job as operators see it: REDACT_PATHS masked in its event and in error text echoing them. */
+function toQueueJob(redactor: Redactor, job: Job, state: string): QueueJob {
+  const event = (job.data as Partial<JobPayload> | undefined)?.event;
+  const mask = (text: string) => redactor.maskText(text, event);
   return {
     id: job.id ?? '',
     name: job.name,
     state,
-    data: job.data,
+    data: event ? { ...job.data, event: redactor.mask(event) } : job.data,
     opts: job.opts,
     attemptsMade: job.attemptsMade,
     createdAt: new Date(job.timestamp).toISOString(),
@@ -191,8 +196,8 @@ function toQueueJob(job: Job, state: string): QueueJob {
     delayUntil: job.delay ? new Date(job.timestamp + job.delay).toISOString() : null,
     priority: job.priority || null,
     returnValue: job.returnvalue ?? null,
-    failedReason: job.failedReason ?? null,
-    stacktrace: job.stacktrace ?? [],
+    failedReason: job.failedReason ? mask(job.failedReason) : null,
+    stacktrace: (job.stacktrace ?? []).map(mask),
   };
 }
 

@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import { errorFingerprint } from '../dead-letters/fingerprint.js';
 import type { DomainEvent } from '../handlers/handler.types.js';
+import { Redactor } from '../redaction/redactor.js';
 
 export interface FailedAttempt {
   jobId: string;
@@ -26,13 +27,16 @@ const MAX_TEXT = 16_384;
  * transaction. The dead letter is unique per (event, handler): a job that
  * fails for good twice (killed after the write, then re-run, or redriven by
  * an operator and failing again) keeps one record whose attempt history
- * grows; it goes back to `open`, and its trail says so.
+ * grows; it goes back to `open`, and its trail says so. The payload is
+ * stored with REDACT_PATHS masked (a retry takes the data from the event);
+ * the error arrives masked already (see JobProcessor).
  */
 @Injectable()
 export class FailureRecorder {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    private readonly redactor: Redactor,
   ) {}
 
   async record(failure: FailedAttempt): Promise<void> {
@@ -64,7 +68,7 @@ export class FailureRecorder {
           INSERT INTO dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message,
                                     fingerprint, attempts_made, first_failed_at, last_failed_at, status)
           SELECT ${uuidv7()}::uuid, ${failure.jobId}, ${event.id}::uuid, ${event.type}, ${handler}, ${failure.queue},
-                 ${JSON.stringify(event)}::jsonb, ${errorName}, ${message},
+                 ${JSON.stringify(this.redactor.mask(event))}::jsonb, ${errorName}, ${message},
                  ${errorFingerprint(handler, errorName, message)}, h.attempts, h.first_at, h.last_at, 'open'
           FROM history h
           ON CONFLICT (event_id, handler) DO UPDATE

@@ -5,6 +5,7 @@ import { HandlerRegistry } from '../handlers/handler-registry.js';
 import { isNonRetryable } from '../handlers/handler.types.js';
 import type { JobPayload } from '../outbox/outbox-entry.js';
 import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
+import { Redactor } from '../redaction/redactor.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
@@ -34,6 +35,7 @@ export class JobProcessor {
     private readonly events: RunnerEvents,
     private readonly stats: JobStatsRecorder,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    private readonly redactor: Redactor,
   ) {}
 
   /** Whether `error` came out of `process()` after its attempt was recorded. */
@@ -69,6 +71,12 @@ export class JobProcessor {
       return result ?? null;
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      // A message echoing a redacted value (a gateway quoting the card token)
+      // would carry it into job_attempts, the dead letter and BullMQ's failedReason.
+      if (this.redactor.enabled) {
+        error.message = this.redactor.maskText(error.message, event);
+        if (error.stack) error.stack = this.redactor.maskText(error.stack, event);
+      }
       const retryable = !isNonRetryable(error);
       const final = !retryable || ctx.attempt >= ctx.maxAttempts;
       this.stats.failed(ctx.queue, ctx.handler, final, waitMs, Date.now() - startedAt.getTime());

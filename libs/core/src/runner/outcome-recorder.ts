@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '@switchyard/db';
+import { StoredPayloadScrubber } from '../redaction/stored-payload-scrubber.js';
 
 export interface CompletedJob {
   jobId: string;
@@ -29,7 +30,10 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly scrubber: StoredPayloadScrubber,
+  ) {}
 
   completed(job: CompletedJob): void {
     this.buffer.push(job);
@@ -87,7 +91,13 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
           SELECT id, 'system', 'resolved', from_status, 'resolved', job_id FROM resolved`,
       ];
       // Most completions are first-time successes with no dead letter: skip the join for them.
-      await this.prisma.$transaction(suspects.length ? statements : statements.slice(0, 1));
+      const recorded = suspects.length ? statements : statements.slice(0, 1);
+      if (this.scrubber.active) {
+        const eventIds = [...new Set(batch.map((job) => job.eventId))];
+        await this.prisma.$transaction([this.scrubber.lock(eventIds), ...recorded, this.scrubber.scrub(eventIds)]);
+      } else {
+        await this.prisma.$transaction(recorded);
+      }
     } catch (error) {
       this.logger.warn(`Could not record ${batch.length} completions: ${(error as Error).message}`);
     }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
+import { StoredPayloadScrubber } from '../redaction/stored-payload-scrubber.js';
 import { CrashQuarantine } from './crash-quarantine.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
@@ -11,7 +12,7 @@ import { RunnerEvents } from './runner-events.js';
 
 /** Running handlers: a BullMQ Worker per queue, the idempotency guard, failure and outcome records. */
 @Module({
-  providers: [HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents, JobStatsRecorder],
+  providers: [HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents, JobStatsRecorder, StoredPayloadScrubber],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
 })
 export class RunnerModule {}

@@ -1,4 +1,4 @@
-import { apiUrl } from '../../../lib/config';
+import { apiHeaders, apiUrl } from '../../../lib/config';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   let upstream: Response;
   try {
-    upstream = await fetch(`${apiUrl}/v1/stream`, { signal: request.signal, cache: 'no-store', headers: { accept: 'text/event-stream' } });
+    upstream = await fetch(`${apiUrl}/v1/stream`, { signal: request.signal, cache: 'no-store', headers: { ...apiHeaders(), accept: 'text/event-stream' } });
   } catch {
     return new Response('retry: 2000\n\n', { status: 503, headers: { 'content-type': 'text/event-stream' } });
   }

@@ -1,4 +1,4 @@
-import { apiUrl } from '../../../../lib/config';
+import { apiHeaders, apiUrl } from '../../../../lib/config';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +10,7 @@ export async function GET(request: Request, context: { params: Promise<{ path: s
   const path = (await context.params).path.join('/');
   if (!READABLE.test(path)) return Response.json({ title: 'Not found', status: 404 }, { status: 404 });
   try {
-    const upstream = await fetch(`${apiUrl}/v1/${path}${new URL(request.url).search}`, { cache: 'no-store' });
+    const upstream = await fetch(`${apiUrl}/v1/${path}${new URL(request.url).search}`, { cache: 'no-store', headers: apiHeaders() });
     return new Response(upstream.body, { status: upstream.status, headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json' } });
   } catch {
     return Response.json({ title: 'Service unavailable', status: 503, detail: `The Switchyard API at ${apiUrl} did not answer` }, { status: 503 });

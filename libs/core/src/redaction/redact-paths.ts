@@ -1,0 +1,29 @@
+/**
+ * One REDACT_PATHS entry, as keys from the event envelope's root: `data.items[].sku`
+ * is ['data', 'items', '[]', 'sku'] ('[]' steps into every element of an array).
+ */
+export type RedactPath = string[];
+
+const SEGMENT = /^[A-Za-z0-9_-]+(\[\])?$/;
+
+/**
+ * Parses REDACT_PATHS: comma-separated dotted paths under `data`, such as
+ * `data.payment.token,data.customer.email,data.items[].sku`. Throws with the
+ * offending entry when one is not such a path.
+ */
+export function parseRedactPaths(value: string): RedactPath[] {
+  const paths: RedactPath[] = [];
+  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const segments = entry.split('.');
+    if (segments[0] !== 'data' || segments.length < 2 || segments.some((segment) => !SEGMENT.test(segment))) {
+      throw new Error(`"${entry}" is not a path under data such as data.payment.token or data.items[].sku`);
+    }
+    paths.push(segments.flatMap((segment) => (segment.endsWith('[]') ? [segment.slice(0, -2), '[]'] : [segment])));
+  }
+  return paths;
+}
+
+/** A path as REDACT_PATHS writes it. */
+export function formatRedactPath(path: RedactPath): string {
+  return path.join('.').replace(/\.\[\]/g, '[]');
+}
