@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Pool, type QueryResultRow } from 'pg';
+import type { Pool, QueryResultRow } from 'pg';
 import type { DbOptions } from './prisma.service.js';
+import { resilientPool } from './resilient-pool.js';
 
 /**
  * A plain node-postgres pool for the few hot-path statements (ingest's
@@ -13,9 +14,7 @@ export class PgPool implements OnApplicationShutdown {
   readonly pool: Pool;
 
   constructor(options: DbOptions) {
-    this.pool = new Pool({ connectionString: options.url, max: options.poolSize, idleTimeoutMillis: 30_000 });
-    // A dropped idle connection is replaced on next use; no process crash for it.
-    this.pool.on('error', () => undefined);
+    this.pool = resilientPool({ connectionString: options.url, max: options.poolSize, idleTimeoutMillis: 30_000 });
   }
 
   /** Runs an unnamed statement: planned every time with its values. */

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client.js';
+import { resilientPool } from './resilient-pool.js';
 
 /** Where and how to connect; given once by the app's validated config. */
 export interface DbOptions {
@@ -20,12 +21,15 @@ export const DB_OPTIONS = Symbol('DB_OPTIONS');
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(options: DbOptions) {
     super({
-      adapter: new PrismaPg({
-        connectionString: options.url,
-        max: options.poolSize,
-        // A statement stuck behind a lock must not hold a pool slot forever.
-        idleTimeoutMillis: 30_000,
-      }),
+      adapter: new PrismaPg(
+        resilientPool({
+          connectionString: options.url,
+          max: options.poolSize,
+          // A statement stuck behind a lock must not hold a pool slot forever.
+          idleTimeoutMillis: 30_000,
+        }),
+        { disposeExternalPool: true },
+      ),
     });
   }
 
