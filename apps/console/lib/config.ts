@@ -27,3 +27,10 @@ const apiKey = process.env.SWITCHYARD_API_KEY ?? '';
 export function apiHeaders(): Record<string, string> {
   return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
 }
+
+/**
+ * CONSOLE_SECURE_COOKIE=true marks the session cookie Secure, so browsers send
+ * it over https only. Set it wherever the console is served over https; it is
+ * off by default because a laptop serves http://127.0.0.1:3001.
+ */
+export const secureCookie = (process.env.CONSOLE_SECURE_COOKIE ?? 'false').toLowerCase() === 'true';
