@@ -325,6 +325,34 @@ describe('the console', () => {
     }
   });
 
+  it('an admin manages users on the Users page; an operator does not see it', async () => {
+    const users = new ConsoleUserStore({ query: (text, values) => queryRows(db, text, values) });
+    await users.create({ username: 'ada', password: 'ada-admin-passphrase', role: 'admin' });
+    const admin = await signedIn('ada', 'ada-admin-passphrase');
+    try {
+      await admin.page.getByRole('link', { name: 'Users' }).click();
+      await admin.page.getByRole('heading', { name: 'Users', exact: true }).waitFor();
+      const create = admin.page.locator('section[aria-labelledby="create"]');
+      await create.getByLabel('Username').fill('Omar');
+      await create.getByLabel('Password').fill('omar-new-passphrase');
+      await create.getByLabel('Role').selectOption('operator');
+      await create.getByRole('button', { name: 'Create' }).click();
+      await admin.page.getByRole('status').filter({ hasText: 'Created omar (operator)' }).waitFor();
+      const row = admin.page.locator('tr[data-user="omar"]');
+      await row.getByLabel('Role of omar').selectOption('viewer');
+      await row.getByRole('button', { name: 'Set role' }).click();
+      await admin.page.getByRole('status').filter({ hasText: 'omar is now viewer' }).waitFor();
+      await admin.page.locator('tr[data-user="omar"]').getByRole('button', { name: 'Disable' }).click();
+      await admin.page.getByRole('status').filter({ hasText: 'Disabled omar' }).waitFor();
+      assert.deepEqual(await queryRows(db, "SELECT role, disabled_at IS NOT NULL AS disabled FROM console_users WHERE username = 'omar'"), [{ role: 'viewer', disabled: true }]);
+    } finally {
+      await admin.context.close();
+    }
+    await go('/users');
+    await page.getByRole('alert').getByText('Forbidden: only admins manage users.').waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0);
+  });
+
   it('shows a clear error state when the API does not answer', async () => {
     const { stop, url } = await startConsole('http://127.0.0.1:9', '');
     try {

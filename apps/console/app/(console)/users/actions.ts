@@ -23,8 +23,8 @@ async function asAdmin(form: FormData, work: () => Promise<string>): Promise<nev
 export async function createUser(form: FormData): Promise<void> {
   const username = String(form.get('username') ?? '');
   await asAdmin(form, async () => {
-    await api('/v1/console/users', { method: 'POST', body: { username, password: String(form.get('password') ?? ''), role: String(form.get('role') ?? '') } });
-    return `Created ${username}`;
+    const user = await api<{ username: string; role: string }>('/v1/console/users', { method: 'POST', body: { username, password: String(form.get('password') ?? ''), role: String(form.get('role') ?? '') } });
+    return `Created ${user.username} (${user.role})`;
   });
 }
 
