@@ -17,8 +17,8 @@ export const apiUrl = apiUrlFromEnv();
 
 /**
  * The console's API key (SWITCHYARD_API_KEY), sent with every API call from
- * the server; the browser never sees it. The console needs ops:read and
- * ops:write, and admin for the API to take the operator's name (X-Actor) for
+ * the server; the browser never sees it. The console needs admin: it signs
+ * people in (/v1/console/*) and the API takes the signed-in user (X-Actor) for
  * the audit trail. Empty when the API runs with AUTH_MODE=off.
  */
 const apiKey = process.env.SWITCHYARD_API_KEY ?? '';
