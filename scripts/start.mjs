@@ -88,6 +88,29 @@ if (problem) {
 }
 step('migrate', process.execPath, ['libs/db/dist/migrate.cli.js']);
 step('seed', process.execPath, ['libs/commerce/dist/seed.cli.js']);
+await ensureConsoleAdmin();
+
+/**
+ * The console needs someone to sign in as: on a database with no console
+ * users yet, make `admin` with a random password and print it this once
+ * (change it, or add people, on the console's Users page or with npm run users).
+ */
+async function ensureConsoleAdmin() {
+  const require = createRequire(import.meta.url);
+  const { ConsoleUserStore } = require(join(root, 'libs/core/dist/index.js'));
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT count(*)::int AS n FROM console_users');
+    if (rows[0].n > 0) return;
+    const password = (await import('node:crypto')).randomBytes(12).toString('base64url');
+    await new ConsoleUserStore({ query: async (text, values) => (await client.query(text, values)).rows }).create({ username: 'admin', password, role: 'admin' });
+    console.log(`\n▶ console sign-in: user "admin", password ${password}\n  (shown this once; add people on the console's Users page or with npm run users)`);
+  } finally {
+    await client.end();
+  }
+}
 
 console.log(`\n▶ running the API (:${env.PORT}), a worker and the console (http://localhost:${env.CONSOLE_PORT}); Ctrl-C stops them\n`);
 if (env.AUTH_MODE === 'off') {

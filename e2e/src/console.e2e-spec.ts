@@ -1,17 +1,20 @@
 import { PaymentGateway } from '@switchyard/commerce';
+import { ConsoleUserStore } from '@switchyard/core';
 import type { AcceptedEvent } from '@switchyard/contracts';
 import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { seen } from './fixtures/test-handlers.js';
 import { buildConsole, launchBrowser, startConsole } from './support/console.js';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
+const DANA = 'dana-operator-passphrase';
+const VERA = 'vera-viewer-passphrase';
 const screenshots = join(__dirname, '..', '..', 'docs', 'screenshots');
 
 /**
@@ -32,6 +35,11 @@ describe('the console', () => {
     stack = await TestStack.start();
     buildConsole();
     ({ url: consoleUrl, stop: stopConsole } = await startConsole(stack.apiUrl, stack.token));
+    const users = new ConsoleUserStore({ query: (text, values) => queryRows(db, text, values) });
+    await Promise.all([
+      users.create({ username: 'dana', password: DANA, role: 'operator' }),
+      users.create({ username: 'vera', password: VERA, role: 'viewer' }),
+    ]);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
@@ -45,11 +53,33 @@ describe('the console', () => {
   const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
   const rateShown = async () => Number.parseFloat((await page.getByTestId('throughput-now').textContent()) ?? '0');
 
-  it('says who the operator is, for the audit trail', async () => {
-    await go('/');
-    await page.getByLabel('Acting as').fill('dana');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await waitFor('the name to stick', async () => (await page.getByLabel('Acting as').inputValue()) === 'dana');
+  /** Signs `username` in on `target` through the sign-in form. */
+  const signIn = async (target: Page, username: string, password: string) => {
+    await target.goto(`${consoleUrl}/sign-in`, { waitUntil: 'domcontentloaded' });
+    await target.getByLabel('Username').fill(username);
+    await target.getByLabel('Password').fill(password);
+    await target.getByRole('button', { name: 'Sign in' }).click();
+  };
+
+  it('sends a visitor to sign in, and refuses a wrong password with a generic message', async () => {
+    await go('/queues');
+    await page.waitForURL(/\/sign-in/);
+    assert.equal((await fetch(`${consoleUrl}/api/v1/queues`)).status, 401, 'the read proxy needs a session too');
+    await signIn(page, 'dana', 'not-her-passphrase');
+    await page.getByRole('alert').getByText('Wrong username or password.').waitFor();
+    await signIn(page, 'nobody', 'not-a-passphrase');
+    await page.getByRole('alert').getByText('Wrong username or password.').waitFor();
+  });
+
+  it('signs dana in with an httpOnly, SameSite session cookie and names her, for the audit trail', async () => {
+    await signIn(page, 'dana', DANA);
+    await page.getByTestId('signed-in-user').filter({ hasText: 'dana' }).waitFor();
+    const cookie = (await page.context().cookies(consoleUrl)).find((each) => each.name === 'sy_session');
+    assert.ok(cookie, 'a session cookie');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Lax');
+    assert.ok(cookie.expires > Date.now() / 1000, 'it expires');
+    assert.equal((await queryRows(db, "SELECT 1 FROM console_sessions s JOIN console_users u ON u.id = s.user_id WHERE u.username = 'dana'")).length, 1);
   });
 
   it('overview: throughput rises while events are posted', async () => {
@@ -80,6 +110,8 @@ describe('the console', () => {
     await waitFor('the dead letter', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId])).length === 1);
 
     await go('/dead-letters');
+    // Typed before hydration, the text can be lost when React takes over the form.
+    await page.waitForLoadState('load');
     await page.getByRole('textbox', { name: 'Handler' }).fill('payment.charge');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/handler=payment\.charge/);
@@ -179,6 +211,146 @@ describe('the console', () => {
     await badge.filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
     const seenAfter = await page.locator('tr[data-queue="payment"]').count();
     assert.equal(seenAfter, 1);
+  });
+
+  /** A fresh browser context (its own cookies) signed in as `username`. */
+  const signedIn = async (username: string, password: string): Promise<{ context: BrowserContext; page: Page }> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const other = await context.newPage();
+    await signIn(other, username, password);
+    await other.getByTestId('signed-in-user').filter({ hasText: username }).waitFor();
+    return { context, page: other };
+  };
+
+  type CapturedAction = { url: string; headers: Record<string, string>; body: string };
+
+  /** Runs `trigger` on `target` and catches the server action request it sends (aborted, so nothing happens). */
+  const captureAction = async (target: Page, trigger: () => Promise<void>): Promise<CapturedAction> => {
+    let captured: CapturedAction | undefined;
+    await target.route('**/*', async (route) => {
+      const request = route.request();
+      if (request.method() !== 'POST' || !(await request.headerValue('next-action'))) return route.continue();
+      const headers = Object.fromEntries(Object.entries(await request.allHeaders()).filter(([name]) => !name.startsWith(':') && !['host', 'content-length', 'connection'].includes(name)));
+      captured = { url: request.url(), headers, body: request.postData() ?? '' };
+      await route.abort();
+    });
+    await trigger();
+    await waitFor('the action request', async () => captured !== undefined);
+    await target.unroute('**/*');
+    return captured!;
+  };
+
+  /** Sends a captured action again, with changes; answers the status and the body's text. */
+  const replay = async ({ url, headers, body }: CapturedAction, changes: { headers?: Record<string, string>; body?: string } = {}) => {
+    const answer = await fetch(url, { method: 'POST', headers: { ...headers, ...changes.headers }, body: changes.body ?? body, redirect: 'manual' });
+    return { status: answer.status, text: await answer.text() };
+  };
+
+  /** The CSRF token a captured action sends as its first argument. */
+  const tokenIn = (action: CapturedAction): string => {
+    const token = /^\["([A-Za-z0-9_-]{43})"/.exec(action.body)?.[1];
+    assert.ok(token, `the CSRF token is the action's first argument: ${action.body}`);
+    return token;
+  };
+
+  it('a viewer cannot retry: the button is disabled, and the server refuses the action sent with her session', async () => {
+    seen.broken = true;
+    const { body } = await stack.post<AcceptedEvent>('/v1/events', { type: 'test.switchable', data: { n: 99 } });
+    await waitFor('the dead letter', async () => (await queryRows(db, 'SELECT 1 FROM dead_letters WHERE event_id = $1', [body.eventId])).length === 1);
+    seen.broken = false;
+    const [{ id }] = await queryRows<{ id: string }>(db, 'SELECT id::text AS id FROM dead_letters WHERE event_id = $1', [body.eventId]);
+    const viewer = await signedIn('vera', VERA);
+    const operator = await signedIn('dana', DANA);
+    try {
+      await viewer.page.goto(`${consoleUrl}/dead-letters/${id}`, { waitUntil: 'domcontentloaded' });
+      assert.equal(await viewer.page.getByRole('button', { name: 'Retry', exact: true }).isDisabled(), true);
+      const veraToken = await viewer.page.locator('input[name="csrf"]').inputValue();
+      const veraCookie = (await viewer.context.cookies(consoleUrl)).find((each) => each.name === 'sy_session')!.value;
+
+      // The retry action as the browser sends it (an operator's click), then sent with vera's session and token.
+      await operator.page.goto(`${consoleUrl}/dead-letters/${id}`, { waitUntil: 'domcontentloaded' });
+      const action = await captureAction(operator.page, async () => {
+        await operator.page.getByRole('button', { name: 'Retry', exact: true }).click();
+        await operator.page.getByRole('button', { name: 'Retry now' }).click();
+      });
+      const asVera = await replay(action, { headers: { cookie: `sy_session=${veraCookie}` }, body: action.body.replace(tokenIn(action), veraToken) });
+      assert.match(asVera.text, /Forbidden: vera is a viewer; this needs operator/);
+      assert.deepEqual(await queryRows(db, 'SELECT status FROM dead_letters WHERE id = $1', [id]), [{ status: 'open' }]);
+      assert.deepEqual(await queryRows(db, "SELECT 1 FROM audit_log WHERE actor = 'vera'"), []);
+    } finally {
+      await viewer.context.close();
+      await operator.context.close();
+    }
+  });
+
+  it('CSRF: an action with a wrong or missing token or a foreign Origin is refused; the same request untouched goes through', async () => {
+    const operator = await signedIn('dana', DANA);
+    try {
+      await operator.page.goto(`${consoleUrl}/queues`, { waitUntil: 'domcontentloaded' });
+      const row = operator.page.locator('tr[data-queue="test-timed"]');
+      const action = await captureAction(operator.page, async () => {
+        await row.getByRole('button', { name: 'Pause' }).click();
+        await row.getByRole('button', { name: 'Confirm' }).click();
+      });
+      const token = tokenIn(action);
+
+      const forged = await replay(action, { body: action.body.replace(token, 'x'.repeat(43)) });
+      assert.match(forged.text, /CSRF token does not match/);
+      const missing = await replay(action, { body: action.body.replace(`"${token}"`, '""') });
+      assert.match(missing.text, /CSRF token does not match/);
+      const foreign = await replay(action, { headers: { origin: 'https://evil.example.net' } });
+      assert.notEqual(foreign.status, 200, 'Next refuses an action from another origin');
+      assert.equal(await stack.queue('test-timed').isPaused(), false, 'nothing was paused');
+
+      const genuine = await replay(action);
+      assert.match(genuine.text, /Queue test-timed paused/);
+      assert.equal(await stack.queue('test-timed').isPaused(), true);
+      await stack.queue('test-timed').resume();
+    } finally {
+      await operator.context.close();
+    }
+  });
+
+  it('sign-out ends the session on the server: the old cookie no longer opens the console', async () => {
+    const { context, page: other } = await signedIn('dana', DANA);
+    try {
+      const cookie = (await context.cookies(consoleUrl)).find((each) => each.name === 'sy_session')!;
+      const withOldCookie = () => fetch(`${consoleUrl}/api/v1/queues`, { headers: { cookie: `sy_session=${cookie.value}` } });
+      assert.equal((await withOldCookie()).status, 200);
+      await other.getByRole('button', { name: 'Sign out' }).click();
+      await other.waitForURL(/\/sign-in/);
+      assert.equal((await withOldCookie()).status, 401);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an admin manages users on the Users page; an operator does not see it', async () => {
+    const users = new ConsoleUserStore({ query: (text, values) => queryRows(db, text, values) });
+    await users.create({ username: 'ada', password: 'ada-admin-passphrase', role: 'admin' });
+    const admin = await signedIn('ada', 'ada-admin-passphrase');
+    try {
+      await admin.page.getByRole('link', { name: 'Users' }).click();
+      await admin.page.getByRole('heading', { name: 'Users', exact: true }).waitFor();
+      const create = admin.page.locator('section[aria-labelledby="create"]');
+      await create.getByLabel('Username').fill('Omar');
+      await create.getByLabel('Password').fill('omar-new-passphrase');
+      await create.getByLabel('Role').selectOption('operator');
+      await create.getByRole('button', { name: 'Create' }).click();
+      await admin.page.getByRole('status').filter({ hasText: 'Created omar (operator)' }).waitFor();
+      const row = admin.page.locator('tr[data-user="omar"]');
+      await row.getByLabel('Role of omar').selectOption('viewer');
+      await row.getByRole('button', { name: 'Set role' }).click();
+      await admin.page.getByRole('status').filter({ hasText: 'omar is now viewer' }).waitFor();
+      await admin.page.locator('tr[data-user="omar"]').getByRole('button', { name: 'Disable' }).click();
+      await admin.page.getByRole('status').filter({ hasText: 'Disabled omar' }).waitFor();
+      assert.deepEqual(await queryRows(db, "SELECT role, disabled_at IS NOT NULL AS disabled FROM console_users WHERE username = 'omar'"), [{ role: 'viewer', disabled: true }]);
+    } finally {
+      await admin.context.close();
+    }
+    await go('/users');
+    await page.getByRole('alert').getByText('Forbidden: only admins manage users.').waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0);
   });
 
   it('shows a clear error state when the API does not answer', async () => {

@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ConsoleAuthController } from './console-auth/console-auth.controller.js';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { ApiKeyVerifier, type EventCatalog, IngestModule, OperationsModule, SwitchyardModule } from '@switchyard/core';
 import { API_CONFIG, type ApiConfig } from './api-config.js';
@@ -42,6 +43,7 @@ export class ApiModule {
         StreamController,
         RoutesController,
         HealthController,
+        ConsoleAuthController,
       ],
       providers: [
         { provide: API_CONFIG, useValue: options.config },

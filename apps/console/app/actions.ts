@@ -2,39 +2,45 @@
 
 import type { DeadLetterFilter, DeadLetterSummary, DryRunAnswer, OperationStatus, QueueSummary, RetryAnswer } from '@switchyard/contracts';
 import { revalidatePath } from 'next/cache';
-import { cookies } from 'next/headers';
-import { ACTOR_COOKIE, api, ApiError } from '../lib/api';
+import { api, ApiError } from '../lib/api';
+import { authorize, Refused, type Role, type Session } from '../lib/session';
+
+// Every action takes the session's CSRF token first and checks it, the
+// session and the role on the server: hiding a button is only a courtesy.
 
 /** What a console action answers its button with. */
 export type ActionResult = { ok: true; message: string } | { ok: false; error: string };
 
-async function attempt<T>(work: () => Promise<T>, message: (value: T) => string, revalidate: string[] = []): Promise<ActionResult> {
+function failure(error: unknown): { ok: false; error: string } {
+  if (error instanceof ApiError || error instanceof Refused) return { ok: false, error: error.message };
+  return { ok: false, error: `Unexpected error: ${(error as Error).message}` };
+}
+
+async function attempt<T>(needed: Role, csrf: unknown, work: (session: Session) => Promise<T>, message: (value: T) => string, revalidate: string[] = []): Promise<ActionResult> {
   try {
-    const value = await work();
+    const value = await work(await authorize(needed, csrf));
     for (const path of revalidate) revalidatePath(path);
     return { ok: true, message: message(value) };
   } catch (error) {
-    return { ok: false, error: error instanceof ApiError ? error.message : `Unexpected error: ${(error as Error).message}` };
+    return failure(error);
   }
 }
 
-export async function setActor(form: FormData): Promise<void> {
-  const name = String(form.get('actor') ?? '').trim().slice(0, 100);
-  (await cookies()).set(ACTOR_COOKIE, name || 'console', { path: '/', sameSite: 'lax', maxAge: 365 * 86_400 });
-  revalidatePath('/', 'layout');
-}
-
-export async function retryDeadLetter(id: string): Promise<ActionResult> {
+export async function retryDeadLetter(csrf: string, id: string): Promise<ActionResult> {
   return attempt(
-    () => api<RetryAnswer>(`/v1/dead-letters/${encodeURIComponent(id)}/retry`, { method: 'POST' }),
+    'operator',
+    csrf,
+    (session) => api<RetryAnswer>(`/v1/dead-letters/${encodeURIComponent(id)}/retry`, { method: 'POST', actor: session.username }),
     (answer) => (answer.created ? `Retry started as job ${answer.jobId}` : `Already being retried (job ${answer.jobId})`),
     [`/dead-letters/${id}`, '/dead-letters'],
   );
 }
 
-export async function discardDeadLetter(id: string, reason: string): Promise<ActionResult> {
+export async function discardDeadLetter(csrf: string, id: string, reason: string): Promise<ActionResult> {
   return attempt(
-    () => api<DeadLetterSummary>(`/v1/dead-letters/${encodeURIComponent(id)}/discard`, { method: 'POST', body: { reason } }),
+    'operator',
+    csrf,
+    (session) => api<DeadLetterSummary>(`/v1/dead-letters/${encodeURIComponent(id)}/discard`, { method: 'POST', body: { reason }, actor: session.username }),
     () => 'Discarded',
     [`/dead-letters/${id}`, '/dead-letters'],
   );
@@ -43,33 +49,36 @@ export async function discardDeadLetter(id: string, reason: string): Promise<Act
 export type BulkTarget = { ids: string[] } | { filter: DeadLetterFilter };
 
 /** A dry run: how many dead letters the action would touch. */
-export async function previewBulk(kind: 'retry' | 'discard', target: BulkTarget): Promise<{ ok: true; matched: number } | { ok: false; error: string }> {
+export async function previewBulk(csrf: string, kind: 'retry' | 'discard', target: BulkTarget): Promise<{ ok: true; matched: number } | { ok: false; error: string }> {
   try {
-    const answer = await api<DryRunAnswer>(`/v1/dead-letters/${kind}`, { method: 'POST', body: { ...target, dryRun: true } });
+    const session = await authorize('operator', csrf);
+    const answer = await api<DryRunAnswer>(`/v1/dead-letters/${kind}`, { method: 'POST', body: { ...target, dryRun: true }, actor: session.username });
     return { ok: true, matched: answer.matched };
   } catch (error) {
-    return { ok: false, error: error instanceof ApiError ? error.message : (error as Error).message };
+    return failure(error);
   }
 }
 
 export async function startBulk(
+  csrf: string,
   kind: 'retry' | 'discard',
   target: BulkTarget,
   options: { ratePerSecond?: number; reason?: string },
 ): Promise<{ ok: true; operationId: string } | { ok: false; error: string }> {
   try {
-    const operation = await api<OperationStatus>(`/v1/dead-letters/${kind}`, { method: 'POST', body: { ...target, ...options } });
+    const session = await authorize('operator', csrf);
+    const operation = await api<OperationStatus>(`/v1/dead-letters/${kind}`, { method: 'POST', body: { ...target, ...options }, actor: session.username });
     revalidatePath('/dead-letters');
     return { ok: true, operationId: operation.id };
   } catch (error) {
-    return { ok: false, error: error instanceof ApiError ? error.message : (error as Error).message };
+    return failure(error);
   }
 }
 
-export async function pauseQueue(name: string): Promise<ActionResult> {
-  return attempt(() => api<QueueSummary>(`/v1/queues/${encodeURIComponent(name)}/pause`, { method: 'POST' }), () => `Queue ${name} paused`, ['/queues']);
+export async function pauseQueue(csrf: string, name: string): Promise<ActionResult> {
+  return attempt('operator', csrf, (session) => api<QueueSummary>(`/v1/queues/${encodeURIComponent(name)}/pause`, { method: 'POST', actor: session.username }), () => `Queue ${name} paused`, ['/queues']);
 }
 
-export async function resumeQueue(name: string): Promise<ActionResult> {
-  return attempt(() => api<QueueSummary>(`/v1/queues/${encodeURIComponent(name)}/resume`, { method: 'POST' }), () => `Queue ${name} resumed`, ['/queues']);
+export async function resumeQueue(csrf: string, name: string): Promise<ActionResult> {
+  return attempt('operator', csrf, (session) => api<QueueSummary>(`/v1/queues/${encodeURIComponent(name)}/resume`, { method: 'POST', actor: session.username }), () => `Queue ${name} resumed`, ['/queues']);
 }

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { type BulkTarget, previewBulk, startBulk } from '../app/actions';
+import { useConsoleSession } from './session-context';
 
 /**
  * Retry or discard many dead letters: first a dry run that says how many
@@ -11,6 +12,7 @@ import { type BulkTarget, previewBulk, startBulk } from '../app/actions';
  */
 export function BulkAction({ kind, target, label, disabled }: { kind: 'retry' | 'discard'; target: BulkTarget; label: string; disabled?: boolean }) {
   const router = useRouter();
+  const { csrfToken, can } = useConsoleSession();
   const [matched, setMatched] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [rate, setRate] = useState(100);
@@ -20,13 +22,13 @@ export function BulkAction({ kind, target, label, disabled }: { kind: 'retry' | 
   const preview = () =>
     startTransition(async () => {
       setError(null);
-      const answer = await previewBulk(kind, target);
+      const answer = await previewBulk(csrfToken, kind, target);
       if (answer.ok) setMatched(answer.matched);
       else setError(answer.error);
     });
   const start = () =>
     startTransition(async () => {
-      const answer = await startBulk(kind, target, kind === 'retry' ? { ratePerSecond: rate } : { reason });
+      const answer = await startBulk(csrfToken, kind, target, kind === 'retry' ? { ratePerSecond: rate } : { reason });
       if (answer.ok) router.push(`/operations/${answer.operationId}`);
       else setError(answer.error);
     });
@@ -34,7 +36,7 @@ export function BulkAction({ kind, target, label, disabled }: { kind: 'retry' | 
   if (matched === null) {
     return (
       <span>
-        <button type="button" onClick={preview} disabled={disabled || pending}>
+        <button type="button" onClick={preview} disabled={disabled || pending || !can('operator')} title={can('operator') ? undefined : 'Needs the operator role'}>
           {pending ? 'Counting…' : label}
         </button>
         {error && <span className="notice error" role="status">{error}</span>}

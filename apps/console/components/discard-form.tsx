@@ -2,8 +2,10 @@
 
 import { useState, useTransition } from 'react';
 import { type ActionResult, discardDeadLetter } from '../app/actions';
+import { useConsoleSession } from './session-context';
 
 export function DiscardForm({ id }: { id: string }) {
+  const { csrfToken, can } = useConsoleSession();
   const [reason, setReason] = useState('');
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, startTransition] = useTransition();
@@ -13,14 +15,14 @@ export function DiscardForm({ id }: { id: string }) {
       style={{ gap: 6 }}
       onSubmit={(event) => {
         event.preventDefault();
-        startTransition(async () => setResult(await discardDeadLetter(id, reason)));
+        startTransition(async () => setResult(await discardDeadLetter(csrfToken, id, reason)));
       }}
     >
       <label>
         Reason to discard
         <input value={reason} onChange={(event) => setReason(event.target.value)} required placeholder="e.g. duplicate test order" />
       </label>
-      <button type="submit" className="danger" disabled={pending || !reason.trim()}>
+      <button type="submit" className="danger" disabled={pending || !reason.trim() || !can('operator')}>
         {pending ? 'Discarding…' : 'Discard'}
       </button>
       {result && <span className={`notice ${result.ok ? 'success' : 'error'}`} role="status">{result.ok ? result.message : result.error}</span>}

@@ -10,11 +10,12 @@ const LINKS = [
   { href: '/dead-letters', label: 'Dead letters' },
 ];
 
-export function Nav() {
+export function Nav({ admin = false }: { admin?: boolean }) {
   const path = usePathname();
+  const links = admin ? [...LINKS, { href: '/users', label: 'Users' }] : LINKS;
   return (
     <>
-      {LINKS.map((link) => {
+      {links.map((link) => {
         const active = link.href === '/' ? path === '/' : path.startsWith(link.href);
         return (
           <Link key={link.href} href={link.href} aria-current={active ? 'page' : undefined}>

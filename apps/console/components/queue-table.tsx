@@ -6,11 +6,13 @@ import { pauseQueue, resumeQueue } from '../app/actions';
 import { count, duration, rate } from '../lib/format';
 import { HEALTH_LABEL, queueHealth } from '../lib/health';
 import { ConfirmButton } from './confirm-button';
+import { useConsoleSession } from './session-context';
 import { Empty } from './bits';
 import { StreamBadge, useQueueStream } from './use-queue-stream';
 
 /** Every queue, live: counts by state, throughput, lag; pause and resume. */
 export function QueueTable({ initial }: { initial: QueueSummary[] }) {
+  const { csrfToken, can } = useConsoleSession();
   const { snapshot, state } = useQueueStream();
   const queues = snapshot?.queues ?? initial;
   if (queues.length === 0) return <Empty>No queues: no handler modules are loaded.</Empty>;
@@ -61,9 +63,9 @@ export function QueueTable({ initial }: { initial: QueueSummary[] }) {
                   </td>
                   <td>
                     {queue.paused ? (
-                      <ConfirmButton label="Resume" prompt={`Resume ${queue.name}?`} run={resumeQueue.bind(null, queue.name)} />
+                      <ConfirmButton label="Resume" prompt={`Resume ${queue.name}?`} run={() => resumeQueue(csrfToken, queue.name)} disabled={!can('operator')} disabledReason="Needs the operator role" />
                     ) : (
-                      <ConfirmButton label="Pause" prompt={`Pause ${queue.name}? Workers stop taking its jobs.`} tone="danger" run={pauseQueue.bind(null, queue.name)} />
+                      <ConfirmButton label="Pause" prompt={`Pause ${queue.name}? Workers stop taking its jobs.`} tone="danger" run={() => pauseQueue(csrfToken, queue.name)} disabled={!can('operator')} disabledReason="Needs the operator role" />
                     )}
                   </td>
                 </tr>

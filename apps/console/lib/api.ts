@@ -1,5 +1,4 @@
 import type { Problem } from '@switchyard/contracts';
-import { cookies } from 'next/headers';
 import { apiHeaders, apiUrl } from './config';
 
 /** An answer from the Switchyard API that was not a success, or no answer at all. */
@@ -13,15 +12,12 @@ export class ApiError extends Error {
   }
 }
 
-export const ACTOR_COOKIE = 'switchyard_actor';
-
-/** Who the operator said they are (the header bar), sent as X-Actor for the audit trail. */
-export async function actor(): Promise<string> {
-  return (await cookies()).get(ACTOR_COOKIE)?.value || 'console';
-}
-
-/** Calls the API from the server; problems come back as ApiError with the API's own detail. */
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/**
+ * Calls the API from the server; problems come back as ApiError with the API's
+ * own detail. `actor` is the signed-in user a change is audited under (X-Actor,
+ * which the API takes from the console's admin key only).
+ */
+export async function api<T>(path: string, init: { method?: string; body?: unknown; actor?: string; headers?: Record<string, string> } = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`${apiUrl}${path}`, {
@@ -31,7 +27,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
         ...apiHeaders(),
         accept: 'application/json',
         ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(init.method && init.method !== 'GET' ? { 'x-actor': await actor() } : {}),
+        ...(init.actor ? { 'x-actor': init.actor } : {}),
+        ...init.headers,
       },
       body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
     });
@@ -39,7 +36,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     throw new ApiError(503, `The Switchyard API at ${apiUrl} did not answer (${(error as Error).message}). Is it running?`);
   }
   const text = await response.text();
-  const body = text ? (JSON.parse(text) as unknown) : null;
+  const body = text ? (JSON.parse(text) as unknown) : null; // 204 answers have no body
   if (!response.ok) {
     const problem = body as Problem | null;
     throw new ApiError(response.status, problem?.detail ?? problem?.title ?? `HTTP ${response.status}`, problem ?? undefined);

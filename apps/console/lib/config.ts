@@ -17,8 +17,8 @@ export const apiUrl = apiUrlFromEnv();
 
 /**
  * The console's API key (SWITCHYARD_API_KEY), sent with every API call from
- * the server; the browser never sees it. The console needs ops:read and
- * ops:write, and admin for the API to take the operator's name (X-Actor) for
+ * the server; the browser never sees it. The console needs admin: it signs
+ * people in (/v1/console/*) and the API takes the signed-in user (X-Actor) for
  * the audit trail. Empty when the API runs with AUTH_MODE=off.
  */
 const apiKey = process.env.SWITCHYARD_API_KEY ?? '';
@@ -27,3 +27,10 @@ const apiKey = process.env.SWITCHYARD_API_KEY ?? '';
 export function apiHeaders(): Record<string, string> {
   return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
 }
+
+/**
+ * CONSOLE_SECURE_COOKIE=true marks the session cookie Secure, so browsers send
+ * it over https only. Set it wherever the console is served over https; it is
+ * off by default because a laptop serves http://127.0.0.1:3001.
+ */
+export const secureCookie = (process.env.CONSOLE_SECURE_COOKIE ?? 'false').toLowerCase() === 'true';

@@ -77,3 +77,11 @@ export type { Scope } from './auth/scopes.js';
 export { formatRedactPath, parseRedactPaths } from './redaction/redact-paths.js';
 export type { RedactPath } from './redaction/redact-paths.js';
 export { REDACTED, Redactor } from './redaction/redactor.js';
+
+// Console sign-in
+export { CONSOLE_ROLES, checkPassword, checkRole, checkUsername, ConsoleUserInputError, ConsoleUserStore, roleAllows } from './console-auth/console-user-store.js';
+export type { ConsoleRole, ConsoleUser } from './console-auth/console-user-store.js';
+export { ConsoleSessionStore, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './console-auth/console-session-store.js';
+export type { ConsoleSession } from './console-auth/console-session-store.js';
+export { hashPassword, SCRYPT_PARAMS, verifyPassword } from './console-auth/password.js';
+export { SignInThrottle } from './console-auth/sign-in-throttle.js';

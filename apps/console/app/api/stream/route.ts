@@ -1,4 +1,5 @@
 import { apiHeaders, apiUrl } from '../../../lib/config';
+import { currentSession } from '../../../lib/session';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,6 +10,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   let upstream: Response;
   try {
+    if (!(await currentSession())) return Response.json({ title: 'Unauthorized', status: 401, detail: 'Sign in first' }, { status: 401 });
     upstream = await fetch(`${apiUrl}/v1/stream`, { signal: request.signal, cache: 'no-store', headers: { ...apiHeaders(), accept: 'text/event-stream' } });
   } catch {
     return new Response('retry: 2000\n\n', { status: 503, headers: { 'content-type': 'text/event-stream' } });

@@ -1,11 +1,11 @@
 import type { QueueJobPage, QueueSummary } from '@switchyard/contracts';
 import Link from 'next/link';
-import { Badge, Empty, Time } from '../../../components/bits';
-import { Problem } from '../../../components/problem';
-import { api, query } from '../../../lib/api';
-import { count, duration, rate } from '../../../lib/format';
-import { HEALTH_LABEL, queueHealth } from '../../../lib/health';
-import { load } from '../../../lib/load';
+import { Badge, Empty, Time } from '../../../../components/bits';
+import { Problem } from '../../../../components/problem';
+import { api, query } from '../../../../lib/api';
+import { count, duration, rate } from '../../../../lib/format';
+import { HEALTH_LABEL, queueHealth } from '../../../../lib/health';
+import { load } from '../../../../lib/load';
 
 const STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
 const PAGE = 25;

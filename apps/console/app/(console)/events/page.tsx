@@ -1,9 +1,9 @@
 import type { EventPage } from '@switchyard/contracts';
 import Link from 'next/link';
-import { Ago, Empty, Pager, withParams } from '../../components/bits';
-import { Problem } from '../../components/problem';
-import { api, query } from '../../lib/api';
-import { load } from '../../lib/load';
+import { Ago, Empty, Pager, withParams } from '../../../components/bits';
+import { Problem } from '../../../components/problem';
+import { api, query } from '../../../lib/api';
+import { load } from '../../../lib/load';
 
 type Params = { type?: string; source?: string; since?: string; until?: string; data?: string; cursor?: string };
 

@@ -1,12 +1,12 @@
 import type { DeadLetterFilter, DeadLetterGroup, DeadLetterPage, DeadLetterStats } from '@switchyard/contracts';
 import Link from 'next/link';
-import { Ago, Empty, Pager, withParams } from '../../components/bits';
-import { BulkAction } from '../../components/bulk-action';
-import { DeadLetterTable } from '../../components/dead-letter-table';
-import { Problem } from '../../components/problem';
-import { api, query } from '../../lib/api';
-import { count } from '../../lib/format';
-import { load } from '../../lib/load';
+import { Ago, Empty, Pager, withParams } from '../../../components/bits';
+import { BulkAction } from '../../../components/bulk-action';
+import { DeadLetterTable } from '../../../components/dead-letter-table';
+import { Problem } from '../../../components/problem';
+import { api, query } from '../../../lib/api';
+import { count } from '../../../lib/format';
+import { load } from '../../../lib/load';
 
 const FILTERS = ['status', 'queue', 'handler', 'eventType', 'fingerprint', 'q', 'since', 'until'] as const;
 type Params = Partial<Record<(typeof FILTERS)[number] | 'cursor', string>>;

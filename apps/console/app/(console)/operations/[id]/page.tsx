@@ -1,8 +1,8 @@
 import type { OperationStatus } from '@switchyard/contracts';
-import { OperationProgress } from '../../../components/operation-progress';
-import { Problem } from '../../../components/problem';
-import { api } from '../../../lib/api';
-import { load } from '../../../lib/load';
+import { OperationProgress } from '../../../../components/operation-progress';
+import { Problem } from '../../../../components/problem';
+import { api } from '../../../../lib/api';
+import { load } from '../../../../lib/load';
 
 export default async function OperationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

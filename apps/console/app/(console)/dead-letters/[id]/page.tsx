@@ -1,20 +1,19 @@
 import type { DeadLetterDetail } from '@switchyard/contracts';
 import Link from 'next/link';
-import { Badge, Time } from '../../../components/bits';
-import { ConfirmButton } from '../../../components/confirm-button';
-import { DiscardForm } from '../../../components/discard-form';
-import { Problem } from '../../../components/problem';
-import { api } from '../../../lib/api';
-import { duration, json } from '../../../lib/format';
-import { load } from '../../../lib/load';
-import { retryDeadLetter } from '../../actions';
+import { Badge, Time } from '../../../../components/bits';
+import { RetryButton } from '../../../../components/retry-button';
+import { DiscardForm } from '../../../../components/discard-form';
+import { Problem } from '../../../../components/problem';
+import { api } from '../../../../lib/api';
+import { duration, json } from '../../../../lib/format';
+import { load } from '../../../../lib/load';
+
 
 export default async function DeadLetterPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const loaded = await load(() => api<DeadLetterDetail>(`/v1/dead-letters/${encodeURIComponent(id)}`));
   if (!loaded.ok) return <Problem error={loaded.error} />;
   const letter = loaded.data;
-  const canRetry = letter.status === 'open' || letter.status === 'discarded';
   return (
     <>
       <div className="row spread">
@@ -64,14 +63,7 @@ export default async function DeadLetterPage({ params }: { params: Promise<{ id:
             )}
           </dl>
           <div className="grid" style={{ minWidth: 280 }}>
-            <ConfirmButton
-              label="Retry"
-              prompt={`Re-run ${letter.handler} for this event with a fresh attempt budget?`}
-              confirmLabel="Retry now"
-              run={retryDeadLetter.bind(null, letter.id)}
-              disabled={!canRetry}
-              disabledReason={`A ${letter.status} dead letter cannot be retried`}
-            />
+            <RetryButton id={letter.id} handler={letter.handler} status={letter.status} />
             {letter.status === 'open' && <DiscardForm id={letter.id} />}
             {letter.status === 'retrying' && <p className="muted">A retry is running; this page shows its outcome once it ends.</p>}
           </div>

@@ -1,10 +1,10 @@
 import type { EventLineage } from '@switchyard/contracts';
 import Link from 'next/link';
-import { Badge, Time } from '../../../components/bits';
-import { Problem } from '../../../components/problem';
-import { api } from '../../../lib/api';
-import { duration, json } from '../../../lib/format';
-import { load } from '../../../lib/load';
+import { Badge, Time } from '../../../../components/bits';
+import { Problem } from '../../../../components/problem';
+import { api } from '../../../../lib/api';
+import { duration, json } from '../../../../lib/format';
+import { load } from '../../../../lib/load';
 
 export default async function EventPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

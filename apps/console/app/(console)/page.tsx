@@ -1,8 +1,8 @@
 import type { DeadLetterStats, MetricSeries, QueueSummary, ThroughputPoint } from '@switchyard/contracts';
-import { LiveOverview } from '../components/live-overview';
-import { Problem } from '../components/problem';
-import { api, query } from '../lib/api';
-import { load } from '../lib/load';
+import { LiveOverview } from '../../components/live-overview';
+import { Problem } from '../../components/problem';
+import { api, query } from '../../lib/api';
+import { load } from '../../lib/load';
 
 export default async function OverviewPage() {
   const loaded = await load(async () => {

@@ -1,8 +1,8 @@
 import type { QueueSummary } from '@switchyard/contracts';
-import { Problem } from '../../components/problem';
-import { QueueTable } from '../../components/queue-table';
-import { api } from '../../lib/api';
-import { load } from '../../lib/load';
+import { Problem } from '../../../components/problem';
+import { QueueTable } from '../../../components/queue-table';
+import { api } from '../../../lib/api';
+import { load } from '../../../lib/load';
 
 export const metadata = { title: 'Queues · Switchyard' };
 

@@ -1,0 +1,108 @@
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type ConsoleSession, ConsoleSessionStore, ConsoleUserInputError, ConsoleUserStore, ProblemError, problems, SignInThrottle } from '@switchyard/core';
+import type { ConsoleUser } from '@switchyard/core';
+import { PgPool } from '@switchyard/db';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { jsonBody } from '../http/json-body.js';
+import { RequireScope } from '../auth/route-access.js';
+
+const SESSION_HEADER = 'x-console-session';
+const GENERIC_FAILURE = 'Wrong username or password';
+
+function text(body: unknown, field: string, max = 1024): string {
+  const value = (body as Record<string, unknown> | null)?.[field];
+  if (typeof value !== 'string' || value.length === 0 || value.length > max) throw new ProblemError(problems.invalidRequest(`${field} must be a non-empty string of at most ${max} characters`));
+  return value;
+}
+
+function inputProblem(error: unknown): never {
+  if (error instanceof ConsoleUserInputError) throw new ProblemError(problems.invalidRequest(error.message));
+  throw error;
+}
+
+/**
+ * Console sign-in, for the console's server only: it holds an admin key and
+ * keeps the session token in an httpOnly cookie; browsers never call these.
+ */
+@ApiTags('console')
+@Controller('v1/console')
+export class ConsoleAuthController {
+  private readonly users: ConsoleUserStore;
+  private readonly sessions: ConsoleSessionStore;
+  private readonly throttle = new SignInThrottle();
+
+  constructor(pg: PgPool) {
+    this.users = new ConsoleUserStore(pg);
+    this.sessions = new ConsoleSessionStore(pg);
+  }
+
+  @Post('sessions')
+  @RequireScope('admin')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Sign a console user in: a session token and its CSRF token; one generic 422 for any failure' })
+  async signIn(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ token: string; session: ConsoleSession }> {
+    const body = jsonBody(request);
+    const username = text(body, 'username', 200).trim().toLowerCase();
+    const password = text(body, 'password');
+    const clientIp = typeof (body as Record<string, unknown>).clientIp === 'string' ? String((body as Record<string, unknown>).clientIp) : 'unknown';
+    const keys = [`user:${username}`, `ip:${clientIp}`];
+    const wait = this.throttle.retryAfterMs(keys);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      reply.header('retry-after', String(seconds));
+      throw new ProblemError({ type: 'urn:switchyard:problem:sign-in-throttled', title: 'Too many sign-in attempts', status: 429, detail: `Too many failed sign-ins; try again in ${Math.ceil(seconds / 60)} min` });
+    }
+    const signedIn = await this.sessions.signIn(username, password);
+    if (!signedIn) {
+      this.throttle.recordFailure(keys);
+      // Not 401: in this API that means "your API key", and the console's key is fine.
+      throw new ProblemError({ type: 'urn:switchyard:problem:sign-in-failed', title: 'Sign-in failed', status: 422, detail: GENERIC_FAILURE });
+    }
+    this.throttle.reset([`user:${username}`]);
+    return signedIn;
+  }
+
+  @Get('session')
+  @RequireScope('admin')
+  @ApiOperation({ summary: 'The session the X-Console-Session token names (who, role, CSRF token); 404 when it has ended' })
+  async current(@Req() request: FastifyRequest): Promise<ConsoleSession> {
+    const token = request.headers[SESSION_HEADER];
+    const session = typeof token === 'string' && token ? await this.sessions.current(token) : null;
+    if (!session) throw new ProblemError(problems.notFound('No such session, or it has ended'));
+    return session;
+  }
+
+  @Delete('session')
+  @RequireScope('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out: the X-Console-Session token stops working at once' })
+  async signOut(@Req() request: FastifyRequest): Promise<void> {
+    const token = request.headers[SESSION_HEADER];
+    if (typeof token === 'string' && token) await this.sessions.signOut(token);
+  }
+
+  @Get('users')
+  @RequireScope('admin')
+  @ApiResponse({ status: 200, description: 'Console users, without their password hashes' })
+  listUsers(): Promise<ConsoleUser[]> {
+    return this.users.list();
+  }
+
+  @Post('users')
+  @RequireScope('admin')
+  @HttpCode(201)
+  async createUser(@Req() request: FastifyRequest): Promise<ConsoleUser> {
+    const body = jsonBody(request);
+    return this.users.create({ username: text(body, 'username', 200), password: text(body, 'password'), role: text(body, 'role', 20) }).catch(inputProblem);
+  }
+
+  @Patch('users/:username')
+  @RequireScope('admin')
+  @ApiOperation({ summary: 'Change a user: {"role": …} or {"disabled": true}' })
+  async changeUser(@Param('username') username: string, @Req() request: FastifyRequest): Promise<ConsoleUser> {
+    const body = jsonBody(request) as Record<string, unknown>;
+    if (body.disabled === true) return this.users.disable(username).catch(inputProblem);
+    return this.users.setRole(username, text(body, 'role', 20)).catch(inputProblem);
+  }
+}

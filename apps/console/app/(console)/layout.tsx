@@ -1,0 +1,41 @@
+import { redirect } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { Nav } from '../../components/nav';
+import { Problem } from '../../components/problem';
+import { load } from '../../lib/load';
+import { SessionProvider } from '../../components/session-context';
+import { currentSession } from '../../lib/session';
+import { signOut } from '../session-actions';
+
+// Every page in this group needs a signed-in user; the session is checked
+// against the API on each request, so a signed-out or disabled user is
+// turned away at once.
+export const dynamic = 'force-dynamic';
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  // An API that does not answer is said plainly, not hidden behind a redirect loop.
+  const loaded = await load(currentSession);
+  if (!loaded.ok) return <main id="content"><Problem error={loaded.error} /></main>;
+  const session = loaded.data;
+  if (!session) redirect('/sign-in');
+  return (
+    <SessionProvider value={{ username: session.username, role: session.role, csrfToken: session.csrfToken }}>
+      <div className="shell">
+        <nav className="sidebar" aria-label="Main">
+          <div className="brand">Switchyard</div>
+          <Nav admin={session.role === 'admin'} />
+          <form action={signOut} aria-label="Signed in">
+            <p style={{ color: '#cbd5e1', margin: '0 0 4px' }}>
+              Signed in as <strong data-testid="signed-in-user">{session.username}</strong> ({session.role})
+            </p>
+            <input type="hidden" name="csrf" value={session.csrfToken} />
+            <button type="submit" style={{ padding: '3px 8px', fontSize: 12 }}>
+              Sign out
+            </button>
+          </form>
+        </nav>
+        <main id="content">{children}</main>
+      </div>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,52 @@
+import { queryRows, testDatabaseUrl } from '@switchyard/testing';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { resetWithCatalogue } from './support/database.js';
+
+const db = testDatabaseUrl();
+const cli = join(__dirname, '..', '..', 'libs', 'core', 'dist', 'console-auth', 'users.cli.js');
+
+function users(args: string[], password?: string): { code: number | null; output: string } {
+  const run = spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: db }, input: password ?? '', encoding: 'utf8' });
+  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe('npm run users', () => {
+  before(() => resetWithCatalogue(db));
+
+  it('creates a user with a scrypt hash, lists, re-roles and disables them', async () => {
+    const created = users(['create', '--username', 'Dana', '--role', 'operator', '--password-stdin'], 'a long passphrase\n');
+    assert.equal(created.code, 0, created.output);
+    const [row] = await queryRows<{ username: string; role: string; password_hash: string }>(db, 'SELECT username, role, password_hash FROM console_users');
+    assert.deepEqual([row.username, row.role], ['dana', 'operator']);
+    assert.match(row.password_hash, /^scrypt\$15\$8\$1\$/);
+    assert.match(users(['list']).output, /^dana\toperator\tactive\t/m);
+    assert.equal(users(['set-role', '--username', 'dana', '--role', 'viewer']).code, 0);
+    assert.equal(users(['disable', '--username', 'dana']).code, 0);
+    assert.match(users(['list']).output, /^dana\tviewer\tdisabled /m);
+  });
+
+  it('refuses bad input with a clear message and exit 2, writing nothing', async () => {
+    const count = async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM console_users'))[0].n;
+    const before = await count();
+    const cases: Array<[string[], string | undefined, RegExp]> = [
+      [['create', '--username', 'erin', '--role', 'root', '--password-stdin'], 'a long passphrase', /role must be one of viewer, operator, admin/],
+      [['create', '--username', 'bad name', '--role', 'viewer', '--password-stdin'], 'a long passphrase', /username must be/],
+      [['create', '--username', 'erin', '--role', 'viewer', '--password-stdin'], 'short', /password must be at least 12 characters/],
+      [['create', '--role', 'viewer'], undefined, /create needs --username/],
+      [['create', '--username', 'erin', '--role', 'viewer'], undefined, /No terminal to ask for the password on/],
+      [['create', '--username', 'dana', '--role', 'viewer', '--password-stdin'], 'a long passphrase', /already exists/],
+      [['set-role', '--username', 'nobody', '--role', 'admin'], undefined, /No user named "nobody"/],
+      [['delete', '--username', 'dana'], undefined, /Unknown command "delete"/],
+      [['list', '--colour', 'red'], undefined, /Unknown option '--colour'/],
+    ];
+    for (const [args, password, message] of cases) {
+      const run = users(args, password);
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.output}`);
+      assert.match(run.output, message);
+    }
+    assert.equal(await count(), before, 'nothing written');
+  });
+});

@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { SqlClient } from '../auth/api-key-store.js';
+import { type ConsoleRole, type ConsoleUser, ConsoleUserStore } from './console-user-store.js';
+import { UNMATCHABLE_HASH, verifyPassword } from './password.js';
+
+/** A session ends after 12 h without a request, and 7 days after sign-in whatever happens. */
+export const SESSION_IDLE_MS = 12 * 3_600_000;
+export const SESSION_ABSOLUTE_MS = 7 * 86_400_000;
+
+export interface ConsoleSession {
+  username: string;
+  role: ConsoleRole;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+const sessionId = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Signs console users in and out; sessions live in `console_sessions`, keyed by the token's hash. */
+export class ConsoleSessionStore {
+  private readonly users: ConsoleUserStore;
+
+  constructor(private readonly sql: SqlClient) {
+    this.users = new ConsoleUserStore(sql);
+  }
+
+  /** A new session's token (for the cookie) when the password matches an enabled user; otherwise null. */
+  async signIn(username: string, password: string): Promise<{ token: string; session: ConsoleSession } | null> {
+    const found = await this.users.findForSignIn(username);
+    // Verify even when there is no such user, so the answer takes as long either way.
+    const matches = await verifyPassword(password, found?.passwordHash ?? UNMATCHABLE_HASH);
+    if (!found || !matches || found.user.disabledAt) return null;
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + SESSION_ABSOLUTE_MS);
+    await this.sql.query(`INSERT INTO console_sessions (id, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)`, [sessionId(token), found.user.id, csrfToken, expiresAt]);
+    return { token, session: toSession(found.user, csrfToken, expiresAt) };
+  }
+
+  /** The live session `token` names, touching its idle clock; null when unknown, expired, idle or its user is disabled. */
+  async current(token: string): Promise<ConsoleSession | null> {
+    const [row] = await this.sql.query<{ username: string; role: ConsoleRole; csrf_token: string; expires_at: Date }>(
+      `UPDATE console_sessions s SET last_seen_at = now()
+       FROM console_users u
+       WHERE s.id = $1 AND u.id = s.user_id AND u.disabled_at IS NULL
+         AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
+       RETURNING u.username, u.role, s.csrf_token, s.expires_at`,
+      [sessionId(token), SESSION_IDLE_MS / 1000],
+    );
+    return row ? { username: row.username, role: row.role, csrfToken: row.csrf_token, expiresAt: row.expires_at } : null;
+  }
+
+  /** Ends the session server-side: the cookie's token is worthless afterwards. */
+  async signOut(token: string): Promise<void> {
+    await this.sql.query(`DELETE FROM console_sessions WHERE id = $1`, [sessionId(token)]);
+  }
+}
+
+function toSession(user: ConsoleUser, csrfToken: string, expiresAt: Date): ConsoleSession {
+  return { username: user.username, role: user.role, csrfToken, expiresAt };
+}

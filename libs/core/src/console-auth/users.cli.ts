@@ -1,0 +1,126 @@
+// `npm run users -- create --username dana --role operator [--password-stdin]`,
+// `npm run users -- list`, `npm run users -- disable --username dana`,
+// `npm run users -- set-role --username dana --role viewer`.
+// Without --password-stdin, create asks for the password (not echoed).
+// Bad input exits 2 having written nothing; an unreachable database exits 1.
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import type { SqlClient } from '../auth/api-key-store.js';
+import { coreEnvSchema, loadConfig } from '../config/core-config.js';
+import { redactUrl } from '../connections/redact-url.js';
+import { checkPassword, checkRole, checkUsername, CONSOLE_ROLES, ConsoleUserInputError, ConsoleUserStore } from './console-user-store.js';
+
+const USAGE = `Usage:
+  npm run users -- create --username <name> --role <role> [--password-stdin]
+  npm run users -- list
+  npm run users -- disable --username <name>
+  npm run users -- set-role --username <name> --role <role>
+Roles: ${CONSOLE_ROLES.join(', ')}.`;
+
+class UsageError extends Error {}
+
+const COMMANDS = ['create', 'list', 'disable', 'set-role'];
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Asks on the terminal without echoing what is typed. */
+async function promptPassword(question: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new UsageError('No terminal to ask for the password on; pipe it in with --password-stdin');
+  process.stdout.write(question);
+  process.stdin.setRawMode(true);
+  let typed = '';
+  try {
+    for await (const chunk of process.stdin) {
+      for (const char of (chunk as Buffer).toString('utf8')) {
+        if (char === '\r' || char === '\n') return typed;
+        if (char === '\u0003') throw new UsageError('Cancelled');
+        if (char === '\u007f') typed = typed.slice(0, -1);
+        else typed += char;
+      }
+    }
+    return typed;
+  } finally {
+    process.stdin.setRawMode(false);
+    process.stdout.write('\n');
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { username: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' }, help: { type: 'boolean' } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { positionals, values } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [command, ...extra] = positionals;
+  if (!command || !COMMANDS.includes(command)) throw new UsageError(command ? `Unknown command "${command}"` : 'No command given');
+  if (extra.length) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
+  if (command !== 'list' && values.username === undefined) throw new UsageError(`${command} needs --username`);
+  if ((command === 'create' || command === 'set-role') && values.role === undefined) throw new UsageError(`${command} needs --role`);
+  if (command !== 'create' && values['password-stdin']) throw new UsageError('--password-stdin only applies to create');
+  if ((command === 'list' || command === 'disable') && values.role !== undefined) throw new UsageError(`--role does not apply to ${command}`);
+  // Everything the user typed is checked before the password is asked for or the database touched.
+  if (values.username !== undefined) checkUsername(values.username);
+  if (values.role !== undefined) checkRole(values.role);
+  let password = '';
+  if (command === 'create') password = checkPassword(values['password-stdin'] ? await readStdin() : await promptPassword('Password: '));
+
+  const { DATABASE_URL: url } = loadConfig(coreEnvSchema.pick({ DATABASE_URL: true }), process.env);
+  const client = new Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch (error) {
+    console.error(`Could not connect to Postgres at ${redactUrl(url)} (${(error as Error).message}). Is it running? Set DATABASE_URL.`);
+    return 1;
+  }
+  const sql: SqlClient = { query: async (text, params) => (await client.query(text, params)).rows };
+  const store = new ConsoleUserStore(sql);
+  try {
+    if (command === 'create') {
+      const user = await store.create({ username: values.username!, password, role: values.role! });
+      console.log(`Created console user "${user.username}" (${user.role}).`);
+    } else if (command === 'list') {
+      const users = await store.list();
+      if (users.length === 0) console.log('No console users yet. Create one with: npm run users -- create --username <name> --role admin');
+      for (const user of users) {
+        console.log(`${user.username}\t${user.role}\t${user.disabledAt ? `disabled ${user.disabledAt.toISOString()}` : 'active'}\tcreated ${user.createdAt.toISOString()}`);
+      }
+    } else if (command === 'disable') {
+      const user = await store.disable(values.username!);
+      console.log(`Disabled "${user.username}"; their sessions are ended.`);
+    } else {
+      const user = await store.setRole(values.username!, values.role!);
+      console.log(`"${user.username}" is now ${user.role}.`);
+    }
+    return 0;
+  } finally {
+    await client.end();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
+    else if (error instanceof ConsoleUserInputError) console.error(error.message);
+    else {
+      console.error(`users failed: ${error.message}`);
+      process.exit(1);
+    }
+    process.exit(2);
+  },
+);
