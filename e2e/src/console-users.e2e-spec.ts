@@ -2,8 +2,9 @@ import { queryRows, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
+import { TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
 const cli = join(__dirname, '..', '..', 'libs', 'core', 'dist', 'console-auth', 'users.cli.js');
@@ -49,4 +50,23 @@ describe('npm run users', () => {
     }
     assert.equal(await count(), before, 'nothing written');
   });
+});
+
+describe('the console user API refuses bodies that are not JSON objects', () => {
+  let stack: TestStack;
+  before(async () => {
+    await resetWithCatalogue(db);
+    stack = await TestStack.start({ worker: false });
+  });
+  after(() => stack.close());
+
+  // The fuzz run found PATCH with a `null` body answered 500.
+  for (const [method, path] of [['PATCH', '/v1/console/users/dana'], ['POST', '/v1/console/users'], ['POST', '/v1/console/sessions']] as const) {
+    it(`${method} ${path} with null, an array or a number: 400`, async () => {
+      for (const body of ['null', '[]', '42']) {
+        const answer = await fetch(stack.url(path), { method, headers: { ...stack.auth, 'content-type': 'application/json' }, body });
+        assert.equal(answer.status, 400, `${body}: ${await answer.text()}`);
+      }
+    });
+  }
 });
