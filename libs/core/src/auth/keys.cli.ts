@@ -1,11 +1,8 @@
 // `npm run keys -- create --name checkout --scopes events:write [--rate-limit 500]`,
 // `npm run keys -- list`, `npm run keys -- revoke --name checkout`.
 // Bad input exits 2 having written nothing; an unreachable database exits 1.
-import { parseArgs } from 'node:util';
-import { Client } from 'pg';
-import { coreEnvSchema, loadConfig } from '../config/core-config.js';
-import { redactUrl } from '../connections/redact-url.js';
-import { ApiKeyInputError, ApiKeyStore, type SqlClient } from './api-key-store.js';
+import { parseCommand, runCli, UsageError, withDatabase } from '../cli/admin-cli.js';
+import { ApiKeyInputError, ApiKeyStore } from './api-key-store.js';
 import { KEY_CACHE_TTL_MS } from './api-key-verifier.js';
 import { SCOPES } from './scopes.js';
 
@@ -15,28 +12,14 @@ const USAGE = `Usage:
   npm run keys -- revoke --name <name>
 Scopes: ${SCOPES.join(', ')} (admin implies all).`;
 
-class UsageError extends Error {}
-
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { name: { type: 'string' }, scopes: { type: 'string' }, 'rate-limit': { type: 'string' }, help: { type: 'boolean' } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { positionals, values } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const [command, ...extra] = positionals;
-  if (!command || !['create', 'list', 'revoke'].includes(command)) throw new UsageError(command ? `Unknown command "${command}"` : 'No command given');
-  if (extra.length) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
+  const parsed = parseCommand(argv, {
+    usage: USAGE,
+    commands: ['create', 'list', 'revoke'],
+    options: { name: { type: 'string' }, scopes: { type: 'string' }, 'rate-limit': { type: 'string' } },
+  });
+  if (!parsed) return 0;
+  const { command, values } = parsed;
   if (command !== 'create' && (values.scopes !== undefined || values['rate-limit'] !== undefined)) {
     throw new UsageError(`--scopes and --rate-limit only apply to create`);
   }
@@ -48,17 +31,8 @@ async function main(argv: string[]): Promise<number> {
     rateLimitPerSec = Number(values['rate-limit']);
   }
 
-  const { DATABASE_URL: url } = loadConfig(coreEnvSchema.pick({ DATABASE_URL: true }), process.env);
-  const client = new Client({ connectionString: url });
-  try {
-    await client.connect();
-  } catch (error) {
-    console.error(`Could not connect to Postgres at ${redactUrl(url)} (${(error as Error).message}). Is it running? Set DATABASE_URL.`);
-    return 1;
-  }
-  const sql: SqlClient = { query: async (text, params) => (await client.query(text, params)).rows };
-  const store = new ApiKeyStore(sql);
-  try {
+  return withDatabase(async (sql) => {
+    const store = new ApiKeyStore(sql);
     if (command === 'create') {
       const { key, token } = await store.create({ name: values.name!, scopes: values.scopes!.split(','), rateLimitPerSec });
       console.log(`Created key "${key.name}" (prefix ${key.prefix}) with scopes ${key.scopes.join(', ')}` +
@@ -84,20 +58,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     return 0;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
-    else if (error instanceof ApiKeyInputError) console.error(error.message);
-    else {
-      console.error(`keys failed: ${error.message}`);
-      process.exit(1);
-    }
-    process.exit(2);
-  },
-);
+runCli('keys', USAGE, ApiKeyInputError, () => main(process.argv.slice(2)));

@@ -3,11 +3,7 @@
 // `npm run users -- set-role --username dana --role viewer`.
 // Without --password-stdin, create asks for the password (not echoed).
 // Bad input exits 2 having written nothing; an unreachable database exits 1.
-import { parseArgs } from 'node:util';
-import { Client } from 'pg';
-import type { SqlClient } from '../auth/api-key-store.js';
-import { coreEnvSchema, loadConfig } from '../config/core-config.js';
-import { redactUrl } from '../connections/redact-url.js';
+import { parseCommand, runCli, UsageError, withDatabase } from '../cli/admin-cli.js';
 import { checkPassword, checkRole, checkUsername, CONSOLE_ROLES, ConsoleUserInputError, ConsoleUserStore } from './console-user-store.js';
 
 const USAGE = `Usage:
@@ -16,10 +12,6 @@ const USAGE = `Usage:
   npm run users -- disable --username <name>
   npm run users -- set-role --username <name> --role <role>
 Roles: ${CONSOLE_ROLES.join(', ')}.`;
-
-class UsageError extends Error {}
-
-const COMMANDS = ['create', 'list', 'disable', 'set-role'];
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -50,25 +42,13 @@ async function promptPassword(question: string): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { username: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' }, help: { type: 'boolean' } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { positionals, values } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const [command, ...extra] = positionals;
-  if (!command || !COMMANDS.includes(command)) throw new UsageError(command ? `Unknown command "${command}"` : 'No command given');
-  if (extra.length) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
+  const parsed = parseCommand(argv, {
+    usage: USAGE,
+    commands: ['create', 'list', 'disable', 'set-role'],
+    options: { username: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+  });
+  if (!parsed) return 0;
+  const { command, values } = parsed;
   if (command !== 'list' && values.username === undefined) throw new UsageError(`${command} needs --username`);
   if ((command === 'create' || command === 'set-role') && values.role === undefined) throw new UsageError(`${command} needs --role`);
   if (command !== 'create' && values['password-stdin']) throw new UsageError('--password-stdin only applies to create');
@@ -79,17 +59,8 @@ async function main(argv: string[]): Promise<number> {
   let password = '';
   if (command === 'create') password = checkPassword(values['password-stdin'] ? await readStdin() : await promptPassword('Password: '));
 
-  const { DATABASE_URL: url } = loadConfig(coreEnvSchema.pick({ DATABASE_URL: true }), process.env);
-  const client = new Client({ connectionString: url });
-  try {
-    await client.connect();
-  } catch (error) {
-    console.error(`Could not connect to Postgres at ${redactUrl(url)} (${(error as Error).message}). Is it running? Set DATABASE_URL.`);
-    return 1;
-  }
-  const sql: SqlClient = { query: async (text, params) => (await client.query(text, params)).rows };
-  const store = new ConsoleUserStore(sql);
-  try {
+  return withDatabase(async (sql) => {
+    const store = new ConsoleUserStore(sql);
     if (command === 'create') {
       const user = await store.create({ username: values.username!, password, role: values.role! });
       console.log(`Created console user "${user.username}" (${user.role}).`);
@@ -107,20 +78,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(`"${user.username}" is now ${user.role}.`);
     }
     return 0;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
-    else if (error instanceof ConsoleUserInputError) console.error(error.message);
-    else {
-      console.error(`users failed: ${error.message}`);
-      process.exit(1);
-    }
-    process.exit(2);
-  },
-);
+runCli('users', USAGE, ConsoleUserInputError, () => main(process.argv.slice(2)));

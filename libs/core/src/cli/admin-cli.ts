@@ -1,0 +1,72 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Client } from 'pg';
+import type { SqlClient } from '../auth/api-key-store.js';
+import { coreEnvSchema, loadConfig } from '../config/core-config.js';
+import { redactUrl } from '../connections/redact-url.js';
+
+/**
+ * The shape shared by the operator CLIs (`npm run keys`, `npm run users`):
+ * `<command> --option value`, everything checked before Postgres is touched,
+ * exit 2 for the user's mistakes (nothing written), 1 for anything else.
+ */
+
+/** A mistake in the command line itself: printed with the usage, exit 2. */
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses `<command> [--options]`; null when --help was asked for (the usage is printed). */
+export function parseCommand<T extends Options>(
+  argv: string[],
+  spec: { usage: string; commands: readonly string[]; options: T },
+): { command: string; values: ReturnType<typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>>['values'] } | null {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...spec.options, help: { type: 'boolean' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { positionals, values } = parsed;
+  if ((values as { help?: boolean }).help) {
+    console.log(spec.usage);
+    return null;
+  }
+  const [command, ...extra] = positionals;
+  if (!command || !spec.commands.includes(command)) throw new UsageError(command ? `Unknown command "${command}"` : 'No command given');
+  if (extra.length) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
+  return { command, values: values as ReturnType<typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>>['values'] };
+}
+
+/** Runs `work` on a connection to DATABASE_URL; 1 (with the reason) when Postgres does not answer. */
+export async function withDatabase(work: (sql: SqlClient) => Promise<number>): Promise<number> {
+  const { DATABASE_URL: url } = loadConfig(coreEnvSchema.pick({ DATABASE_URL: true }), process.env);
+  const client = new Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch (error) {
+    console.error(`Could not connect to Postgres at ${redactUrl(url)} (${(error as Error).message}). Is it running? Set DATABASE_URL.`);
+    return 1;
+  }
+  try {
+    return await work({ query: async (text, params) => (await client.query(text, params)).rows });
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs a CLI's main and exits: its code, 2 for usage and input errors, 1 for anything else. */
+export function runCli(tool: string, usage: string, inputError: new (message?: string) => Error, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      const { message } = error;
+      if (error instanceof UsageError) console.error(`${message}\n\n${usage}`);
+      else if (error instanceof inputError) console.error(message);
+      else {
+        console.error(`${tool} failed: ${message}`);
+        process.exit(1);
+      }
+      process.exit(2);
+    },
+  );
+}
