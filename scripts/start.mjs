@@ -103,7 +103,11 @@ async function ensureConsoleAdmin() {
   await client.connect();
   try {
     const { rows } = await client.query('SELECT count(*)::int AS n FROM console_users');
-    if (rows[0].n > 0) return;
+    if (rows[0].n > 0) {
+      // Later starts: the password was shown once; say how to get back in without it.
+      console.log(`\n▶ console sign-in: your console users (${rows[0].n}; npm run users -- list). Lost the password? npm run users -- create --username <you> --role admin`);
+      return;
+    }
     const password = (await import('node:crypto')).randomBytes(12).toString('base64url');
     await new ConsoleUserStore({ query: async (text, values) => (await client.query(text, values)).rows }).create({ username: 'admin', password, role: 'admin' });
     console.log(`\n▶ console sign-in: user "admin", password ${password}\n  (shown this once; add people on the console's Users page or with npm run users)`);
