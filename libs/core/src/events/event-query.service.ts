@@ -58,9 +58,13 @@ export class EventQueryService {
     // Asked of Redis even when not yet marked published: ingest marks rows a
     // few milliseconds after their jobs reach Redis (see PublishMarks).
     try {
-      const live = await this.queues.get(job.queue).getJob(job.id);
+      // State first, then the job's hash: read the other way round, a job that
+      // finished between the two reads showed "completed" with the attempt
+      // count of its last run still in progress.
+      const queue = this.queues.get(job.queue);
+      const state = await queue.getJobState(job.id);
+      const live = state === 'unknown' ? undefined : await queue.getJob(job.id);
       if (live) {
-        const state = await live.getState();
         return {
           ...base,
           state: BULLMQ_STATES.has(state as JobState) ? (state as JobState) : 'unknown',
