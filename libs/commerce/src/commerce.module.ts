@@ -3,6 +3,7 @@ import type { CommerceEnv } from './commerce-config.js';
 import { EmailModule } from './email/email.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
 import { PaymentModule } from './payment/payment.module.js';
+import { StoreCreditModule } from './store-credit/store-credit.module.js';
 
 /**
  * The example e-commerce handlers. Both apps import this one module: the API
@@ -18,6 +19,7 @@ export class CommerceModule {
         InventoryModule,
         PaymentModule.forRoot({ failureRate: env.PAYMENT_FAILURE_RATE, timeoutMs: env.PAYMENT_TIMEOUT_MS }),
         EmailModule,
+        StoreCreditModule,
       ],
     };
   }

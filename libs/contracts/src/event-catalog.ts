@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { orderCancelled } from './events/order-cancelled.js';
 import { orderPlaced } from './events/order-placed.js';
 import { orderShipped } from './events/order-shipped.js';
+import { storeCreditGranted, storeCreditSpent } from './events/store-credit.js';
 
 /**
  * The event types producers may send, each with the schema its `data` must
@@ -12,6 +13,8 @@ export const commerceEvents = {
   'order.placed': orderPlaced,
   'order.cancelled': orderCancelled,
   'order.shipped': orderShipped,
+  'store-credit.granted': storeCreditGranted,
+  'store-credit.spent': storeCreditSpent,
 } as const;
 
 export type CommerceEventType = keyof typeof commerceEvents;

@@ -3,7 +3,8 @@ import type { AcceptedEvent, BatchItemResult, BatchResult, Problem } from '@swit
 import { v7 as uuidv7 } from 'uuid';
 import { IngestRateLimiter, type Producer } from '../auth/ingest-rate-limiter.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
-import type { HandlerDefinition } from '../handlers/event-handler.decorator.js';
+import type { DomainEvent } from '../handlers/handler.types.js';
+import { orderingKeyOf } from '../ordering/ordering-key.js';
 import { jobIdFor, type OutboxEntry } from '../outbox/outbox-entry.js';
 import { ProblemError, problems } from '../problems/problem.js';
 import { RoutingTable } from '../routing/routing-table.js';
@@ -125,18 +126,36 @@ export class IngestService {
     if (!schema) return reject(problems.unknownEventType(incoming.type, this.knownTypes));
     const dataErrors = await validateData(schema, incoming.data);
     if (dataErrors.length) return reject(problems.invalidEvent(dataErrors, `The data of this ${incoming.type} event is invalid`));
-    return { ok: true, store: this.plan(incoming) };
+    return this.plan(incoming);
   }
 
-  /** Assigns the event its id and computes its fan-out: one job per subscribed handler. */
-  private plan(incoming: IncomingEvent): EventToStore {
+  /**
+   * Assigns the event its id and computes its fan-out: one job per subscribed
+   * handler, with the handler's ordering key if it orders its jobs.
+   */
+  private plan(incoming: IncomingEvent): Checked {
     const eventId = uuidv7();
     const now = Date.now();
     const producerDeliverAt =
       incoming.deliverAt !== null ? new Date(incoming.deliverAt) : incoming.delayMs !== null ? new Date(now + incoming.delayMs) : null;
-    const jobs = this.routing.routesFor(incoming.type).map((route: HandlerDefinition): OutboxEntry => {
+    const event: DomainEvent = {
+      id: eventId,
+      type: incoming.type,
+      source: incoming.source,
+      subject: incoming.subject,
+      time: incoming.time !== null ? new Date(incoming.time).toISOString() : null,
+      data: incoming.data,
+      receivedAt: '', // set from the database clock once stored
+    };
+    const jobs: OutboxEntry[] = [];
+    for (const route of this.routing.routesFor(incoming.type)) {
+      const ordering = orderingKeyOf(route, event);
+      if (!ordering.ok) {
+        const problem = problems.orderingKeyUnusable(incoming.type, route.name, ordering.reason);
+        return { ok: false, result: { outcome: 'rejected', status: problem.status, problem } };
+      }
       const deliverAt = producerDeliverAt ?? (route.delay > 0 ? new Date(now + route.delay) : null);
-      return {
+      jobs.push({
         jobId: jobIdFor(eventId, route.name),
         queue: route.queue,
         handler: route.name,
@@ -144,18 +163,11 @@ export class IngestService {
         deliverAt: deliverAt && deliverAt.getTime() > now ? deliverAt : null,
         attempts: route.attempts,
         backoff: route.backoff,
-        event: {
-          id: eventId,
-          type: incoming.type,
-          source: incoming.source,
-          subject: incoming.subject,
-          time: incoming.time !== null ? new Date(incoming.time).toISOString() : null,
-          data: incoming.data,
-          receivedAt: '', // set from the database clock once stored
-        },
-      };
-    });
-    return {
+        event,
+        orderingKey: ordering.key,
+      });
+    }
+    const store: EventToStore = {
       eventId,
       incoming,
       jobs,
@@ -166,6 +178,7 @@ export class IngestService {
         duplicate: false,
       },
     };
+    return { ok: true, store };
   }
 
   /** Events whose key was already taken: a replay if the request matches, else a 422. */

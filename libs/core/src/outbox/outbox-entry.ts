@@ -26,6 +26,8 @@ export interface OutboxEntry {
   backoff: BackoffPolicy;
   event: DomainEvent;
   delivery?: Delivery;
+  /** The handler's ordering key for the event (fan-out of an ordered handler); null or absent otherwise. */
+  orderingKey?: string | null;
 }
 
 /**
