@@ -31,6 +31,48 @@ CREATE INDEX "jobs_ordering_idx" ON "jobs"("handler", "ordering_key", "ordering_
 DROP INDEX "jobs_outbox_idx";
 CREATE INDEX "jobs_outbox_idx" ON "jobs"("created_at", "id") WHERE "published_at" IS NULL AND NOT "held";
 
+-- When a key's head finishes (completed, dead-lettered with `proceed`, its
+-- dead letter discarded): move the key on and release its next job, returned
+-- with its event for publishing. Two statements on purpose. The first locks
+-- the keys' rows (in key order, as ingest does); under READ COMMITTED the
+-- second then takes a fresh snapshot, so it sees every job an append
+-- committed while we waited for the lock. In one statement the snapshot
+-- would predate the wait, and a job that append held would never be released.
+-- Only the head moves its key (the guard on next_seq): a job that finishes
+-- twice (a stalled re-run, a redrive after the key moved on) moves nothing.
+CREATE FUNCTION "switchyard_release_keys"(finished_job_ids text[])
+RETURNS TABLE (id text, queue text, handler text, priority int, deliver_at timestamptz, attempts int, backoff jsonb,
+               kind text, operation_id text, event_id text, type text, source text, subject text, "time" timestamptz,
+               data jsonb, received_at timestamptz)
+LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_column
+BEGIN
+  PERFORM 1 FROM ordering_keys k
+  JOIN jobs j ON j.handler = k.handler AND j.ordering_key = k.key
+  WHERE j.id = ANY(finished_job_ids)
+  ORDER BY k.handler, k.key
+  FOR UPDATE OF k;
+
+  RETURN QUERY
+  WITH finished AS (
+    SELECT DISTINCT j.handler, j.ordering_key, j.ordering_seq FROM jobs j
+    WHERE j.id = ANY(finished_job_ids) AND j.ordering_key IS NOT NULL
+  ), advanced AS (
+    UPDATE ordering_keys k SET next_seq = k.next_seq + 1
+    FROM finished f
+    WHERE k.handler = f.handler AND k.key = f.ordering_key AND k.next_seq = f.ordering_seq
+    RETURNING k.handler, k.key, k.next_seq
+  ), released AS (
+    UPDATE jobs j SET held = false, released_at = now()
+    FROM advanced a
+    WHERE j.handler = a.handler AND j.ordering_key = a.key AND j.ordering_seq = a.next_seq AND j.kind = 'fanout' AND j.held
+    RETURNING j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id, j.event_id
+  )
+  SELECT r.id, r.queue, r.handler, r.priority, r.deliver_at::timestamptz, r.attempts, r.backoff, r.kind, r.operation_id::text,
+         e.id::text, e.type, e.source, e.subject, e."time"::timestamptz, e.data, e.received_at::timestamptz
+  FROM released r JOIN events e ON e.id = r.event_id;
+END $$;
+
 -- The example domain's ordered handler (libs/commerce/src/store-credit):
 -- a customer's store-credit ledger, one line per grant or spend, numbered.
 CREATE TABLE "store_credit_entries" (

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Prisma, PrismaService } from '@switchyard/db';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { type OutboxRow, toEntry } from '../outbox/outbox-relay.js';
-import { lockKeys, releaseNext } from './key-release.js';
+import { releaseKeys } from './key-release.js';
 
 /**
  * The worker's side of ordering per key: when a key's head finishes, the
@@ -22,13 +22,12 @@ export class OrderingKeys {
 
   /** Moves the key of a completed job on and publishes its next job. Throws if Postgres cannot record it. */
   async completed(jobId: string): Promise<void> {
-    const [, released] = await this.prisma.$transaction([...this.statements(jobId)]);
-    await this.publish(released);
+    await this.publish(await this.release(jobId));
   }
 
-  /** The two statements that move a job's key on, for a caller's array transaction (the dead letter's). */
-  statements(jobId: string): [Prisma.PrismaPromise<unknown>, Prisma.PrismaPromise<OutboxRow[]>] {
-    return [lockKeys(this.prisma, [jobId]), releaseNext(this.prisma, [jobId])];
+  /** The statement that moves a job's key on; also for a caller's array transaction (the dead letter's). */
+  release(jobId: string): Prisma.PrismaPromise<OutboxRow[]> {
+    return releaseKeys(this.prisma, [jobId]);
   }
 
   /** Publishes released jobs after their transaction committed; never throws (the relay covers a miss). */

@@ -61,7 +61,7 @@ export class FailureRecorder {
     }
     const errorName = error.name || 'Error';
     const proceed = this.registry.get(handler)?.definition.ordering?.afterDeadLetter === 'proceed';
-    const keyMovesOn: Prisma.PrismaPromise<unknown>[] = proceed ? this.orderingKeys.statements(failure.jobId) : [];
+    const keyMovesOn: Prisma.PrismaPromise<unknown>[] = proceed ? [this.orderingKeys.release(failure.jobId)] : [];
     const statements: Prisma.PrismaPromise<unknown>[] = [
       attempt,
       // Upsert the dead letter and note the transition in its trail, in one statement.
@@ -99,7 +99,7 @@ export class FailureRecorder {
       ...keyMovesOn,
     ];
     const results = await this.prisma.$transaction(statements);
-    if (proceed) await this.orderingKeys.publish(results[4] as OutboxRow[]);
+    if (proceed) await this.orderingKeys.publish(results[3] as OutboxRow[]);
   }
 }
 
