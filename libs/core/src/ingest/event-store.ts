@@ -85,9 +85,9 @@ WITH ${MARK_PUBLISHED_CTES('$3')}, input AS (
   FROM planned p LEFT JOIN numbered n ON n.id = p.id
   RETURNING id, event_id, held
 )
-SELECT e.id::text AS id, e.received_at,
-       (SELECT array_agg(j.id) FROM stored_jobs j WHERE j.event_id = e.id AND j.held) AS held_job_ids
-FROM stored_events e`;
+SELECT e.id::text AS id, e.received_at, h.held_job_ids
+FROM stored_events e
+LEFT JOIN (SELECT event_id, array_agg(id) AS held_job_ids FROM stored_jobs WHERE held GROUP BY event_id) h ON h.event_id = e.id`;
 
 /** A stored event: when the database received it, and which of its jobs wait for an earlier job of their key. */
 export interface StoredEvent {
