@@ -108,6 +108,22 @@ describe('ordering per key', () => {
     orderingSwitches.healed = false;
   });
 
+  it('publishes a released job through the outbox relay when whoever released it died before publishing', async () => {
+    await postInBatches(stack, range(3).map((n) => ({ type: 'test.keyed-blocking', data: { key: 'r-orphan', n, ms: 0, poison: n === 0 } })));
+    const [dead] = await waitFor('the dead letter', async () => {
+      const rows = await queryRows<{ job_id: string }>(db, "SELECT d.job_id FROM dead_letters d JOIN events e ON e.id = d.event_id WHERE e.data->>'key' = 'r-orphan'");
+      return rows.length === 1 && rows;
+    });
+    // What a discard or a worker does, without the publish that follows its commit: as if it died right then.
+    const released = await queryRows<{ id: string }>(db, 'SELECT id FROM switchyard_release_keys($1)', [[dead.job_id]]);
+    assert.equal(released.length, 1);
+    assert.deepEqual(await queryRows(db, 'SELECT held, published_at IS NULL AS unpublished FROM jobs WHERE id = $1', [released[0].id]), [
+      { held: false, unpublished: true },
+    ]);
+    await waitFor('the relay to publish it and the key to finish', async () => byKey(await effectsOf('test.keyed-blocking')).get('r-orphan')?.length === 2);
+    assert.deepEqual(byKey(await effectsOf('test.keyed-blocking')).get('r-orphan'), [1, 2]);
+  });
+
   it('runs events whose key is null unordered, and refuses with a 422 an event whose key cannot be computed, writing nothing', async () => {
     const free = await stack.post<AcceptedEvent>('/v1/events', { type: 'test.keyed-optional', data: { key: null, n: 1 } });
     assert.equal(free.status, 202);

@@ -43,7 +43,7 @@ CREATE INDEX "jobs_outbox_idx" ON "jobs"("created_at", "id") WHERE "published_at
 CREATE FUNCTION "switchyard_release_keys"(finished_job_ids text[])
 RETURNS TABLE (id text, queue text, handler text, priority int, deliver_at timestamptz, attempts int, backoff jsonb,
                kind text, operation_id text, event_id text, type text, source text, subject text, "time" timestamptz,
-               data jsonb, received_at timestamptz)
+               data jsonb, received_at timestamptz, ordering_key text)
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 BEGIN
@@ -66,10 +66,10 @@ BEGIN
     UPDATE jobs j SET held = false, released_at = now()
     FROM advanced a
     WHERE j.handler = a.handler AND j.ordering_key = a.key AND j.ordering_seq = a.next_seq AND j.kind = 'fanout' AND j.held
-    RETURNING j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id, j.event_id
+    RETURNING j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id, j.event_id, j.ordering_key
   )
   SELECT r.id, r.queue, r.handler, r.priority, r.deliver_at::timestamptz, r.attempts, r.backoff, r.kind, r.operation_id::text,
-         e.id::text, e.type, e.source, e.subject, e."time"::timestamptz, e.data, e.received_at::timestamptz
+         e.id::text, e.type, e.source, e.subject, e."time"::timestamptz, e.data, e.received_at::timestamptz, r.ordering_key
   FROM released r JOIN events e ON e.id = r.event_id;
 END $$;
 

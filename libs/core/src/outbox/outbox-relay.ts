@@ -27,6 +27,7 @@ export interface OutboxRow {
   received_at: Date;
   kind: 'fanout' | 'redrive' | 'replay';
   operation_id: string | null;
+  ordering_key: string | null;
 }
 
 /**
@@ -95,7 +96,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return this.prisma.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id::text AS operation_id,
+          SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id::text AS operation_id, j.ordering_key,
                  e.id::text AS event_id, e.type, e.source, e.subject, e.time, e.data, e.received_at
           FROM jobs j JOIN events e ON e.id = j.event_id
           WHERE j.published_at IS NULL AND NOT j.held
@@ -134,6 +135,7 @@ export function toEntry(row: OutboxRow): OutboxEntry {
       receivedAt: row.received_at.toISOString(),
     },
     ...(row.kind !== 'fanout' ? { delivery: { kind: row.kind, ...(row.operation_id ? { operationId: row.operation_id } : {}) } } : {}),
+    orderingKey: row.ordering_key,
   };
 }
 

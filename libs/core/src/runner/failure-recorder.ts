@@ -60,7 +60,10 @@ export class FailureRecorder {
       return;
     }
     const errorName = error.name || 'Error';
-    const proceed = this.registry.get(handler)?.definition.ordering?.afterDeadLetter === 'proceed';
+    // A handler no longer ordered (or no longer deployed) lets its keys go: nothing would ever unblock them.
+    // For an unordered job the release is a no-op, and dead letters are rare enough not to skip it.
+    const ordering = this.registry.get(handler)?.definition.ordering;
+    const proceed = ordering ? ordering.afterDeadLetter === 'proceed' : true;
     const keyMovesOn: Prisma.PrismaPromise<unknown>[] = proceed ? [this.orderingKeys.release(failure.jobId)] : [];
     const statements: Prisma.PrismaPromise<unknown>[] = [
       attempt,

@@ -73,7 +73,7 @@ export class JobProcessor {
         throw new Error(`Worker ${this.config.worker.id} has no handler named "${job.name}" for queue ${job.queueName}`);
       }
       const result = await registered.instance.handle(event, ctx);
-      if (registered.definition.ordering) await this.moveKeyOn(job, token);
+      if (registered.definition.ordering || job.data.orderingKey) await this.moveKeyOn(job, token);
       const finishedAt = new Date();
       this.outcomes.completed({
         jobId: ctx.jobId,
