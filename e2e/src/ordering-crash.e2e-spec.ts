@@ -20,7 +20,7 @@ describe('ordering per key survives a worker killed mid-run', () => {
   });
   after(() => stack.close());
 
-  it('loses no job and breaks no key’s order when a worker is SIGKILLed with jobs in flight', async () => {
+  it('loses no job and breaks no key’s order when a worker is SIGKILLed with jobs in flight', { timeout: 300_000 }, async () => {
     const doomed = runNode('e2e/dist/fixtures/ordering.worker.js', { ...stack.env, WORKER_ID: 'doomed' });
     await waitFor('the worker to start', () => doomed.output().includes('worker ready') || doomed.child.exitCode !== null, { timeoutMs: 30_000 });
     assert.equal(doomed.child.exitCode, null, doomed.output());
@@ -34,7 +34,7 @@ describe('ordering per key survives a worker killed mid-run', () => {
     assert.ok(atKill < 2_000, `killed mid-run (${atKill} of 2,000 done)`);
 
     await stack.startWorker();
-    await waitFor('every effect', async () => (await effects()) === 2_000, { timeoutMs: 120_000, intervalMs: 250 });
+    await waitFor('every effect', async () => (await effects()) === 2_000, { timeoutMs: 200_000, intervalMs: 250 });
 
     const applied = await effectsOf('test.keyed');
     const sent = byKey(events.map((event) => ({ key: event.data.key!, n: event.data.n, started_ms: 0, finished_ms: 0 })));

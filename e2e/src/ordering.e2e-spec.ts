@@ -23,11 +23,12 @@ describe('ordering per key', () => {
     await stack.close();
   });
 
-  it('runs 10,000 events over 100 keys one at a time per key, in ingest order, and keys in parallel', async () => {
+  // Under two minutes on the 2-core machine with other test runs beside it; more when it is starved (the run's own timeout).
+  it('runs 10,000 events over 100 keys one at a time per key, in ingest order, and keys in parallel', { timeout: 300_000 }, async () => {
     const events = keyedEvents('test.keyed', 10_000, 100, 4);
     await postInBatches(stack, events);
     await waitFor('10,000 effects', async () => (await count("SELECT count(*)::int AS n FROM e2e_ordering_effects WHERE handler = 'test.keyed'")) === 10_000, {
-      timeoutMs: 150_000,
+      timeoutMs: 280_000,
       intervalMs: 500,
     });
 
@@ -43,7 +44,7 @@ describe('ordering per key', () => {
     );
     const { maxAtOnce, sameKeyOverlaps } = overlap(effects);
     assert.equal(sameKeyOverlaps, 0, 'no two runs of one key overlapped');
-    assert.ok(maxAtOnce > 1 && maxAtOnce <= 16, `runs of different keys overlapped, up to the concurrency (16): ${maxAtOnce}`);
+    assert.ok(maxAtOnce > 1 && maxAtOnce <= 24, `runs of different keys overlapped, up to the concurrency (24): ${maxAtOnce}`);
     assert.equal(await count("SELECT count(*)::int AS n FROM jobs WHERE handler = 'test.keyed' AND (held OR published_at IS NULL)"), 0);
     assert.equal(await count("SELECT count(*)::int AS n FROM ordering_keys WHERE handler = 'test.keyed' AND next_seq <> last_seq + 1"), 0);
   });
@@ -79,16 +80,12 @@ describe('ordering per key', () => {
     assert.deepEqual(keys.get('b-retry'), [0, 1]);
     assert.deepEqual(keys.get('b-discard'), [0]);
     // Not a matter of time: the jobs after each dead letter are held in Postgres, never handed to BullMQ.
-    const held = await queryRows<{ key: string; held: number; in_bullmq: number }>(
+    const held = await queryRows<{ key: string; id: string }>(
       db,
-      `SELECT ordering_key AS key, count(*) FILTER (WHERE held)::int AS held, count(*) FILTER (WHERE published_at IS NOT NULL AND outcome IS NULL)::int AS in_bullmq
-       FROM jobs WHERE handler = 'test.keyed-blocking' GROUP BY ordering_key ORDER BY ordering_key`,
+      "SELECT ordering_key AS key, id FROM jobs WHERE handler = 'test.keyed-blocking' AND held ORDER BY ordering_key, ordering_seq",
     );
-    assert.deepEqual(held, [
-      { key: 'b-discard', held: 2, in_bullmq: 0 },
-      { key: 'b-free', held: 0, in_bullmq: 0 },
-      { key: 'b-retry', held: 3, in_bullmq: 0 },
-    ]);
+    assert.deepEqual(held.map((job) => job.key), ['b-discard', 'b-discard', 'b-retry', 'b-retry', 'b-retry']);
+    for (const job of held) assert.equal(await stack.queue('test-keyed-blocking').getJob(job.id), undefined, `${job.id} is not in BullMQ`);
 
     const eventOf = async (id: string) => (await queryRows<{ key: string }>(db, "SELECT data->>'key' AS key FROM events WHERE id = $1", [id]))[0].key;
     const byKeyLetter = new Map(await Promise.all(letters.map(async (letter) => [await eventOf(letter.eventId), letter.id] as const)));

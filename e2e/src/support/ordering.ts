@@ -13,8 +13,8 @@ export function orderingStackOptions(env: Record<string, string> = {}): StackOpt
   return {
     events: { ...testEvents, ...orderingEvents },
     handlers: () => [CommerceModule.forRoot(loadConfig(workerEnvSchema, testEnv())), OrderingHandlersModule],
-    // 16 jobs at once need more than the tests' default 5 connections.
-    env: { DATABASE_POOL_SIZE: '24', ...env },
+    // 24 jobs at once need more than the tests' default 5 connections.
+    env: { DATABASE_POOL_SIZE: '30', ...env },
   };
 }
 
