@@ -51,7 +51,8 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
         const key = `${job.queueName}:${job.id}`;
         this.inFlight.set(key, { job, token });
         try {
-          return await this.quarantine.run(job, token, () => this.processor.process(job, token));
+          const canCrash = this.registry.get(job.name)?.definition.delivery !== 'at-most-once';
+          return await this.quarantine.run(job, token, () => this.processor.process(job, token), { canCrash });
         } finally {
           this.inFlight.delete(key);
         }
