@@ -15,7 +15,7 @@ import { TestStack } from './support/stack.js';
 const db = testDatabaseUrl();
 const LEAST = 'test.at-least-once';
 const MOST = 'test.at-most-once';
-const REFUSAL = /started before at .+ on worker .+ and may have run; at-most-once does not re-run it/;
+const REFUSAL = /started before \("\S+Z" on worker "test-\d+"\) and may have run; at-most-once does not re-run it/;
 
 describe('delivery modes: a worker killed in the middle of a job', () => {
   let stack: TestStack;

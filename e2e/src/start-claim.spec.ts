@@ -1,6 +1,6 @@
 // The at-most-once start claim against the real Postgres: the verdicts a
 // second start of a job can get (runner/start-claim.ts).
-import { StartClaim, type SwitchyardConfig } from '@switchyard/core';
+import { errorFingerprint, StartClaim, type SwitchyardConfig } from '@switchyard/core';
 import { PrismaService } from '@switchyard/db';
 import { queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
@@ -37,7 +37,16 @@ describe('at-most-once start claim', () => {
     assert.equal(second.kind === 'started-before' && second.workerId, 'worker-a');
     const refusal = StartClaim.refusal(job('').jobId, 'sms.send', second as Extract<typeof second, { kind: 'started-before' }>);
     assert.equal(refusal.name, 'StartedBeforeError');
-    assert.match(refusal.message, /started before at \S+ on worker worker-a and may have run; at-most-once does not re-run it/);
+    assert.match(refusal.message, /started before \("\S+Z" on worker "worker-a"\) and may have run; at-most-once does not re-run it/);
+  });
+
+  it('words refusals so that those of one handler fall in one dead-letter group', () => {
+    const refusals = [
+      StartClaim.refusal(`${randomUUID()}.sms.send`, 'sms.send', { kind: 'started-before', startedAt: new Date(), workerId: 'host-a:12' }),
+      StartClaim.refusal(`${randomUUID()}.sms.send.r2`, 'sms.send', { kind: 'started-before', startedAt: null, workerId: null }),
+    ];
+    const [first, second] = refusals.map((refusal) => errorFingerprint('sms.send', refusal.name, refusal.message));
+    assert.equal(first, second);
   });
 
   it('lets one of two concurrent starts run', async () => {

@@ -62,9 +62,10 @@ export class StartClaim {
 
   /** The dead letter's reason for a second start. */
   static refusal(jobId: string, handler: string, verdict: Extract<StartVerdict, { kind: 'started-before' }>): StartedBeforeError {
-    const when = verdict.startedAt ? ` at ${verdict.startedAt.toISOString()} on worker ${verdict.workerId}` : '';
+    // Details quoted, so every refusal of a handler falls in one dead-letter group (see fingerprint.ts).
+    const started = `"${verdict.startedAt?.toISOString() ?? 'unknown'}" on worker "${verdict.workerId ?? 'unknown'}"`;
     return new StartedBeforeError(
-      `Job ${jobId} of at-most-once handler ${handler} started before${when} and may have run; ` +
+      `Job "${jobId}" of at-most-once handler ${handler} started before (${started}) and may have run; ` +
         'at-most-once does not re-run it (retry the dead letter to deliver it again)',
     );
   }
