@@ -1,11 +1,14 @@
 // Content filters (docs/handlers.md, "Content filters"): the example
 // fraud.review handler (libs/commerce/src/fraud/review-large-order.handler.ts)
 // subscribes to order.placed only where data.total >= 100000.
+import { Module } from '@nestjs/common';
 import type { AcceptedEvent, EventLineage, OperationStatus, RouteInfo } from '@switchyard/contracts';
-import type { ReplayDryRun } from '@switchyard/core';
+import { EventHandler, type Handler, type ReplayDryRun } from '@switchyard/core';
 import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { z } from 'zod';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
@@ -93,5 +96,44 @@ describe('content filters on subscriptions', () => {
     assert.deepEqual(replayJobs, [{ event_id: large.eventId }]);
     const [skipped] = await queryRows<{ error: string }>(db, "SELECT error FROM operation_items WHERE operation_id = $1 AND status = 'failed'", [replay.body.id]);
     assert.match(skipped.error, /filtered out by the content filter of fraud.review/);
+  });
+});
+
+/** Filters on CloudEvents attributes: an extension attribute, the source's prefix, a subject's absence. */
+@EventHandler({
+  name: 'test.eu-shipping',
+  on: 'test.parcel',
+  queue: 'test-parcel',
+  filter: { 'extensions.region': ['eu', 'uk'], source: { prefix: 'urn:shop:' }, subject: { exists: false } },
+})
+class EuShippingHandler implements Handler {
+  async handle(): Promise<void> {}
+}
+
+@Module({ providers: [EuShippingHandler] })
+class ParcelModule {}
+
+describe('content filters on CloudEvents attributes', () => {
+  let stack: TestStack;
+  before(async () => {
+    await resetWithCatalogue(db);
+    stack = await TestStack.start({ worker: false, events: { 'test.parcel': z.object({ n: z.int() }) }, handlers: () => [ParcelModule] });
+  });
+  after(() => stack.close());
+
+  const parcel = async (attributes: Record<string, unknown>) => {
+    const cloudEvent = { specversion: '1.0', id: randomUUID(), source: 'urn:shop:warehouse', type: 'test.parcel', data: { n: 1 }, ...attributes };
+    const { status, body } = await stack.post<AcceptedEvent>('/v1/events', cloudEvent, { 'content-type': 'application/cloudevents+json' });
+    assert.equal(status, 202);
+    return body.jobs.map((job) => job.handler);
+  };
+
+  it('routes by extension attribute, source prefix and a missing subject, all of them', async () => {
+    assert.deepEqual(await parcel({ region: 'eu' }), ['test.eu-shipping']);
+    assert.deepEqual(await parcel({ region: 'uk' }), ['test.eu-shipping']);
+    assert.deepEqual(await parcel({ region: 'us' }), []);
+    assert.deepEqual(await parcel({}), [], 'no region attribute at all');
+    assert.deepEqual(await parcel({ region: 'eu', source: 'urn:partner:x' }), []);
+    assert.deepEqual(await parcel({ region: 'eu', subject: 'parcel-7' }), []);
   });
 });
