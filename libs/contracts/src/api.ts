@@ -1,5 +1,7 @@
 // Shapes of the REST API's answers, shared by the API, its tests and the console.
 
+import type { DeliveryMode, SubscriptionFilter } from './subscription-filter.js';
+
 /** A job Switchyard created for one handler of an accepted event. */
 export interface JobRef {
   id: string;
@@ -120,4 +122,7 @@ export interface RouteInfo {
   delay: number;
   concurrency: number;
   rateLimit: { max: number; duration: number } | null;
+  /** The content filter an event must match beside the type pattern; null: every event of the types. */
+  filter: SubscriptionFilter | null;
+  delivery: DeliveryMode;
 }

@@ -128,13 +128,14 @@ export class IngestService {
     return { ok: true, store: this.plan(incoming) };
   }
 
-  /** Assigns the event its id and computes its fan-out: one job per subscribed handler. */
+  /** Assigns the event its id and computes its fan-out: one job per subscribed handler whose filter matches. */
   private plan(incoming: IncomingEvent): EventToStore {
     const eventId = uuidv7();
     const now = Date.now();
     const producerDeliverAt =
       incoming.deliverAt !== null ? new Date(incoming.deliverAt) : incoming.delayMs !== null ? new Date(now + incoming.delayMs) : null;
-    const jobs = this.routing.routesFor(incoming.type).map((route: HandlerDefinition): OutboxEntry => {
+    // Content filters are decided here, once: a filtered-out handler gets no outbox row and no job.
+    const jobs = this.routing.routesForEvent(incoming).map((route: HandlerDefinition): OutboxEntry => {
       const deliverAt = producerDeliverAt ?? (route.delay > 0 ? new Date(now + route.delay) : null);
       return {
         jobId: jobIdFor(eventId, route.name),

@@ -9,10 +9,11 @@ import { IdempotencyGuard } from './idempotency-guard.js';
 import { JobProcessor } from './job-processor.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { RunnerEvents } from './runner-events.js';
+import { StartClaim } from './start-claim.js';
 
-/** Running handlers: a BullMQ Worker per queue, the idempotency guard, failure and outcome records. */
+/** Running handlers: a BullMQ Worker per queue, the idempotency guard, at-most-once start claims, failure and outcome records. */
 @Module({
-  providers: [HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents, JobStatsRecorder, StoredPayloadScrubber],
+  providers: [HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents, JobStatsRecorder, StoredPayloadScrubber, StartClaim],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
 })
 export class RunnerModule {}
