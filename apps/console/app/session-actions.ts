@@ -4,13 +4,8 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { api, ApiError } from '../lib/api';
 import { secureCookie } from '../lib/config';
+import { safeNext } from '../lib/safe-next';
 import { authorize, currentSession, SESSION_COOKIE } from '../lib/session';
-
-/** Where to go after signing in: a path on this console, never another site. */
-function safeNext(raw: FormDataEntryValue | null): string {
-  const next = typeof raw === 'string' ? raw : '';
-  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
 
 /**
  * The sign-in form. Any failure — unknown user, wrong password, disabled

@@ -4,7 +4,7 @@ import { type ConsoleSession, ConsoleSessionStore, ConsoleUserInputError, Consol
 import type { ConsoleUser } from '@switchyard/core';
 import { PgPool } from '@switchyard/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { jsonBody } from '../http/json-body.js';
+import { jsonObjectBody as objectBody } from '../http/json-body.js';
 import { RequireScope } from '../auth/route-access.js';
 
 const SESSION_HEADER = 'x-console-session';
@@ -14,13 +14,6 @@ function text(body: unknown, field: string, max = 1024): string {
   const value = (body as Record<string, unknown> | null)?.[field];
   if (typeof value !== 'string' || value.length === 0 || value.length > max) throw new ProblemError(problems.invalidRequest(`${field} must be a non-empty string of at most ${max} characters`));
   return value;
-}
-
-/** The body as a JSON object; `null`, arrays and scalars are a 400 (the fuzz run found `null` answered 500). */
-function objectBody(request: FastifyRequest): Record<string, unknown> {
-  const body = jsonBody(request);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ProblemError(problems.invalidRequest('The body must be a JSON object'));
-  return body as Record<string, unknown>;
 }
 
 function inputProblem(error: unknown): never {

@@ -1,3 +1,4 @@
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Nav } from '../../components/nav';
@@ -17,7 +18,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const loaded = await load(currentSession);
   if (!loaded.ok) return <main id="content"><Problem error={loaded.error} /></main>;
   const session = loaded.data;
-  if (!session) redirect('/sign-in');
+  if (!session) {
+    // Back to where they were going once signed in (set by proxy.ts; checked again by safeNext on the way back).
+    const path = (await headers()).get('x-console-path') ?? '/';
+    redirect(path === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(path)}`);
+  }
   return (
     <SessionProvider value={{ username: session.username, role: session.role, csrfToken: session.csrfToken }}>
       <div className="shell">
