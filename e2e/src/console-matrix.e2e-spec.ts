@@ -2,6 +2,7 @@ import { ConsoleUserStore } from '@switchyard/core';
 import type { AcceptedEvent } from '@switchyard/contracts';
 import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { seen } from './fixtures/test-handlers.js';
@@ -287,6 +288,46 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
       untouched: async (_, session) => alive(session),
     },
   ];
+
+  it('the Keys page: an admin creates a key (its token shown once), sees it listed, and revokes it after a confirmation', async () => {
+    await go('/');
+    await page.getByRole('link', { name: 'Keys' }).click();
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await page.waitForLoadState('load');
+    // Bad input: the API's message, nothing written.
+    await page.getByLabel('Name').fill('ui-key');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByRole('alert').getByText(/scopes: give at least one of/).waitFor();
+    assert.deepEqual(await queryRows(db, "SELECT 1 FROM api_keys WHERE name = 'ui-key'"), []);
+
+    await page.getByLabel('events:read').check();
+    await page.getByLabel('ops:read').check();
+    await page.getByLabel('Rate limit (events/s)').fill('25');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByRole('status').getByText(/Created key ui-key\. Copy its token now/).waitFor();
+    const token = await page.getByLabel('Token of ui-key').inputValue();
+    await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'screenshots', 'keys.png'), fullPage: true });
+    assert.match(token, /^sy_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
+    assert.ok(!page.url().includes(token.slice(12)), 'the token is not in the URL');
+    assert.equal((await fetch(stack.url('/v1/queues'), { headers: { authorization: `Bearer ${token}` } })).status, 200, 'the token works');
+    const row = page.locator('tr[data-key="ui-key"]');
+    await row.getByText(`sy_${token.slice(3, 11)}_…`).waitFor();
+    assert.deepEqual(await row.locator('td').allTextContents().then((cells) => cells.slice(2, 6)), ['events:read, ops:read', '25/s', 'active', 'never']);
+
+    await page.reload({ waitUntil: 'load' });
+    assert.ok(!(await page.content()).includes(token.slice(12)), 'shown once: gone after a reload');
+
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('alertdialog', { name: 'Revoke' }).getByText(/this cannot be undone/).waitFor();
+    await row.getByRole('button', { name: 'Revoke ui-key' }).click();
+    await row.getByRole('status').getByText('Revoked ui-key; the API refuses it within 5 s').waitFor();
+    await row.getByText('revoked', { exact: true }).waitFor();
+    await waitFor('the API to refuse the revoked token', async () => (await fetch(stack.url('/v1/queues'), { headers: { authorization: `Bearer ${token}` } })).status === 401, { timeoutMs: 15_000, intervalMs: 250 });
+    assert.deepEqual(await queryRows(db, "SELECT actor, action FROM audit_log WHERE target = 'api-key:ui-key' ORDER BY id"), [
+      { actor: 'ada', action: 'api-key.create' },
+      { actor: 'ada', action: 'api-key.revoke' },
+    ]);
+  });
 
   it('allows each mutation to the roles that have it, and refuses everyone else and every bad CSRF token', async () => {
     const failures: string[] = [];

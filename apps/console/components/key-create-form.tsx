@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useEffect, useState } from 'react';
 import { createKey, type CreateKeyState } from '../app/(console)/keys/actions';
 import { useConsoleSession } from './session-context';
 
@@ -16,6 +16,17 @@ const SCOPES = [
 export function KeyCreateForm() {
   const { csrfToken } = useConsoleSession();
   const [state, action, pending] = useActionState<CreateKeyState, FormData>(createKey, null);
+  // Controlled, so a refused form keeps what was typed (React resets uncontrolled fields after every action).
+  const [name, setName] = useState('');
+  const [rate, setRate] = useState('');
+  const [scopes, setScopes] = useState<string[]>([]);
+  useEffect(() => {
+    if (!state?.ok) return;
+    setName('');
+    setRate('');
+    setScopes([]);
+  }, [state]);
+  const toggle = (scope: string) => setScopes((current) => (current.includes(scope) ? current.filter((each) => each !== scope) : [...current, scope]));
   return (
     <>
       <form action={action} className="grid" style={{ gap: 10 }}>
@@ -23,18 +34,18 @@ export function KeyCreateForm() {
         <div className="row" style={{ alignItems: 'end' }}>
           <label>
             Name
-            <input name="name" required maxLength={64} pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="checkout" />
+            <input name="name" required maxLength={64} pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="checkout" value={name} onChange={(event) => setName(event.target.value)} />
           </label>
           <label>
             Rate limit (events/s)
-            <input name="rateLimitPerSec" inputMode="numeric" placeholder="default" size={10} />
+            <input name="rateLimitPerSec" inputMode="numeric" placeholder="default" size={10} value={rate} onChange={(event) => setRate(event.target.value)} />
           </label>
         </div>
         <fieldset className="row" style={{ border: 0, padding: 0, margin: 0 }}>
           <legend className="small muted">Scopes</legend>
           {SCOPES.map(([scope, what]) => (
             <label key={scope} style={{ display: 'flex', gap: 4, alignItems: 'center' }} title={what}>
-              <input type="checkbox" name="scopes" value={scope} /> {scope}
+              <input type="checkbox" name="scopes" value={scope} checked={scopes.includes(scope)} onChange={() => toggle(scope)} /> {scope}
             </label>
           ))}
         </fieldset>
