@@ -4,8 +4,12 @@ import { revokeKey } from '../app/(console)/keys/actions';
 import { ConfirmButton } from './confirm-button';
 import { useConsoleSession } from './session-context';
 
-/** Revoke a key after a confirmation; stays (disabled) once revoked so the answer stays visible. */
-export function KeyRevokeButton({ name, revoked }: { name: string; revoked: boolean }) {
+/**
+ * Revoke a key after a confirmation; stays (disabled) once revoked so the
+ * answer stays visible. The console's own key is not offered: revoking it
+ * would sign everyone out (the API refuses it too).
+ */
+export function KeyRevokeButton({ name, revoked, own }: { name: string; revoked: boolean; own: boolean }) {
   const { csrfToken } = useConsoleSession();
   return (
     <ConfirmButton
@@ -14,8 +18,8 @@ export function KeyRevokeButton({ name, revoked }: { name: string; revoked: bool
       confirmLabel={`Revoke ${name}`}
       tone="danger"
       run={() => revokeKey(csrfToken, name)}
-      disabled={revoked}
-      disabledReason="Already revoked"
+      disabled={revoked || own}
+      disabledReason={own ? 'The console uses this key; revoke it with npm run keys once the console has another' : 'Already revoked'}
     />
   );
 }

@@ -2,6 +2,7 @@ import { KeyCreateForm } from '../../../components/key-create-form';
 import { KeyRevokeButton } from '../../../components/key-revoke-button';
 import { Problem } from '../../../components/problem';
 import { api } from '../../../lib/api';
+import { apiKeyPrefix } from '../../../lib/config';
 import { ago, timestamp } from '../../../lib/format';
 import { load } from '../../../lib/load';
 import { currentSession } from '../../../lib/session';
@@ -31,13 +32,13 @@ export default async function KeysPage() {
           <tbody>
             {loaded.data.map((key) => (
               <tr key={key.name} data-key={key.name}>
-                <td>{key.name}</td>
+                <td>{key.name}{key.prefix === apiKeyPrefix && <span className="muted small"> (this console’s key)</span>}</td>
                 <td className="mono">sy_{key.prefix}_…</td>
                 <td>{key.scopes.join(', ')}</td>
                 <td>{rate(key)}</td>
                 <td>{key.revokedAt ? <span className="badge discarded" title={timestamp(key.revokedAt)}>revoked</span> : <span className="badge ok">active</span>}</td>
                 <td title={timestamp(key.lastUsedAt)}>{key.lastUsedAt ? ago(key.lastUsedAt) : 'never'}</td>
-                <td><KeyRevokeButton name={key.name} revoked={key.revokedAt !== null} /></td>
+                <td><KeyRevokeButton name={key.name} revoked={key.revokedAt !== null} own={key.prefix === apiKeyPrefix} /></td>
               </tr>
             ))}
           </tbody>
