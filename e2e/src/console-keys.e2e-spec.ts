@@ -104,7 +104,11 @@ describe('console key API (/v1/console/keys)', () => {
   it('console user changes are audited under the signed-in user too', async () => {
     assert.equal((await call('POST', '/v1/console/users', { username: 'omar', password: 'omar-long-passphrase', role: 'operator' })).status, 201);
     assert.equal((await call('PATCH', '/v1/console/users/omar', { role: 'viewer' })).status, 200);
+    const signedIn = await call('POST', '/v1/console/sessions', { username: 'omar', password: 'omar-long-passphrase', clientIp: 'keys-spec' });
+    assert.equal(signedIn.status, 201);
     assert.equal((await call('PATCH', '/v1/console/users/omar', { disabled: true })).status, 200);
+    assert.equal((await call('GET', '/v1/console/session', undefined, { 'x-console-session': signedIn.body.token })).status, 404, 'disabling ends the session at once');
+    assert.deepEqual(await queryRows(db, "SELECT 1 FROM console_sessions s JOIN console_users u ON u.id = s.user_id WHERE u.username = 'omar'"), []);
     assert.equal((await call('PATCH', '/v1/console/users/nobody', { role: 'viewer' })).status, 400);
     assert.deepEqual(await queryRows(db, "SELECT actor, action, target FROM audit_log WHERE action LIKE 'console-user.%' ORDER BY id"), [
       { actor: 'ada', action: 'console-user.create', target: 'console-user:omar' },
