@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ConsoleAuthController } from './console-auth/console-auth.controller.js';
+import { ConsoleKeysController } from './console-auth/console-keys.controller.js';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { ApiKeyVerifier, type EventCatalog, IngestModule, OperationsModule, SwitchyardModule } from '@switchyard/core';
 import { API_CONFIG, type ApiConfig } from './api-config.js';
@@ -44,6 +45,7 @@ export class ApiModule {
         RoutesController,
         HealthController,
         ConsoleAuthController,
+        ConsoleKeysController,
       ],
       providers: [
         { provide: API_CONFIG, useValue: options.config },

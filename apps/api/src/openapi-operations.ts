@@ -108,6 +108,7 @@ export const operationsSchemas: Record<string, Schema> = {
     dryRun: { type: 'boolean', enum: [true] },
     matched: int,
     jobs: { type: 'object', additionalProperties: int },
+    filtered: { type: 'array', items: str, description: 'Handlers whose count is an upper bound: their content filter is evaluated per event when the replay runs' },
     sample: { type: 'array', items: object({ eventId: str, type: str, receivedAt: time }) },
   }),
   QueueSummary: object({

@@ -174,6 +174,14 @@ const schemas: Record<string, Schema> = {
         description: 'Ordering per key: one job per key at a time, in ingest order (the key function itself is not shown)',
         properties: { by: { type: 'string', enum: ['key'] }, afterDeadLetter: { type: 'string', enum: ['proceed', 'block'] } },
       },
+      filter: {
+        type: 'object',
+        nullable: true,
+        description:
+          'Content filter beside the patterns: paths (type, source, subject, time, data.<field>, extensions.<name>) to a value, a list of values, or operators gt/gte/lt/lte/exists/prefix/not',
+        additionalProperties: true,
+      },
+      delivery: { type: 'string', enum: ['at-least-once', 'at-most-once'] },
     },
   },
 };

@@ -12,7 +12,7 @@ const LINKS = [
 
 export function Nav({ admin = false }: { admin?: boolean }) {
   const path = usePathname();
-  const links = admin ? [...LINKS, { href: '/users', label: 'Users' }] : LINKS;
+  const links = admin ? [...LINKS, { href: '/users', label: 'Users' }, { href: '/keys', label: 'Keys' }] : LINKS;
   return (
     <>
       {links.map((link) => {

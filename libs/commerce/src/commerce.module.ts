@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { CommerceEnv } from './commerce-config.js';
 import { EmailModule } from './email/email.module.js';
+import { FraudModule } from './fraud/fraud.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
 import { PaymentModule } from './payment/payment.module.js';
 import { StoreCreditModule } from './store-credit/store-credit.module.js';
@@ -20,6 +21,7 @@ export class CommerceModule {
         PaymentModule.forRoot({ failureRate: env.PAYMENT_FAILURE_RATE, timeoutMs: env.PAYMENT_TIMEOUT_MS }),
         EmailModule,
         StoreCreditModule,
+        FraudModule,
       ],
     };
   }

@@ -1,5 +1,7 @@
 // Shapes of the REST API's answers, shared by the API, its tests and the console.
 
+import type { DeliveryMode, SubscriptionFilter } from './subscription-filter.js';
+
 /** A job Switchyard created for one handler of an accepted event. */
 export interface JobRef {
   id: string;
@@ -127,4 +129,7 @@ export interface RouteInfo {
    * letter lets its key proceed or blocks it until retried or discarded.
    */
   ordering: { by: 'key'; afterDeadLetter: 'proceed' | 'block' } | null;
+  /** The content filter an event must match beside the type pattern; null: every event of the types. */
+  filter: SubscriptionFilter | null;
+  delivery: DeliveryMode;
 }

@@ -2,6 +2,7 @@ import './zod-messages.js';
 export * from './api.js';
 export * from './dead-letters.js';
 export * from './queues.js';
+export type { DeliveryMode, FilterCondition, FilterOperators, FilterScalar, SubscriptionFilter } from './subscription-filter.js';
 export { commerceEvents, eventDataJsonSchemas } from './event-catalog.js';
 export type { CommerceEventData, CommerceEventType } from './event-catalog.js';
 export { orderPlaced } from './events/order-placed.js';

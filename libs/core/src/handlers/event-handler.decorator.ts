@@ -1,4 +1,6 @@
 import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import type { DeliveryMode, SubscriptionFilter } from '@switchyard/contracts';
+import { subscriptionFilterErrors } from '../routing/subscription-filter.js';
 import { topicPatternError } from '../routing/topic-pattern.js';
 import type { DomainEvent } from './handler.types.js';
 
@@ -44,6 +46,19 @@ export interface EventHandlerOptions<TData = unknown> {
    */
   onReplay?: 'skip-applied' | 'reapply';
   /**
+   * Beside the type pattern, what the event must hold for this handler to
+   * get a job, SNS-filter-policy style: `{ 'data.total': { gte: 100000 } }`.
+   * Evaluated at fan-out; a filtered-out handler gets no job.
+   */
+  filter?: SubscriptionFilter;
+  /**
+   * `at-least-once` (default): a job may run again after a crash; `ctx.once()`
+   * keeps its effects single. `at-most-once`: one attempt, and a job that
+   * started once is never started again (a crash or a stall sends it to the
+   * dead letters instead), for effects where a duplicate is worse than a loss.
+   */
+  delivery?: DeliveryMode;
+  /**
    * Ordering per key: jobs whose events give the same key run one at a time,
    * in the order the events were accepted; different keys run in parallel
    * up to the queue's concurrency. Return null or undefined for an event that
@@ -82,6 +97,8 @@ export interface HandlerDefinition {
   onReplay: 'skip-applied' | 'reapply';
   /** Null: the handler's jobs run in any order. */
   ordering: OrderingPolicy | null;
+  filter: SubscriptionFilter | null;
+  delivery: DeliveryMode;
 }
 
 export const EVENT_HANDLER_METADATA = 'switchyard:event-handler';
@@ -114,7 +131,12 @@ export function defineHandler<TData = unknown>(options: EventHandlerOptions<TDat
     const problem = topicPatternError(pattern);
     if (problem) fail(`pattern "${pattern}" ${problem}`);
   }
-  const attempts = options.attempts ?? 3;
+  const delivery = options.delivery ?? 'at-least-once';
+  if (delivery !== 'at-least-once' && delivery !== 'at-most-once') fail('delivery must be "at-least-once" or "at-most-once"');
+  if (delivery === 'at-most-once' && options.attempts !== undefined && options.attempts !== 1) {
+    fail(`attempts is ${options.attempts} but delivery is "at-most-once", which never starts a job twice; leave attempts out (it is 1) or use "at-least-once"`);
+  }
+  const attempts = options.attempts ?? (delivery === 'at-most-once' ? 1 : 3);
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 1000) fail('attempts must be an integer from 1 to 1000');
   const backoff: BackoffPolicy = { type: 'exponential', delay: 1000, jitter: 0.5, ...options.backoff };
   if (!['exponential', 'fixed'].includes(backoff.type)) fail('backoff.type must be "exponential" or "fixed"');
@@ -132,6 +154,11 @@ export function defineHandler<TData = unknown>(options: EventHandlerOptions<TDat
   if (rateLimit && !(rateLimit.max >= 1 && rateLimit.duration >= 1)) fail('rateLimit needs max ≥ 1 and duration ≥ 1 ms');
   const onReplay = options.onReplay ?? 'skip-applied';
   if (onReplay !== 'skip-applied' && onReplay !== 'reapply') fail('onReplay must be "skip-applied" or "reapply"');
+  const filter = options.filter ?? null;
+  if (filter !== null) {
+    const problems = subscriptionFilterErrors(filter);
+    if (problems.length) fail(problems.join('; '));
+  }
   if (options.orderingKey !== undefined && typeof options.orderingKey !== 'function') {
     fail('orderingKey must be a function of the event returning a string, null or undefined (e => e.data.orderId)');
   }
@@ -142,5 +169,5 @@ export function defineHandler<TData = unknown>(options: EventHandlerOptions<TDat
   const ordering: OrderingPolicy | null = options.orderingKey
     ? { key: options.orderingKey as OrderingPolicy['key'], afterDeadLetter: options.afterDeadLetter ?? 'proceed' }
     : null;
-  return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit, onReplay, ordering };
+  return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit, onReplay, filter, delivery, ordering };
 }

@@ -131,7 +131,8 @@ export class IngestService {
 
   /**
    * Assigns the event its id and computes its fan-out: one job per subscribed
-   * handler, with the handler's ordering key if it orders its jobs.
+   * handler whose filter matches, with the handler's ordering key if it
+   * orders its jobs.
    */
   private plan(incoming: IncomingEvent): Checked {
     const eventId = uuidv7();
@@ -148,7 +149,8 @@ export class IngestService {
       receivedAt: '', // set from the database clock once stored
     };
     const jobs: OutboxEntry[] = [];
-    for (const route of this.routing.routesFor(incoming.type)) {
+    // Content filters are decided here, once: a filtered-out handler gets no outbox row and no job.
+    for (const route of this.routing.routesForEvent(incoming)) {
       const ordering = orderingKeyOf(route, event);
       if (!ordering.ok) {
         const problem = problems.orderingKeyUnusable(incoming.type, route.name, ordering.reason);

@@ -13,16 +13,18 @@ import { IdempotencyGuard } from './idempotency-guard.js';
 import { JobProcessor } from './job-processor.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { RunnerEvents } from './runner-events.js';
+import { StartClaim } from './start-claim.js';
 
 /**
- * Running handlers: a BullMQ Worker per queue, the idempotency guard, failure
- * and outcome records. The outbox publisher is here for ordered handlers: a
- * worker publishes the next job of a key whose head it finished.
+ * Running handlers: a BullMQ Worker per queue, the idempotency guard,
+ * at-most-once start claims, failure and outcome records. The outbox
+ * publisher is here for ordered handlers: a worker publishes the next job of
+ * a key whose head it finished.
  */
 @Module({
   providers: [
     HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents,
-    JobStatsRecorder, StoredPayloadScrubber, OrderingKeys, OutboxPublisher, OutboxSignal, PublishMarks,
+    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, OutboxPublisher, OutboxSignal, PublishMarks,
   ],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
 })
