@@ -8,7 +8,7 @@ import { createApiKey, TestStack } from './support/stack.js';
 const db = testDatabaseUrl();
 
 interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   scope: Scope | 'public';
 }
