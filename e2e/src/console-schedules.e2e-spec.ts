@@ -84,4 +84,17 @@ describe('the console’s Schedules page', () => {
     await pulse.getByText('every 5 min').waitFor();
     assert.equal(await pulse.getByRole('button', { name: 'Pause' }).isDisabled(), true);
   });
+
+  it('links a schedule’s last fire to its event, which says which schedule and tick it came from', async () => {
+    await queryRows(db, "UPDATE schedules SET next_fire_at = date_trunc('second', now()) WHERE name = 'stock-pulse'");
+    const [{ id }] = await waitFor('stock-pulse fired', async () => {
+      const rows = await queryRows<{ id: string }>(db, "SELECT last_event_id::text AS id FROM schedules WHERE name = 'stock-pulse' AND last_event_id IS NOT NULL");
+      return rows.length ? rows : false;
+    }, { timeoutMs: 20_000 });
+    const page = await signedIn('vera', 'vera-viewer-passphrase');
+    await page.goto(`${consoleUrl}/schedules`, { waitUntil: 'domcontentloaded' });
+    await page.locator('tr[data-schedule="stock-pulse"]').locator(`a[href="/events/${id}"]`).click();
+    await page.waitForURL(new RegExp(`/events/${id}$`));
+    assert.match((await page.getByTestId('scheduled-by').textContent()) ?? '', /by stock-pulse for \d{4}-\d{2}-\d{2}/);
+  });
 });

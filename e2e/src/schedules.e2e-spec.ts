@@ -1,4 +1,4 @@
-import type { Problem, SchedulePage, ScheduleSummary } from '@switchyard/contracts';
+import type { EventLineage, Problem, SchedulePage, ScheduleSummary } from '@switchyard/contracts';
 import { queryRows, runNode, type RunningProcess, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -178,6 +178,9 @@ describe('catch-up after downtime', () => {
     assert.equal(fired[0].time.toISOString(), lastMissed.toISOString());
     assert.equal(fired[0].extensions.catchup, 'fire-once');
     assert.equal(fired[0].extensions.missedsince, missedSince.toISOString());
+    const { body: lineage } = await stack.get<EventLineage>(`/v1/events/${fired[0].id}`);
+    assert.equal(lineage.time, lastMissed.toISOString());
+    assert.deepEqual({ ...lineage.extensions, firedby: undefined }, { schedule: 'hourly-fire-once', scheduledfor: lastMissed.toISOString(), catchup: 'fire-once', missedsince: missedSince.toISOString(), firedby: undefined });
     for (const name of ['hourly-skip', 'hourly-fire-once']) {
       assert.equal((await scheduleRow(name)).next_fire_at.toISOString(), new Date(missedSince.getTime() + 6 * 3_600_000).toISOString(), name);
     }
