@@ -187,6 +187,36 @@ describe('catch-up after downtime', () => {
   });
 });
 
+describe('schedules that can no longer fire', () => {
+  let stack: TestStack;
+  before(async () => {
+    await resetWithCatalogue(db);
+    stack = await TestStack.start({ worker: false });
+  });
+  after(() => stack.close());
+
+  it('a schedule whose type left the catalog, or whose ticks cannot be computed, says why and does not hold up the others', async () => {
+    // Rows as an older deploy could have left them: a type since removed, a cron this runtime cannot read.
+    await queryRows(
+      db,
+      `INSERT INTO schedules (id, name, event_type, data, source, kind, cron, time_zone, interval_ms, catch_up, next_fire_at, origin, created_by) VALUES
+         (gen_random_uuid(), 'gone-type', 'report.retired', '{}', 'urn:test', 'interval', NULL, NULL, 60000, 'skip', now() - interval '2 seconds', 'api', 'test'),
+         (gen_random_uuid(), 'broken-cron', 'inventory.restock-check', '{"threshold": 1}', 'urn:test', 'cron', 'not a cron', 'UTC', NULL, 'skip', now() - interval '3 seconds', 'api', 'test'),
+         (gen_random_uuid(), 'healthy', 'inventory.restock-check', '{"threshold": 1}', 'urn:test', 'interval', NULL, NULL, 60000, 'skip', now() - interval '1 second', 'api', 'test')`,
+    );
+    await waitFor('the healthy schedule fired', async () => (await eventsOf('healthy')).length === 1, { timeoutMs: 20_000 });
+    const schedule = async (name: string) => (await stack.get<ScheduleSummary>(`/v1/schedules/${name}`)).body;
+    const gone = await waitFor('gone-type moved on', async () => ((await schedule('gone-type')).lastError ? schedule('gone-type') : false), { timeoutMs: 20_000 });
+    assert.match(gone.lastError ?? '', /emitted nothing: type "report.retired" is not in this deployment's event catalog/);
+    assert.equal(gone.lastFiredAt, null);
+    assert.ok(new Date(gone.nextFireAt).getTime() > Date.now());
+    const broken = await schedule('broken-cron');
+    assert.match(broken.lastError ?? '', /Cannot compute the next tick/);
+    assert.ok(new Date(broken.nextFireAt).getTime() > Date.now() + 60_000, 'retried minutes later, not on every pass');
+    assert.deepEqual([...(await eventsOf('gone-type')), ...(await eventsOf('broken-cron'))], []);
+  });
+});
+
 describe('exactly one event per tick across replicas', () => {
   let stack: TestStack;
   const workers: RunningProcess[] = [];

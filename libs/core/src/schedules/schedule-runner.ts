@@ -12,13 +12,15 @@ import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { RoutingTable } from '../routing/routing-table.js';
 import { Signal } from '../signal.js';
 import { timingOf } from './schedule-rows.js';
-import { type CatchUp, planFiring } from './schedule-timing.js';
+import { type CatchUp, type Firing, planFiring } from './schedule-timing.js';
 
 /** Due schedules claimed per transaction. */
 const BATCH = 50;
 /** The least wait between two claims that found nothing to do: rows locked by another replica are not polled hot. */
 const MIN_WAIT_MS = 25;
 const MAX_RETRY_DELAY_MS = 10_000;
+/** How long a schedule whose ticks cannot be computed waits before the next try. */
+const RETRY_BROKEN_MS = 5 * 60_000;
 
 interface DueRow {
   id: string;
@@ -170,7 +172,17 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Plans one claimed schedule: its next tick, and the event to store (if any). */
   private async fire(row: DueRow): Promise<{ outcome: Outcome; event: EventToStore | null }> {
-    const firing = planFiring(timingOf({ kind: row.kind, cron: row.cron, timeZone: row.time_zone, intervalMs: row.interval_ms }), row.next_fire_at, row.now, row.catch_up, this.config.schedules.misfireGraceMs);
+    let firing: Firing;
+    try {
+      firing = planFiring(timingOf({ kind: row.kind, cron: row.cron, timeZone: row.time_zone, intervalMs: row.interval_ms }), row.next_fire_at, row.now, row.catch_up, this.config.schedules.misfireGraceMs);
+    } catch (error) {
+      // Checked when made, so only a changed runtime gets here (a zone its ICU dropped): step aside, say why, try again later,
+      // rather than fail every pass of the batch it is first in.
+      const retryAt = new Date(row.now.getTime() + RETRY_BROKEN_MS);
+      const message = `Cannot compute the next tick (${(error as Error).message}); trying again at ${retryAt.toISOString()}`;
+      this.logger.warn(`Schedule ${row.name}: ${message}`);
+      return { outcome: { id: row.id, next: retryAt.toISOString(), fired_at: null, event_id: null, error: message.slice(0, 2_000) }, event: null };
+    }
     const outcome: Outcome = { id: row.id, next: firing.next.toISOString(), fired_at: null, event_id: null, error: null };
     if (!firing.emit) {
       this.logger.log(`Schedule ${row.name}: skipped the ticks missed since ${row.next_fire_at.toISOString()} (catch-up: skip)`);
