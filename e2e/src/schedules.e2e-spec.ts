@@ -107,8 +107,12 @@ describe('schedules over the API', () => {
     assert.equal((await remove(stack, `/v1/schedules/${NIGHTLY}?force=maybe`)).status, 400);
     assert.equal((await remove(stack, `/v1/schedules/${NIGHTLY}?force=true`)).status, 204);
     assert.equal(await scheduleRow(NIGHTLY), undefined);
+    // Someone takes the name over the API meanwhile: the declaration in code wins at the next start.
+    assert.equal((await stack.post('/v1/schedules', { ...valid, name: NIGHTLY, paused: true })).status, 201);
     await stack.restartApi();
-    assert.equal((await stack.get<ScheduleSummary>(`/v1/schedules/${NIGHTLY}`)).body.origin, 'code');
+    const { body } = await stack.get<ScheduleSummary>(`/v1/schedules/${NIGHTLY}`);
+    assert.deepEqual([body.origin, body.cron, body.timeZone, body.data], ['code', '0 6 * * *', 'Europe/Berlin', { threshold: 5 }]);
+    assert.equal(body.paused, true, 'a pause is never undone by a declaration');
   });
 });
 

@@ -123,7 +123,7 @@ export class ScheduleService {
   async declare(specs: ScheduleSpec[]): Promise<void> {
     for (const spec of specs) {
       const columns = specColumns(spec);
-      const [row] = await this.prisma.$queryRaw<Array<{ inserted: boolean; was: string | null }>>`
+      const [row] = await this.prisma.$queryRaw<Array<{ was: string | null }>>`
         WITH previous AS (SELECT origin FROM schedules WHERE name = ${spec.name})
         INSERT INTO schedules AS s (id, name, event_type, data, source, subject, kind, cron, time_zone, interval_ms, catch_up, paused, next_fire_at, origin, created_by)
         VALUES (${uuidv7()}::uuid, ${spec.name}, ${columns.eventType}, ${JSON.stringify(spec.data)}::jsonb, ${columns.source}, ${columns.subject},
@@ -139,7 +139,7 @@ export class ScheduleService {
         WHERE (s.event_type, s.data, s.source, s.subject, s.kind, s.cron, s.time_zone, s.interval_ms, s.catch_up, s.origin)
               IS DISTINCT FROM (excluded.event_type, excluded.data, excluded.source, excluded.subject, excluded.kind, excluded.cron,
                                 excluded.time_zone, excluded.interval_ms, excluded.catch_up, 'code')
-        RETURNING (xmax = 0) AS inserted, (SELECT origin FROM previous) AS was`;
+        RETURNING (SELECT origin FROM previous) AS was`;
       if (row?.was === 'api') this.logger.warn(`Schedule "${spec.name}" was created over the API; its declaration in code now defines it`);
     }
   }
