@@ -188,6 +188,9 @@ describe('catch-up after downtime', () => {
     for (const name of ['hourly-skip', 'hourly-fire-once']) {
       assert.equal((await scheduleRow(name)).next_fire_at.toISOString(), new Date(missedSince.getTime() + 6 * 3_600_000).toISOString(), name);
     }
+    const metrics = (await stack.get<string>('/metrics')).text;
+    assert.match(metrics, /switchyard_schedule_ticks_total\{schedule="hourly-skip",outcome="skipped"\} 1\n/);
+    assert.match(metrics, /switchyard_schedule_ticks_total\{schedule="hourly-fire-once",outcome="emitted"\} 1\n/);
   });
 });
 

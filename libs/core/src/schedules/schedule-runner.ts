@@ -7,6 +7,7 @@ import type { IncomingEvent } from '../ingest/envelope.js';
 import { EVENT_CATALOG, type EventCatalog } from '../ingest/event-catalog.js';
 import { planEvent } from '../ingest/event-plan.js';
 import { EventStore, type EventToStore } from '../ingest/event-store.js';
+import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { RoutingTable } from '../routing/routing-table.js';
@@ -40,6 +41,8 @@ interface DueRow {
 
 interface Outcome {
   id: string;
+  /** The schedule's name, for metrics; not written. */
+  name: string;
   next: string;
   fired_at: string | null;
   event_id: string | null;
@@ -68,6 +71,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly store: EventStore,
     private readonly publisher: OutboxPublisher,
     private readonly routing: RoutingTable,
+    private readonly metrics: PrometheusMetrics,
     @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
@@ -155,6 +159,10 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
         [JSON.stringify(outcomes)],
       );
       await client.query('COMMIT');
+      for (const outcome of outcomes) {
+        const result = outcome.fired_at !== null ? 'emitted' : outcome.error !== null ? 'failed' : 'skipped';
+        this.metrics.scheduleTicks.inc({ schedule: outcome.name, outcome: result });
+      }
       entries = toStore.flatMap((event) => {
         const receivedAt = stored.get(event.eventId);
         return receivedAt ? event.jobs.map((job) => ({ ...job, event: { ...job.event, receivedAt: receivedAt.toISOString() } })) : [];
@@ -181,9 +189,9 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       const retryAt = new Date(row.now.getTime() + RETRY_BROKEN_MS);
       const message = `Cannot compute the next tick (${(error as Error).message}); trying again at ${retryAt.toISOString()}`;
       this.logger.warn(`Schedule ${row.name}: ${message}`);
-      return { outcome: { id: row.id, next: retryAt.toISOString(), fired_at: null, event_id: null, error: message.slice(0, 2_000) }, event: null };
+      return { outcome: { id: row.id, name: row.name, next: retryAt.toISOString(), fired_at: null, event_id: null, error: message.slice(0, 2_000) }, event: null };
     }
-    const outcome: Outcome = { id: row.id, next: firing.next.toISOString(), fired_at: null, event_id: null, error: null };
+    const outcome: Outcome = { id: row.id, name: row.name, next: firing.next.toISOString(), fired_at: null, event_id: null, error: null };
     if (!firing.emit) {
       this.logger.log(`Schedule ${row.name}: skipped the ticks missed since ${row.next_fire_at.toISOString()} (catch-up: skip)`);
       return { outcome, event: null };
