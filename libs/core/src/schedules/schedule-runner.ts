@@ -117,25 +117,24 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * One pass: claims up to BATCH due schedules and fires each once (one tick,
-   * or its catch-up). Returns how many it claimed. `now` replaces the
-   * database's clock (tests).
+   * or its catch-up). Returns how many it claimed.
    */
-  async fireDue(now?: Date): Promise<number> {
+  async fireDue(): Promise<number> {
     const client = await this.pg.pool.connect();
     let entries: OutboxEntry[] = [];
     let claimed = 0;
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<DueRow>(
-        `WITH clock AS (SELECT coalesce($1::timestamptz, now()) AS now)
-         SELECT s.id::text AS id, s.name, s.event_type, s.data, s.source, s.subject, s.kind, s.cron, s.time_zone, s.interval_ms,
-                s.catch_up, s.next_fire_at, clock.now
-         FROM schedules s, clock
-         WHERE NOT s.paused AND s.next_fire_at <= clock.now
-         ORDER BY s.next_fire_at
-         LIMIT $2
-         FOR UPDATE OF s SKIP LOCKED`,
-        [now ?? null, BATCH],
+        `SELECT id::text AS id, name, event_type, data, source, subject, kind, cron, time_zone, interval_ms,
+                catch_up, next_fire_at, now() AS now
+         FROM schedules
+         WHERE NOT paused AND next_fire_at <= now()
+         ORDER BY next_fire_at
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED`,
+        [BATCH],
       );
       claimed = rows.length;
       if (rows.length === 0) {
@@ -168,10 +167,11 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
         return receivedAt ? event.jobs.map((job) => ({ ...job, event: { ...job.event, receivedAt: receivedAt.toISOString() } })) : [];
       });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that cannot even roll back is dropped, not handed to the next pass.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
     // After the commit: what Redis does not take now, the outbox relay publishes.
     await this.publisher.publishAfterCommit(entries);
