@@ -109,6 +109,8 @@ const schemas: Record<string, Schema> = {
       type: { type: 'string' },
       source: { type: 'string' },
       subject: nullableString,
+      time: { ...nullableString, format: 'date-time' },
+      extensions: { type: 'object', nullable: true, additionalProperties: true, description: 'CloudEvents extension attributes; scheduled events carry schedule, scheduledfor, firedby (and catchup, missedsince)' },
       data: {},
       receivedAt: { type: 'string', format: 'date-time' },
       jobs: {

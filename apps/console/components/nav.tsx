@@ -8,6 +8,7 @@ const LINKS = [
   { href: '/queues', label: 'Queues' },
   { href: '/events', label: 'Events' },
   { href: '/dead-letters', label: 'Dead letters' },
+  { href: '/schedules', label: 'Schedules' },
 ];
 
 export function Nav({ admin = false }: { admin?: boolean }) {

@@ -54,6 +54,10 @@ export interface EventLineage {
   type: string;
   source: string;
   subject: string | null;
+  /** The producer's timestamp; for a scheduled event, its tick. */
+  time: string | null;
+  /** CloudEvents extension attributes; a scheduled event's name its schedule, tick and replica (`schedule`, `scheduledfor`, `firedby`, and `catchup`, `missedsince` for a catch-up). */
+  extensions: Record<string, unknown> | null;
   data: unknown;
   receivedAt: string;
   jobs: JobLineage[];

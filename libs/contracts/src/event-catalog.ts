@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inventoryRestockCheck } from './events/inventory-restock-check.js';
 import { orderCancelled } from './events/order-cancelled.js';
 import { orderPlaced } from './events/order-placed.js';
 import { orderShipped } from './events/order-shipped.js';
@@ -15,6 +16,7 @@ export const commerceEvents = {
   'order.shipped': orderShipped,
   'store-credit.granted': storeCreditGranted,
   'store-credit.spent': storeCreditSpent,
+  'inventory.restock-check': inventoryRestockCheck,
 } as const;
 
 export type CommerceEventType = keyof typeof commerceEvents;

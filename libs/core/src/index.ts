@@ -12,6 +12,7 @@ export type { SwitchyardModuleOptions } from './switchyard.module.js';
 export { IngestModule } from './ingest/ingest.module.js';
 export { RunnerModule } from './runner/runner.module.js';
 export { OperationsModule } from './operations/operations.module.js';
+export { SchedulesModule } from './schedules/schedules.module.js';
 
 // Writing handlers
 export { EventHandler, MAX_PRIORITY } from './handlers/event-handler.decorator.js';
@@ -19,6 +20,17 @@ export type { BackoffPolicy, EventHandlerOptions, HandlerDefinition, RateLimit }
 export { isNonRetryable, NonRetryableError, nonRetryable } from './handlers/handler.types.js';
 export type { DomainEvent, Handler, HandlerContext, OnceResult } from './handlers/handler.types.js';
 export { HandlerRegistry } from './handlers/handler-registry.js';
+
+// Scheduled events
+export { EventSchedule } from './schedules/event-schedule.decorator.js';
+export type { EventScheduleOptions } from './schedules/event-schedule.decorator.js';
+export { ScheduleService } from './schedules/schedule.service.js';
+export { ScheduleRunner } from './schedules/schedule-runner.js';
+export { ScheduleDeclarations } from './schedules/schedule-declarations.js';
+export { checkSchedule } from './schedules/schedule-spec.js';
+export type { ScheduleSpec } from './schedules/schedule-spec.js';
+export { cronError, lastTickAtOrBefore, nextTick, planFiring, timeZoneError } from './schedules/schedule-timing.js';
+export type { CatchUp, Firing, ScheduleTiming } from './schedules/schedule-timing.js';
 
 // Ingest, queries and routing
 export type { EventCatalog } from './ingest/event-catalog.js';

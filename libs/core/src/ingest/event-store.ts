@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AcceptedEvent } from '@switchyard/contracts';
 import { PgPool, PrismaService } from '@switchyard/db';
+import type { PoolClient } from 'pg';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { MARK_PUBLISHED_CTES } from '../outbox/publish-marks.js';
@@ -112,46 +113,29 @@ export class EventStore {
    */
   async append(events: EventToStore[], publishedJobIds: string[] = []): Promise<Map<string, StoredEvent>> {
     if (events.length === 0) return new Map();
-    const rows = events.map(({ eventId, incoming, jobs, response }, ord) => ({
-      id: eventId,
-      ord,
-      type: incoming.type,
-      source: incoming.source,
-      source_event_id: incoming.sourceEventId,
-      subject: incoming.subject,
-      format: incoming.format,
-      data_content_type: incoming.dataContentType,
-      data: incoming.data,
-      extensions: incoming.extensions,
-      time: incoming.time,
-      priority: incoming.priority,
-      deliver_at: incoming.deliverAt,
-      idempotency_key: incoming.idempotencyKey,
-      request_hash: incoming.requestHash,
-      response,
-      jobs: jobs.map((job) => ({
-        id: job.jobId,
-        handler: job.handler,
-        queue: job.queue,
-        priority: job.priority,
-        deliver_at: job.deliverAt?.toISOString() ?? null,
-        attempts: job.attempts,
-        backoff: job.backoff,
-        ordering_key: job.orderingKey ?? null,
-      })),
-    }));
+    const rows = toRows(events);
     const values = [JSON.stringify(rows), this.config.ingest.idempotencyTtlHours, publishedJobIds];
     // Alone, the append is prepared once per connection: planning it cost as
     // much as running it. Carrying marks, it is planned with its values: a
     // generic plan of the mark, made while \`jobs\` was small (a fresh install,
     // or the benchmark's truncated tables), scanned the whole table per id
     // once it had grown, until the next autoanalyze.
-    type Row = { id: string; received_at: Date; held_job_ids: string[] | null };
     const stored =
       publishedJobIds.length === 0
-        ? await this.pg.prepared<Row>('switchyard_append_events', APPEND_SQL, values)
-        : await this.pg.query<Row>(APPEND_SQL, values);
-    return new Map(stored.map((row) => [row.id, { receivedAt: row.received_at, heldJobIds: row.held_job_ids ?? [] }]));
+        ? await this.pg.prepared<AppendedRow>('switchyard_append_events', APPEND_SQL, values)
+        : await this.pg.query<AppendedRow>(APPEND_SQL, values);
+    return storedEvents(stored);
+  }
+
+  /**
+   * Stores `events` inside the caller's transaction (`client` holds it open):
+   * the scheduler claims a tick and stores its event in one commit. Returns
+   * what `append` returns; an event whose key is taken is not stored.
+   */
+  async appendWithin(client: PoolClient, events: EventToStore[]): Promise<Map<string, StoredEvent>> {
+    if (events.length === 0) return new Map();
+    const { rows } = await client.query<AppendedRow>(APPEND_SQL, [JSON.stringify(toRows(events)), this.config.ingest.idempotencyTtlHours, []]);
+    return storedEvents(rows);
   }
 
   async keys(keys: string[]): Promise<Map<string, StoredKey>> {
@@ -164,4 +148,43 @@ export class EventStore {
       ]),
     );
   }
+}
+
+/** The append statement's input: one JSON record per event, its outbox rows nested. */
+function toRows(events: EventToStore[]) {
+  // `ord`: the order ordered jobs of one key are numbered in, within the statement.
+  return events.map(({ eventId, incoming, jobs, response }, ord) => ({
+    id: eventId,
+    ord,
+    type: incoming.type,
+    source: incoming.source,
+    source_event_id: incoming.sourceEventId,
+    subject: incoming.subject,
+    format: incoming.format,
+    data_content_type: incoming.dataContentType,
+    data: incoming.data,
+    extensions: incoming.extensions,
+    time: incoming.time,
+    priority: incoming.priority,
+    deliver_at: incoming.deliverAt,
+    idempotency_key: incoming.idempotencyKey,
+    request_hash: incoming.requestHash,
+    response,
+    jobs: jobs.map((job) => ({
+      id: job.jobId,
+      handler: job.handler,
+      queue: job.queue,
+      priority: job.priority,
+      deliver_at: job.deliverAt?.toISOString() ?? null,
+      attempts: job.attempts,
+      backoff: job.backoff,
+      ordering_key: job.orderingKey ?? null,
+    })),
+  }));
+}
+
+type AppendedRow = { id: string; received_at: Date; held_job_ids: string[] | null };
+
+function storedEvents(rows: AppendedRow[]): Map<string, StoredEvent> {
+  return new Map(rows.map((row) => [row.id, { receivedAt: row.received_at, heldJobIds: row.held_job_ids ?? [] }]));
 }

@@ -1,17 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AcceptedEvent, BatchItemResult, BatchResult, Problem } from '@switchyard/contracts';
-import { v7 as uuidv7 } from 'uuid';
 import { IngestRateLimiter, type Producer } from '../auth/ingest-rate-limiter.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
-import type { DomainEvent } from '../handlers/handler.types.js';
-import { orderingKeyOf } from '../ordering/ordering-key.js';
-import { jobIdFor, type OutboxEntry } from '../outbox/outbox-entry.js';
 import { ProblemError, problems } from '../problems/problem.js';
 import { RoutingTable } from '../routing/routing-table.js';
 import { validateData } from './data-validation.js';
 import { parseEnvelope, type IncomingEvent } from './envelope.js';
 import { EVENT_CATALOG, type EventCatalog } from './event-catalog.js';
 import { EventStore, type EventToStore } from './event-store.js';
+import { planEvent } from './event-plan.js';
 import { GroupCommit } from './group-commit.js';
 import { decodeBatch, decodeSingle, type EventCandidate, type RawIngestRequest } from './http-binding.js';
 import { isDatabaseUnavailable } from './database-errors.js';
@@ -130,57 +127,13 @@ export class IngestService {
   }
 
   /**
-   * Assigns the event its id and computes its fan-out: one job per subscribed
-   * handler whose filter matches, with the handler's ordering key if it
-   * orders its jobs.
+   * Assigns the event its id and its fan-out; content filters are decided
+   * here, once: a filtered-out handler gets no outbox row and no job. An
+   * ordering key a handler cannot compute rejects the event (422).
    */
   private plan(incoming: IncomingEvent): Checked {
-    const eventId = uuidv7();
-    const now = Date.now();
-    const producerDeliverAt =
-      incoming.deliverAt !== null ? new Date(incoming.deliverAt) : incoming.delayMs !== null ? new Date(now + incoming.delayMs) : null;
-    const event: DomainEvent = {
-      id: eventId,
-      type: incoming.type,
-      source: incoming.source,
-      subject: incoming.subject,
-      time: incoming.time !== null ? new Date(incoming.time).toISOString() : null,
-      data: incoming.data,
-      receivedAt: '', // set from the database clock once stored
-    };
-    const jobs: OutboxEntry[] = [];
-    // Content filters are decided here, once: a filtered-out handler gets no outbox row and no job.
-    for (const route of this.routing.routesForEvent(incoming)) {
-      const ordering = orderingKeyOf(route, event);
-      if (!ordering.ok) {
-        const problem = problems.orderingKeyUnusable(incoming.type, route.name, ordering.reason);
-        return { ok: false, result: { outcome: 'rejected', status: problem.status, problem } };
-      }
-      const deliverAt = producerDeliverAt ?? (route.delay > 0 ? new Date(now + route.delay) : null);
-      jobs.push({
-        jobId: jobIdFor(eventId, route.name),
-        queue: route.queue,
-        handler: route.name,
-        priority: incoming.priority ?? route.priority,
-        deliverAt: deliverAt && deliverAt.getTime() > now ? deliverAt : null,
-        attempts: route.attempts,
-        backoff: route.backoff,
-        event,
-        orderingKey: ordering.key,
-      });
-    }
-    const store: EventToStore = {
-      eventId,
-      incoming,
-      jobs,
-      response: {
-        eventId,
-        type: incoming.type,
-        jobs: jobs.map((job) => ({ id: job.jobId, queue: job.queue, handler: job.handler })),
-        duplicate: false,
-      },
-    };
-    return { ok: true, store };
+    const planned = planEvent(incoming, this.routing.routesForEvent(incoming));
+    return planned.ok ? planned : { ok: false, result: { outcome: 'rejected', status: planned.problem.status, problem: planned.problem } };
   }
 
   /** Events whose key was already taken: a replay if the request matches, else a 422. */

@@ -29,6 +29,15 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
           <dd>
             <Time iso={event.receivedAt} />
           </dd>
+          {typeof event.extensions?.schedule === 'string' && (
+            <>
+              <dt>Scheduled</dt>
+              <dd data-testid="scheduled-by">
+                by <Link href="/schedules">{event.extensions.schedule}</Link> for <Time iso={event.time} />
+                {event.extensions.catchup === 'fire-once' && <> (one event for the ticks missed since <Time iso={String(event.extensions.missedsince)} />)</>}
+              </dd>
+            </>
+          )}
         </dl>
       </section>
       <section className="panel" aria-labelledby="lineage">
