@@ -170,6 +170,12 @@ const schemas: Record<string, Schema> = {
       delay: { type: 'integer' },
       concurrency: { type: 'integer' },
       rateLimit: { type: 'object', nullable: true, properties: { max: { type: 'integer' }, duration: { type: 'integer' } } },
+      ordering: {
+        type: 'object',
+        nullable: true,
+        description: 'Ordering per key: one job per key at a time, in ingest order (the key function itself is not shown)',
+        properties: { by: { type: 'string', enum: ['key'] }, afterDeadLetter: { type: 'string', enum: ['proceed', 'block'] } },
+      },
       filter: {
         type: 'object',
         nullable: true,

@@ -4,6 +4,7 @@ import { EmailModule } from './email/email.module.js';
 import { FraudModule } from './fraud/fraud.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
 import { PaymentModule } from './payment/payment.module.js';
+import { StoreCreditModule } from './store-credit/store-credit.module.js';
 
 /**
  * The example e-commerce handlers. Both apps import this one module: the API
@@ -19,6 +20,7 @@ export class CommerceModule {
         InventoryModule,
         PaymentModule.forRoot({ failureRate: env.PAYMENT_FAILURE_RATE, timeoutMs: env.PAYMENT_TIMEOUT_MS }),
         EmailModule,
+        StoreCreditModule,
         FraudModule,
       ],
     };

@@ -3,6 +3,7 @@ import { inventoryRestockCheck } from './events/inventory-restock-check.js';
 import { orderCancelled } from './events/order-cancelled.js';
 import { orderPlaced } from './events/order-placed.js';
 import { orderShipped } from './events/order-shipped.js';
+import { storeCreditGranted, storeCreditSpent } from './events/store-credit.js';
 
 /**
  * The event types producers may send, each with the schema its `data` must
@@ -13,6 +14,8 @@ export const commerceEvents = {
   'order.placed': orderPlaced,
   'order.cancelled': orderCancelled,
   'order.shipped': orderShipped,
+  'store-credit.granted': storeCreditGranted,
+  'store-credit.spent': storeCreditSpent,
   'inventory.restock-check': inventoryRestockCheck,
 } as const;
 

@@ -12,5 +12,7 @@ export { orderCancelled } from './events/order-cancelled.js';
 export type { OrderCancelled } from './events/order-cancelled.js';
 export { orderShipped } from './events/order-shipped.js';
 export type { OrderShipped } from './events/order-shipped.js';
+export { storeCreditGranted, storeCreditSpent } from './events/store-credit.js';
+export type { StoreCreditChange } from './events/store-credit.js';
 export { inventoryRestockCheck } from './events/inventory-restock-check.js';
 export type { InventoryRestockCheck } from './events/inventory-restock-check.js';

@@ -66,6 +66,8 @@ export class DeadLetterTriageService {
       const auditId = await this.audit.record(tx, { actor, action: 'dead-letter.discard', target: `dead-letter:${id}`, detail: { reason: parsed.data.reason } });
       return discard(tx, [id], parsed.data.reason, { actor, auditId });
     });
+    // Discarding the dead letter a key was blocked on moves the key on.
+    await this.publisher.publishAfterCommit(result.toPublish);
     const skipped = result.skipped[0];
     if (skipped && skipped.status !== 'discarded') throw this.conflict(id, skipped.reason);
     return this.summary(id);

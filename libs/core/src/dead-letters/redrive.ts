@@ -1,6 +1,7 @@
 import type { TransactionClient } from '@switchyard/db';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { DomainEvent } from '../handlers/handler.types.js';
+import { releaseKeysIn } from '../ordering/key-release.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 
 /** Who acts, and as part of which audited action (and operation, for bulk). */
@@ -29,6 +30,10 @@ interface LockedRow {
   redrives: number;
   event_priority: number | null;
   event_exists: boolean;
+  job_id: string;
+  /** The failed job's place in its ordering key; null for unordered handlers. */
+  ordering_key: string | null;
+  ordering_seq: bigint | null;
 }
 
 /** The job id of a dead letter's n-th redrive: a double click finds the same id. */
@@ -41,6 +46,12 @@ export function redriveJobId(eventId: string, handler: string, redrive: number):
  * budget, inside the caller's transaction: each moves to `retrying`, gains a
  * trail entry, and gets an outbox row for its redrive job. Publishing happens
  * after commit (or by the relay), so a redrive is as durable as an ingest.
+ *
+ * A redrive of an ordered handler's job takes the failed job's place in its
+ * key (same key and sequence number): with `afterDeadLetter: 'block'` the key
+ * still waits on that place, and the redrive's success moves it on. When the
+ * key has already moved on (`proceed`, or a discard), the redrive runs
+ * outside the key's order: its turn has passed.
  */
 export async function redrive(tx: TransactionClient, registry: HandlerRegistry, ids: string[], acting: Acting): Promise<ActionResult> {
   const rows = await lock(tx, ids);
@@ -63,7 +74,7 @@ export async function redrive(tx: TransactionClient, registry: HandlerRegistry, 
     }
     const jobId = redriveJobId(row.event_id, row.handler, row.redrives + 1);
     const priority = row.event_priority ?? definition.priority;
-    jobs.push({ id: jobId, event_id: row.event_id, handler: row.handler, queue: row.queue, priority, attempts: definition.attempts, backoff: definition.backoff, from_status: row.status, dead_letter_id: row.id });
+    jobs.push({ id: jobId, event_id: row.event_id, handler: row.handler, queue: row.queue, priority, attempts: definition.attempts, backoff: definition.backoff, from_status: row.status, dead_letter_id: row.id, ordering_key: row.ordering_key, ordering_seq: row.ordering_seq?.toString() ?? null });
     result.done.push({ id: row.id, jobId });
     result.toPublish.push({
       jobId,
@@ -75,6 +86,7 @@ export async function redrive(tx: TransactionClient, registry: HandlerRegistry, 
       backoff: definition.backoff,
       event: row.payload,
       delivery: acting.operationId ? { kind: 'redrive', operationId: acting.operationId } : { kind: 'redrive' },
+      orderingKey: row.ordering_key,
     });
   }
   if (jobs.length === 0) return result;
@@ -83,9 +95,11 @@ export async function redrive(tx: TransactionClient, registry: HandlerRegistry, 
     UPDATE dead_letters d SET status = 'retrying', redrives = d.redrives + 1, discard_reason = NULL, updated_at = now()
     FROM jsonb_to_recordset(${rowsJson}::jsonb) AS x(dead_letter_id uuid) WHERE d.id = x.dead_letter_id`;
   await tx.$executeRaw`
-    INSERT INTO jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at, kind, operation_id)
-    SELECT x.id, x.event_id, x.handler, x.queue, x.priority, x.attempts, x.backoff, now(), 'redrive', ${acting.operationId ?? null}::uuid
-    FROM jsonb_to_recordset(${rowsJson}::jsonb) AS x(id text, event_id uuid, handler text, queue text, priority int, attempts int, backoff jsonb)`;
+    INSERT INTO jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at, kind, operation_id, ordering_key, ordering_seq)
+    SELECT x.id, x.event_id, x.handler, x.queue, x.priority, x.attempts, x.backoff, now(), 'redrive', ${acting.operationId ?? null}::uuid,
+           x.ordering_key, x.ordering_seq
+    FROM jsonb_to_recordset(${rowsJson}::jsonb)
+      AS x(id text, event_id uuid, handler text, queue text, priority int, attempts int, backoff jsonb, ordering_key text, ordering_seq bigint)`;
   await tx.$executeRaw`
     INSERT INTO dead_letter_actions (dead_letter_id, audit_id, actor, action, from_status, to_status, job_id)
     SELECT x.dead_letter_id, ${acting.auditId}, ${acting.actor}, 'retry', x.from_status, 'retrying', x.id
@@ -93,7 +107,12 @@ export async function redrive(tx: TransactionClient, registry: HandlerRegistry, 
   return result;
 }
 
-/** Marks open dead letters `discarded` with the operator's reason, inside the caller's transaction. */
+/**
+ * Marks open dead letters `discarded` with the operator's reason, inside the
+ * caller's transaction. A discarded job of an ordered handler gives up its
+ * place: a key blocked on it (`afterDeadLetter: 'block'`) moves on, and its
+ * next job is returned to publish.
+ */
 export async function discard(tx: TransactionClient, ids: string[], reason: string, acting: Acting): Promise<ActionResult> {
   const rows = await lock(tx, ids);
   const result: ActionResult = { done: [], skipped: missing(ids, rows), toPublish: [] };
@@ -111,6 +130,8 @@ export async function discard(tx: TransactionClient, ids: string[], reason: stri
     INSERT INTO dead_letter_actions (dead_letter_id, audit_id, actor, action, from_status, to_status, reason)
     SELECT id, ${acting.auditId}, ${acting.actor}, 'discard', 'open', 'discarded', ${reason} FROM discarded`;
   result.done.push(...eligible.map((id) => ({ id, jobId: null })));
+  const ordered = rows.filter((row) => eligible.includes(row.id) && row.ordering_key !== null).map((row) => row.job_id);
+  result.toPublish.push(...(await releaseKeysIn(tx, ordered)));
   return result;
 }
 
@@ -123,8 +144,8 @@ async function lock(tx: TransactionClient, ids: string[]): Promise<LockedRow[]> 
   return tx.$queryRaw<LockedRow[]>`
     SELECT d.id::text AS id, d.status, d.event_id::text AS event_id, d.handler, d.queue,
            CASE WHEN e.id IS NULL THEN d.payload ELSE jsonb_set(d.payload, '{data}', e.data) END AS payload, d.redrives, e.priority AS event_priority,
-           e.id IS NOT NULL AS event_exists
-    FROM dead_letters d LEFT JOIN events e ON e.id = d.event_id
+           e.id IS NOT NULL AS event_exists, d.job_id, j.ordering_key, j.ordering_seq
+    FROM dead_letters d LEFT JOIN events e ON e.id = d.event_id LEFT JOIN jobs j ON j.id = d.job_id
     WHERE d.id = ANY(${ids}::uuid[])
     ORDER BY d.id
     FOR UPDATE OF d`;

@@ -2,6 +2,7 @@ import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
 import type { DeliveryMode, SubscriptionFilter } from '@switchyard/contracts';
 import { subscriptionFilterErrors } from '../routing/subscription-filter.js';
 import { topicPatternError } from '../routing/topic-pattern.js';
+import type { DomainEvent } from './handler.types.js';
 
 export interface BackoffPolicy {
   type: 'exponential' | 'fixed';
@@ -17,7 +18,8 @@ export interface RateLimit {
   duration: number;
 }
 
-export interface EventHandlerOptions {
+/** `TData` types the event `orderingKey` receives: `@EventHandler<OrderPlaced>({ …, orderingKey: (e) => e.data.orderId })`. */
+export interface EventHandlerOptions<TData = unknown> {
   /** Unique across the deployment; jobs and dead letters are named after it. */
   name: string;
   /** Event types or patterns (`order.*`, `order.#`, `#`) this handler runs for. */
@@ -56,6 +58,29 @@ export interface EventHandlerOptions {
    * dead letters instead), for effects where a duplicate is worse than a loss.
    */
   delivery?: DeliveryMode;
+  /**
+   * Ordering per key: jobs whose events give the same key run one at a time,
+   * in the order the events were accepted; different keys run in parallel
+   * up to the queue's concurrency. Return null or undefined for an event that
+   * needs no order. Runs in the API at ingest, on the validated event; a
+   * throw or a key that is not a string of 1–512 characters rejects the
+   * event with a 422.
+   */
+  orderingKey?: (event: DomainEvent<TData>) => string | null | undefined;
+  /**
+   * With `orderingKey`: what a dead-lettered job does to its key. `proceed`
+   * (default) lets the key's next job run; `block` holds the key until the
+   * dead letter is retried and succeeds, or is discarded.
+   */
+  afterDeadLetter?: AfterDeadLetter;
+}
+
+export type AfterDeadLetter = 'proceed' | 'block';
+
+/** How a handler orders its jobs: by the key its function computes, and what a dead letter does to that key. */
+export interface OrderingPolicy {
+  key: (event: DomainEvent) => string | null | undefined;
+  afterDeadLetter: AfterDeadLetter;
 }
 
 /** The options with defaults filled in, as the runner and the routing table use them. */
@@ -70,6 +95,8 @@ export interface HandlerDefinition {
   concurrency: number | null;
   rateLimit: RateLimit | null;
   onReplay: 'skip-applied' | 'reapply';
+  /** Null: the handler's jobs run in any order. */
+  ordering: OrderingPolicy | null;
   filter: SubscriptionFilter | null;
   delivery: DeliveryMode;
 }
@@ -87,12 +114,12 @@ const QUEUE = /^[a-z0-9]+([_-][a-z0-9]+)*$/;
  * anything. Listing it in a module's `providers` is all the registration
  * there is: the API routes events to it and the worker runs it.
  */
-export function EventHandler(options: EventHandlerOptions): ClassDecorator {
+export function EventHandler<TData = unknown>(options: EventHandlerOptions<TData>): ClassDecorator {
   return applyDecorators(Injectable(), SetMetadata(EVENT_HANDLER_METADATA, defineHandler(options)));
 }
 
 /** Validates options and fills defaults; throws with the handler's name on any mistake. */
-export function defineHandler(options: EventHandlerOptions): HandlerDefinition {
+export function defineHandler<TData = unknown>(options: EventHandlerOptions<TData>): HandlerDefinition {
   const fail = (message: string): never => {
     throw new Error(`@EventHandler(${JSON.stringify(options.name)}): ${message}`);
   };
@@ -132,5 +159,15 @@ export function defineHandler(options: EventHandlerOptions): HandlerDefinition {
     const problems = subscriptionFilterErrors(filter);
     if (problems.length) fail(problems.join('; '));
   }
-  return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit, onReplay, filter, delivery };
+  if (options.orderingKey !== undefined && typeof options.orderingKey !== 'function') {
+    fail('orderingKey must be a function of the event returning a string, null or undefined (e => e.data.orderId)');
+  }
+  if (options.afterDeadLetter !== undefined) {
+    if (!options.orderingKey) fail('afterDeadLetter needs an orderingKey: it says what a dead letter does to its key');
+    if (options.afterDeadLetter !== 'proceed' && options.afterDeadLetter !== 'block') fail('afterDeadLetter must be "proceed" or "block"');
+  }
+  const ordering: OrderingPolicy | null = options.orderingKey
+    ? { key: options.orderingKey as OrderingPolicy['key'], afterDeadLetter: options.afterDeadLetter ?? 'proceed' }
+    : null;
+  return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit, onReplay, filter, delivery, ordering };
 }

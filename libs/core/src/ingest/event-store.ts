@@ -28,10 +28,19 @@ export interface StoredKey {
 // transaction makes ON CONFLICT wait for it, so concurrent submits with one
 // key resolve to one event. An expired key is taken over. The same statement
 // marks earlier flushes' jobs published ($3, see MARK_PUBLISHED_CTES).
+//
+// Ordered handlers' jobs get their key's next sequence numbers here, in input
+// order. The upsert of `ordering_keys` locks each key's row until commit, so
+// appends touching one key commit in the order they took numbers: ingest
+// order per key is commit order, whatever the uuidv7 ids say (they are taken
+// before the statement, and batches commit out of id order). Rows are
+// upserted in (handler, key) order so two appends cannot deadlock. A job is
+// the head of its key, published now, when its number is the key's
+// `next_seq` (read from the locked, latest row); the others are held.
 const APPEND_SQL = `
 WITH ${MARK_PUBLISHED_CTES('$3')}, input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-    id uuid, type text, source text, source_event_id text, subject text, format text,
+    id uuid, ord int, type text, source text, source_event_id text, subject text, format text,
     data_content_type text, data jsonb, extensions jsonb, "time" timestamptz,
     priority int, deliver_at timestamptz, idempotency_key text, request_hash text,
     response jsonb, jobs jsonb)
@@ -53,14 +62,39 @@ WITH ${MARK_PUBLISHED_CTES('$3')}, input AS (
          data, extensions, "time", priority, deliver_at, now()
   FROM accepted
   RETURNING id, received_at
-), stored_jobs AS (
-  INSERT INTO jobs (id, event_id, handler, queue, priority, deliver_at, attempts, backoff, created_at)
-  SELECT j.id, a.id, j.handler, j.queue, j.priority, j.deliver_at, j.attempts, j.backoff, now()
+), planned AS (
+  SELECT a.id AS event_id, a.ord, j.*
   FROM accepted a
   CROSS JOIN LATERAL jsonb_to_recordset(a.jobs) AS j(
-    id text, handler text, queue text, priority int, deliver_at timestamptz, attempts int, backoff jsonb)
+    id text, handler text, queue text, priority int, deliver_at timestamptz, attempts int, backoff jsonb, ordering_key text)
+), key_counts AS (
+  SELECT handler, ordering_key, count(*)::bigint AS n FROM planned WHERE ordering_key IS NOT NULL GROUP BY handler, ordering_key
+), sequenced AS (
+  INSERT INTO ordering_keys AS k (handler, key, last_seq)
+  SELECT handler, ordering_key, n FROM key_counts ORDER BY handler, ordering_key
+  ON CONFLICT (handler, key) DO UPDATE SET last_seq = k.last_seq + excluded.last_seq
+  RETURNING k.handler, k.key, k.last_seq, k.next_seq
+), numbered AS (
+  SELECT p.id, s.last_seq - c.n + row_number() OVER (PARTITION BY p.handler, p.ordering_key ORDER BY p.ord) AS seq, s.next_seq
+  FROM planned p
+  JOIN key_counts c ON c.handler = p.handler AND c.ordering_key = p.ordering_key
+  JOIN sequenced s ON s.handler = p.handler AND s.key = p.ordering_key
+), stored_jobs AS (
+  INSERT INTO jobs (id, event_id, handler, queue, priority, deliver_at, attempts, backoff, created_at, ordering_key, ordering_seq, held)
+  SELECT p.id, p.event_id, p.handler, p.queue, p.priority, p.deliver_at, p.attempts, p.backoff, now(),
+         p.ordering_key, n.seq, COALESCE(n.seq <> n.next_seq, false)
+  FROM planned p LEFT JOIN numbered n ON n.id = p.id
+  RETURNING id, event_id, held
 )
-SELECT id::text AS id, received_at FROM stored_events`;
+SELECT e.id::text AS id, e.received_at, h.held_job_ids
+FROM stored_events e
+LEFT JOIN (SELECT event_id, array_agg(id) AS held_job_ids FROM stored_jobs WHERE held GROUP BY event_id) h ON h.event_id = e.id`;
+
+/** A stored event: when the database received it, and which of its jobs wait for an earlier job of their key. */
+export interface StoredEvent {
+  receivedAt: Date;
+  heldJobIds: string[];
+}
 
 /** Writes accepted events with their outbox rows, and reads idempotency keys back. */
 @Injectable()
@@ -72,12 +106,12 @@ export class EventStore {
   ) {}
 
   /**
-   * Stores what it can; returns the stored events' ids with their time of
-   * receipt. Events missing from the answer found their key already taken.
-   * `publishedJobIds` (of earlier appends) are marked published in the same
-   * statement.
+   * Stores what it can; returns the stored events by id with their time of
+   * receipt and held jobs (not to publish: their key is busy). Events missing
+   * from the answer found their key already taken. `publishedJobIds` (of
+   * earlier appends) are marked published in the same statement.
    */
-  async append(events: EventToStore[], publishedJobIds: string[] = []): Promise<Map<string, Date>> {
+  async append(events: EventToStore[], publishedJobIds: string[] = []): Promise<Map<string, StoredEvent>> {
     if (events.length === 0) return new Map();
     const rows = toRows(events);
     const values = [JSON.stringify(rows), this.config.ingest.idempotencyTtlHours, publishedJobIds];
@@ -88,9 +122,9 @@ export class EventStore {
     // once it had grown, until the next autoanalyze.
     const stored =
       publishedJobIds.length === 0
-        ? await this.pg.prepared<{ id: string; received_at: Date }>('switchyard_append_events', APPEND_SQL, values)
-        : await this.pg.query<{ id: string; received_at: Date }>(APPEND_SQL, values);
-    return new Map(stored.map((row) => [row.id, row.received_at]));
+        ? await this.pg.prepared<AppendedRow>('switchyard_append_events', APPEND_SQL, values)
+        : await this.pg.query<AppendedRow>(APPEND_SQL, values);
+    return storedEvents(stored);
   }
 
   /**
@@ -98,10 +132,10 @@ export class EventStore {
    * the scheduler claims a tick and stores its event in one commit. Returns
    * what `append` returns; an event whose key is taken is not stored.
    */
-  async appendWithin(client: PoolClient, events: EventToStore[]): Promise<Map<string, Date>> {
+  async appendWithin(client: PoolClient, events: EventToStore[]): Promise<Map<string, StoredEvent>> {
     if (events.length === 0) return new Map();
-    const { rows } = await client.query<{ id: string; received_at: Date }>(APPEND_SQL, [JSON.stringify(toRows(events)), this.config.ingest.idempotencyTtlHours, []]);
-    return new Map(rows.map((row) => [row.id, row.received_at]));
+    const { rows } = await client.query<AppendedRow>(APPEND_SQL, [JSON.stringify(toRows(events)), this.config.ingest.idempotencyTtlHours, []]);
+    return storedEvents(rows);
   }
 
   async keys(keys: string[]): Promise<Map<string, StoredKey>> {
@@ -118,8 +152,10 @@ export class EventStore {
 
 /** The append statement's input: one JSON record per event, its outbox rows nested. */
 function toRows(events: EventToStore[]) {
-  return events.map(({ eventId, incoming, jobs, response }) => ({
+  // `ord`: the order ordered jobs of one key are numbered in, within the statement.
+  return events.map(({ eventId, incoming, jobs, response }, ord) => ({
     id: eventId,
+    ord,
     type: incoming.type,
     source: incoming.source,
     source_event_id: incoming.sourceEventId,
@@ -142,6 +178,13 @@ function toRows(events: EventToStore[]) {
       deliver_at: job.deliverAt?.toISOString() ?? null,
       attempts: job.attempts,
       backoff: job.backoff,
+      ordering_key: job.orderingKey ?? null,
     })),
   }));
+}
+
+type AppendedRow = { id: string; received_at: Date; held_job_ids: string[] | null };
+
+function storedEvents(rows: AppendedRow[]): Map<string, StoredEvent> {
+  return new Map(rows.map((row) => [row.id, { receivedAt: row.received_at, heldJobIds: row.held_job_ids ?? [] }]));
 }

@@ -3,7 +3,7 @@ import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { PublishMarks } from '../outbox/publish-marks.js';
 import { isDatabaseUnavailable } from './database-errors.js';
-import { EventStore, type EventToStore } from './event-store.js';
+import { EventStore, type EventToStore, type StoredEvent } from './event-store.js';
 
 interface Waiting {
   events: EventToStore[];
@@ -93,7 +93,7 @@ export class GroupCommit {
     });
     // Earlier flushes' "published" marks ride along with this append.
     const marks = this.marks.take();
-    let stored: Map<string, Date>;
+    let stored: Map<string, StoredEvent>;
     try {
       stored = await this.store.append(unique, marks);
     } catch (error) {
@@ -101,12 +101,18 @@ export class GroupCommit {
       throw error;
     }
     const entries: OutboxEntry[] = [];
+    const receivedAt = new Map<string, Date>();
     for (const event of unique) {
-      const receivedAt = stored.get(event.eventId);
-      if (!receivedAt) continue;
-      for (const job of event.jobs) entries.push({ ...job, event: { ...job.event, receivedAt: receivedAt.toISOString() } });
+      const row = stored.get(event.eventId);
+      if (!row) continue;
+      receivedAt.set(event.eventId, row.receivedAt);
+      // A held job waits for its key's earlier jobs; the one that finishes last before it publishes it.
+      const held = new Set(row.heldJobIds);
+      for (const job of event.jobs) {
+        if (!held.has(job.jobId)) entries.push({ ...job, event: { ...job.event, receivedAt: row.receivedAt.toISOString() } });
+      }
     }
     await this.publisher.publishAfterCommit(entries, 'deferred');
-    for (const request of batch) request.resolve(stored);
+    for (const request of batch) request.resolve(receivedAt);
   }
 }

@@ -123,12 +123,17 @@ export class IngestService {
     if (!schema) return reject(problems.unknownEventType(incoming.type, this.knownTypes));
     const dataErrors = await validateData(schema, incoming.data);
     if (dataErrors.length) return reject(problems.invalidEvent(dataErrors, `The data of this ${incoming.type} event is invalid`));
-    return { ok: true, store: this.plan(incoming) };
+    return this.plan(incoming);
   }
 
-  /** Assigns the event its id and its fan-out; content filters are decided here, once: a filtered-out handler gets no outbox row and no job. */
-  private plan(incoming: IncomingEvent): EventToStore {
-    return planEvent(incoming, this.routing.routesForEvent(incoming));
+  /**
+   * Assigns the event its id and its fan-out; content filters are decided
+   * here, once: a filtered-out handler gets no outbox row and no job. An
+   * ordering key a handler cannot compute rejects the event (422).
+   */
+  private plan(incoming: IncomingEvent): Checked {
+    const planned = planEvent(incoming, this.routing.routesForEvent(incoming));
+    return planned.ok ? planned : { ok: false, result: { outcome: 'rejected', status: planned.problem.status, problem: planned.problem } };
   }
 
   /** Events whose key was already taken: a replay if the request matches, else a 422. */

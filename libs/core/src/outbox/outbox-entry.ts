@@ -12,6 +12,12 @@ export interface JobPayload {
   event: DomainEvent;
   /** Absent on fan-out jobs. */
   delivery?: Delivery;
+  /**
+   * The ordering key, on jobs of handlers ordered by key: the worker moves
+   * the key on when the job ends, even if the handler was since redeployed
+   * without ordering (its held jobs must not wait forever).
+   */
+  orderingKey?: string;
 }
 
 /** One row of the outbox: a job to hand to BullMQ under its deterministic id. */
@@ -26,6 +32,8 @@ export interface OutboxEntry {
   backoff: BackoffPolicy;
   event: DomainEvent;
   delivery?: Delivery;
+  /** The handler's ordering key for the event (fan-out of an ordered handler); null or absent otherwise. */
+  orderingKey?: string | null;
 }
 
 /**

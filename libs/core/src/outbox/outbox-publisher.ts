@@ -78,7 +78,11 @@ export class OutboxPublisher {
             this.queues.get(queue).addBulk(
               slice.map((entry) => ({
                 name: entry.handler,
-                data: entry.delivery ? { event: entry.event, delivery: entry.delivery } : { event: entry.event },
+                data: {
+                  event: entry.event,
+                  ...(entry.delivery ? { delivery: entry.delivery } : {}),
+                  ...(entry.orderingKey ? { orderingKey: entry.orderingKey } : {}),
+                },
                 opts: this.jobOptions(entry),
               })),
             ),

@@ -9,7 +9,8 @@ import { OutboxSignal } from './outbox-signal.js';
 const BATCH_SIZE = 500;
 const MAX_RETRY_DELAY_MS = 5_000;
 
-interface OutboxRow {
+/** An outbox row joined with its event, as the relay and a released ordering key read it. */
+export interface OutboxRow {
   id: string;
   queue: string;
   handler: string;
@@ -26,6 +27,7 @@ interface OutboxRow {
   received_at: Date;
   kind: 'fanout' | 'redrive' | 'replay';
   operation_id: string | null;
+  ordering_key: string | null;
 }
 
 /**
@@ -34,7 +36,11 @@ interface OutboxRow {
  * FOR UPDATE SKIP LOCKED, so any number of API replicas share the work without
  * publishing a row twice at once, and marks it published in the same
  * transaction. Rows are picked by age, not by a "highest id seen" cursor, so
- * transactions that commit out of order are never skipped.
+ * transactions that commit out of order are never skipped. Jobs held for
+ * their ordering key are not the relay's until the key reaches them; from
+ * then (`released_at`) the grace period gives the releasing worker time to
+ * publish them itself, and a worker that died before it could leaves them
+ * here, so no key waits forever.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -90,10 +96,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return this.prisma.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id::text AS operation_id,
+          SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id::text AS operation_id, j.ordering_key,
                  e.id::text AS event_id, e.type, e.source, e.subject, e.time, e.data, e.received_at
           FROM jobs j JOIN events e ON e.id = j.event_id
-          WHERE j.published_at IS NULL AND j.created_at <= now() - make_interval(secs => ${graceSeconds}::float8)
+          WHERE j.published_at IS NULL AND NOT j.held
+            AND j.created_at <= now() - make_interval(secs => ${graceSeconds}::float8)
+            AND (j.released_at IS NULL OR j.released_at <= now() - make_interval(secs => ${graceSeconds}::float8))
           ORDER BY j.created_at, j.id
           LIMIT ${BATCH_SIZE}
           FOR UPDATE OF j SKIP LOCKED`;
@@ -107,7 +115,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
-function toEntry(row: OutboxRow): OutboxEntry {
+/** The outbox entry a row stands for. */
+export function toEntry(row: OutboxRow): OutboxEntry {
   return {
     jobId: row.id,
     queue: row.queue,
@@ -126,6 +135,7 @@ function toEntry(row: OutboxRow): OutboxEntry {
       receivedAt: row.received_at.toISOString(),
     },
     ...(row.kind !== 'fanout' ? { delivery: { kind: row.kind, ...(row.operation_id ? { operationId: row.operation_id } : {}) } } : {}),
+    orderingKey: row.ordering_key,
   };
 }
 

@@ -74,6 +74,13 @@ export const problems = {
     detail: `Key ${JSON.stringify(key)} was first used for event ${eventId} with a different body; use a new key for a new event`,
     eventId,
   }),
+  orderingKeyUnusable: (eventType: string, handler: string, reason: string): Problem => ({
+    type: type('ordering-key-unusable'),
+    title: 'No ordering key for this event',
+    status: 422,
+    detail: `Handler ${handler} orders its jobs by a key computed from each ${eventType} event, and ${reason}`,
+    handler,
+  }),
   rateLimited: (count: number, perSecond: number, retryAfterSeconds: number): Problem => ({
     type: type('rate-limited'),
     title: 'Too many events',

@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaService } from '@switchyard/db';
+import { type Prisma, PrismaService } from '@switchyard/db';
 import { v7 as uuidv7 } from 'uuid';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import { errorFingerprint } from '../dead-letters/fingerprint.js';
+import { HandlerRegistry } from '../handlers/handler-registry.js';
+import type { OutboxRow } from '../outbox/outbox-relay.js';
+import { OrderingKeys } from '../ordering/ordering-keys.service.js';
 import type { DomainEvent } from '../handlers/handler.types.js';
 import { Redactor } from '../redaction/redactor.js';
 
@@ -29,7 +32,9 @@ const MAX_TEXT = 16_384;
  * an operator and failing again) keeps one record whose attempt history
  * grows; it goes back to `open`, and its trail says so. The payload is
  * stored with REDACT_PATHS masked (a retry takes the data from the event);
- * the error arrives masked already (see JobProcessor).
+ * the error arrives masked already (see JobProcessor). For a handler ordered
+ * by key with `afterDeadLetter: 'proceed'`, the same transaction moves the
+ * key on to its next job; with `block` the key waits on this dead letter.
  */
 @Injectable()
 export class FailureRecorder {
@@ -37,6 +42,8 @@ export class FailureRecorder {
     private readonly prisma: PrismaService,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     private readonly redactor: Redactor,
+    private readonly registry: HandlerRegistry,
+    private readonly orderingKeys: OrderingKeys,
   ) {}
 
   async record(failure: FailedAttempt): Promise<void> {
@@ -53,7 +60,12 @@ export class FailureRecorder {
       return;
     }
     const errorName = error.name || 'Error';
-    await this.prisma.$transaction([
+    // A handler no longer ordered (or no longer deployed) lets its keys go: nothing would ever unblock them.
+    // For an unordered job the release is a no-op, and dead letters are rare enough not to skip it.
+    const ordering = this.registry.get(handler)?.definition.ordering;
+    const proceed = ordering ? ordering.afterDeadLetter === 'proceed' : true;
+    const keyMovesOn: Prisma.PrismaPromise<unknown>[] = proceed ? [this.orderingKeys.release(failure.jobId)] : [];
+    const statements: Prisma.PrismaPromise<unknown>[] = [
       attempt,
       // Upsert the dead letter and note the transition in its trail, in one statement.
       this.prisma.$executeRaw`
@@ -87,7 +99,10 @@ export class FailureRecorder {
                         processed_at = COALESCE(processed_at, ${failure.startedAt}), failed_reason = ${message},
                         published_at = COALESCE(published_at, ${failure.startedAt})
         WHERE id = ${failure.jobId}`,
-    ]);
+      ...keyMovesOn,
+    ];
+    const results = await this.prisma.$transaction(statements);
+    if (proceed) await this.orderingKeys.publish(results[3] as OutboxRow[]);
   }
 }
 

@@ -5,6 +5,7 @@ import { HandlerRegistry } from '../handlers/handler-registry.js';
 import { isNonRetryable } from '../handlers/handler.types.js';
 import type { JobPayload } from '../outbox/outbox-entry.js';
 import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
+import { OrderingKeys } from '../ordering/ordering-keys.service.js';
 import { Redactor } from '../redaction/redactor.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
@@ -12,7 +13,7 @@ import { OutcomeRecorder } from './outcome-recorder.js';
 import { RunnerEvents } from './runner-events.js';
 import { StartClaim, type StartVerdict } from './start-claim.js';
 
-/** How long a job whose dead letter (or at-most-once start claim) could not be written waits before trying again. */
+/** How long a job whose dead letter (or at-most-once start claim, or key release) could not be written waits before trying again. */
 const DEAD_LETTER_RETRY_MS = 5_000;
 
 /**
@@ -38,11 +39,27 @@ export class JobProcessor {
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     private readonly redactor: Redactor,
     private readonly starts: StartClaim,
+    private readonly orderingKeys: OrderingKeys,
   ) {}
 
   /** Whether `error` came out of `process()` after its attempt was recorded. */
   wasRecorded(error: Error): boolean {
     return this.recorded.has(error);
+  }
+
+  /**
+   * An ordered job's key moves on before BullMQ hears the job completed. If
+   * Postgres cannot take that now, the job goes back to delayed without
+   * using an attempt; its re-run finds its effects applied and tries again.
+   */
+  private async moveKeyOn(job: Job<JobPayload>, token: string | undefined): Promise<void> {
+    try {
+      await this.orderingKeys.completed(job.id ?? '');
+    } catch (error) {
+      this.logger.warn(`Job ${job.id} completed but its ordering key could not move on (${(error as Error).message}); holding it for ${DEAD_LETTER_RETRY_MS} ms`);
+      await job.moveToDelayed(Date.now() + DEAD_LETTER_RETRY_MS, token);
+      throw new DelayedError();
+    }
   }
 
   async process(job: Job<JobPayload>, token?: string): Promise<unknown> {
@@ -66,6 +83,7 @@ export class JobProcessor {
       // Recorded like a failure of the handler: the dead letter carries the reason.
       if (refusal) throw refusal;
       const result = await registered.instance.handle(event, ctx);
+      if (registered.definition.ordering || job.data.orderingKey) await this.moveKeyOn(job, token);
       const finishedAt = new Date();
       this.outcomes.completed({
         jobId: ctx.jobId,
@@ -80,6 +98,7 @@ export class JobProcessor {
       this.events.emit('completed', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt });
       return result ?? null;
     } catch (thrown) {
+      if (thrown instanceof DelayedError) throw thrown;
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       // A message echoing a redacted value (a gateway quoting the card token)
       // would carry it into job_attempts, the dead letter and BullMQ's failedReason.

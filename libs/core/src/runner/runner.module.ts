@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
+import { OrderingKeys } from '../ordering/ordering-keys.service.js';
+import { OutboxPublisher } from '../outbox/outbox-publisher.js';
+import { OutboxSignal } from '../outbox/outbox-signal.js';
+import { PublishMarks } from '../outbox/publish-marks.js';
 import { StoredPayloadScrubber } from '../redaction/stored-payload-scrubber.js';
 import { CrashQuarantine } from './crash-quarantine.js';
 import { FailureRecorder } from './failure-recorder.js';
@@ -11,9 +15,17 @@ import { OutcomeRecorder } from './outcome-recorder.js';
 import { RunnerEvents } from './runner-events.js';
 import { StartClaim } from './start-claim.js';
 
-/** Running handlers: a BullMQ Worker per queue, the idempotency guard, at-most-once start claims, failure and outcome records. */
+/**
+ * Running handlers: a BullMQ Worker per queue, the idempotency guard,
+ * at-most-once start claims, failure and outcome records. The outbox
+ * publisher is here for ordered handlers: a worker publishes the next job of
+ * a key whose head it finished.
+ */
 @Module({
-  providers: [HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents, JobStatsRecorder, StoredPayloadScrubber, StartClaim],
+  providers: [
+    HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents,
+    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, OutboxPublisher, OutboxSignal, PublishMarks,
+  ],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
 })
 export class RunnerModule {}

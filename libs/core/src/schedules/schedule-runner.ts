@@ -163,8 +163,11 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
         this.metrics.scheduleTicks.inc({ schedule: outcome.name, outcome: result });
       }
       entries = toStore.flatMap((event) => {
-        const receivedAt = stored.get(event.eventId);
-        return receivedAt ? event.jobs.map((job) => ({ ...job, event: { ...job.event, receivedAt: receivedAt.toISOString() } })) : [];
+        const row = stored.get(event.eventId);
+        if (!row) return [];
+        // Jobs held behind an earlier job of their ordering key are published when the key reaches them.
+        const held = new Set(row.heldJobIds);
+        return event.jobs.filter((job) => !held.has(job.jobId)).map((job) => ({ ...job, event: { ...job.event, receivedAt: row.receivedAt.toISOString() } }));
       });
     } catch (error) {
       // A connection that cannot even roll back is dropped, not handed to the next pass.
@@ -228,9 +231,15 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       idempotencyKey: key,
       requestHash: sha256(canonicalJson({ key })),
     };
-    const event = planEvent(incoming, this.routing.routesForEvent(incoming));
+    const planned = planEvent(incoming, this.routing.routesForEvent(incoming));
+    if (!planned.ok) {
+      // An ordered handler cannot key this event's data: like a schema mismatch, the tick emits nothing and says why.
+      outcome.error = `Tick ${tick} emitted nothing: ${planned.problem.detail ?? planned.problem.title}`.slice(0, 2_000);
+      this.logger.warn(`Schedule ${row.name}: ${outcome.error}`);
+      return { outcome, event: null };
+    }
     outcome.fired_at = tick;
-    outcome.event_id = event.eventId;
-    return { outcome, event };
+    outcome.event_id = planned.store.eventId;
+    return { outcome, event: planned.store };
   }
 }
