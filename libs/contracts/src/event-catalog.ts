@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { orderCancelled } from './events/order-cancelled.js';
 import { orderPlaced } from './events/order-placed.js';
 import { orderShipped } from './events/order-shipped.js';
+import { inventoryReserved } from './events/inventory-reserved.js';
+import { orderConfirmed } from './events/order-confirmed.js';
+import { paymentFailed, paymentSucceeded } from './events/payment-outcomes.js';
 
 /**
  * The event types producers may send, each with the schema its `data` must
@@ -12,6 +15,11 @@ export const commerceEvents = {
   'order.placed': orderPlaced,
   'order.cancelled': orderCancelled,
   'order.shipped': orderShipped,
+  // Follow-up events of the order saga, emitted by handlers (ctx.emit). Producers may send them too.
+  'payment.succeeded': paymentSucceeded,
+  'payment.failed': paymentFailed,
+  'inventory.reserved': inventoryReserved,
+  'order.confirmed': orderConfirmed,
 } as const;
 
 export type CommerceEventType = keyof typeof commerceEvents;

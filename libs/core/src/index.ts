@@ -17,7 +17,7 @@ export { OperationsModule } from './operations/operations.module.js';
 export { EventHandler, MAX_PRIORITY } from './handlers/event-handler.decorator.js';
 export type { BackoffPolicy, EventHandlerOptions, HandlerDefinition, RateLimit } from './handlers/event-handler.decorator.js';
 export { isNonRetryable, NonRetryableError, nonRetryable } from './handlers/handler.types.js';
-export type { DomainEvent, Handler, HandlerContext, OnceResult } from './handlers/handler.types.js';
+export type { DomainEvent, EmitOptions, EmittedEvent, Handler, HandlerContext, OnceResult } from './handlers/handler.types.js';
 export { HandlerRegistry } from './handlers/handler-registry.js';
 
 // Ingest, queries and routing
@@ -29,6 +29,7 @@ export { IdempotencyKeySweeper } from './ingest/idempotency-key-sweeper.js';
 export type { IngestOutcome } from './ingest/ingest.service.js';
 export type { RawIngestRequest } from './ingest/http-binding.js';
 export { EventQueryService } from './events/event-query.service.js';
+export { EventTreeService, MAX_TREE_EVENTS } from './events/event-tree.service.js';
 export { RoutingTable } from './routing/routing-table.js';
 export { compileTopicPattern, topicPatternError } from './routing/topic-pattern.js';
 export { OutboxRelay } from './outbox/outbox-relay.js';

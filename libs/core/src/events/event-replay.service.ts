@@ -110,8 +110,12 @@ export class EventReplayService {
   /** One batch of a replay operation, inside the runner's transaction: outbox rows for each event's chosen handlers. */
   async apply(tx: TransactionClient, eventIds: string[], acting: Acting, handlers: string[] | null): Promise<ActionResult> {
     const events = await tx.$queryRaw<
-      Array<{ id: string; type: string; source: string; subject: string | null; time: Date | null; data: unknown; received_at: Date; priority: number | null }>
-    >`SELECT id::text AS id, type, source, subject, time, data, received_at, priority FROM events WHERE id = ANY(${eventIds}::uuid[])`;
+      Array<{
+        id: string; type: string; source: string; subject: string | null; time: Date | null; data: unknown; received_at: Date; priority: number | null;
+        correlation_id: string | null; causation_id: string | null;
+      }>
+    >`SELECT id::text AS id, type, source, subject, time, data, received_at, priority, correlation_id, causation_id::text AS causation_id
+      FROM events WHERE id = ANY(${eventIds}::uuid[])`;
     const result: ActionResult = { done: [], skipped: [], toPublish: [] };
     const found = new Set(events.map((event) => event.id));
     for (const id of eventIds) if (!found.has(id)) result.skipped.push({ id, reason: 'no longer exists', status: null, jobId: null });
@@ -130,6 +134,8 @@ export class EventReplayService {
         time: event.time?.toISOString() ?? null,
         data: event.data,
         receivedAt: event.received_at.toISOString(),
+        correlationId: event.correlation_id ?? event.id,
+        causationId: event.causation_id,
       };
       for (const route of routes) {
         const jobId = `${event.id}.${route.name}.replay.${acting.operationId}`;

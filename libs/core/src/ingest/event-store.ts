@@ -11,6 +11,9 @@ export interface EventToStore {
   eventId: string;
   incoming: IncomingEvent;
   jobs: OutboxEntry[];
+  /** The root event's id or the producer's; the emitting event's id (null for producers' events). */
+  correlationId: string;
+  causationId: string | null;
   response: AcceptedEvent;
 }
 
@@ -33,7 +36,7 @@ WITH ${MARK_PUBLISHED_CTES('$3')}, input AS (
     id uuid, type text, source text, source_event_id text, subject text, format text,
     data_content_type text, data jsonb, extensions jsonb, "time" timestamptz,
     priority int, deliver_at timestamptz, idempotency_key text, request_hash text,
-    response jsonb, jobs jsonb)
+    response jsonb, jobs jsonb, correlation_id text, causation_id uuid)
 ), claimed AS (
   INSERT INTO idempotency_keys AS k (key, request_hash, event_id, response, expires_at)
   SELECT idempotency_key, request_hash, id, response, now() + make_interval(hours => $2::int)
@@ -47,9 +50,9 @@ WITH ${MARK_PUBLISHED_CTES('$3')}, input AS (
   SELECT * FROM input WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM claimed)
 ), stored_events AS (
   INSERT INTO events (id, type, source, source_event_id, subject, format, data_content_type,
-                      data, extensions, "time", priority, deliver_at, received_at)
+                      data, extensions, "time", priority, deliver_at, received_at, correlation_id, causation_id)
   SELECT id, type, source, source_event_id, subject, format, data_content_type,
-         data, extensions, "time", priority, deliver_at, now()
+         data, extensions, "time", priority, deliver_at, now(), correlation_id, causation_id
   FROM accepted
   RETURNING id, received_at
 ), stored_jobs AS (
@@ -78,7 +81,7 @@ export class EventStore {
    */
   async append(events: EventToStore[], publishedJobIds: string[] = []): Promise<Map<string, Date>> {
     if (events.length === 0) return new Map();
-    const rows = events.map(({ eventId, incoming, jobs, response }) => ({
+    const rows = events.map(({ eventId, incoming, jobs, response, correlationId, causationId }) => ({
       id: eventId,
       type: incoming.type,
       source: incoming.source,
@@ -94,6 +97,8 @@ export class EventStore {
       idempotency_key: incoming.idempotencyKey,
       request_hash: incoming.requestHash,
       response,
+      correlation_id: correlationId,
+      causation_id: causationId,
       jobs: jobs.map((job) => ({
         id: job.jobId,
         handler: job.handler,

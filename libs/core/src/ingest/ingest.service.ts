@@ -3,14 +3,13 @@ import type { AcceptedEvent, BatchItemResult, BatchResult, Problem } from '@swit
 import { v7 as uuidv7 } from 'uuid';
 import { IngestRateLimiter, type Producer } from '../auth/ingest-rate-limiter.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
-import type { HandlerDefinition } from '../handlers/event-handler.decorator.js';
-import { jobIdFor, type OutboxEntry } from '../outbox/outbox-entry.js';
 import { ProblemError, problems } from '../problems/problem.js';
 import { RoutingTable } from '../routing/routing-table.js';
 import { validateData } from './data-validation.js';
 import { parseEnvelope, type IncomingEvent } from './envelope.js';
 import { EVENT_CATALOG, type EventCatalog } from './event-catalog.js';
 import { EventStore, type EventToStore } from './event-store.js';
+import { planFanOut } from './fan-out.js';
 import { GroupCommit } from './group-commit.js';
 import { decodeBatch, decodeSingle, type EventCandidate, type RawIngestRequest } from './http-binding.js';
 import { isDatabaseUnavailable } from './database-errors.js';
@@ -131,41 +130,7 @@ export class IngestService {
   /** Assigns the event its id and computes its fan-out: one job per subscribed handler. */
   private plan(incoming: IncomingEvent): EventToStore {
     const eventId = uuidv7();
-    const now = Date.now();
-    const producerDeliverAt =
-      incoming.deliverAt !== null ? new Date(incoming.deliverAt) : incoming.delayMs !== null ? new Date(now + incoming.delayMs) : null;
-    const jobs = this.routing.routesFor(incoming.type).map((route: HandlerDefinition): OutboxEntry => {
-      const deliverAt = producerDeliverAt ?? (route.delay > 0 ? new Date(now + route.delay) : null);
-      return {
-        jobId: jobIdFor(eventId, route.name),
-        queue: route.queue,
-        handler: route.name,
-        priority: incoming.priority ?? route.priority,
-        deliverAt: deliverAt && deliverAt.getTime() > now ? deliverAt : null,
-        attempts: route.attempts,
-        backoff: route.backoff,
-        event: {
-          id: eventId,
-          type: incoming.type,
-          source: incoming.source,
-          subject: incoming.subject,
-          time: incoming.time !== null ? new Date(incoming.time).toISOString() : null,
-          data: incoming.data,
-          receivedAt: '', // set from the database clock once stored
-        },
-      };
-    });
-    return {
-      eventId,
-      incoming,
-      jobs,
-      response: {
-        eventId,
-        type: incoming.type,
-        jobs: jobs.map((job) => ({ id: job.jobId, queue: job.queue, handler: job.handler })),
-        duplicate: false,
-      },
-    };
+    return planFanOut(eventId, incoming, this.routing.routesFor(incoming.type));
   }
 
   /** Events whose key was already taken: a replay if the request matches, else a 422. */

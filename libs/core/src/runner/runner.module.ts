@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
+import { OutboxPublisher } from '../outbox/outbox-publisher.js';
+import { OutboxSignal } from '../outbox/outbox-signal.js';
+import { PublishMarks } from '../outbox/publish-marks.js';
 import { StoredPayloadScrubber } from '../redaction/stored-payload-scrubber.js';
 import { CrashQuarantine } from './crash-quarantine.js';
 import { FailureRecorder } from './failure-recorder.js';
+import { FollowUpEmitter } from './follow-up-emitter.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
 import { HandlerRunner } from './handler-runner.js';
 import { IdempotencyGuard } from './idempotency-guard.js';
@@ -10,9 +14,16 @@ import { JobProcessor } from './job-processor.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { RunnerEvents } from './runner-events.js';
 
-/** Running handlers: a BullMQ Worker per queue, the idempotency guard, failure and outcome records. */
+/**
+ * Running handlers: a BullMQ Worker per queue, the idempotency guard, failure
+ * and outcome records, and ctx.emit (the outbox publisher without the relay:
+ * the API's relay publishes what a worker left unpublished).
+ */
 @Module({
-  providers: [HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents, JobStatsRecorder, StoredPayloadScrubber],
+  providers: [
+    HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents,
+    JobStatsRecorder, StoredPayloadScrubber, FollowUpEmitter, OutboxPublisher, OutboxSignal, PublishMarks,
+  ],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
 })
 export class RunnerModule {}
