@@ -2,10 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { CommerceEnv } from './commerce-config.js';
 import { EmailModule } from './email/email.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
+import { OrdersModule } from './orders/orders.module.js';
 import { PaymentModule } from './payment/payment.module.js';
 
 /**
- * The example e-commerce handlers. Both apps import this one module: the API
+ * The example e-commerce handlers: an order saga (order.placed → payment
+ * and reservation → order.confirmed → email; payment.failed → stock released)
+ * built from follow-up events (ctx.emit). Both apps import this one module: the API
  * to route `order.*` events to the handlers, the worker to run them. A new
  * handler is a folder with its module, imported here.
  */
@@ -18,6 +21,7 @@ export class CommerceModule {
         InventoryModule,
         PaymentModule.forRoot({ failureRate: env.PAYMENT_FAILURE_RATE, timeoutMs: env.PAYMENT_TIMEOUT_MS }),
         EmailModule,
+        OrdersModule,
       ],
     };
   }
