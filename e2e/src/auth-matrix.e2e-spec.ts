@@ -68,6 +68,10 @@ describe('the authorization matrix: every route × every kind of caller', () => 
   it('answers 401 without a valid key, 403 without the scope, and lets the scope (or admin) through', async () => {
     const routes = await documentedRoutes(stack);
     assert.ok(routes.length >= 25, `found ${routes.length} routes`);
+    // Rows that must exist with exactly this scope, whatever else changes.
+    for (const [method, path, scope] of [['GET', '/v1/events/{eventId}/tree', 'events:read']] as const) {
+      assert.ok(routes.some((route) => route.method === method && route.path === path && route.scope === scope), `${method} ${path} requires ${scope}`);
+    }
     const unknownKey = `sy_AAAAAAAA_${'x'.repeat(43)}`;
     const wrongSecret = tokens.admin.slice(0, -4) + (tokens.admin.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     const anonymous: Array<[string, string | null]> = [
