@@ -51,7 +51,7 @@ export class HandlerContextFactory {
     const guardKey = (step?: string) => (step ? `${scope}:${step}` : scope);
     // Stable across re-runs of the same code path: the guard key and the emit's place in it.
     const seed = (key: string, sequence: number) => `${handler}|${key}|${sequence}`;
-    const emittedOutsideOnce = new Map<string, number>();
+    let emittedOutsideOnce: Map<string, number> | undefined; // most handlers never emit outside once()
 
     const once = async <T>(effects: (tx: TransactionClient) => Promise<T>, options?: { step?: string }): Promise<OnceResult<T>> => {
       const key = guardKey(options?.step);
@@ -76,6 +76,7 @@ export class HandlerContextFactory {
         return { eventId: planned.eventId, type, jobIds: planned.jobs.map((entry) => entry.jobId) };
       }
       // Outside once(): a guarded step of its own, named by the type and how many of it this run emitted.
+      emittedOutsideOnce ??= new Map();
       const count = (emittedOutsideOnce.get(type) ?? 0) + 1;
       emittedOutsideOnce.set(type, count);
       const step = `emit:${type}:${count}`;
