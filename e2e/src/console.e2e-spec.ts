@@ -209,6 +209,15 @@ describe('the console', () => {
         || element.closest('label') || (element.textContent || '').trim()))
       .map((element) => element.outerHTML.slice(0, 120))`)) as string[];
     assert.deepEqual(unlabelled, [], 'every control has a label');
+
+    // The queue's handlers as routed: patterns, content filter, delivery mode.
+    await go('/queues/fraud');
+    const fraud = page.locator('tr[data-route="fraud.review"]');
+    await fraud.waitFor();
+    const row = await fraud.innerText();
+    assert.match(row, /order\.placed/);
+    assert.match(row, /\{"data\.total":\{"gte":100000\}\}/);
+    assert.match(row, /at-least-once/);
   });
 
   it('reconnects the live stream after the API restarts', async () => {

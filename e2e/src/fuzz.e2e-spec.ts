@@ -37,7 +37,22 @@ const timedEvent = fc.record(
   },
   { requiredKeys: ['type', 'data'] },
 );
+// Nearly valid schedules, so POST /v1/schedules gets past its shape into cron, zone and catalog checks.
+const schedule = fc.record(
+  {
+    name: fc.oneof(nasty, fc.constantFrom('fuzz-a', 'fuzz.b', 'inventory.nightly-restock-check')),
+    type: fc.constantFrom('test.timed', 'inventory.restock-check', 'nope'),
+    data: fc.oneof(fc.record({ ms: fc.integer({ min: -1, max: 5 }) }), fc.record({ threshold: fc.integer({ min: -1, max: 10 }) }), fc.jsonValue({ maxDepth: 2 })),
+    cron: fc.oneof(nasty, fc.constantFrom('* * * * *', '0 6 * * *', '*/5 * * * * *', '0 0 30 2 *', '@daily', 'H * * * *', '0 2 * * 0#6', '* * * * * * *')),
+    timeZone: fc.oneof(nasty, fc.constantFrom('UTC', 'Europe/Berlin', 'America/St_Johns', '+01:00', 'Etc/GMT+14')),
+    intervalMs: fc.oneof(fc.integer(), fc.double()),
+    catchUp: fc.oneof(nasty, fc.constantFrom('skip', 'fire-once')),
+    paused: fc.oneof(fc.boolean(), nasty),
+  },
+  { requiredKeys: [] },
+);
 const jsonish = fc.oneof(
+  { weight: 1, arbitrary: schedule },
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
   { weight: 3, arbitrary: fc.oneof(timedEvent, fc.array(timedEvent, { minLength: 1, maxLength: 20 })) },
   { weight: 2, arbitrary: fc.record({ type: fc.constantFrom('order.placed', 'test.timed', 'test.leaky', 'nope'), data: fc.jsonValue({ maxDepth: 3 }) }, { requiredKeys: [] }) },
@@ -154,6 +169,9 @@ describe(`fuzz: ${RUNS.toLocaleString('en')} generated requests across every end
          WHERE e.type IN ('order.placed', 'test.timed', 'test.leaky') AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id)
        UNION ALL
        SELECT 'keys without events', count(*)::int FROM idempotency_keys k WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = k.event_id)
+       UNION ALL
+       SELECT 'schedules without audit', count(*)::int FROM schedules s
+         WHERE s.origin = 'api' AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'schedule.create' AND a.target = 'schedule:' || s.name)
        UNION ALL
        SELECT 'operations without audit', count(*)::int FROM operations o WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.operation_id = o.id)`,
     );

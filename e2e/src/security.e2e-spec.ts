@@ -170,7 +170,7 @@ describe('npm run keys', () => {
     const before = await count();
     const cases: Array<[string[], RegExp]> = [
       [['create', '--name', 'x', '--scopes', 'events:write,root'], /Unknown scope "root"/],
-      [['create', '--name', 'bad name', '--scopes', 'admin'], /--name must be/],
+      [['create', '--name', 'bad name', '--scopes', 'admin'], /name must be/],
       [['create', '--scopes', 'admin'], /create needs --name/],
       [['create', '--name', 'y'], /create needs --scopes/],
       [['create', '--name', 'y', '--scopes', 'admin', '--rate-limit', 'fast'], /--rate-limit must be a whole number/],

@@ -1,7 +1,8 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ConsoleAuthController } from './console-auth/console-auth.controller.js';
+import { ConsoleKeysController } from './console-auth/console-keys.controller.js';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { ApiKeyVerifier, type EventCatalog, IngestModule, OperationsModule, SwitchyardModule } from '@switchyard/core';
+import { ApiKeyVerifier, type EventCatalog, IngestModule, OperationsModule, SchedulesModule, SwitchyardModule } from '@switchyard/core';
 import { API_CONFIG, type ApiConfig } from './api-config.js';
 import { RouteAccessAudit } from './auth/route-access.audit.js';
 import { ScopeGuard } from './auth/scope.guard.js';
@@ -13,6 +14,7 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { OperationsController } from './operations/operations.controller.js';
 import { QueuesController } from './queues/queues.controller.js';
 import { RoutesController } from './routes/routes.controller.js';
+import { SchedulesController } from './schedules/schedules.controller.js';
 import { StreamController } from './stream/stream.controller.js';
 
 export interface ApiModuleOptions {
@@ -32,6 +34,7 @@ export class ApiModule {
         DiscoveryModule,
         IngestModule,
         OperationsModule,
+        SchedulesModule,
         ...options.handlers,
       ],
       controllers: [
@@ -42,8 +45,10 @@ export class ApiModule {
         MetricsController,
         StreamController,
         RoutesController,
+        SchedulesController,
         HealthController,
         ConsoleAuthController,
+        ConsoleKeysController,
       ],
       providers: [
         { provide: API_CONFIG, useValue: options.config },

@@ -1,4 +1,4 @@
-// OpenAPI component schemas of the operations endpoints (dead letters, queues, metrics, replay).
+// OpenAPI component schemas of the operations endpoints (dead letters, queues, metrics, replay, schedules).
 type Schema = Record<string, unknown>;
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -56,7 +56,51 @@ const operation = object({
   error: nullable(str),
 });
 
+const scheduleTiming = {
+  cron: { type: 'string', example: '0 6 * * *', description: '5 fields, or 6 with seconds first; read in timeZone (DST included). Give cron or intervalMs.' },
+  timeZone: { type: 'string', example: 'Europe/Berlin', description: 'IANA zone of the cron expression; default UTC' },
+  intervalMs: { type: 'integer', minimum: 1_000, maximum: 2_147_483_647, description: 'Fixed interval instead of cron' },
+  catchUp: { type: 'string', enum: ['skip', 'fire-once'], default: 'skip', description: 'After downtime longer than SCHEDULE_MISFIRE_GRACE_MS: skip the missed ticks, or emit one event for them' },
+};
+
 export const operationsSchemas: Record<string, Schema> = {
+  NewSchedule: {
+    ...object(
+      {
+        name: { type: 'string', pattern: '^[a-z0-9]+([._-][a-z0-9]+)*$', maxLength: 200 },
+        type: { type: 'string', description: 'The event type each tick emits' },
+        data: { description: "Validated now against the type's schema (EventData.*)" },
+        source: { type: 'string', description: 'Default urn:switchyard:schedule:<name>' },
+        subject: str,
+        ...scheduleTiming,
+        paused: { type: 'boolean', default: false },
+      },
+      ['name', 'type', 'data'],
+    ),
+    additionalProperties: false,
+  },
+  Schedule: object({
+    name: str,
+    type: str,
+    data: {},
+    source: str,
+    subject: nullable(str),
+    kind: { type: 'string', enum: ['cron', 'interval'] },
+    cron: nullable(str),
+    timeZone: nullable(str),
+    intervalMs: nullable(int),
+    catchUp: { type: 'string', enum: ['skip', 'fire-once'] },
+    paused: { type: 'boolean' },
+    nextFireAt: time,
+    lastFiredAt: nullable(time),
+    lastEventId: nullable(str),
+    lastError: nullable(str),
+    origin: { type: 'string', enum: ['api', 'code'] },
+    createdBy: str,
+    createdAt: time,
+    updatedAt: time,
+  }),
+  SchedulePage: object({ items: { type: 'array', items: ref('Schedule') }, nextCursor: nullable(str) }),
   DeadLetterFilter: deadLetterFilter,
   DeadLetterSummary: deadLetterSummary,
   DeadLetterPage: object({ items: { type: 'array', items: ref('DeadLetterSummary') }, nextCursor: nullable(str) }),
@@ -108,6 +152,7 @@ export const operationsSchemas: Record<string, Schema> = {
     dryRun: { type: 'boolean', enum: [true] },
     matched: int,
     jobs: { type: 'object', additionalProperties: int },
+    filtered: { type: 'array', items: str, description: 'Handlers whose count is an upper bound: their content filter is evaluated per event when the replay runs' },
     sample: { type: 'array', items: object({ eventId: str, type: str, receivedAt: time }) },
   }),
   QueueSummary: object({

@@ -143,6 +143,8 @@ const schemas: Record<string, Schema> = {
       type: { type: 'string' },
       source: { type: 'string' },
       subject: nullableString,
+      time: { ...nullableString, format: 'date-time' },
+      extensions: { type: 'object', nullable: true, additionalProperties: true, description: 'CloudEvents extension attributes; scheduled events carry schedule, scheduledfor, firedby (and catchup, missedsince)' },
       data: {},
       receivedAt: { type: 'string', format: 'date-time' },
       correlationId: { type: 'string' },
@@ -193,6 +195,14 @@ const schemas: Record<string, Schema> = {
       delay: { type: 'integer' },
       concurrency: { type: 'integer' },
       rateLimit: { type: 'object', nullable: true, properties: { max: { type: 'integer' }, duration: { type: 'integer' } } },
+      filter: {
+        type: 'object',
+        nullable: true,
+        description:
+          'Content filter beside the patterns: paths (type, source, subject, time, data.<field>, extensions.<name>) to a value, a list of values, or operators gt/gte/lt/lte/exists/prefix/not',
+        additionalProperties: true,
+      },
+      delivery: { type: 'string', enum: ['at-least-once', 'at-most-once'] },
     },
   },
 };

@@ -1,6 +1,6 @@
 'use server';
 
-import type { DeadLetterFilter, DeadLetterSummary, DryRunAnswer, OperationStatus, QueueSummary, RetryAnswer } from '@switchyard/contracts';
+import type { DeadLetterFilter, DeadLetterSummary, DryRunAnswer, OperationStatus, QueueSummary, RetryAnswer, ScheduleSummary } from '@switchyard/contracts';
 import { revalidatePath } from 'next/cache';
 import { api, ApiError } from '../lib/api';
 import { authorize, Refused, type Role, type Session } from '../lib/session';
@@ -81,4 +81,12 @@ export async function pauseQueue(csrf: string, name: string): Promise<ActionResu
 
 export async function resumeQueue(csrf: string, name: string): Promise<ActionResult> {
   return attempt('operator', csrf, (session) => api<QueueSummary>(`/v1/queues/${encodeURIComponent(name)}/resume`, { method: 'POST', actor: session.username }), () => `Queue ${name} resumed`, ['/queues']);
+}
+
+export async function pauseSchedule(csrf: string, name: string): Promise<ActionResult> {
+  return attempt('operator', csrf, (session) => api<ScheduleSummary>(`/v1/schedules/${encodeURIComponent(name)}/pause`, { method: 'POST', actor: session.username }), () => `Schedule ${name} paused`, ['/schedules']);
+}
+
+export async function resumeSchedule(csrf: string, name: string): Promise<ActionResult> {
+  return attempt('operator', csrf, (session) => api<ScheduleSummary>(`/v1/schedules/${encodeURIComponent(name)}/resume`, { method: 'POST', actor: session.username }), () => `Schedule ${name} resumed`, ['/schedules']);
 }

@@ -4,13 +4,8 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { api, ApiError } from '../lib/api';
 import { secureCookie } from '../lib/config';
-import { authorize, currentSession, SESSION_COOKIE } from '../lib/session';
-
-/** Where to go after signing in: a path on this console, never another site. */
-function safeNext(raw: FormDataEntryValue | null): string {
-  const next = typeof raw === 'string' ? raw : '';
-  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
+import { safeNext } from '../lib/safe-next';
+import { authorize, currentSession, Refused, SESSION_COOKIE } from '../lib/session';
 
 /**
  * The sign-in form. Any failure — unknown user, wrong password, disabled
@@ -40,13 +35,22 @@ export async function signIn(form: FormData): Promise<void> {
   redirect(next);
 }
 
-/** Ends the session on the server (the token stops working), then drops the cookie. */
-export async function signOut(form: FormData): Promise<void> {
+/**
+ * Ends the session on the server (the token stops working), then drops the
+ * cookie. A refusal (a stale page's CSRF token) comes back as the message the
+ * sign-out form shows; the session stays.
+ */
+export async function signOut(_previous: string | null, form: FormData): Promise<string | null> {
   const jar = await cookies();
   const token = jar.get(SESSION_COOKIE)?.value;
   // A session that has already ended needs no token to leave; a live one does.
   if (token && (await currentSession())) {
-    await authorize('viewer', form.get('csrf'));
+    try {
+      await authorize('viewer', form.get('csrf'));
+    } catch (error) {
+      if (error instanceof Refused) return error.message;
+      throw error;
+    }
     await api('/v1/console/session', { method: 'DELETE', headers: { 'x-console-session': token } });
   }
   jar.delete(SESSION_COOKIE);

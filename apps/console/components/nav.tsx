@@ -8,11 +8,12 @@ const LINKS = [
   { href: '/queues', label: 'Queues' },
   { href: '/events', label: 'Events' },
   { href: '/dead-letters', label: 'Dead letters' },
+  { href: '/schedules', label: 'Schedules' },
 ];
 
 export function Nav({ admin = false }: { admin?: boolean }) {
   const path = usePathname();
-  const links = admin ? [...LINKS, { href: '/users', label: 'Users' }] : LINKS;
+  const links = admin ? [...LINKS, { href: '/users', label: 'Users' }, { href: '/keys', label: 'Keys' }] : LINKS;
   return (
     <>
       {links.map((link) => {

@@ -23,6 +23,9 @@ export const apiUrl = apiUrlFromEnv();
  */
 const apiKey = process.env.SWITCHYARD_API_KEY ?? '';
 
+/** The prefix of the console's own key, so the Keys page can mark it (and not offer to revoke it). */
+export const apiKeyPrefix = /^sy_([A-Za-z0-9]{8})_/.exec(apiKey)?.[1] ?? null;
+
 /** Headers every API call from the console carries. */
 export function apiHeaders(): Record<string, string> {
   return apiKey ? { authorization: `Bearer ${apiKey}` } : {};

@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { type EventCatalog, RunnerModule, SwitchyardModule } from '@switchyard/core';
+import { type EventCatalog, RunnerModule, SchedulesModule, SwitchyardModule } from '@switchyard/core';
 import { METRICS_LISTEN, MetricsServer } from './metrics-server.js';
 import type { WorkerConfig } from './worker-config.js';
 
@@ -15,7 +15,7 @@ export class WorkerModule {
   static forRoot(options: WorkerModuleOptions): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events }), RunnerModule, ...options.handlers],
+      imports: [SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events }), RunnerModule, SchedulesModule, ...options.handlers],
       providers: [{ provide: METRICS_LISTEN, useValue: { port: options.config.env.METRICS_PORT, host: options.config.env.METRICS_HOST } }, MetricsServer],
     };
   }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { CommerceEnv } from './commerce-config.js';
 import { EmailModule } from './email/email.module.js';
+import { FraudModule } from './fraud/fraud.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PaymentModule } from './payment/payment.module.js';
@@ -22,6 +23,7 @@ export class CommerceModule {
         PaymentModule.forRoot({ failureRate: env.PAYMENT_FAILURE_RATE, timeoutMs: env.PAYMENT_TIMEOUT_MS }),
         EmailModule,
         OrdersModule,
+        FraudModule,
       ],
     };
   }

@@ -1,5 +1,7 @@
 // Shapes of the REST API's answers, shared by the API, its tests and the console.
 
+import type { DeliveryMode, SubscriptionFilter } from './subscription-filter.js';
+
 /** A job Switchyard created for one handler of an accepted event. */
 export interface JobRef {
   id: string;
@@ -52,6 +54,10 @@ export interface EventLineage {
   type: string;
   source: string;
   subject: string | null;
+  /** The producer's timestamp; for a scheduled event, its tick. */
+  time: string | null;
+  /** CloudEvents extension attributes; a scheduled event's name its schedule, tick and replica (`schedule`, `scheduledfor`, `firedby`, and `catchup`, `missedsince` for a catch-up). */
+  extensions: Record<string, unknown> | null;
   data: unknown;
   receivedAt: string;
   /** The root event's id, or the one the producer gave at ingest. */
@@ -148,4 +154,7 @@ export interface RouteInfo {
   delay: number;
   concurrency: number;
   rateLimit: { max: number; duration: number } | null;
+  /** The content filter an event must match beside the type pattern; null: every event of the types. */
+  filter: SubscriptionFilter | null;
+  delivery: DeliveryMode;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inventoryRestockCheck } from './events/inventory-restock-check.js';
 import { orderCancelled } from './events/order-cancelled.js';
 import { orderPlaced } from './events/order-placed.js';
 import { orderShipped } from './events/order-shipped.js';
@@ -20,6 +21,7 @@ export const commerceEvents = {
   'payment.failed': paymentFailed,
   'inventory.reserved': inventoryReserved,
   'order.confirmed': orderConfirmed,
+  'inventory.restock-check': inventoryRestockCheck,
 } as const;
 
 export type CommerceEventType = keyof typeof commerceEvents;

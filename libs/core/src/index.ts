@@ -12,6 +12,7 @@ export type { SwitchyardModuleOptions } from './switchyard.module.js';
 export { IngestModule } from './ingest/ingest.module.js';
 export { RunnerModule } from './runner/runner.module.js';
 export { OperationsModule } from './operations/operations.module.js';
+export { SchedulesModule } from './schedules/schedules.module.js';
 
 // Writing handlers
 export { EventHandler, MAX_PRIORITY } from './handlers/event-handler.decorator.js';
@@ -19,6 +20,17 @@ export type { BackoffPolicy, EventHandlerOptions, HandlerDefinition, RateLimit }
 export { isNonRetryable, NonRetryableError, nonRetryable } from './handlers/handler.types.js';
 export type { DomainEvent, EmitOptions, EmittedEvent, Handler, HandlerContext, OnceResult } from './handlers/handler.types.js';
 export { HandlerRegistry } from './handlers/handler-registry.js';
+
+// Scheduled events
+export { EventSchedule } from './schedules/event-schedule.decorator.js';
+export type { EventScheduleOptions } from './schedules/event-schedule.decorator.js';
+export { ScheduleService } from './schedules/schedule.service.js';
+export { ScheduleRunner } from './schedules/schedule-runner.js';
+export { ScheduleDeclarations } from './schedules/schedule-declarations.js';
+export { checkSchedule } from './schedules/schedule-spec.js';
+export type { ScheduleSpec } from './schedules/schedule-spec.js';
+export { cronError, lastTickAtOrBefore, nextTick, planFiring, timeZoneError } from './schedules/schedule-timing.js';
+export type { CatchUp, Firing, ScheduleTiming } from './schedules/schedule-timing.js';
 
 // Ingest, queries and routing
 export type { EventCatalog } from './ingest/event-catalog.js';
@@ -32,6 +44,8 @@ export { EventQueryService } from './events/event-query.service.js';
 export { EventTreeService, MAX_TREE_EVENTS } from './events/event-tree.service.js';
 export { RoutingTable } from './routing/routing-table.js';
 export { compileTopicPattern, topicPatternError } from './routing/topic-pattern.js';
+export { compileSubscriptionFilter, subscriptionFilterErrors } from './routing/subscription-filter.js';
+export type { EventPredicate, FilterableEvent } from './routing/subscription-filter.js';
 export { OutboxRelay } from './outbox/outbox-relay.js';
 export { OutboxPublisher } from './outbox/outbox-publisher.js';
 export { jobIdFor } from './outbox/outbox-entry.js';
@@ -59,7 +73,10 @@ export type { Readiness } from './health/readiness-probe.js';
 export { QueueRegistry } from './queues/queue-registry.js';
 export { RedisConnection } from './queues/redis-connection.js';
 export { createHandlerContext, HandlerContextFactory } from './runner/handler-context.factory.js';
+export { FollowUpEmitter } from './runner/follow-up-emitter.js';
 export { JobProcessor } from './runner/job-processor.js';
+export { StartClaim, StartedBeforeError } from './runner/start-claim.js';
+export type { StartVerdict } from './runner/start-claim.js';
 export { RunnerEvents } from './runner/runner-events.js';
 export type { JobEvent, RunnerEventName } from './runner/runner-events.js';
 export { ProblemError, problems } from './problems/problem.js';

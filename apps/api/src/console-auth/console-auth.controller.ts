@@ -1,11 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type ConsoleSession, ConsoleSessionStore, ConsoleUserInputError, ConsoleUserStore, ProblemError, problems, SignInThrottle } from '@switchyard/core';
 import type { ConsoleUser } from '@switchyard/core';
 import { PgPool } from '@switchyard/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { jsonBody } from '../http/json-body.js';
+import { jsonObjectBody as objectBody } from '../http/json-body.js';
 import { RequireScope } from '../auth/route-access.js';
+import { actorOf } from '../auth/request-principal.js';
 
 const SESSION_HEADER = 'x-console-session';
 const GENERIC_FAILURE = 'Wrong username or password';
@@ -14,13 +15,6 @@ function text(body: unknown, field: string, max = 1024): string {
   const value = (body as Record<string, unknown> | null)?.[field];
   if (typeof value !== 'string' || value.length === 0 || value.length > max) throw new ProblemError(problems.invalidRequest(`${field} must be a non-empty string of at most ${max} characters`));
   return value;
-}
-
-/** The body as a JSON object; `null`, arrays and scalars are a 400 (the fuzz run found `null` answered 500). */
-function objectBody(request: FastifyRequest): Record<string, unknown> {
-  const body = jsonBody(request);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ProblemError(problems.invalidRequest('The body must be a JSON object'));
-  return body as Record<string, unknown>;
 }
 
 function inputProblem(error: unknown): never {
@@ -99,17 +93,20 @@ export class ConsoleAuthController {
   @Post('users')
   @RequireScope('admin')
   @HttpCode(201)
+  @ApiHeader({ name: 'X-Actor', required: false, description: 'Who acts, for the audit trail; honoured from admin keys only' })
+  @ApiOperation({ summary: 'Create a console user (audited)' })
   async createUser(@Req() request: FastifyRequest): Promise<ConsoleUser> {
     const body = objectBody(request);
-    return this.users.create({ username: text(body, 'username', 200), password: text(body, 'password'), role: text(body, 'role', 20) }).catch(inputProblem);
+    return this.users.create({ username: text(body, 'username', 200), password: text(body, 'password'), role: text(body, 'role', 20) }, actorOf(request)).catch(inputProblem);
   }
 
   @Patch('users/:username')
   @RequireScope('admin')
-  @ApiOperation({ summary: 'Change a user: {"role": …} or {"disabled": true}' })
+  @ApiHeader({ name: 'X-Actor', required: false, description: 'Who acts, for the audit trail; honoured from admin keys only' })
+  @ApiOperation({ summary: 'Change a user: {"role": …} or {"disabled": true} (audited)' })
   async changeUser(@Param('username') username: string, @Req() request: FastifyRequest): Promise<ConsoleUser> {
     const body = objectBody(request);
-    if (body.disabled === true) return this.users.disable(username).catch(inputProblem);
-    return this.users.setRole(username, text(body, 'role', 20)).catch(inputProblem);
+    if (body.disabled === true) return this.users.disable(username, actorOf(request)).catch(inputProblem);
+    return this.users.setRole(username, text(body, 'role', 20), actorOf(request)).catch(inputProblem);
   }
 }

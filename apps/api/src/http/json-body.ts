@@ -16,3 +16,10 @@ export function jsonBody(request: FastifyRequest): unknown {
     throw new ProblemError(problems.malformedJson(`The request body is not valid JSON: ${(error as Error).message}`));
   }
 }
+
+/** The body as a JSON object; `null`, arrays and scalars are a 400 (the fuzz run found `null` answered 500). */
+export function jsonObjectBody(request: FastifyRequest): Record<string, unknown> {
+  const body = jsonBody(request);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ProblemError(problems.invalidRequest('The body must be a JSON object'));
+  return body as Record<string, unknown>;
+}

@@ -1,11 +1,12 @@
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Nav } from '../../components/nav';
 import { Problem } from '../../components/problem';
 import { load } from '../../lib/load';
 import { SessionProvider } from '../../components/session-context';
+import { SignOutForm } from '../../components/sign-out-form';
 import { currentSession } from '../../lib/session';
-import { signOut } from '../session-actions';
 
 // Every page in this group needs a signed-in user; the session is checked
 // against the API on each request, so a signed-out or disabled user is
@@ -17,22 +18,18 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const loaded = await load(currentSession);
   if (!loaded.ok) return <main id="content"><Problem error={loaded.error} /></main>;
   const session = loaded.data;
-  if (!session) redirect('/sign-in');
+  if (!session) {
+    // Back to where they were going once signed in (set by proxy.ts; checked again by safeNext on the way back).
+    const path = (await headers()).get('x-console-path') ?? '/';
+    redirect(path === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(path)}`);
+  }
   return (
     <SessionProvider value={{ username: session.username, role: session.role, csrfToken: session.csrfToken }}>
       <div className="shell">
         <nav className="sidebar" aria-label="Main">
           <div className="brand">Switchyard</div>
           <Nav admin={session.role === 'admin'} />
-          <form action={signOut} aria-label="Signed in">
-            <p style={{ color: '#cbd5e1', margin: '0 0 4px' }}>
-              Signed in as <strong data-testid="signed-in-user">{session.username}</strong> ({session.role})
-            </p>
-            <input type="hidden" name="csrf" value={session.csrfToken} />
-            <button type="submit" style={{ padding: '3px 8px', fontSize: 12 }}>
-              Sign out
-            </button>
-          </form>
+          <SignOutForm username={session.username} role={session.role} csrfToken={session.csrfToken} />
         </nav>
         <main id="content">{children}</main>
       </div>

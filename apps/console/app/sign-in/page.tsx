@@ -1,4 +1,5 @@
 import { redirect } from 'next/navigation';
+import { safeNext } from '../../lib/safe-next';
 import { currentSession } from '../../lib/session';
 import { signIn } from '../session-actions';
 
@@ -12,12 +13,12 @@ const MESSAGES: Record<string, string> = {
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ failed?: string; next?: string }> }) {
   const { failed, next } = await searchParams;
-  if (await currentSession()) redirect('/');
+  if (await currentSession()) redirect(safeNext(next));
   return (
     <main id="content" style={{ maxWidth: 360, margin: '10vh auto' }}>
       <h1>Sign in to Switchyard</h1>
       <form action={signIn} className="grid" style={{ gap: 10 }}>
-        <input type="hidden" name="next" value={next ?? '/'} />
+        <input type="hidden" name="next" value={safeNext(next)} />
         <label>
           Username
           <input name="username" autoComplete="username" required maxLength={200} autoFocus />

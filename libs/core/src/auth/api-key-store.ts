@@ -48,16 +48,27 @@ type Row = {
 export class ApiKeyStore {
   constructor(private readonly sql: SqlClient) {}
 
-  /** Stores a new key; returns it with its token, which is never stored nor shown again. */
-  async create(input: NewApiKey): Promise<{ key: ApiKeyRecord; token: string }> {
+  /**
+   * Stores a new key; returns it with its token, which is never stored nor
+   * shown again. With `actor` (the console), the audit row is written by the
+   * same statement: the key never exists without its record.
+   */
+  async create(input: NewApiKey, actor?: string): Promise<{ key: ApiKeyRecord; token: string }> {
     const { name, scopes, rateLimitPerSec = null } = checkNewKey(input);
     if ((await this.findByName(name)) !== null) throw new ApiKeyInputError(`A key named "${name}" already exists; revoke it or choose another name`);
     const { prefix, token } = newToken();
     try {
       const [row] = await this.sql.query<Row>(
-        `INSERT INTO api_keys (id, name, prefix, secret_hash, scopes, rate_limit_per_sec)
-         VALUES ($1, $2, $3, $4, $5::text[], $6) RETURNING ${COLUMNS}`,
-        [uuidv7(), name, prefix, hashToken(token), scopes, rateLimitPerSec],
+        `WITH created AS (
+           INSERT INTO api_keys (id, name, prefix, secret_hash, scopes, rate_limit_per_sec)
+           VALUES ($1, $2, $3, $4, $5::text[], $6) RETURNING ${COLUMNS}
+         ), audited AS (
+           INSERT INTO audit_log (actor, action, target, count, detail)
+           SELECT $7, 'api-key.create', 'api-key:' || name, 1, jsonb_build_object('prefix', prefix, 'scopes', scopes, 'rateLimitPerSec', rate_limit_per_sec)
+           FROM created WHERE $7::text IS NOT NULL
+         )
+         SELECT * FROM created`,
+        [uuidv7(), name, prefix, hashToken(token), scopes, rateLimitPerSec, actor ?? null],
       );
       return { key: toRecord(row), token };
     } catch (error) {
@@ -82,9 +93,18 @@ export class ApiKeyStore {
     return row ? { key: toRecord(row), secretHash: row.secret_hash } : null;
   }
 
-  /** Revokes the key named `name`; false if there is none or it was already revoked. */
-  async revoke(name: string): Promise<boolean> {
-    const rows = await this.sql.query(`UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id`, [name]);
+  /** Revokes the key named `name` (audited under `actor` in the same statement, when given); false if there is none or it was already revoked. */
+  async revoke(name: string, actor?: string): Promise<boolean> {
+    const rows = await this.sql.query(
+      `WITH revoked AS (
+         UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id, prefix
+       ), audited AS (
+         INSERT INTO audit_log (actor, action, target, count, detail)
+         SELECT $2, 'api-key.revoke', 'api-key:' || $1, 1, jsonb_build_object('prefix', prefix) FROM revoked WHERE $2::text IS NOT NULL
+       )
+       SELECT id FROM revoked`,
+      [name, actor ?? null],
+    );
     return rows.length > 0;
   }
 
@@ -98,15 +118,15 @@ export class ApiKeyStore {
 /** Validates a key request; throws ApiKeyInputError naming the field. */
 export function checkNewKey(input: NewApiKey): { name: string; scopes: Scope[]; rateLimitPerSec: number | null } {
   if (!NAME.test(input.name ?? '')) {
-    throw new ApiKeyInputError(`--name must be 1 to 64 letters, digits, '.', '_' or '-' (starting with a letter or digit); got ${JSON.stringify(input.name ?? '')}`);
+    throw new ApiKeyInputError(`name must be 1 to 64 letters, digits, '.', '_' or '-' (starting with a letter or digit); got ${JSON.stringify(input.name ?? '')}`);
   }
   const scopes = [...new Set(input.scopes.map((scope) => scope.trim()).filter(Boolean))];
-  if (scopes.length === 0) throw new ApiKeyInputError(`--scopes needs at least one of: ${SCOPES.join(', ')}`);
+  if (scopes.length === 0) throw new ApiKeyInputError(`scopes: give at least one of: ${SCOPES.join(', ')}`);
   const unknown = scopes.filter((scope) => !isScope(scope));
   if (unknown.length) throw new ApiKeyInputError(`Unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => JSON.stringify(s)).join(', ')}; scopes are: ${SCOPES.join(', ')}`);
   const rate = input.rateLimitPerSec ?? null;
   if (rate !== null && (!Number.isInteger(rate) || rate < 0 || rate > 1_000_000)) {
-    throw new ApiKeyInputError(`--rate-limit must be a whole number of events per second from 0 (unlimited) to 1000000; got ${rate}`);
+    throw new ApiKeyInputError(`rate limit must be a whole number of events per second from 0 (unlimited) to 1000000; got ${rate}`);
   }
   return { name: input.name, scopes: scopes as Scope[], rateLimitPerSec: rate };
 }

@@ -35,6 +35,8 @@ export const coreEnvSchema = z.object({
   WORKER_MAX_STALLED_COUNT: int(0, 100, 1),
   WORKER_SHUTDOWN_GRACE_MS: int(0, 3_600_000, 25_000),
   INGEST_RATE_LIMIT_PER_SEC: int(0, 10_000_000, 0),
+  SCHEDULE_POLL_MS: int(50, 60_000, 1_000),
+  SCHEDULE_MISFIRE_GRACE_MS: int(0, 7 * 86_400_000, 60_000),
   REDACT_PATHS: z
     .string()
     .default('')
@@ -75,6 +77,12 @@ export interface SwitchyardConfig {
     stored: boolean;
   };
   outbox: { sweepIntervalMs: number; graceMs: number; publishTimeoutMs: number };
+  schedules: {
+    /** Longest wait between two looks for due schedules (sooner when one is due). */
+    pollMs: number;
+    /** A tick later than this is a misfire: the schedule's catch-up policy applies. */
+    misfireGraceMs: number;
+  };
   retention: {
     completed: { count: number; age: number };
     failed: { count: number; age: number };
@@ -109,6 +117,7 @@ export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
       graceMs: env.OUTBOX_GRACE_MS,
       publishTimeoutMs: env.PUBLISH_TIMEOUT_MS,
     },
+    schedules: { pollMs: env.SCHEDULE_POLL_MS, misfireGraceMs: env.SCHEDULE_MISFIRE_GRACE_MS },
     retention: {
       completed: { count: env.JOB_KEEP_COMPLETED, age: env.JOB_KEEP_COMPLETED_AGE_S },
       failed: { count: env.JOB_KEEP_FAILED, age: env.JOB_KEEP_FAILED_AGE_S },

@@ -50,15 +50,21 @@ export function checkPassword(password: string): string {
 export class ConsoleUserStore {
   constructor(private readonly sql: SqlClient) {}
 
-  /** Validates everything before writing anything. */
-  async create(input: { username: string; password: string; role: string }): Promise<ConsoleUser> {
+  /**
+   * Validates everything before writing anything. With `actor` (the console's
+   * Users page), the audit row is written by the same statement.
+   */
+  async create(input: { username: string; password: string; role: string }, actor?: string): Promise<ConsoleUser> {
     const username = checkUsername(input.username);
     const role = checkRole(input.role);
     const hash = await hashPassword(checkPassword(input.password));
     try {
       const [row] = await this.sql.query<Row>(
-        `INSERT INTO console_users (id, username, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-        [uuidv7(), username, hash, role],
+        `WITH created AS (
+           INSERT INTO console_users (id, username, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}
+         ), audited AS (${auditRow('console-user.create', 'created', `jsonb_build_object('role', role)`)})
+         SELECT * FROM created`,
+        [uuidv7(), username, hash, role, actor ?? null],
       );
       return toUser(row);
     } catch (error) {
@@ -77,23 +83,39 @@ export class ConsoleUserStore {
     return row ? { user: toUser(row), passwordHash: row.password_hash } : null;
   }
 
-  async setRole(username: string, role: string): Promise<ConsoleUser> {
+  async setRole(username: string, role: string, actor?: string): Promise<ConsoleUser> {
     const checked = checkRole(role);
-    const [row] = await this.sql.query<Row>(`UPDATE console_users SET role = $2 WHERE username = $1 RETURNING ${COLUMNS}`, [checkUsername(username), checked]);
+    const [row] = await this.sql.query<Row>(
+      `WITH changed AS (
+         UPDATE console_users SET role = $2 WHERE username = $1 RETURNING ${COLUMNS}
+       ), audited AS (${auditRow('console-user.set-role', 'changed', `jsonb_build_object('role', role)`, '$3')})
+       SELECT * FROM changed`,
+      [checkUsername(username), checked, actor ?? null],
+    );
     if (!row) throw new ConsoleUserInputError(`No user named "${username}"`);
     return toUser(row);
   }
 
-  /** Disables the user and ends their sessions at once. */
-  async disable(username: string): Promise<ConsoleUser> {
+  /** Disables the user and ends their sessions at once (one statement: never one without the other). */
+  async disable(username: string, actor?: string): Promise<ConsoleUser> {
     const [row] = await this.sql.query<Row>(
-      `UPDATE console_users SET disabled_at = COALESCE(disabled_at, now()) WHERE username = $1 RETURNING ${COLUMNS}`,
-      [checkUsername(username)],
+      `WITH disabled AS (
+         UPDATE console_users SET disabled_at = COALESCE(disabled_at, now()) WHERE username = $1 RETURNING ${COLUMNS}
+       ), ended AS (
+         DELETE FROM console_sessions WHERE user_id IN (SELECT id::uuid FROM disabled)
+       ), audited AS (${auditRow('console-user.disable', 'disabled', 'NULL', '$2')})
+       SELECT * FROM disabled`,
+      [checkUsername(username), actor ?? null],
     );
     if (!row) throw new ConsoleUserInputError(`No user named "${username}"`);
-    await this.sql.query(`DELETE FROM console_sessions WHERE user_id = $1`, [row.id]);
     return toUser(row);
   }
+}
+
+/** An audit row for each row of CTE `from`, written only when an actor is given (the console; the CLI writes none). */
+function auditRow(action: string, from: string, detail: string, actorParam = '$5'): string {
+  return `INSERT INTO audit_log (actor, action, target, count, detail)
+          SELECT ${actorParam}, '${action}', 'console-user:' || username, 1, ${detail} FROM ${from} WHERE ${actorParam}::text IS NOT NULL`;
 }
 
 function toUser(row: Row): ConsoleUser {

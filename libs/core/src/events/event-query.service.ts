@@ -33,6 +33,8 @@ export class EventQueryService {
       type: event.type,
       source: event.source,
       subject: event.subject,
+      time: event.time?.toISOString() ?? null,
+      extensions: (event.extensions as Record<string, unknown> | null) ?? null,
       data: this.redactor.mask({ data: event.data }).data,
       receivedAt: event.receivedAt.toISOString(),
       correlationId: event.correlationId ?? event.id,

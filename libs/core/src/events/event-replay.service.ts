@@ -35,6 +35,8 @@ export interface ReplayDryRun {
   matched: number;
   /** Jobs the replay would make, per handler. */
   jobs: Record<string, number>;
+  /** Handlers whose count is an upper bound: their content filter is evaluated per event when the replay runs. */
+  filtered: string[];
   sample: Array<{ eventId: string; type: string; receivedAt: string }>;
 }
 
@@ -111,19 +113,34 @@ export class EventReplayService {
   async apply(tx: TransactionClient, eventIds: string[], acting: Acting, handlers: string[] | null): Promise<ActionResult> {
     const events = await tx.$queryRaw<
       Array<{
-        id: string; type: string; source: string; subject: string | null; time: Date | null; data: unknown; received_at: Date; priority: number | null;
-        correlation_id: string | null; causation_id: string | null;
+        id: string;
+        type: string;
+        source: string;
+        subject: string | null;
+        time: Date | null;
+        data: unknown;
+        extensions: Record<string, unknown> | null;
+        received_at: Date;
+        priority: number | null;
+        correlation_id: string | null;
+        causation_id: string | null;
       }>
-    >`SELECT id::text AS id, type, source, subject, time, data, received_at, priority, correlation_id, causation_id::text AS causation_id
+    >`SELECT id::text AS id, type, source, subject, time, data, extensions, received_at, priority, correlation_id, causation_id::text AS causation_id
       FROM events WHERE id = ANY(${eventIds}::uuid[])`;
     const result: ActionResult = { done: [], skipped: [], toPublish: [] };
     const found = new Set(events.map((event) => event.id));
     for (const id of eventIds) if (!found.has(id)) result.skipped.push({ id, reason: 'no longer exists', status: null, jobId: null });
     const rows: Array<Record<string, unknown>> = [];
     for (const event of events) {
+      // Content filters are evaluated again, on the stored event with today's routing table (as the
+      // type patterns are): the same answer as at ingest unless a filter changed since, or it reads
+      // a path REDACT_STORED has masked.
+      const filterable = { ...event, time: event.time?.toISOString() ?? null };
       const routes = this.routing.routesFor(event.type).filter((route) => !handlers || handlers.includes(route.name));
-      if (routes.length === 0) {
-        result.skipped.push({ id: event.id, reason: `has no chosen handler subscribed to ${event.type}`, status: null, jobId: null });
+      const matching = routes.filter((route) => this.routing.accepts(route, filterable));
+      if (matching.length === 0) {
+        const reason = routes.length === 0 ? `has no chosen handler subscribed to ${event.type}` : `is filtered out by the content filter of ${routes.map((route) => route.name).join(', ')}`;
+        result.skipped.push({ id: event.id, reason, status: null, jobId: null });
         continue;
       }
       const domainEvent: DomainEvent = {
@@ -137,7 +154,7 @@ export class EventReplayService {
         correlationId: event.correlation_id ?? event.id,
         causationId: event.causation_id,
       };
-      for (const route of routes) {
+      for (const route of matching) {
         const jobId = `${event.id}.${route.name}.replay.${acting.operationId}`;
         const entry: OutboxEntry = {
           jobId,
@@ -170,9 +187,12 @@ export class EventReplayService {
     const types = await this.prisma.$queryRaw<Array<{ type: string; count: number }>>`
       SELECT e.type, count(*)::int AS count FROM events e WHERE ${condition} GROUP BY e.type`;
     const jobs: Record<string, number> = {};
+    const filtered = new Set<string>();
     for (const { type, count } of types) {
       for (const route of this.routing.routesFor(type)) {
-        if (!handlers || handlers.includes(route.name)) jobs[route.name] = (jobs[route.name] ?? 0) + count;
+        if (handlers && !handlers.includes(route.name)) continue;
+        jobs[route.name] = (jobs[route.name] ?? 0) + count;
+        if (route.filter !== null) filtered.add(route.name);
       }
     }
     const sample = await this.prisma.$queryRaw<Array<{ id: string; type: string; received_at: Date }>>`
@@ -181,6 +201,7 @@ export class EventReplayService {
       dryRun: true,
       matched: types.reduce((sum, row) => sum + row.count, 0),
       jobs,
+      filtered: [...filtered].sort(),
       sample: sample.map((row) => ({ eventId: row.id, type: row.type, receivedAt: row.received_at.toISOString() })),
     };
   }

@@ -1,4 +1,6 @@
 import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import type { DeliveryMode, SubscriptionFilter } from '@switchyard/contracts';
+import { subscriptionFilterErrors } from '../routing/subscription-filter.js';
 import { topicPatternError } from '../routing/topic-pattern.js';
 
 export interface BackoffPolicy {
@@ -41,6 +43,19 @@ export interface EventHandlerOptions {
    * effects run again once per replay (for projections and read models).
    */
   onReplay?: 'skip-applied' | 'reapply';
+  /**
+   * Beside the type pattern, what the event must hold for this handler to
+   * get a job, SNS-filter-policy style: `{ 'data.total': { gte: 100000 } }`.
+   * Evaluated at fan-out; a filtered-out handler gets no job.
+   */
+  filter?: SubscriptionFilter;
+  /**
+   * `at-least-once` (default): a job may run again after a crash; `ctx.once()`
+   * keeps its effects single. `at-most-once`: one attempt, and a job that
+   * started once is never started again (a crash or a stall sends it to the
+   * dead letters instead), for effects where a duplicate is worse than a loss.
+   */
+  delivery?: DeliveryMode;
 }
 
 /** The options with defaults filled in, as the runner and the routing table use them. */
@@ -55,6 +70,8 @@ export interface HandlerDefinition {
   concurrency: number | null;
   rateLimit: RateLimit | null;
   onReplay: 'skip-applied' | 'reapply';
+  filter: SubscriptionFilter | null;
+  delivery: DeliveryMode;
 }
 
 export const EVENT_HANDLER_METADATA = 'switchyard:event-handler';
@@ -87,7 +104,12 @@ export function defineHandler(options: EventHandlerOptions): HandlerDefinition {
     const problem = topicPatternError(pattern);
     if (problem) fail(`pattern "${pattern}" ${problem}`);
   }
-  const attempts = options.attempts ?? 3;
+  const delivery = options.delivery ?? 'at-least-once';
+  if (delivery !== 'at-least-once' && delivery !== 'at-most-once') fail('delivery must be "at-least-once" or "at-most-once"');
+  if (delivery === 'at-most-once' && options.attempts !== undefined && options.attempts !== 1) {
+    fail(`attempts is ${options.attempts} but delivery is "at-most-once", which never starts a job twice; leave attempts out (it is 1) or use "at-least-once"`);
+  }
+  const attempts = options.attempts ?? (delivery === 'at-most-once' ? 1 : 3);
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 1000) fail('attempts must be an integer from 1 to 1000');
   const backoff: BackoffPolicy = { type: 'exponential', delay: 1000, jitter: 0.5, ...options.backoff };
   if (!['exponential', 'fixed'].includes(backoff.type)) fail('backoff.type must be "exponential" or "fixed"');
@@ -105,5 +127,10 @@ export function defineHandler(options: EventHandlerOptions): HandlerDefinition {
   if (rateLimit && !(rateLimit.max >= 1 && rateLimit.duration >= 1)) fail('rateLimit needs max ≥ 1 and duration ≥ 1 ms');
   const onReplay = options.onReplay ?? 'skip-applied';
   if (onReplay !== 'skip-applied' && onReplay !== 'reapply') fail('onReplay must be "skip-applied" or "reapply"');
-  return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit, onReplay };
+  const filter = options.filter ?? null;
+  if (filter !== null) {
+    const problems = subscriptionFilterErrors(filter);
+    if (problems.length) fail(problems.join('; '));
+  }
+  return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit, onReplay, filter, delivery };
 }

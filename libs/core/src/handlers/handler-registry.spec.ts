@@ -67,4 +67,15 @@ describe('handler discovery', () => {
     assert.throws(() => defineHandler({ name: 'ok', on: 'x', queue: 'q', backoff: { jitter: 2 } }), /jitter/);
     assert.deepEqual(defineHandler({ name: 'ok', on: 'x', queue: 'q' }).backoff, { type: 'exponential', delay: 1000, jitter: 0.5 });
   });
+
+  it('gives at-most-once handlers one attempt and refuses more', () => {
+    assert.equal(defineHandler({ name: 'ok', on: 'x', queue: 'q' }).delivery, 'at-least-once');
+    const once = defineHandler({ name: 'ok', on: 'x', queue: 'q', delivery: 'at-most-once' });
+    assert.deepEqual([once.delivery, once.attempts], ['at-most-once', 1]);
+    assert.throws(
+      () => defineHandler({ name: 'sms.send', on: 'x', queue: 'q', delivery: 'at-most-once', attempts: 3 }),
+      /@EventHandler\("sms.send"\): attempts is 3 but delivery is "at-most-once", which never starts a job twice/,
+    );
+    assert.throws(() => defineHandler({ name: 'ok', on: 'x', queue: 'q', delivery: 'exactly-once' as never }), /delivery must be/);
+  });
 });

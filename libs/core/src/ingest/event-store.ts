@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AcceptedEvent } from '@switchyard/contracts';
 import { PgPool, PrismaService } from '@switchyard/db';
+import type { PoolClient } from 'pg';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { MARK_PUBLISHED_CTES } from '../outbox/publish-marks.js';
@@ -81,34 +82,7 @@ export class EventStore {
    */
   async append(events: EventToStore[], publishedJobIds: string[] = []): Promise<Map<string, Date>> {
     if (events.length === 0) return new Map();
-    const rows = events.map(({ eventId, incoming, jobs, response, correlationId, causationId }) => ({
-      id: eventId,
-      type: incoming.type,
-      source: incoming.source,
-      source_event_id: incoming.sourceEventId,
-      subject: incoming.subject,
-      format: incoming.format,
-      data_content_type: incoming.dataContentType,
-      data: incoming.data,
-      extensions: incoming.extensions,
-      time: incoming.time,
-      priority: incoming.priority,
-      deliver_at: incoming.deliverAt,
-      idempotency_key: incoming.idempotencyKey,
-      request_hash: incoming.requestHash,
-      response,
-      correlation_id: correlationId,
-      causation_id: causationId,
-      jobs: jobs.map((job) => ({
-        id: job.jobId,
-        handler: job.handler,
-        queue: job.queue,
-        priority: job.priority,
-        deliver_at: job.deliverAt?.toISOString() ?? null,
-        attempts: job.attempts,
-        backoff: job.backoff,
-      })),
-    }));
+    const rows = toRows(events);
     const values = [JSON.stringify(rows), this.config.ingest.idempotencyTtlHours, publishedJobIds];
     // Alone, the append is prepared once per connection: planning it cost as
     // much as running it. Carrying marks, it is planned with its values: a
@@ -122,6 +96,17 @@ export class EventStore {
     return new Map(stored.map((row) => [row.id, row.received_at]));
   }
 
+  /**
+   * Stores `events` inside the caller's transaction (`client` holds it open):
+   * the scheduler claims a tick and stores its event in one commit. Returns
+   * what `append` returns; an event whose key is taken is not stored.
+   */
+  async appendWithin(client: PoolClient, events: EventToStore[]): Promise<Map<string, Date>> {
+    if (events.length === 0) return new Map();
+    const { rows } = await client.query<{ id: string; received_at: Date }>(APPEND_SQL, [JSON.stringify(toRows(events)), this.config.ingest.idempotencyTtlHours, []]);
+    return new Map(rows.map((row) => [row.id, row.received_at]));
+  }
+
   async keys(keys: string[]): Promise<Map<string, StoredKey>> {
     if (keys.length === 0) return new Map();
     const rows = await this.prisma.idempotencyKey.findMany({ where: { key: { in: keys } } });
@@ -132,4 +117,36 @@ export class EventStore {
       ]),
     );
   }
+}
+
+/** The append statement's input: one JSON record per event, its outbox rows nested. */
+function toRows(events: EventToStore[]) {
+  return events.map(({ eventId, incoming, jobs, response, correlationId, causationId }) => ({
+    id: eventId,
+    type: incoming.type,
+    source: incoming.source,
+    source_event_id: incoming.sourceEventId,
+    subject: incoming.subject,
+    format: incoming.format,
+    data_content_type: incoming.dataContentType,
+    data: incoming.data,
+    extensions: incoming.extensions,
+    time: incoming.time,
+    priority: incoming.priority,
+    deliver_at: incoming.deliverAt,
+    idempotency_key: incoming.idempotencyKey,
+    request_hash: incoming.requestHash,
+    response,
+    correlation_id: correlationId,
+    causation_id: causationId,
+    jobs: jobs.map((job) => ({
+      id: job.jobId,
+      handler: job.handler,
+      queue: job.queue,
+      priority: job.priority,
+      deliver_at: job.deliverAt?.toISOString() ?? null,
+      attempts: job.attempts,
+      backoff: job.backoff,
+    })),
+  }));
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AcceptedEvent, BatchItemResult, BatchResult, Problem } from '@switchyard/contracts';
-import { v7 as uuidv7 } from 'uuid';
 import { IngestRateLimiter, type Producer } from '../auth/ingest-rate-limiter.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import { ProblemError, problems } from '../problems/problem.js';
@@ -9,7 +8,7 @@ import { validateData } from './data-validation.js';
 import { parseEnvelope, type IncomingEvent } from './envelope.js';
 import { EVENT_CATALOG, type EventCatalog } from './event-catalog.js';
 import { EventStore, type EventToStore } from './event-store.js';
-import { planFanOut } from './fan-out.js';
+import { planEvent } from './event-plan.js';
 import { GroupCommit } from './group-commit.js';
 import { decodeBatch, decodeSingle, type EventCandidate, type RawIngestRequest } from './http-binding.js';
 import { isDatabaseUnavailable } from './database-errors.js';
@@ -127,10 +126,9 @@ export class IngestService {
     return { ok: true, store: this.plan(incoming) };
   }
 
-  /** Assigns the event its id and computes its fan-out: one job per subscribed handler. */
+  /** Assigns the event its id and its fan-out; content filters are decided here, once: a filtered-out handler gets no outbox row and no job. */
   private plan(incoming: IncomingEvent): EventToStore {
-    const eventId = uuidv7();
-    return planFanOut(eventId, incoming, this.routing.routesFor(incoming.type));
+    return planEvent(incoming, this.routing.routesForEvent(incoming));
   }
 
   /** Events whose key was already taken: a replay if the request matches, else a 422. */

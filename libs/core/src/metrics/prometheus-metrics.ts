@@ -52,6 +52,13 @@ export class PrometheusMetrics {
     registers: [this.registry],
   });
 
+  readonly scheduleTicks = new Counter({
+    name: 'switchyard_schedule_ticks_total',
+    help: 'Schedule ticks this process claimed, by schedule and outcome: emitted, skipped (missed ticks, catch-up skip) or failed (nothing emitted; see the schedule\'s lastError).',
+    labelNames: ['schedule', 'outcome'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // prom-client names these gauges *_total, which promtool's linter rejects

@@ -3,15 +3,18 @@ import type { RouteInfo } from '@switchyard/contracts';
 import { EVENT_CATALOG, type EventCatalog } from '../ingest/event-catalog.js';
 import type { HandlerDefinition } from '../handlers/event-handler.decorator.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
+import { compileSubscriptionFilter, type EventPredicate, type FilterableEvent } from './subscription-filter.js';
 
 /**
  * Event type → the handlers it fans out to. Built from the handlers this
  * process discovered, so adding a handler module is the only edit needed for
- * the API to route to it.
+ * the API to route to it. Routes are cached per type; a handler's content
+ * filter is then evaluated per event (`routesForEvent`).
  */
 @Injectable()
 export class RoutingTable {
   private readonly cache = new Map<string, HandlerDefinition[]>();
+  private readonly predicates = new Map<string, EventPredicate>();
 
   constructor(
     private readonly registry: HandlerRegistry,
@@ -25,6 +28,23 @@ export class RoutingTable {
       this.cache.set(eventType, routes);
     }
     return routes;
+  }
+
+  /** The handlers `event` fans out to: subscribed to its type, and their content filter (if any) matches. */
+  routesForEvent(event: FilterableEvent): HandlerDefinition[] {
+    const routes = this.routesFor(event.type);
+    return routes.some((route) => route.filter !== null) ? routes.filter((route) => this.accepts(route, event)) : routes;
+  }
+
+  /** Whether `route`'s content filter lets `event` through (true without a filter). */
+  accepts(route: HandlerDefinition, event: FilterableEvent): boolean {
+    if (route.filter === null) return true;
+    let predicate = this.predicates.get(route.name);
+    if (!predicate) {
+      predicate = compileSubscriptionFilter(route.filter);
+      this.predicates.set(route.name, predicate);
+    }
+    return predicate(event);
   }
 
   describe(): RouteInfo[] {
@@ -44,6 +64,8 @@ export class RoutingTable {
         delay: definition.delay,
         concurrency: concurrency.get(definition.queue)?.concurrency ?? 0,
         rateLimit: concurrency.get(definition.queue)?.rateLimit ?? null,
+        filter: definition.filter,
+        delivery: definition.delivery,
       }));
   }
 }

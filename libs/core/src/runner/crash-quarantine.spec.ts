@@ -62,6 +62,25 @@ describe('crash quarantine', () => {
     assert.deepEqual(log, ['pause', 'running done', 'suspect ran', 'resume']);
   });
 
+  it('does not isolate a stalled job that cannot have crashed the worker (at-most-once), but turns it away while isolating', async () => {
+    const quarantine = new CrashQuarantine();
+    const log: string[] = [];
+    quarantine.attach([aFetcher(log)], () => false);
+    await quarantine.run(aJob('refused', 1), 't', async () => void log.push('refused ran'), { canCrash: false });
+    assert.deepEqual(log, ['refused ran'], 'no pause: it ran beside the others');
+
+    const suspectGate = gate();
+    const suspect = quarantine.run(aJob('suspect', 1), 't', async () => {
+      await suspectGate.opened;
+      log.push('suspect ran');
+    });
+    const late = aJob('late-at-most-once', 1);
+    await assert.rejects(quarantine.run(late, 't', async () => log.push('late ran'), { canCrash: false }), { name: 'DelayedError' });
+    suspectGate.open();
+    await suspect;
+    assert.deepEqual(log, ['refused ran', 'pause', 'suspect ran', 'resume']);
+  });
+
   it('does not restart fetching once the worker is shutting down', async () => {
     const quarantine = new CrashQuarantine();
     const log: string[] = [];

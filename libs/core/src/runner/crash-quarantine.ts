@@ -41,9 +41,15 @@ export class CrashQuarantine {
     this.stopping = stopping;
   }
 
-  async run<T>(job: Job, token: string | undefined, work: () => Promise<T>): Promise<T> {
+  /**
+   * `canCrash: false` for jobs of at-most-once handlers: one that was in flight
+   * during a crash either claimed its start then (and is refused without
+   * running) or never reached its handler, so it cannot be what crashed the
+   * worker and needs no isolation. It still steps aside while a suspect runs.
+   */
+  async run<T>(job: Job, token: string | undefined, work: () => Promise<T>, { canCrash = true }: { canCrash?: boolean } = {}): Promise<T> {
     if (this.isolating) return this.stepAside(job, token);
-    if ((job.stalledCounter ?? 0) === 0) return this.shared(work);
+    if ((job.stalledCounter ?? 0) === 0 || !canCrash) return this.shared(work);
     this.isolating = true;
     try {
       await Promise.all(this.fetchers.map((fetcher) => fetcher.pause(true)));

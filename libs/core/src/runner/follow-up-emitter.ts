@@ -8,7 +8,7 @@ import type { IncomingEvent } from '../ingest/envelope.js';
 import { EVENT_CATALOG, type EventCatalog } from '../ingest/event-catalog.js';
 import type { EventToStore } from '../ingest/event-store.js';
 import { storeEmitted } from '../ingest/emitted-events.js';
-import { planFanOut } from '../ingest/fan-out.js';
+import { planEvent } from '../ingest/event-plan.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { RoutingTable } from '../routing/routing-table.js';
@@ -73,8 +73,11 @@ export class FollowUpEmitter {
       idempotencyKey: null,
       requestHash: '',
     };
-    const eventId = uuidv5(seed, EMITTED_EVENT_NAMESPACE);
-    return planFanOut(eventId, incoming, this.routing.routesFor(type), { correlationId, causationId: parent.id });
+    // Routed like an ingested event, content filters included.
+    return planEvent(incoming, this.routing.routesForEvent(incoming), {
+      eventId: uuidv5(seed, EMITTED_EVENT_NAMESPACE),
+      causality: { correlationId, causationId: parent.id },
+    });
   }
 
   /** Writes planned events in `tx`; returns the jobs to publish after it commits. */

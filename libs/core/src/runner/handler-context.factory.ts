@@ -135,7 +135,7 @@ export function createHandlerContext(
     events?: EventCatalog;
   },
 ): HandlerContext {
-  const noRoutes = { routesFor: () => [] } as unknown as RoutingTable;
+  const noRoutes = { routesFor: () => [], routesForEvent: () => [] } as unknown as RoutingTable;
   const emitter = new FollowUpEmitter(noRoutes, options.events ?? {});
   return new HandlerContextFactory(new IdempotencyGuard(prisma), undefined, emitter).create({
     id: `${options.event.id}.${options.handler}`,

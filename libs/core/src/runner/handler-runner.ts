@@ -14,7 +14,8 @@ import { RunnerEvents } from './runner-events.js';
  * Runs one BullMQ Worker per queue that has handlers in this process. On
  * shutdown it stops taking jobs and gives in-flight ones the grace period to
  * finish; any still running then are handed back to their queue at once and
- * taken over by another worker (their effects are guarded, so a re-run is safe).
+ * taken over by another worker (their effects are guarded, so a re-run is
+ * safe), except at-most-once jobs, which are never started twice.
  */
 @Injectable()
 export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
@@ -50,7 +51,8 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
         const key = `${job.queueName}:${job.id}`;
         this.inFlight.set(key, { job, token });
         try {
-          return await this.quarantine.run(job, token, () => this.processor.process(job, token));
+          const canCrash = this.registry.get(job.name)?.definition.delivery !== 'at-most-once';
+          return await this.quarantine.run(job, token, () => this.processor.process(job, token), { canCrash });
         } finally {
           this.inFlight.delete(key);
         }
@@ -122,8 +124,17 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     // abandoned stays active until its lock expires, then counts as stalled (one
     // step nearer the stalled limit). Handing it back puts it in the queue now,
     // with no attempt used; the run still going here is absorbed by the guard.
-    const running = [...this.inFlight.values()];
-    this.logger.warn(`${running.length} jobs still running after ${grace} ms; handing them back to the queue`);
+    // Except at-most-once jobs: they started, so they must not start again. Left
+    // holding their lock, they complete if they finish before the process exits;
+    // otherwise the lock expires, BullMQ offers them again, and their start
+    // claim sends them to the dead letters (StartClaim) instead of a re-run.
+    const inFlight = [...this.inFlight.values()];
+    const running = inFlight.filter(({ job }) => this.registry.get(job.name)?.definition.delivery !== 'at-most-once');
+    const kept = inFlight.length - running.length;
+    this.logger.warn(
+      `${inFlight.length} jobs still running after ${grace} ms; handing ${running.length} back to the queue` +
+        (kept ? `, not ${kept} at-most-once job(s): they will not run again and become dead letters unless they finish first` : ''),
+    );
     await Promise.all(
       running.map(({ job, token }) =>
         job.moveToWait(token).catch((error: Error) => this.logger.warn(`Could not hand back job ${job.id}: ${error.message}`)),

@@ -10,8 +10,9 @@ import { FailureRecorder } from './failure-recorder.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { RunnerEvents } from './runner-events.js';
+import { StartClaim, type StartVerdict } from './start-claim.js';
 
-/** How long a job whose dead letter could not be written waits before trying again. */
+/** How long a job whose dead letter (or at-most-once start claim) could not be written waits before trying again. */
 const DEAD_LETTER_RETRY_MS = 5_000;
 
 /**
@@ -36,6 +37,7 @@ export class JobProcessor {
     private readonly stats: JobStatsRecorder,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     private readonly redactor: Redactor,
+    private readonly starts: StartClaim,
   ) {}
 
   /** Whether `error` came out of `process()` after its attempt was recorded. */
@@ -49,12 +51,20 @@ export class JobProcessor {
     const event = job.data.event;
     const waitMs = waitBeforeFirstStart(job);
     this.events.emit('started', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt });
+    const registered = this.registry.get(job.name);
+    let refusal: Error | null = null;
+    if (registered?.definition.delivery === 'at-most-once') {
+      const verdict = await this.claimStart(job, token, event.id);
+      if (verdict.kind === 'completed-before') return null;
+      if (verdict.kind === 'started-before') refusal = StartClaim.refusal(ctx.jobId, job.name, verdict);
+    }
     try {
-      const registered = this.registry.get(job.name);
       if (!registered) {
         // Most likely a rolling deploy: an older worker meets a newer handler. Retry, do not drop.
         throw new Error(`Worker ${this.config.worker.id} has no handler named "${job.name}" for queue ${job.queueName}`);
       }
+      // Recorded like a failure of the handler: the dead letter carries the reason.
+      if (refusal) throw refusal;
       const result = await registered.instance.handle(event, ctx);
       const finishedAt = new Date();
       this.outcomes.completed({
@@ -110,6 +120,30 @@ export class JobProcessor {
       this.recorded.add(rethrown);
       throw rethrown;
     }
+  }
+
+  /**
+   * Claims the start of an at-most-once job (see StartClaim). A job whose
+   * dead letter exists already is failed here as it was, without another
+   * record. If the claim cannot be written the handler has not run, so the
+   * job waits and comes back without using its one attempt.
+   */
+  private async claimStart(job: Job<JobPayload>, token: string | undefined, eventId: string): Promise<StartVerdict> {
+    let verdict: StartVerdict;
+    try {
+      verdict = await this.starts.claim({ jobId: job.id ?? '', eventId, handler: job.name });
+    } catch (error) {
+      this.logger.warn(`Could not claim the start of at-most-once job ${job.id} (${(error as Error).message}); holding it for ${DEAD_LETTER_RETRY_MS} ms`);
+      await job.moveToDelayed(Date.now() + DEAD_LETTER_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    if (verdict.kind === 'dead-before') {
+      const failed = new UnrecoverableError(verdict.reason);
+      this.recorded.add(failed);
+      throw failed;
+    }
+    if (verdict.kind === 'completed-before') this.logger.warn(`At-most-once job ${job.id} completed before; not running it again`);
+    return verdict;
   }
 }
 

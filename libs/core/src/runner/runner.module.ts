@@ -13,16 +13,18 @@ import { IdempotencyGuard } from './idempotency-guard.js';
 import { JobProcessor } from './job-processor.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { RunnerEvents } from './runner-events.js';
+import { StartClaim } from './start-claim.js';
 
 /**
- * Running handlers: a BullMQ Worker per queue, the idempotency guard, failure
- * and outcome records, and ctx.emit (the outbox publisher without the relay:
- * the API's relay publishes what a worker left unpublished).
+ * Running handlers: a BullMQ Worker per queue, the idempotency guard, at-most-once
+ * start claims, failure and outcome records, and ctx.emit (with an outbox
+ * publisher of its own and no relay: the API's relay publishes what a worker
+ * left unpublished).
  */
 @Module({
   providers: [
     HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents,
-    JobStatsRecorder, StoredPayloadScrubber, FollowUpEmitter, OutboxPublisher, OutboxSignal, PublishMarks,
+    JobStatsRecorder, StoredPayloadScrubber, StartClaim, FollowUpEmitter, OutboxPublisher, OutboxSignal, PublishMarks,
   ],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
 })

@@ -7,11 +7,11 @@ import { authorize, Refused } from '../../../lib/session';
 
 // Admin only, checked here on the server for every change; the answer comes
 // back to the Users page in its query string.
-async function asAdmin(form: FormData, work: () => Promise<string>): Promise<never> {
+async function asAdmin(form: FormData, work: (actor: string) => Promise<string>): Promise<never> {
   let outcome: string;
   try {
-    await authorize('admin', form.get('csrf'));
-    outcome = `ok=${encodeURIComponent(await work())}`;
+    const session = await authorize('admin', form.get('csrf'));
+    outcome = `ok=${encodeURIComponent(await work(session.username))}`;
   } catch (error) {
     if (!(error instanceof ApiError || error instanceof Refused)) throw error;
     outcome = `error=${encodeURIComponent(error.message)}`;
@@ -22,8 +22,8 @@ async function asAdmin(form: FormData, work: () => Promise<string>): Promise<nev
 
 export async function createUser(form: FormData): Promise<void> {
   const username = String(form.get('username') ?? '');
-  await asAdmin(form, async () => {
-    const user = await api<{ username: string; role: string }>('/v1/console/users', { method: 'POST', body: { username, password: String(form.get('password') ?? ''), role: String(form.get('role') ?? '') } });
+  await asAdmin(form, async (actor) => {
+    const user = await api<{ username: string; role: string }>('/v1/console/users', { method: 'POST', body: { username, password: String(form.get('password') ?? ''), role: String(form.get('role') ?? '') }, actor });
     return `Created ${user.username} (${user.role})`;
   });
 }
@@ -31,8 +31,8 @@ export async function createUser(form: FormData): Promise<void> {
 export async function changeUser(form: FormData): Promise<void> {
   const username = String(form.get('username') ?? '');
   const disable = form.get('disable') === '1';
-  await asAdmin(form, async () => {
-    await api(`/v1/console/users/${encodeURIComponent(username)}`, { method: 'PATCH', body: disable ? { disabled: true } : { role: String(form.get('role') ?? '') } });
+  await asAdmin(form, async (actor) => {
+    await api(`/v1/console/users/${encodeURIComponent(username)}`, { method: 'PATCH', body: disable ? { disabled: true } : { role: String(form.get('role') ?? '') }, actor });
     return disable ? `Disabled ${username}` : `${username} is now ${String(form.get('role'))}`;
   });
 }

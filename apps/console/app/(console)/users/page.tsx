@@ -7,7 +7,7 @@ import { changeUser, createUser } from './actions';
 type User = { username: string; role: string; createdAt: string; disabledAt: string | null };
 const ROLES = ['viewer', 'operator', 'admin'];
 
-/** Console users, for admins: create, change role, disable. API keys stay with `npm run keys`. */
+/** Console users, for admins: create, change role, disable. API keys are on the Keys page. */
 export default async function UsersPage({ searchParams }: { searchParams: Promise<{ ok?: string; error?: string }> }) {
   const session = (await currentSession())!;
   if (session.role !== 'admin') return <p className="notice error" role="alert">Forbidden: only admins manage users.</p>;

@@ -37,6 +37,15 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
           <dd className="mono">{event.correlationId}</dd>
           <dt>Caused by</dt>
           <dd>{event.causationId ? <Link href={`/events/${event.causationId}`}>{event.causationId}</Link> : '— (sent by a producer)'}</dd>
+          {typeof event.extensions?.schedule === 'string' && (
+            <>
+              <dt>Scheduled</dt>
+              <dd data-testid="scheduled-by">
+                by <Link href="/schedules">{event.extensions.schedule}</Link> for <Time iso={event.time} />
+                {event.extensions.catchup === 'fire-once' && <> (one event for the ticks missed since <Time iso={String(event.extensions.missedsince)} />)</>}
+              </dd>
+            </>
+          )}
         </dl>
       </section>
       <section className="panel" aria-labelledby="tree">

@@ -1,7 +1,8 @@
-import type { QueueJobPage, QueueSummary } from '@switchyard/contracts';
+import type { QueueJobPage, QueueSummary, RouteInfo } from '@switchyard/contracts';
 import Link from 'next/link';
 import { Badge, Empty, Time } from '../../../../components/bits';
 import { Problem } from '../../../../components/problem';
+import { RouteTable } from '../../../../components/route-table';
 import { api, query } from '../../../../lib/api';
 import { count, duration, rate } from '../../../../lib/format';
 import { HEALTH_LABEL, queueHealth } from '../../../../lib/health';
@@ -19,10 +20,11 @@ export default async function QueuePage({ params, searchParams }: { params: Prom
     Promise.all([
       api<QueueSummary>(`/v1/queues/${encodeURIComponent(name)}`),
       api<QueueJobPage>(`/v1/queues/${encodeURIComponent(name)}/jobs${query({ state, start: page * PAGE, end: page * PAGE + PAGE - 1 })}`),
+      api<RouteInfo[]>('/v1/routes'),
     ]),
   );
   if (!loaded.ok) return <Problem error={loaded.error} />;
-  const [queue, jobs] = loaded.data;
+  const [queue, jobs, routes] = loaded.data;
   const health = queueHealth(queue);
   const pages = Math.max(1, Math.ceil(jobs.total / PAGE));
   return (
@@ -43,7 +45,10 @@ export default async function QueuePage({ params, searchParams }: { params: Prom
         <Tile label="Run p50 / p95 / p99" value={`${duration(queue.processingMs.p50)} / ${duration(queue.processingMs.p95)} / ${duration(queue.processingMs.p99)}`} />
         <Tile label="Workers" value={String(queue.workers)} />
       </div>
-      <p className="muted small">Handlers: {queue.handlers.join(', ')}</p>
+      <section className="panel">
+        <h2>Handlers</h2>
+        <RouteTable routes={routes.filter((route) => route.queue === queue.name)} />
+      </section>
       <section className="panel">
         <nav className="tabs" aria-label="Job states">
           {STATES.map((candidate) => (

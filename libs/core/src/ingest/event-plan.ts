@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid';
 import type { HandlerDefinition } from '../handlers/event-handler.decorator.js';
 import { jobIdFor, type OutboxEntry } from '../outbox/outbox-entry.js';
 import type { IncomingEvent } from './envelope.js';
@@ -10,18 +11,21 @@ export interface Causality {
 }
 
 /**
- * Computes an event's fan-out: one outbox entry per subscribed handler, with
- * the handler's defaults unless the event overrides priority or delay. Used
- * by ingest and by ctx.emit, so an emitted event routes exactly like an
- * ingested one.
+ * Assigns a validated event its id and computes its fan-out: one outbox row
+ * per subscribed handler (`routes`), with the handler's defaults unless the
+ * producer overrode priority or delay. Ingest, the scheduler and ctx.emit
+ * all use it. `eventId` and `causality` are given for emitted events (a
+ * deterministic id, the emitting event as cause); otherwise the event gets a
+ * fresh uuid v7 and is its own root unless the producer named a correlation.
  */
-export function planFanOut(
-  eventId: string,
+export function planEvent(
   incoming: IncomingEvent,
   routes: HandlerDefinition[],
-  causality: Causality = { correlationId: incoming.correlationId ?? eventId, causationId: null },
-  now = Date.now(),
+  options: { eventId?: string; causality?: Causality } = {},
 ): EventToStore {
+  const eventId = options.eventId ?? uuidv7();
+  const causality = options.causality ?? { correlationId: incoming.correlationId ?? eventId, causationId: null };
+  const now = Date.now();
   const producerDeliverAt =
     incoming.deliverAt !== null ? new Date(incoming.deliverAt) : incoming.delayMs !== null ? new Date(now + incoming.delayMs) : null;
   const jobs = routes.map((route): OutboxEntry => {
