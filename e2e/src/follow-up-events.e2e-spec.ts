@@ -2,7 +2,7 @@ import type { AcceptedEvent, EventLineage, EventTree } from '@switchyard/contrac
 import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { type EmitMode, FollowUpHandlersModule, followUpEvents, sinkRuns } from './fixtures/follow-up-handlers.js';
+import { type EmitMode, evenRuns, FollowUpHandlersModule, followUpEvents, sinkRuns } from './fixtures/follow-up-handlers.js';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
@@ -22,7 +22,10 @@ describe('ctx.emit: follow-up events written with the handler’s effects, once'
     await resetWithCatalogue(db);
     stack = await TestStack.start({ events: followUpEvents, handlers: () => [FollowUpHandlersModule] });
   });
-  beforeEach(() => sinkRuns.clear());
+  beforeEach(() => {
+    sinkRuns.clear();
+    evenRuns.clear();
+  });
   after(() => stack.close());
 
   const start = async (mode: EmitMode, failFirst = false, envelope: Record<string, unknown> = {}) => {
@@ -49,11 +52,14 @@ describe('ctx.emit: follow-up events written with the handler’s effects, once'
     const eventId = await start('inside');
     await settled(eventId);
     const emitted = await emittedBy(eventId);
+    // n = 2 also matches test.emitted-even's content filter: two jobs, both at the emit's priority.
     assert.deepEqual(emitted.map((row) => [row.data.n, row.causation_id, row.correlation_id, row.priorities]), [
       [1, eventId, eventId, [null]],
-      [2, eventId, eventId, [3]],
+      [2, eventId, eventId, [3, 3]],
     ]);
     for (const row of emitted) assert.equal(sinkRuns.get(row.id), 1, `test.emitted-sink ran once for ${row.data.n}`);
+    assert.deepEqual([...evenRuns.values()], [1], 'the filtered handler ran for n = 2 only');
+    assert.equal(evenRuns.get(emitted[1].id), 1);
     const lineage = (await stack.get<EventLineage>(`/v1/events/${emitted[0].id}`)).body;
     assert.equal(lineage.source, 'urn:switchyard:handler:test.emitter');
     assert.deepEqual([lineage.correlationId, lineage.causationId], [eventId, eventId]);
