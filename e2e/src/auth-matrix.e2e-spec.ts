@@ -22,6 +22,8 @@ const PINNED: Route[] = [
   { method: 'DELETE', path: '/v1/schedules/{name}', scope: 'ops:write' },
   { method: 'POST', path: '/v1/schedules/{name}/pause', scope: 'ops:write' },
   { method: 'POST', path: '/v1/schedules/{name}/resume', scope: 'ops:write' },
+  // The correlation tree is event data, like the lineage.
+  { method: 'GET', path: '/v1/events/{eventId}/tree', scope: 'events:read' },
 ];
 
 /** Every documented route with the scope it declares (x-required-scope); a route without one fails here. */

@@ -180,12 +180,20 @@ describe('the console', () => {
     await page.waitForURL(/data=customer\.id/);
     await shot('events');
     await page.getByRole('link', { name: body.eventId }).click();
-    await page.getByRole('heading', { name: /Lineage: 3 jobs/ }).waitFor();
-    await waitFor('all jobs completed on the page', async () => {
+    await page.getByRole('heading', { name: /Lineage: 2 jobs/ }).waitFor();
+    // The event tree fills in as the order saga's follow-up events are emitted and handled.
+    await waitFor('the whole saga completed on the page', async () => {
       await page.reload({ waitUntil: 'domcontentloaded' });
-      return (await page.locator('tr[data-handler] .badge.completed').count()) === 3;
-    }, { timeoutMs: 15_000, intervalMs: 500 });
+      return (
+        (await page.locator('tr[data-handler] .badge.completed').count()) === 2 &&
+        (await page.locator('li[data-event-type="order.confirmed"] [data-job-handler="email.order-confirmation"] .badge.completed').count()) === 1
+      );
+    }, { timeoutMs: 20_000, intervalMs: 500 });
+    assert.equal(await page.locator('.tree [aria-current="page"]').textContent(), 'order.placed', 'the event on screen is marked in its tree');
     await shot('event');
+    await page.locator('li[data-event-type="order.confirmed"] a').first().click();
+    await page.getByRole('heading', { name: /^order\.confirmed/ }).waitFor();
+    assert.equal(await page.locator('.tree [aria-current="page"]').textContent(), 'order.confirmed');
   });
 
   it('queue detail and job detail pages, reachable by keyboard, with labelled controls', async () => {

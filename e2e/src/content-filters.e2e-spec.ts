@@ -39,7 +39,7 @@ describe('content filters on subscriptions', () => {
     const accepted = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     assert.equal(accepted.status, 202);
     Object.assign(small, { eventId: accepted.body.eventId, orderId: order.orderId });
-    assert.deepEqual(accepted.body.jobs.map((job) => job.handler), ['email.order-confirmation', 'inventory.reserve', 'payment.charge']);
+    assert.deepEqual(accepted.body.jobs.map((job) => job.handler), ['inventory.reserve', 'payment.charge']);
     await allDone(accepted.body.eventId);
     assert.deepEqual(await queryRows(db, "SELECT id FROM jobs WHERE event_id = $1 AND handler = 'fraud.review'", [accepted.body.eventId]), []);
     assert.equal(await stack.queue('fraud').getJob(`${accepted.body.eventId}.fraud.review`), undefined, 'no BullMQ job either');
@@ -51,7 +51,7 @@ describe('content filters on subscriptions', () => {
     const accepted = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     assert.equal(accepted.status, 202);
     Object.assign(large, { eventId: accepted.body.eventId, orderId: order.orderId });
-    assert.deepEqual(accepted.body.jobs.map((job) => job.handler), ['email.order-confirmation', 'fraud.review', 'inventory.reserve', 'payment.charge']);
+    assert.deepEqual(accepted.body.jobs.map((job) => job.handler), ['fraud.review', 'inventory.reserve', 'payment.charge']);
     const lineage = await allDone(accepted.body.eventId);
     assert.ok(lineage.jobs.some((job) => job.handler === 'fraud.review' && job.queue === 'fraud'));
     const emails = await queryRows<{ recipient: string; subject: string }>(db, "SELECT recipient, subject FROM emails WHERE order_id = $1 AND template = 'fraud-review'", [order.orderId]);

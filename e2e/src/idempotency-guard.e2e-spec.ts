@@ -1,4 +1,4 @@
-import type { AcceptedEvent, EventLineage } from '@switchyard/contracts';
+import type { AcceptedEvent, EventTree, EventTreeNode, JobRef } from '@switchyard/contracts';
 import type { JobPayload } from '@switchyard/core';
 import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
@@ -24,16 +24,31 @@ describe('the idempotency guard under forced double runs', () => {
   after(() => stack.close());
 
   async function effectsOf(orderId: string) {
-    const [row] = await queryRows<{ reservations: number; reserved: number; payments: number; emails: number; keys: number }>(
+    const [row] = await queryRows<{ reservations: number; reserved: number; payments: number; emails: number; keys: number; followUps: number }>(
       db,
       `SELECT (SELECT count(*)::int FROM stock_reservations WHERE order_id = $1) AS reservations,
               (SELECT reserved FROM stock_items WHERE sku = 'SKU-RED-MUG') AS reserved,
               (SELECT count(*)::int FROM payments WHERE order_id = $1) AS payments,
               (SELECT count(*)::int FROM emails WHERE order_id = $1) AS emails,
-              (SELECT count(*)::int FROM processed_keys) AS keys`,
+              (SELECT count(*)::int FROM processed_keys) AS keys,
+              (SELECT count(*)::int FROM events WHERE causation_id IS NOT NULL AND data->>'orderId' = $1) AS "followUps"`,
       [orderId],
     );
     return row;
+  }
+
+  /** Every job of the order's saga (its order.placed jobs and those of the events they emitted), once all finished. */
+  async function settledSagaJobs(eventId: string): Promise<JobRef[]> {
+    const nodes = (roots: EventTreeNode[]): EventTreeNode[] => roots.flatMap((node) => [node, ...nodes(node.children)]);
+    return waitFor(
+      'the saga settled',
+      async () => {
+        const tree = nodes((await stack.get<EventTree>(`/v1/events/${eventId}/tree`)).body.roots);
+        const jobs = tree.flatMap((node) => node.jobs);
+        return tree.some((node) => node.type === 'order.confirmed') && jobs.every((job) => job.state === 'completed') && jobs;
+      },
+      { timeoutMs: 20_000 },
+    );
   }
 
   /** Adds `copies` more jobs for the same event and handler, as a redelivery would. */
@@ -55,11 +70,14 @@ describe('the idempotency guard under forced double runs', () => {
   it('applies nothing on a second run after the first committed', async () => {
     const order = anOrder();
     const answer = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
-    await waitFor('first run complete', async () => (await stack.get<EventLineage>(`/v1/events/${answer.body.eventId}`)).body.jobs.every((job) => job.state === 'completed'));
+    const jobs = await settledSagaJobs(answer.body.eventId);
+    assert.deepEqual(jobs.map((job) => job.handler).sort(), ['email.order-confirmation', 'inventory.reserve', 'order.confirm', 'order.confirm', 'payment.charge']);
     const once = await effectsOf(order.orderId);
-    assert.deepEqual(once, { reservations: 2, reserved: 2, payments: 1, emails: 1, keys: 3 });
+    // Follow-ups: payment.succeeded, inventory.reserved, order.confirmed.
+    assert.deepEqual(once, { reservations: 2, reserved: 2, payments: 1, emails: 1, keys: 5, followUps: 3 });
 
-    for (const job of answer.body.jobs) {
+    // Every job of the saga runs a second time, the emitting ones included: nothing applies, nothing is emitted again.
+    for (const job of jobs) {
       const queue = stack.queue(job.queue);
       await completed(queue, await redeliver(queue, job.id, 1, 'again'));
     }
@@ -78,7 +96,9 @@ describe('the idempotency guard under forced double runs', () => {
     }
     await Promise.all(queues.map((queue) => queue.resume()));
     for (const [queue, ids] of copies) await completed(queue, ids);
+    await settledSagaJobs(answer.body.eventId);
     const effects = await effectsOf(order.orderId);
+    assert.equal(effects.followUps, 3, 'four copies of each emitting job emitted each follow-up once');
     assert.equal(effects.reservations, 2);
     assert.equal(effects.reserved, 4, 'two orders of two mugs each: this one reserved once');
     assert.equal(effects.payments, 1);

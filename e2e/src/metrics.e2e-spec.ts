@@ -27,7 +27,9 @@ describe('Prometheus metrics on the API and the workers', () => {
     const good = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent());
     await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token: 'tok_declined' })));
     await stack.post('/v1/events', { type: 'order.placed', data: {} });
-    await waitFor('both orders handled', async () => (await queryRows(db, "SELECT 1 FROM jobs WHERE outcome IS NOT NULL")).length === 6);
+    // Five jobs for the good order's saga (inventory.reserve, payment.charge, order.confirm twice, the email),
+    // three for the declined one (its payment dead, its reservation recorded by order.confirm, no confirmation).
+    await waitFor('both orders handled', async () => (await queryRows(db, "SELECT 1 FROM jobs WHERE outcome IS NOT NULL")).length === 8, { timeoutMs: 20_000 });
     assert.ok(good.body.eventId);
     apiText = (await stack.get<string>('/metrics')).text;
     const port = stack.worker!.get(MetricsServer).port;
@@ -47,7 +49,8 @@ describe('Prometheus metrics on the API and the workers', () => {
     assert.match(workerText, /^switchyard_jobs_completed_total\{queue="payment",handler="payment\.charge"\} 1$/m);
     assert.match(workerText, /^switchyard_jobs_failed_total\{queue="payment",handler="payment\.charge"\} 1$/m);
     assert.match(workerText, /^switchyard_job_processing_seconds_count\{queue="inventory",handler="inventory\.reserve"\} 2$/m);
-    assert.match(workerText, /^switchyard_job_wait_seconds_bucket\{le="\+Inf",queue="email"\} 2$/m);
+    assert.match(workerText, /^switchyard_job_processing_seconds_count\{queue="orders",handler="order\.confirm"\} 3$/m);
+    assert.match(workerText, /^switchyard_job_wait_seconds_bucket\{le="\+Inf",queue="email"\} 1$/m, 'one confirmation email: the declined order is never confirmed');
   });
 
   it('count ingest requests by status and expose backlog, outbox and dead-letter gauges on the API', async () => {

@@ -52,13 +52,15 @@ describe('the outbox: an event answered 202 is never lost', () => {
       assert.equal(answer.status, 202, answer.text);
       answers.push(answer.body);
     }
-    const pending = await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL');
-    assert.equal(pending[0].n, 9, 'all nine jobs wait in the outbox');
+    // Counted per event: follow-up events of earlier orders, emitted while Redis is down, wait in the outbox too.
+    const pending = await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL AND event_id = ANY($1::uuid[])', [answers.map((answer) => answer.eventId)]);
+    assert.equal(pending[0].n, 6, 'all six jobs (inventory.reserve and payment.charge of each) wait in the outbox');
     assert.deepEqual(new Set((await lineage(answers[0].eventId)).jobs.map((job) => job.state)), new Set(['pending']));
 
     await redis.start();
     for (const answer of answers) await allCompleted(answer.eventId);
-    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL'), [{ n: 0 }]);
+    // Everything, follow-up events' jobs included, leaves the outbox.
+    await waitFor('the outbox empty', async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL'))[0].n === 0, { timeoutMs: 20_000 });
     assert.equal(
       (await queryRows(db, 'SELECT 1 FROM payments WHERE order_id = ANY($1)', [orders.map((order) => order.orderId)])).length,
       3,

@@ -22,6 +22,38 @@ const jobRef: Schema = {
 };
 const nullableString = { type: 'string', nullable: true };
 
+const jobLineage: Schema = {
+  allOf: [
+    jobRef,
+    {
+      type: 'object',
+      properties: {
+        state: { type: 'string', enum: ['pending', 'waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed', 'dead', 'unknown'] },
+        attemptsMade: { type: 'integer' },
+        priority: { type: 'integer', nullable: true },
+        createdAt: { type: 'string', format: 'date-time' },
+        processedAt: { ...nullableString, format: 'date-time' },
+        finishedAt: { ...nullableString, format: 'date-time' },
+        failedReason: nullableString,
+        kind: { type: 'string', enum: ['fanout', 'redrive', 'replay'] },
+        deadLetterId: { ...nullableString, format: 'uuid' },
+      },
+    },
+  ],
+};
+
+const eventTreeNode: Schema = {
+  type: 'object',
+  properties: {
+    eventId: { type: 'string', format: 'uuid' },
+    type: { type: 'string' },
+    causationId: { ...nullableString, format: 'uuid' },
+    receivedAt: { type: 'string', format: 'date-time' },
+    jobs: { type: 'array', items: jobLineage },
+    children: { type: 'array', items: { $ref: '#/components/schemas/EventTreeNode' } },
+  },
+};
+
 const schemas: Record<string, Schema> = {
   PlainEvent: {
     type: 'object',
@@ -38,6 +70,7 @@ const schemas: Record<string, Schema> = {
       delay: { type: 'integer', minimum: 0, description: 'Milliseconds before the jobs may run' },
       deliverAt: { type: 'string', format: 'date-time', description: 'When the jobs may run (instead of delay)' },
       idempotencyKey: { type: 'string', description: 'Batch items only; single events use the Idempotency-Key header' },
+      correlationId: { type: 'string', maxLength: 255, description: 'Joins the event to this correlation tree; default: its own id' },
     },
   },
   CloudEvent: {
@@ -58,6 +91,7 @@ const schemas: Record<string, Schema> = {
       priority: { type: 'integer', description: 'Extension attribute' },
       delay: { type: 'integer', description: 'Extension attribute, milliseconds' },
       deliverat: { type: 'string', format: 'date-time', description: 'Extension attribute' },
+      correlationid: { type: 'string', maxLength: 255, description: 'Extension attribute: joins the event to this correlation tree; default: its own id' },
     },
   },
   AcceptedEvent: {
@@ -113,28 +147,19 @@ const schemas: Record<string, Schema> = {
       extensions: { type: 'object', nullable: true, additionalProperties: true, description: 'CloudEvents extension attributes; scheduled events carry schedule, scheduledfor, firedby (and catchup, missedsince)' },
       data: {},
       receivedAt: { type: 'string', format: 'date-time' },
-      jobs: {
-        type: 'array',
-        items: {
-          allOf: [
-            jobRef,
-            {
-              type: 'object',
-              properties: {
-                state: { type: 'string', enum: ['pending', 'waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed', 'dead', 'unknown'] },
-                attemptsMade: { type: 'integer' },
-                priority: { type: 'integer', nullable: true },
-                createdAt: { type: 'string', format: 'date-time' },
-                processedAt: { ...nullableString, format: 'date-time' },
-                finishedAt: { ...nullableString, format: 'date-time' },
-                failedReason: nullableString,
-                kind: { type: 'string', enum: ['fanout', 'redrive', 'replay'] },
-                deadLetterId: { ...nullableString, format: 'uuid' },
-              },
-            },
-          ],
-        },
-      },
+      correlationId: { type: 'string' },
+      causationId: { ...nullableString, format: 'uuid' },
+      jobs: { type: 'array', items: jobLineage },
+    },
+  },
+  EventTreeNode: eventTreeNode,
+  EventTree: {
+    type: 'object',
+    properties: {
+      correlationId: { type: 'string' },
+      eventId: { type: 'string', format: 'uuid', description: 'The event asked about' },
+      roots: { type: 'array', items: eventTreeNode },
+      truncated: { type: 'boolean', description: 'More events than one answer holds; the oldest are kept' },
     },
   },
   EventPage: {

@@ -60,7 +60,35 @@ export interface EventLineage {
   extensions: Record<string, unknown> | null;
   data: unknown;
   receivedAt: string;
+  /** The root event's id, or the one the producer gave at ingest. */
+  correlationId: string;
+  /** The event whose handler emitted this one; null for events from producers. */
+  causationId: string | null;
   jobs: JobLineage[];
+}
+
+/** One event of a correlation tree, with its jobs and the events its handlers emitted. */
+export interface EventTreeNode {
+  eventId: string;
+  type: string;
+  causationId: string | null;
+  receivedAt: string;
+  jobs: JobLineage[];
+  children: EventTreeNode[];
+}
+
+/**
+ * `GET /v1/events/:eventId/tree`: every event sharing the event's correlation
+ * id, nested under the events that caused them. Several roots when producers
+ * sent several events with one correlation id.
+ */
+export interface EventTree {
+  correlationId: string;
+  /** The event asked about. */
+  eventId: string;
+  roots: EventTreeNode[];
+  /** True when the tree had more events than one answer holds (the oldest are kept). */
+  truncated: boolean;
 }
 
 export interface EventSummary {

@@ -4,6 +4,9 @@ import { orderCancelled } from './events/order-cancelled.js';
 import { orderPlaced } from './events/order-placed.js';
 import { orderShipped } from './events/order-shipped.js';
 import { storeCreditGranted, storeCreditSpent } from './events/store-credit.js';
+import { inventoryReserved } from './events/inventory-reserved.js';
+import { orderConfirmed } from './events/order-confirmed.js';
+import { paymentFailed, paymentSucceeded } from './events/payment-outcomes.js';
 
 /**
  * The event types producers may send, each with the schema its `data` must
@@ -16,6 +19,11 @@ export const commerceEvents = {
   'order.shipped': orderShipped,
   'store-credit.granted': storeCreditGranted,
   'store-credit.spent': storeCreditSpent,
+  // Follow-up events of the order saga, emitted by handlers (ctx.emit). Producers may send them too.
+  'payment.succeeded': paymentSucceeded,
+  'payment.failed': paymentFailed,
+  'inventory.reserved': inventoryReserved,
+  'order.confirmed': orderConfirmed,
   'inventory.restock-check': inventoryRestockCheck,
 } as const;
 

@@ -18,7 +18,7 @@ export { SchedulesModule } from './schedules/schedules.module.js';
 export { EventHandler, MAX_PRIORITY } from './handlers/event-handler.decorator.js';
 export type { BackoffPolicy, EventHandlerOptions, HandlerDefinition, RateLimit } from './handlers/event-handler.decorator.js';
 export { isNonRetryable, NonRetryableError, nonRetryable } from './handlers/handler.types.js';
-export type { DomainEvent, Handler, HandlerContext, OnceResult } from './handlers/handler.types.js';
+export type { DomainEvent, EmitOptions, EmittedEvent, Handler, HandlerContext, OnceResult } from './handlers/handler.types.js';
 export { HandlerRegistry } from './handlers/handler-registry.js';
 
 // Scheduled events
@@ -41,6 +41,7 @@ export { IdempotencyKeySweeper } from './ingest/idempotency-key-sweeper.js';
 export type { IngestOutcome } from './ingest/ingest.service.js';
 export type { RawIngestRequest } from './ingest/http-binding.js';
 export { EventQueryService } from './events/event-query.service.js';
+export { EventTreeService, MAX_TREE_EVENTS } from './events/event-tree.service.js';
 export { RoutingTable } from './routing/routing-table.js';
 export { compileTopicPattern, topicPatternError } from './routing/topic-pattern.js';
 export { compileSubscriptionFilter, subscriptionFilterErrors } from './routing/subscription-filter.js';
@@ -72,6 +73,7 @@ export type { Readiness } from './health/readiness-probe.js';
 export { QueueRegistry } from './queues/queue-registry.js';
 export { RedisConnection } from './queues/redis-connection.js';
 export { createHandlerContext, HandlerContextFactory } from './runner/handler-context.factory.js';
+export { FollowUpEmitter } from './runner/follow-up-emitter.js';
 export { JobProcessor } from './runner/job-processor.js';
 export { StartClaim, StartedBeforeError } from './runner/start-claim.js';
 export type { StartVerdict } from './runner/start-claim.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { AcceptedEvent, BatchResult, EventLineage, EventPage, OperationStatus } from '@switchyard/contracts';
-import { EventQueryService, EventReplayService, IngestService, type ReplayDryRun } from '@switchyard/core';
+import type { AcceptedEvent, BatchResult, EventLineage, EventPage, EventTree, OperationStatus } from '@switchyard/contracts';
+import { EventQueryService, EventReplayService, EventTreeService, IngestService, MAX_TREE_EVENTS, type ReplayDryRun } from '@switchyard/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jsonBody } from '../http/json-body.js';
 import { ref } from '../openapi.js';
@@ -15,6 +15,7 @@ export class EventsController {
     private readonly ingest: IngestService,
     private readonly query: EventQueryService,
     private readonly replays: EventReplayService,
+    private readonly trees: EventTreeService,
   ) {}
 
   @Post()
@@ -108,5 +109,19 @@ export class EventsController {
   @ApiResponse({ status: 404, schema: ref('Problem') })
   lineage(@Param('eventId') eventId: string): Promise<EventLineage> {
     return this.query.lineage(eventId);
+  }
+
+  @Get(':eventId/tree')
+  @RequireScope('events:read')
+  @ApiOperation({
+    summary: "An event's correlation tree: from its root, every event handlers emitted (ctx.emit), each with its jobs and their live state",
+    description: `Events share a tree by correlationId (the root's id, or one the producer gave); each is nested under its causationId. At most ${MAX_TREE_EVENTS} events, oldest first.`,
+  })
+  @ApiParam({ name: 'eventId', description: 'Any event of the tree' })
+  @ApiResponse({ status: 200, schema: ref('EventTree') })
+  @ApiResponse({ status: 400, description: 'Not a UUID', schema: ref('Problem') })
+  @ApiResponse({ status: 404, schema: ref('Problem') })
+  tree(@Param('eventId') eventId: string): Promise<EventTree> {
+    return this.trees.tree(eventId);
   }
 }

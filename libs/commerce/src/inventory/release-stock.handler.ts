@@ -1,32 +1,39 @@
-import type { OrderCancelled } from '@switchyard/contracts';
+import type { OrderCancelled, PaymentFailed } from '@switchyard/contracts';
 import { type DomainEvent, EventHandler, type Handler, type HandlerContext } from '@switchyard/core';
+import { lockOrderProgress } from '../orders/order-progress.js';
 
-/** Gives a cancelled order's reserved stock back. */
+/**
+ * Gives an order's reserved stock back when it is cancelled or its payment
+ * failed (the saga's compensation), and marks the order released under its
+ * lock, so a reservation handled later (payment.failed can arrive first)
+ * reserves nothing, and the order is never confirmed.
+ */
 @EventHandler({
   name: 'inventory.release',
-  on: 'order.cancelled',
+  on: ['order.cancelled', 'payment.failed'],
   queue: 'inventory',
   attempts: 5,
 })
-export class ReleaseStockHandler implements Handler<OrderCancelled> {
-  async handle(event: DomainEvent<OrderCancelled>, ctx: HandlerContext): Promise<{ released: number }> {
+export class ReleaseStockHandler implements Handler<OrderCancelled | PaymentFailed> {
+  async handle(event: DomainEvent<OrderCancelled | PaymentFailed>, ctx: HandlerContext): Promise<{ released: number }> {
+    const { orderId } = event.data;
     const result = await ctx.once(async (tx) => {
-      const reservations = await tx.stockReservation.findMany({
-        where: { orderId: event.data.orderId, status: 'reserved' },
-        orderBy: { sku: 'asc' },
-      });
+      await lockOrderProgress(tx, orderId);
+      await tx.$executeRaw`
+        UPDATE order_progress SET released_at = coalesce(released_at, now()),
+               payment_failed_at = CASE WHEN ${event.type}::text = 'payment.failed' THEN coalesce(payment_failed_at, now()) ELSE payment_failed_at END,
+               updated_at = now()
+        WHERE order_id = ${orderId}`;
+      const reservations = await tx.stockReservation.findMany({ where: { orderId, status: 'reserved' }, orderBy: { sku: 'asc' } });
       for (const { sku, quantity } of reservations) {
         await tx.$executeRaw`
           UPDATE stock_items SET available = available + ${quantity}, reserved = reserved - ${quantity}, updated_at = now()
           WHERE sku = ${sku}`;
       }
-      await tx.stockReservation.updateMany({
-        where: { orderId: event.data.orderId, status: 'reserved' },
-        data: { status: 'released', releasedAt: new Date() },
-      });
+      await tx.stockReservation.updateMany({ where: { orderId, status: 'reserved' }, data: { status: 'released', releasedAt: new Date() } });
       return reservations.length;
     });
-    if (result.applied && result.value === 0) ctx.logger.log(`Order ${event.data.orderId} had no reserved stock`);
+    if (result.applied && result.value === 0) ctx.logger.log(`Order ${orderId} had no reserved stock`);
     return { released: result.applied ? result.value : 0 };
   }
 }

@@ -1,4 +1,4 @@
-import type { OrderPlaced } from '@switchyard/contracts';
+import { commerceEvents, type OrderPlaced } from '@switchyard/contracts';
 import { createHandlerContext, isNonRetryable } from '@switchyard/core';
 import { PrismaService } from '@switchyard/db';
 import { aDomainEvent, anOrder, queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
@@ -13,7 +13,7 @@ describe('inventory.reserve', () => {
   const prisma = new PrismaService({ url: db, poolSize: 4 });
   const handler = new ReserveStockHandler();
   const run = (order: OrderPlaced, event = aDomainEvent('order.placed', order)) =>
-    handler.handle(event, createHandlerContext(prisma, { handler: 'inventory.reserve', event }));
+    handler.handle(event, createHandlerContext(prisma, { handler: 'inventory.reserve', event, events: commerceEvents }));
   const stock = async (sku: string) =>
     (await queryRows<{ available: number; reserved: number }>(db, 'SELECT available, reserved FROM stock_items WHERE sku = $1', [sku]))[0];
 
@@ -43,6 +43,21 @@ describe('inventory.reserve', () => {
     await Promise.all([run(order, event), run(order, event), run(order, event)]);
     await run(order, event);
     assert.deepEqual(await stock('SKU-RED-MUG'), { available: 999_998, reserved: 2 });
+    assert.deepEqual(await queryRows(db, 'SELECT type, data, causation_id FROM events'), [
+      {
+        type: 'inventory.reserved',
+        data: { orderId: order.orderId, customer: order.customer, lines: [{ sku: 'SKU-BLUE-TEE', quantity: 1 }, { sku: 'SKU-RED-MUG', quantity: 2 }] },
+        causation_id: event.id,
+      },
+    ], 'inventory.reserved emitted once');
+  });
+
+  it('reserves nothing for an order released before its reservation (payment.failed came first)', async () => {
+    const order = anOrder();
+    await queryRows(db, 'INSERT INTO order_progress (order_id, released_at, payment_failed_at) VALUES ($1, now(), now())', [order.orderId]);
+    assert.deepEqual(await run(order), { reserved: 0 });
+    assert.deepEqual(await stock('SKU-RED-MUG'), { available: 1_000_000, reserved: 0 });
+    assert.deepEqual(await queryRows(db, 'SELECT * FROM events'), []);
   });
 
   it('refuses, without retries and without side effects, an unknown SKU or short stock', async () => {
@@ -52,6 +67,7 @@ describe('inventory.reserve', () => {
     await assert.rejects(run(short), (error: Error) => isNonRetryable(error) && /2 ordered, 1 available/.test(error.message));
     assert.deepEqual(await stock('SKU-RED-MUG'), { available: 1_000_000, reserved: 0 });
     assert.deepEqual(await queryRows(db, 'SELECT * FROM processed_keys'), [], 'a failed run records nothing, so a fixed retry can apply');
+    assert.deepEqual(await queryRows(db, 'SELECT * FROM events'), [], 'and emits nothing');
   });
 
   it('refuses a second event for an order that already has stock reserved', async () => {

@@ -1,8 +1,9 @@
-import type { OrderPlaced } from '@switchyard/contracts';
+import type { InventoryReserved, OrderPlaced } from '@switchyard/contracts';
 import { type DomainEvent, EventHandler, type Handler, type HandlerContext, NonRetryableError } from '@switchyard/core';
+import { lockOrderProgress } from '../orders/order-progress.js';
 import { stockLines } from './stock-lines.js';
 
-/** Takes each ordered item out of available stock, all or nothing. */
+/** Takes each ordered item out of available stock, all or nothing, and emits `inventory.reserved`. */
 @EventHandler({
   name: 'inventory.reserve',
   on: 'order.placed',
@@ -12,11 +13,16 @@ import { stockLines } from './stock-lines.js';
 })
 export class ReserveStockHandler implements Handler<OrderPlaced> {
   async handle(event: DomainEvent<OrderPlaced>, ctx: HandlerContext): Promise<{ reserved: number }> {
+    const { orderId, customer } = event.data;
     const lines = stockLines(event.data.items);
-    await ctx.once(async (tx) => {
+    const result = await ctx.once(async (tx) => {
+      // The order's lock first: a payment failure handled before us has released
+      // the order (inventory.release), and stock reserved now would never come back.
+      const progress = await lockOrderProgress(tx, orderId);
+      if (progress.released_at) return false;
       // Another event for the same order already reserved it: a producer bug that retrying cannot fix.
-      const earlier = await tx.stockReservation.findFirst({ where: { orderId: event.data.orderId } });
-      if (earlier) throw new NonRetryableError(`Order ${event.data.orderId} already has stock reserved by an earlier event`);
+      const earlier = await tx.stockReservation.findFirst({ where: { orderId } });
+      if (earlier) throw new NonRetryableError(`Order ${orderId} already has stock reserved by an earlier event`);
       for (const { sku, quantity } of lines) {
         const taken = await tx.$executeRaw`
           UPDATE stock_items SET available = available - ${quantity}, reserved = reserved + ${quantity}, updated_at = now()
@@ -29,8 +35,12 @@ export class ReserveStockHandler implements Handler<OrderPlaced> {
           );
         }
       }
-      await tx.stockReservation.createMany({ data: lines.map((line) => ({ orderId: event.data.orderId, ...line })) });
+      await tx.stockReservation.createMany({ data: lines.map((line) => ({ orderId, ...line })) });
+      // In the reservation's transaction: reserved and announced, or neither.
+      await ctx.emit('inventory.reserved', { orderId, customer, lines } satisfies InventoryReserved, { subject: orderId });
+      return true;
     });
-    return { reserved: lines.length };
+    if (result.applied && !result.value) ctx.logger.log(`Order ${orderId} was released before its stock was reserved; nothing reserved`);
+    return { reserved: result.applied && result.value ? lines.length : 0 };
   }
 }

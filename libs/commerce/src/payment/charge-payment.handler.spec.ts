@@ -1,3 +1,4 @@
+import { commerceEvents } from '@switchyard/contracts';
 import { createHandlerContext, isNonRetryable } from '@switchyard/core';
 import { PrismaService } from '@switchyard/db';
 import { aDomainEvent, anOrder, queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
@@ -11,21 +12,48 @@ const db = testDatabaseUrl();
 describe('payment.charge', () => {
   const prisma = new PrismaService({ url: db, poolSize: 2 });
   const charge = (handler: ChargePaymentHandler, token: string, event = aDomainEvent('order.placed', anOrder({ token }))) =>
-    handler.handle(event, createHandlerContext(prisma, { handler: 'payment.charge', event }));
+    handler.handle(event, createHandlerContext(prisma, { handler: 'payment.charge', event, events: commerceEvents }));
+  const emitted = () => queryRows(db, 'SELECT type, data, causation_id, correlation_id FROM events ORDER BY received_at');
 
   before(() => prisma.$connect());
   beforeEach(() => resetDatabase(db));
   after(() => prisma.$disconnect());
 
-  it('charges the total once and records the payment, however often it runs', async () => {
+  it('charges the total once, records the payment and emits payment.succeeded once, however often it runs', async () => {
     const handler = new ChargePaymentHandler(new PaymentGateway({ failureRate: 0, timeoutMs: 10 }));
-    const event = aDomainEvent('order.placed', anOrder({ token: 'tok_visa' }));
+    const order = anOrder({ token: 'tok_visa' });
+    const event = aDomainEvent('order.placed', order);
     const first = await charge(handler, 'tok_visa', event);
     const second = await charge(handler, 'tok_visa', event);
     assert.equal(second.chargeId, first.chargeId, 'the gateway deduplicated on our idempotency key');
     assert.deepEqual(await queryRows(db, 'SELECT kind, amount, gateway_ref, idempotency_key FROM payments'), [
       { kind: 'captured', amount: 4500, gateway_ref: first.chargeId, idempotency_key: `${event.id}.payment.charge` },
     ]);
+    assert.deepEqual(await emitted(), [
+      {
+        type: 'payment.succeeded',
+        data: { orderId: order.orderId, customer: order.customer, amount: 4500, currency: 'EUR', chargeId: first.chargeId },
+        causation_id: event.id,
+        correlation_id: event.id,
+      },
+    ]);
+  });
+
+  it('turns a refusal for lack of funds into payment.failed, once, and records no payment', async () => {
+    const handler = new ChargePaymentHandler(new PaymentGateway({ failureRate: 0, timeoutMs: 10 }));
+    const order = anOrder({ token: 'tok_insufficient_funds' });
+    const event = aDomainEvent('order.placed', order, { correlationId: 'checkout-42' });
+    assert.deepEqual(await charge(handler, 'tok_insufficient_funds', event), { chargeId: null });
+    assert.deepEqual(await charge(handler, 'tok_insufficient_funds', event), { chargeId: null });
+    assert.deepEqual(await emitted(), [
+      {
+        type: 'payment.failed',
+        data: { orderId: order.orderId, customer: order.customer, reason: 'insufficient funds' },
+        causation_id: event.id,
+        correlation_id: 'checkout-42',
+      },
+    ]);
+    assert.deepEqual(await queryRows(db, 'SELECT * FROM payments'), []);
   });
 
   it('treats a decline as final and a timeout or outage as worth retrying', async () => {
@@ -35,5 +63,6 @@ describe('payment.charge', () => {
     const flaky = new ChargePaymentHandler(new PaymentGateway({ failureRate: 1, timeoutMs: 10 }));
     await assert.rejects(charge(flaky, 'tok_visa'), (error: Error) => error.name === 'GatewayUnavailableError' && !isNonRetryable(error));
     assert.deepEqual(await queryRows(db, 'SELECT * FROM payments'), []);
+    assert.deepEqual(await emitted(), [], 'a failed charge emits nothing');
   });
 });

@@ -22,6 +22,15 @@ export class CardDeclinedError extends NonRetryableError {
   override readonly name = 'CardDeclinedError';
 }
 
+/**
+ * The bank refused for lack of funds: an ordinary business outcome, which
+ * payment.charge turns into `payment.failed` (the order saga then releases
+ * the stock) rather than a dead letter.
+ */
+export class InsufficientFundsError extends NonRetryableError {
+  override readonly name = 'InsufficientFundsError';
+}
+
 /** The gateway did not answer in time: worth retrying later. */
 export class GatewayTimeoutError extends Error {
   override readonly name = 'GatewayTimeoutError';
@@ -34,7 +43,8 @@ export class GatewayUnavailableError extends Error {
 /**
  * A simulated card gateway with the test tokens payment providers use:
  * `tok_visa` (and any other token) succeeds, `tok_declined` is declined,
- * `tok_unavailable` always times out. Like a real gateway it deduplicates
+ * `tok_insufficient_funds` is refused for lack of funds, `tok_unavailable`
+ * always times out. Like a real gateway it deduplicates
  * on the idempotency key (in memory, per process: a simulation).
  */
 @Injectable()
@@ -48,6 +58,7 @@ export class PaymentGateway {
     const previous = this.charges.get(request.idempotencyKey);
     if (previous) return previous;
     if (request.token === 'tok_declined' && !this.approved.has(request.token)) throw new CardDeclinedError('card declined');
+    if (request.token === 'tok_insufficient_funds' && !this.approved.has(request.token)) throw new InsufficientFundsError('insufficient funds');
     if (request.token === 'tok_unavailable') {
       await new Promise((resolve) => setTimeout(resolve, this.options.timeoutMs));
       throw new GatewayTimeoutError(`payment gateway timed out after ${this.options.timeoutMs} ms`);

@@ -37,11 +37,14 @@ export class EventQueryService {
       extensions: (event.extensions as Record<string, unknown> | null) ?? null,
       data: this.redactor.mask({ data: event.data }).data,
       receivedAt: event.receivedAt.toISOString(),
+      correlationId: event.correlationId ?? event.id,
+      causationId: event.causationId,
       jobs,
     };
   }
 
-  private async jobLineage(job: Prisma.JobModel, deadLetterId: string | null): Promise<JobLineage> {
+  /** One job's lineage: Postgres's record, overlaid with BullMQ's live state while Redis holds the job. */
+  async jobLineage(job: Prisma.JobModel, deadLetterId: string | null): Promise<JobLineage> {
     const base: JobLineage = {
       id: job.id,
       queue: job.queue,

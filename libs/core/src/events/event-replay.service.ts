@@ -122,8 +122,11 @@ export class EventReplayService {
         extensions: Record<string, unknown> | null;
         received_at: Date;
         priority: number | null;
+        correlation_id: string | null;
+        causation_id: string | null;
       }>
-    >`SELECT id::text AS id, type, source, subject, time, data, extensions, received_at, priority FROM events WHERE id = ANY(${eventIds}::uuid[])`;
+    >`SELECT id::text AS id, type, source, subject, time, data, extensions, received_at, priority, correlation_id, causation_id::text AS causation_id
+      FROM events WHERE id = ANY(${eventIds}::uuid[])`;
     const result: ActionResult = { done: [], skipped: [], toPublish: [] };
     const found = new Set(events.map((event) => event.id));
     for (const id of eventIds) if (!found.has(id)) result.skipped.push({ id, reason: 'no longer exists', status: null, jobId: null });
@@ -148,6 +151,8 @@ export class EventReplayService {
         time: event.time?.toISOString() ?? null,
         data: event.data,
         receivedAt: event.received_at.toISOString(),
+        correlationId: event.correlation_id ?? event.id,
+        causationId: event.causation_id,
       };
       for (const route of matching) {
         const jobId = `${event.id}.${route.name}.replay.${acting.operationId}`;

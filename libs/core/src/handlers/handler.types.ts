@@ -11,6 +11,26 @@ export interface DomainEvent<TData = unknown> {
   time: string | null;
   data: TData;
   receivedAt: string;
+  /** The root event's id, or the one its producer gave: shared by every event of one tree. */
+  correlationId: string;
+  /** The event whose handler emitted this one (ctx.emit); null for events from producers. */
+  causationId: string | null;
+}
+
+/** Per-emission overrides; the emitted event's routes give the rest. */
+export interface EmitOptions {
+  subject?: string;
+  /** Overrides the handlers' priority for this event's jobs, as a producer's `priority` does. */
+  priority?: number;
+  /** Delays this event's jobs (ms), as a producer's `delay` does. */
+  delay?: number;
+}
+
+/** The event an emit wrote, and the jobs it fanned out to. */
+export interface EmittedEvent {
+  eventId: string;
+  type: string;
+  jobIds: string[];
 }
 
 export type OnceResult<T> = { applied: true; value: T } | { applied: false };
@@ -40,6 +60,22 @@ export interface HandlerContext {
    * `step` separates several guarded steps of one handler.
    */
   once<T>(effects: (tx: TransactionClient) => Promise<T>, options?: { step?: string }): Promise<OnceResult<T>>;
+  /** The event's correlation id (shared by its whole tree). */
+  readonly correlationId: string;
+  /**
+   * Emits a follow-up event: validated against the event catalog like an
+   * ingested one (an unknown type or invalid data throws a NonRetryableError),
+   * stored with its fan-out jobs, and published once stored. Its causationId
+   * is this event, its correlationId this event's.
+   *
+   * Awaited inside a `once()` callback it joins that transaction: the event
+   * commits with the handler's effects or not at all. Outside `once()` it is a
+   * guarded step of its own (keyed by the type and the count of earlier
+   * emits of that type in this run), so a re-run does not emit it twice.
+   * Emitted ids are deterministic, so a re-run that does reach the insert
+   * (a `reapply` replay aside) finds the row and writes nothing.
+   */
+  emit(type: string, data: unknown, options?: EmitOptions): Promise<EmittedEvent>;
 }
 
 /** A handler class: one `handle()` per event, decorated with `@EventHandler`. */

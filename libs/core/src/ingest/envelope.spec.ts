@@ -54,6 +54,27 @@ describe('event envelopes', () => {
     assert.deepEqual(result.event.extensions, { traceparent: 'tp', sampled: true });
   });
 
+  it('takes a correlation id: plain correlationId, CloudEvents correlationid (interpreted, not kept as an extension)', () => {
+    const plain = parseEnvelope({ format: 'json', value: { type: 't', data, correlationId: 'checkout-1' }, idempotencyKey: null });
+    assert.ok(plain.ok);
+    assert.equal(plain.event.correlationId, 'checkout-1');
+    const ce = parseEnvelope({
+      format: 'cloudevents',
+      value: { specversion: '1.0', id: 'e1', source: 's', type: 't', data, correlationid: 'checkout-2', traceparent: 'x' },
+      idempotencyKey: null,
+    });
+    assert.ok(ce.ok);
+    assert.equal(ce.event.correlationId, 'checkout-2');
+    assert.deepEqual(ce.event.extensions, { traceparent: 'x' });
+    const none = parseEnvelope({ format: 'json', value: { type: 't', data }, idempotencyKey: null });
+    assert.ok(none.ok);
+    assert.equal(none.event.correlationId, null, 'the event will be its own root');
+    for (const correlationId of ['', 'x'.repeat(256), 42]) {
+      const bad = parseEnvelope({ format: 'json', value: { type: 't', data, correlationId }, idempotencyKey: null });
+      assert.ok(!bad.ok && bad.errors[0].path === 'correlationId', JSON.stringify(correlationId));
+    }
+  });
+
   it('decodes data_base64 when the content type is JSON', () => {
     const encoded = Buffer.from(JSON.stringify(data)).toString('base64');
     const result = parseEnvelope({ format: 'cloudevents', value: { specversion: '1.0', id: '1', source: 's', type: 't', data_base64: encoded }, idempotencyKey: null });

@@ -15,6 +15,8 @@ export interface IncomingEvent {
   dataContentType: string | null;
   data: unknown;
   extensions: Record<string, unknown> | null;
+  /** The producer's correlation id (plain `correlationId`, CloudEvents `correlationid`); null: the event's own id. */
+  correlationId: string | null;
   priority: number | null;
   delayMs: number | null;
   deliverAt: string | null;
@@ -46,6 +48,7 @@ const plainEnvelope = z.strictObject({
   delay: delay.optional(),
   deliverAt: rfc3339.optional(),
   idempotencyKey: text(255).optional(),
+  correlationId: text(255).optional(),
 });
 
 /** Binary mode carries every attribute as a string; numbers arrive as text. */
@@ -66,6 +69,8 @@ const cloudEventAttributes = z.object({
   priority: intAttribute(priority).optional(),
   delay: intAttribute(delay).optional(),
   deliverat: rfc3339.optional(),
+  // An extension attribute we interpret: the event joins this correlation tree (GET /v1/events/:id/tree).
+  correlationid: text(255).optional(),
 });
 
 const KNOWN_CE_ATTRIBUTES = new Set(Object.keys(cloudEventAttributes.shape));
@@ -98,6 +103,7 @@ function parsePlain(candidate: EventCandidate): EnvelopeResult {
     dataContentType: null,
     data: body.data,
     extensions: null,
+    correlationId: body.correlationId ?? null,
     priority: body.priority ?? null,
     delayMs: body.delay ?? null,
     deliverAt: body.deliverAt ?? null,
@@ -147,6 +153,7 @@ function parseCloudEvent(candidate: EventCandidate): EnvelopeResult {
     dataContentType: attributes.datacontenttype ?? null,
     data,
     extensions: Object.keys(extensions).length || attributes.dataschema ? { ...extensions, ...(attributes.dataschema ? { dataschema: attributes.dataschema } : {}) } : null,
+    correlationId: attributes.correlationid ?? null,
     priority: attributes.priority ?? null,
     delayMs: attributes.delay ?? null,
     deliverAt: attributes.deliverat ?? null,

@@ -11,14 +11,28 @@ import type { EventToStore } from './event-store.js';
 /** A planned event, or why it cannot be stored: a handler ordered by key could not compute this event's key (a 422). */
 export type PlannedEvent = { ok: true; store: EventToStore } | { ok: false; problem: Problem };
 
+/** Where an event sits in its tree: null causation for events from producers. */
+export interface Causality {
+  correlationId: string;
+  causationId: string | null;
+}
+
 /**
  * Assigns a validated event its id and computes its fan-out: one outbox row
  * per subscribed handler (`routes`), with the handler's defaults unless the
  * producer overrode priority or delay, and the handler's ordering key if it
- * orders its jobs. Ingest and the scheduler both use it.
+ * orders its jobs. Ingest, the scheduler and ctx.emit all use it. `eventId`
+ * and `causality` are given for emitted events (a deterministic id, the
+ * emitting event as cause); otherwise the event gets a fresh uuid v7 and is
+ * its own root unless the producer named a correlation.
  */
-export function planEvent(incoming: IncomingEvent, routes: HandlerDefinition[]): PlannedEvent {
-  const eventId = uuidv7();
+export function planEvent(
+  incoming: IncomingEvent,
+  routes: HandlerDefinition[],
+  options: { eventId?: string; causality?: Causality } = {},
+): PlannedEvent {
+  const eventId = options.eventId ?? uuidv7();
+  const causality = options.causality ?? { correlationId: incoming.correlationId ?? eventId, causationId: null };
   const now = Date.now();
   const producerDeliverAt =
     incoming.deliverAt !== null ? new Date(incoming.deliverAt) : incoming.delayMs !== null ? new Date(now + incoming.delayMs) : null;
@@ -30,6 +44,8 @@ export function planEvent(incoming: IncomingEvent, routes: HandlerDefinition[]):
     time: incoming.time !== null ? new Date(incoming.time).toISOString() : null,
     data: incoming.data,
     receivedAt: '', // set from the database clock once stored
+    correlationId: causality.correlationId,
+    causationId: causality.causationId,
   };
   const jobs: OutboxEntry[] = [];
   for (const route of routes) {
@@ -54,6 +70,7 @@ export function planEvent(incoming: IncomingEvent, routes: HandlerDefinition[]):
       eventId,
       incoming,
       jobs,
+      ...causality,
       response: {
         eventId,
         type: incoming.type,

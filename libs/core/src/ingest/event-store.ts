@@ -12,6 +12,9 @@ export interface EventToStore {
   eventId: string;
   incoming: IncomingEvent;
   jobs: OutboxEntry[];
+  /** The root event's id or the producer's; the emitting event's id (null for producers' events). */
+  correlationId: string;
+  causationId: string | null;
   response: AcceptedEvent;
 }
 
@@ -22,12 +25,9 @@ export interface StoredKey {
   response: AcceptedEvent;
 }
 
-// One statement, so one round trip and one implicit transaction: claim the
-// idempotency keys, then insert the events whose key this statement claimed
-// (or that have none) and their outbox rows. A key held by an in-flight
-// transaction makes ON CONFLICT wait for it, so concurrent submits with one
-// key resolve to one event. An expired key is taken over. The same statement
-// marks earlier flushes' jobs published ($3, see MARK_PUBLISHED_CTES).
+// Given a CTE `planned` (event_id, ord, and the job's columns), numbers the
+// ordered jobs and inserts every job; `stored_jobs` returns (id, event_id,
+// held). Shared by the append and by events that handlers emit.
 //
 // Ordered handlers' jobs get their key's next sequence numbers here, in input
 // order. The upsert of `ordering_keys` locks each key's row until commit, so
@@ -37,37 +37,8 @@ export interface StoredKey {
 // upserted in (handler, key) order so two appends cannot deadlock. A job is
 // the head of its key, published now, when its number is the key's
 // `next_seq` (read from the locked, latest row); the others are held.
-const APPEND_SQL = `
-WITH ${MARK_PUBLISHED_CTES('$3')}, input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-    id uuid, ord int, type text, source text, source_event_id text, subject text, format text,
-    data_content_type text, data jsonb, extensions jsonb, "time" timestamptz,
-    priority int, deliver_at timestamptz, idempotency_key text, request_hash text,
-    response jsonb, jobs jsonb)
-), claimed AS (
-  INSERT INTO idempotency_keys AS k (key, request_hash, event_id, response, expires_at)
-  SELECT idempotency_key, request_hash, id, response, now() + make_interval(hours => $2::int)
-  FROM input WHERE idempotency_key IS NOT NULL
-  ON CONFLICT (key) DO UPDATE
-    SET request_hash = excluded.request_hash, event_id = excluded.event_id,
-        response = excluded.response, created_at = now(), expires_at = excluded.expires_at
-    WHERE k.expires_at <= now()
-  RETURNING event_id
-), accepted AS (
-  SELECT * FROM input WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM claimed)
-), stored_events AS (
-  INSERT INTO events (id, type, source, source_event_id, subject, format, data_content_type,
-                      data, extensions, "time", priority, deliver_at, received_at)
-  SELECT id, type, source, source_event_id, subject, format, data_content_type,
-         data, extensions, "time", priority, deliver_at, now()
-  FROM accepted
-  RETURNING id, received_at
-), planned AS (
-  SELECT a.id AS event_id, a.ord, j.*
-  FROM accepted a
-  CROSS JOIN LATERAL jsonb_to_recordset(a.jobs) AS j(
-    id text, handler text, queue text, priority int, deliver_at timestamptz, attempts int, backoff jsonb, ordering_key text)
-), key_counts AS (
+export const SEQUENCED_JOBS_CTES = `
+key_counts AS (
   SELECT handler, ordering_key, count(*)::bigint AS n FROM planned WHERE ordering_key IS NOT NULL GROUP BY handler, ordering_key
 ), sequenced AS (
   INSERT INTO ordering_keys AS k (handler, key, last_seq)
@@ -85,7 +56,45 @@ WITH ${MARK_PUBLISHED_CTES('$3')}, input AS (
          p.ordering_key, n.seq, COALESCE(n.seq <> n.next_seq, false)
   FROM planned p LEFT JOIN numbered n ON n.id = p.id
   RETURNING id, event_id, held
-)
+)`;
+
+// One statement, so one round trip and one implicit transaction: claim the
+// idempotency keys, then insert the events whose key this statement claimed
+// (or that have none) and their outbox rows. A key held by an in-flight
+// transaction makes ON CONFLICT wait for it, so concurrent submits with one
+// key resolve to one event. An expired key is taken over. The same statement
+// marks earlier flushes' jobs published ($3, see MARK_PUBLISHED_CTES).
+const APPEND_SQL = `
+WITH ${MARK_PUBLISHED_CTES('$3')}, input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+    id uuid, ord int, type text, source text, source_event_id text, subject text, format text,
+    data_content_type text, data jsonb, extensions jsonb, "time" timestamptz,
+    priority int, deliver_at timestamptz, idempotency_key text, request_hash text,
+    response jsonb, jobs jsonb, correlation_id text, causation_id uuid)
+), claimed AS (
+  INSERT INTO idempotency_keys AS k (key, request_hash, event_id, response, expires_at)
+  SELECT idempotency_key, request_hash, id, response, now() + make_interval(hours => $2::int)
+  FROM input WHERE idempotency_key IS NOT NULL
+  ON CONFLICT (key) DO UPDATE
+    SET request_hash = excluded.request_hash, event_id = excluded.event_id,
+        response = excluded.response, created_at = now(), expires_at = excluded.expires_at
+    WHERE k.expires_at <= now()
+  RETURNING event_id
+), accepted AS (
+  SELECT * FROM input WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM claimed)
+), stored_events AS (
+  INSERT INTO events (id, type, source, source_event_id, subject, format, data_content_type,
+                      data, extensions, "time", priority, deliver_at, received_at, correlation_id, causation_id)
+  SELECT id, type, source, source_event_id, subject, format, data_content_type,
+         data, extensions, "time", priority, deliver_at, now(), correlation_id, causation_id
+  FROM accepted
+  RETURNING id, received_at
+), planned AS (
+  SELECT a.id AS event_id, a.ord, j.*
+  FROM accepted a
+  CROSS JOIN LATERAL jsonb_to_recordset(a.jobs) AS j(
+    id text, handler text, queue text, priority int, deliver_at timestamptz, attempts int, backoff jsonb, ordering_key text)
+), ${SEQUENCED_JOBS_CTES}
 SELECT e.id::text AS id, e.received_at, h.held_job_ids
 FROM stored_events e
 LEFT JOIN (SELECT event_id, array_agg(id) AS held_job_ids FROM stored_jobs WHERE held GROUP BY event_id) h ON h.event_id = e.id`;
@@ -153,7 +162,7 @@ export class EventStore {
 /** The append statement's input: one JSON record per event, its outbox rows nested. */
 function toRows(events: EventToStore[]) {
   // `ord`: the order ordered jobs of one key are numbered in, within the statement.
-  return events.map(({ eventId, incoming, jobs, response }, ord) => ({
+  return events.map(({ eventId, incoming, jobs, response, correlationId, causationId }, ord) => ({
     id: eventId,
     ord,
     type: incoming.type,
@@ -170,6 +179,8 @@ function toRows(events: EventToStore[]) {
     idempotency_key: incoming.idempotencyKey,
     request_hash: incoming.requestHash,
     response,
+    correlation_id: correlationId,
+    causation_id: causationId,
     jobs: jobs.map((job) => ({
       id: job.jobId,
       handler: job.handler,

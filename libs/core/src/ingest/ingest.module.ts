@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IngestRateLimiter } from '../auth/ingest-rate-limiter.js';
 import { EventQueryService } from '../events/event-query.service.js';
+import { EventTreeService } from '../events/event-tree.service.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { OutboxSignal } from '../outbox/outbox-signal.js';
@@ -12,7 +13,7 @@ import { IngestService } from './ingest.service.js';
 
 /** Accepting events: validation, the transactional store, the outbox and its relay. */
 @Module({
-  providers: [IngestService, IngestRateLimiter, EventStore, GroupCommit, OutboxPublisher, OutboxSignal, PublishMarks, OutboxRelay, EventQueryService, IdempotencyKeySweeper],
-  exports: [IngestService, EventQueryService, OutboxRelay, OutboxPublisher, IdempotencyKeySweeper],
+  providers: [IngestService, IngestRateLimiter, EventStore, GroupCommit, OutboxPublisher, OutboxSignal, PublishMarks, OutboxRelay, EventQueryService, EventTreeService, IdempotencyKeySweeper],
+  exports: [IngestService, EventQueryService, EventTreeService, OutboxRelay, OutboxPublisher, IdempotencyKeySweeper],
 })
 export class IngestModule {}

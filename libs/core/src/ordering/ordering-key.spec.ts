@@ -6,7 +6,7 @@ import { orderingKeyOf } from './ordering-key.js';
 
 type Data = { orderId?: unknown };
 const base = { name: 'orders.timeline', on: 'order.*', queue: 'timeline' };
-const event = (data: Data): DomainEvent<Data> => ({ id: 'e1', type: 'order.placed', source: 's', subject: null, time: null, data, receivedAt: '' });
+const event = (data: Data): DomainEvent<Data> => ({ id: 'e1', type: 'order.placed', source: 's', subject: null, time: null, data, receivedAt: '', correlationId: 'e1', causationId: null });
 const define = (options: Partial<EventHandlerOptions<Data>>) => defineHandler<Data>({ ...base, ...options });
 
 describe('ordering per key: options', () => {

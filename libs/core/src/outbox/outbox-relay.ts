@@ -25,6 +25,8 @@ export interface OutboxRow {
   time: Date | null;
   data: unknown;
   received_at: Date;
+  correlation_id: string | null;
+  causation_id: string | null;
   kind: 'fanout' | 'redrive' | 'replay';
   operation_id: string | null;
   ordering_key: string | null;
@@ -97,7 +99,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       async (tx) => {
         const rows = await tx.$queryRaw<OutboxRow[]>`
           SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id::text AS operation_id, j.ordering_key,
-                 e.id::text AS event_id, e.type, e.source, e.subject, e.time, e.data, e.received_at
+                 e.id::text AS event_id, e.type, e.source, e.subject, e.time, e.data, e.received_at,
+                 e.correlation_id, e.causation_id::text AS causation_id
           FROM jobs j JOIN events e ON e.id = j.event_id
           WHERE j.published_at IS NULL AND NOT j.held
             AND j.created_at <= now() - make_interval(secs => ${graceSeconds}::float8)
@@ -133,6 +136,8 @@ export function toEntry(row: OutboxRow): OutboxEntry {
       time: row.time?.toISOString() ?? null,
       data: row.data,
       receivedAt: row.received_at.toISOString(),
+      correlationId: row.correlation_id ?? row.event_id,
+      causationId: row.causation_id,
     },
     ...(row.kind !== 'fanout' ? { delivery: { kind: row.kind, ...(row.operation_id ? { operationId: row.operation_id } : {}) } } : {}),
     orderingKey: row.ordering_key,

@@ -7,6 +7,7 @@ import { PublishMarks } from '../outbox/publish-marks.js';
 import { StoredPayloadScrubber } from '../redaction/stored-payload-scrubber.js';
 import { CrashQuarantine } from './crash-quarantine.js';
 import { FailureRecorder } from './failure-recorder.js';
+import { FollowUpEmitter } from './follow-up-emitter.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
 import { HandlerRunner } from './handler-runner.js';
 import { IdempotencyGuard } from './idempotency-guard.js';
@@ -17,14 +18,15 @@ import { StartClaim } from './start-claim.js';
 
 /**
  * Running handlers: a BullMQ Worker per queue, the idempotency guard,
- * at-most-once start claims, failure and outcome records. The outbox
- * publisher is here for ordered handlers: a worker publishes the next job of
- * a key whose head it finished.
+ * at-most-once start claims, failure and outcome records, and ctx.emit. The
+ * outbox publisher serves both ordered handlers (a worker publishes the next
+ * job of a key whose head it finished) and emits; workers run no relay: the
+ * API's relay publishes what a worker left unpublished.
  */
 @Module({
   providers: [
     HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents,
-    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, OutboxPublisher, OutboxSignal, PublishMarks,
+    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter, OutboxPublisher, OutboxSignal, PublishMarks,
   ],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
 })

@@ -225,6 +225,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
         firedby: this.config.worker.id,
         ...(firing.emit.catchUp ? { catchup: 'fire-once', missedsince: firing.emit.catchUp.firstMissed.toISOString() } : {}),
       },
+      correlationId: null, // each tick's event roots a tree of its own
       priority: null,
       delayMs: null,
       deliverAt: null,

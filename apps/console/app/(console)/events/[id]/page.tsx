@@ -1,6 +1,7 @@
-import type { EventLineage } from '@switchyard/contracts';
+import type { EventLineage, EventTree } from '@switchyard/contracts';
 import Link from 'next/link';
 import { Badge, Time } from '../../../../components/bits';
+import { EventTreeView } from '../../../../components/event-tree';
 import { Problem } from '../../../../components/problem';
 import { api } from '../../../../lib/api';
 import { duration, json } from '../../../../lib/format';
@@ -8,7 +9,10 @@ import { load } from '../../../../lib/load';
 
 export default async function EventPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const loaded = await load(() => api<EventLineage>(`/v1/events/${encodeURIComponent(id)}`));
+  const [loaded, tree] = await Promise.all([
+    load(() => api<EventLineage>(`/v1/events/${encodeURIComponent(id)}`)),
+    load(() => api<EventTree>(`/v1/events/${encodeURIComponent(id)}/tree`)),
+  ]);
   if (!loaded.ok) return <Problem error={loaded.error} />;
   const event = loaded.data;
   return (
@@ -29,6 +33,10 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
           <dd>
             <Time iso={event.receivedAt} />
           </dd>
+          <dt>Correlation</dt>
+          <dd className="mono">{event.correlationId}</dd>
+          <dt>Caused by</dt>
+          <dd>{event.causationId ? <Link href={`/events/${event.causationId}`}>{event.causationId}</Link> : '— (sent by a producer)'}</dd>
           {typeof event.extensions?.schedule === 'string' && (
             <>
               <dt>Scheduled</dt>
@@ -39,6 +47,17 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
             </>
           )}
         </dl>
+      </section>
+      <section className="panel" aria-labelledby="tree">
+        <h2 id="tree">Event tree</h2>
+        {tree.ok ? (
+          <>
+            <EventTreeView tree={tree.data} />
+            {tree.data.truncated && <p className="muted small">Only the oldest events of this tree are shown.</p>}
+          </>
+        ) : (
+          <Problem title="Could not load the event tree" error={tree.error} />
+        )}
       </section>
       <section className="panel" aria-labelledby="lineage">
         <h2 id="lineage">Lineage: {event.jobs.length} jobs</h2>

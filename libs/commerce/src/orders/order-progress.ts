@@ -1,0 +1,29 @@
+import type { TransactionClient } from '@switchyard/db';
+
+export interface OrderProgressRow {
+  order_id: string;
+  paid_at: Date | null;
+  payment_failed_at: Date | null;
+  reserved_at: Date | null;
+  released_at: Date | null;
+  confirmed_at: Date | null;
+  amount: number | null;
+  currency: string | null;
+  item_count: number | null;
+}
+
+/**
+ * The order's saga row, created if missing and locked until `tx` ends. Every
+ * saga handler takes this lock first (then stock rows, if any), so handlers
+ * of one order run their check-and-act one at a time, in one lock order, on
+ * however many workers.
+ */
+export async function lockOrderProgress(tx: TransactionClient, orderId: string): Promise<OrderProgressRow> {
+  // ON CONFLICT DO UPDATE locks the existing row; two first inserts at once
+  // serialise on the primary key, the second then updating (and locking) it.
+  const [row] = await tx.$queryRaw<OrderProgressRow[]>`
+    INSERT INTO order_progress (order_id) VALUES (${orderId})
+    ON CONFLICT (order_id) DO UPDATE SET updated_at = now()
+    RETURNING order_id, paid_at, payment_failed_at, reserved_at, released_at, confirmed_at, amount, currency, item_count`;
+  return row;
+}
