@@ -44,7 +44,8 @@ describe('scenario 1: kill -9 a worker in the middle of 100 jobs', () => {
 
     // Recovery: BullMQ found each orphan's lock gone and put it back in the queue (its `stalled` event).
     const orphanIds = orphans.map((orphan) => orphan.job_id);
-    const stalled = await stack.stalledAt('fault-apply', orphanIds);
+    // Both fixture handlers ran on the dead worker: read the stalled events of both queues.
+    const stalled = new Map([...(await stack.stalledAt('fault-apply', orphanIds)), ...(await stack.stalledAt('fault-tally', orphanIds))]);
     assert.equal(stalled.size, orphanIds.length, 'every orphan was detected as stalled');
     const recoveredMs = Math.max(...stalled.values()) - killedAt;
     const [{ rerun_ms: rerunMs }] = await stack.query<{ rerun_ms: number }>(
