@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
 import { OrderingKeys } from '../ordering/ordering-keys.service.js';
-import { OutboxPublisher } from '../outbox/outbox-publisher.js';
-import { OutboxSignal } from '../outbox/outbox-signal.js';
-import { PublishMarks } from '../outbox/publish-marks.js';
+import { OutboxModule } from '../outbox/outbox.module.js';
 import { StoredPayloadScrubber } from '../redaction/stored-payload-scrubber.js';
 import { CrashQuarantine } from './crash-quarantine.js';
 import { FailureRecorder } from './failure-recorder.js';
@@ -24,9 +22,10 @@ import { StartClaim } from './start-claim.js';
  * API's relay publishes what a worker left unpublished.
  */
 @Module({
+  imports: [OutboxModule],
   providers: [
     HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents,
-    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter, OutboxPublisher, OutboxSignal, PublishMarks,
+    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter,
   ],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
 })
