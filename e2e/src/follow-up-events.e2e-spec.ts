@@ -2,7 +2,7 @@ import type { AcceptedEvent, EventLineage, EventTree } from '@switchyard/contrac
 import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { type EmitMode, evenRuns, FollowUpHandlersModule, followUpEvents, sinkRuns } from './fixtures/follow-up-handlers.js';
+import { type EmitMode, evenRuns, FollowUpHandlersModule, followUpEvents, ORDERED_EMITS, orderedOverlap, orderedRuns, sinkRuns } from './fixtures/follow-up-handlers.js';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
@@ -37,7 +37,7 @@ describe('ctx.emit: follow-up events written with the handler’s effects, once'
     queryRows<EmittedRow>(
       db,
       `SELECT e.id::text AS id, e.data, e.causation_id::text AS causation_id, e.correlation_id,
-              array(SELECT j.priority FROM jobs j WHERE j.event_id = e.id) AS priorities
+              array(SELECT j.priority FROM jobs j WHERE j.event_id = e.id AND j.handler <> 'test.emitted-in-order' ORDER BY j.handler) AS priorities
        FROM events e WHERE e.causation_id = $1 ORDER BY (e.data->>'n')::int`,
       [eventId],
     );
@@ -75,6 +75,22 @@ describe('ctx.emit: follow-up events written with the handler’s effects, once'
       for (const row of emitted) assert.equal(sinkRuns.get(row.id), 1);
     });
   }
+
+  it('numbers emitted events per ordering key like ingested ones: a handler ordered by key runs them one at a time, in emission order', async () => {
+    orderedOverlap.max = 0;
+    const eventId = await start('ordered');
+    await settled(eventId);
+    assert.deepEqual(orderedRuns.get(eventId), Array.from({ length: ORDERED_EMITS }, (_, index) => index + 1));
+    assert.equal(orderedOverlap.max, 1, 'never two jobs of one key at once');
+    const [sequence] = await queryRows<{ seqs: number[]; held_left: number }>(
+      db,
+      `SELECT array_agg(j.ordering_seq::int ORDER BY (e.data->>'n')::int) AS seqs, count(*) FILTER (WHERE j.held)::int AS held_left
+       FROM jobs j JOIN events e ON e.id = j.event_id WHERE e.causation_id = $1 AND j.handler = 'test.emitted-in-order'`,
+      [eventId],
+    );
+    assert.deepEqual(sequence.seqs, Array.from({ length: ORDERED_EMITS }, (_, index) => index + 1), 'numbered in emission order');
+    assert.equal(sequence.held_left, 0, 'every held job was released');
+  });
 
   it('rolls the emit back with the rest of once() when the callback throws: nothing stored, nothing run', async () => {
     const eventId = await start('rollback');
