@@ -1,6 +1,6 @@
 import type { TransactionClient } from '@switchyard/db';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
-import { type EventToStore, SEQUENCED_JOBS_CTES } from './event-store.js';
+import { type EventToStore, SEQUENCED_JOBS_CTES, toJobRow } from './event-store.js';
 
 // Emitted events have no idempotency key: their ids are deterministic (see
 // FollowUpEmitter), so a second insert of one is the same event and is
@@ -46,16 +46,7 @@ export async function storeEmitted(tx: TransactionClient, events: EventToStore[]
     deliver_at: null,
     correlation_id: correlationId,
     causation_id: causationId,
-    jobs: jobs.map((job) => ({
-      id: job.jobId,
-      handler: job.handler,
-      queue: job.queue,
-      priority: job.priority,
-      deliver_at: job.deliverAt?.toISOString() ?? null,
-      attempts: job.attempts,
-      backoff: job.backoff,
-      ordering_key: job.orderingKey ?? null,
-    })),
+    jobs: jobs.map(toJobRow),
   }));
   const stored = await tx.$queryRawUnsafe<Array<{ id: string; received_at: Date; held_job_ids: string[] | null }>>(STORE_EMITTED_SQL, JSON.stringify(rows));
   const receivedAt = new Map(stored.map((row) => [row.id, row.received_at.toISOString()]));

@@ -181,17 +181,22 @@ function toRows(events: EventToStore[]) {
     response,
     correlation_id: correlationId,
     causation_id: causationId,
-    jobs: jobs.map((job) => ({
-      id: job.jobId,
-      handler: job.handler,
-      queue: job.queue,
-      priority: job.priority,
-      deliver_at: job.deliverAt?.toISOString() ?? null,
-      attempts: job.attempts,
-      backoff: job.backoff,
-      ordering_key: job.orderingKey ?? null,
-    })),
+    jobs: jobs.map(toJobRow),
   }));
+}
+
+/** An outbox row as the statements that store events read it from their JSON input. */
+export function toJobRow(job: OutboxEntry) {
+  return {
+    id: job.jobId,
+    handler: job.handler,
+    queue: job.queue,
+    priority: job.priority,
+    deliver_at: job.deliverAt?.toISOString() ?? null,
+    attempts: job.attempts,
+    backoff: job.backoff,
+    ordering_key: job.orderingKey ?? null,
+  };
 }
 
 type AppendedRow = { id: string; received_at: Date; held_job_ids: string[] | null };
