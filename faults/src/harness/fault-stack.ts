@@ -162,8 +162,10 @@ export class FaultStack {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
+    // Processes first: a queue's close can hang on a Redis the scenario broke,
+    // and a process left running would keep working on the next scenario's database.
     await Promise.all(this.processes.map((process) => process.kill9()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
     await this.redis.dispose();
   }
 
