@@ -38,21 +38,23 @@ describe('docker-compose.yml', () => {
     const validate = validator();
     assert.ok(validate(compose()), JSON.stringify(validate.errors, null, 2));
     const broken = compose();
-    Object.assign(broken.services.worker, { stop_grace_period: '35 seconds' });
     Object.assign(broken.services.api, { helthcheck: {} });
+    Object.assign(broken.services.worker, { ports: '3000:3000' });
     assert.equal(validate(broken), false);
-    assert.deepEqual(validate.errors?.map((error) => error.instancePath).sort(), ['/services/api', '/services/worker/stop_grace_period']);
+    const paths = new Set(validate.errors?.map((error) => error.instancePath));
+    assert.ok(paths.has('/services/api') && paths.has('/services/worker/ports'), [...paths].join(', '));
   });
 
   it('passes dclint (ordering rules aside: services are in start order, not alphabetical)', () => {
     const linter = new DCLinter({
-      rules: { 'services-alphabetical-order': 0, 'service-keys-order': 0, 'top-level-properties-order': 0 },
+      // Our flow sequences quote ports the JSON way.
+      rules: { 'services-alphabetical-order': 0, 'service-keys-order': 0, 'top-level-properties-order': 0, 'require-quotes-in-ports': [1, { quoteType: 'double' }] },
       quiet: false,
       debug: false,
       exclude: [],
     });
     const [result] = linter.lintFiles([join(root, 'docker-compose.yml')], false);
-    assert.deepEqual(result.messages.map((message) => `${message.line}: ${message.rule} ${message.message}`), []);
+    assert.deepEqual(result.messages.map((message: { line: number; rule: string; message: string }) => `${message.line}: ${message.rule} ${message.message}`), []);
   });
 
   it('builds each app from its target of deploy/docker/Dockerfile', () => {

@@ -102,7 +102,8 @@ describe('container images (deploy/docker/Dockerfile)', () => {
     const dependencySources = new Set<string>();
     for (const target of Object.keys(TARGETS)) {
       for (const copy of stageChain(dockerfile, target).filter((instruction) => instruction.getKeyword() === 'COPY')) {
-        const words = argumentsOf(copy).split(/\s+/);
+        // The raw line: dockerfile-ast keeps flags such as --from apart from the arguments.
+        const words = copy.getTextContent().trim().split(/\s+/).slice(1);
         const source = words.find((word) => word.startsWith('--from='))?.slice('--from='.length);
         if (!source) continue;
         const paths = words.filter((word) => !word.startsWith('--')).slice(0, -1);
