@@ -65,6 +65,9 @@ describe('the console', () => {
     await go('/queues');
     await page.waitForURL(/\/sign-in/);
     assert.equal((await fetch(`${consoleUrl}/api/v1/queues`)).status, 401, 'the read proxy needs a session too');
+    // The container and Kubernetes probe: open, and it says nothing but that the server answers.
+    const health = await fetch(`${consoleUrl}/api/health`);
+    assert.deepEqual([health.status, await health.json()], [200, { status: 'ok' }]);
     await signIn(page, 'dana', 'not-her-passphrase');
     await page.getByRole('alert').getByText('Wrong username or password.').waitFor();
     await signIn(page, 'nobody', 'not-a-passphrase');

@@ -30,10 +30,10 @@ describe('what the repository promises its users', () => {
     assert.match(redis, /--maxmemory-policy noeviction/);
     assert.match(redis, /--appendonly yes/);
     assert.ok(compose.services.postgres);
-    assert.deepEqual(compose.services.api.ports, ['3000:3000']);
+    assert.deepEqual(compose.services.api.ports, ['127.0.0.1:3000:3000']);
     assert.ok((compose.services.worker.deploy?.replicas ?? 0) >= 2);
     for (const app of ['api', 'worker']) assert.ok(compose.services[app].depends_on?.migrate, `${app} waits for migrations`);
-    assert.deepEqual(compose.services.console.ports, ['3001:3001']);
+    assert.deepEqual(compose.services.console.ports, ['127.0.0.1:3001:3001']);
     assert.ok(compose.services.console.depends_on?.api, 'the console waits for the API');
   });
 

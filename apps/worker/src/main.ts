@@ -3,10 +3,11 @@ import { CommerceModule } from '@switchyard/commerce';
 import { commerceEvents } from '@switchyard/contracts';
 import { assertServicesReachable, closeOnSignals, ConfigError, loadConfig, ServiceUnreachableError } from '@switchyard/core';
 import { createWorkerApp } from './create-worker-app.js';
+import { withWorkerArgs } from './worker-args.js';
 import { toWorkerConfig, workerEnvSchema } from './worker-config.js';
 
 async function main(): Promise<void> {
-  const config = toWorkerConfig(loadConfig(workerEnvSchema, process.env));
+  const config = toWorkerConfig(loadConfig(workerEnvSchema, withWorkerArgs(process.env, process.argv.slice(2))));
   await assertServicesReachable(config.switchyard);
   const app = await createWorkerApp({ config, events: commerceEvents, handlers: [CommerceModule.forRoot(config.env)] });
   // SIGTERM/SIGINT: stop taking jobs, let in-flight ones finish (WORKER_SHUTDOWN_GRACE_MS), close connections.

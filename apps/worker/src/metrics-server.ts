@@ -1,11 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PrometheusMetrics } from '@switchyard/core';
-import { createServer, type Server } from 'node:http';
+import { PrometheusMetrics, ReadinessProbe } from '@switchyard/core';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export const METRICS_LISTEN = Symbol('METRICS_LISTEN');
 
-/** A worker has no HTTP API; this serves its Prometheus metrics at /metrics. */
+/**
+ * A worker has no HTTP API; this serves its Prometheus metrics at /metrics and
+ * the same probes as the API's (/health/live: the process answers;
+ * /health/ready: Redis and Postgres answer, else 503) for an orchestrator.
+ */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MetricsServer.name);
@@ -13,26 +17,38 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly metrics: PrometheusMetrics,
+    private readonly probe: ReadinessProbe,
     @Inject(METRICS_LISTEN) private readonly listen: { port: number; host: string },
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const server = createServer((request, response) => {
-      if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
-        response.writeHead(404, { 'content-type': 'text/plain' }).end('Only GET /metrics here\n');
-        return;
-      }
-      this.metrics.text().then(
-        ({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body),
-        (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${error.message}\n`),
-      );
-    });
+    const server = createServer((request, response) => this.answer(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.listen.port, this.listen.host, () => resolve());
     });
     this.server = server;
     this.logger.log(`Metrics on http://${this.listen.host}:${this.port}/metrics`);
+  }
+
+  private answer(request: IncomingMessage, response: ServerResponse): void {
+    const path = request.method === 'GET' ? request.url?.split('?')[0] : undefined;
+    const json = (status: number, body: unknown): void => {
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (path === '/health/live') return json(200, { status: 'ok' });
+    if (path === '/health/ready') {
+      this.probe.check().then((readiness) => json(readiness.ready ? 200 : 503, readiness), () => json(503, { ready: false }));
+      return;
+    }
+    if (path !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Only GET /metrics, /health/live and /health/ready here\n');
+      return;
+    }
+    this.metrics.text().then(
+      ({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body),
+      (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${error.message}\n`),
+    );
   }
 
   /** The port actually bound (METRICS_PORT=0 picks a free one). */

@@ -34,6 +34,12 @@ export const coreEnvSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: int(1_000, 3_600_000, 30_000),
   WORKER_MAX_STALLED_COUNT: int(0, 100, 1),
   WORKER_SHUTDOWN_GRACE_MS: int(0, 3_600_000, 25_000),
+  // Comma-separated; empty runs every queue. Unknown names are refused at boot
+  // (selectQueues), where the registry knows which queues exist.
+  WORKER_QUEUES: z
+    .string()
+    .default('')
+    .transform((value) => [...new Set(value.split(',').map((name) => name.trim()).filter(Boolean))]),
   INGEST_RATE_LIMIT_PER_SEC: int(0, 10_000_000, 0),
   SCHEDULE_POLL_MS: int(50, 60_000, 1_000),
   SCHEDULE_MISFIRE_GRACE_MS: int(0, 7 * 86_400_000, 60_000),
@@ -93,6 +99,8 @@ export interface SwitchyardConfig {
     stalledIntervalMs: number;
     maxStalledCount: number;
     shutdownGraceMs: number;
+    /** The queues this worker consumes (`WORKER_QUEUES`, `--queues`); empty: every queue with a handler. */
+    queues: string[];
   };
   logLevel: CoreEnv['LOG_LEVEL'];
 }
@@ -128,6 +136,7 @@ export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
       maxStalledCount: env.WORKER_MAX_STALLED_COUNT,
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
+      queues: env.WORKER_QUEUES,
     },
     logLevel: env.LOG_LEVEL,
   };

@@ -8,10 +8,13 @@ import type { JobPayload } from '../outbox/outbox-entry.js';
 import { CrashQuarantine } from './crash-quarantine.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { JobProcessor } from './job-processor.js';
+import { selectQueues } from './queue-selection.js';
 import { RunnerEvents } from './runner-events.js';
 
 /**
- * Runs one BullMQ Worker per queue that has handlers in this process. On
+ * Runs one BullMQ Worker per queue that has handlers in this process (or per
+ * queue of those named in WORKER_QUEUES: the registry keeps every handler, so
+ * ctx.emit still routes to queues this process does not consume). On
  * shutdown it stops taking jobs and gives in-flight ones the grace period to
  * finish; any still running then are handed back to their queue at once and
  * taken over by another worker (their effects are guarded, so a re-run is
@@ -36,10 +39,12 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const queue of this.registry.queues()) this.workers.push(this.startWorker(queue));
+    const queues = selectQueues(this.registry.queues(), this.config.worker.queues);
+    for (const queue of queues) this.workers.push(this.startWorker(queue));
     this.quarantine.attach(this.workers, () => this.stopping);
     this.logger.log(
-      `Worker ${this.config.worker.id} running ${this.registry.queues().map((q) => `${q.name}×${q.concurrency}`).join(', ') || 'no queues'}`,
+      `Worker ${this.config.worker.id} running ${queues.map((q) => `${q.name}×${q.concurrency}`).join(', ') || 'no queues'}` +
+        (this.config.worker.queues.length ? ' (WORKER_QUEUES)' : ''),
     );
   }
 
