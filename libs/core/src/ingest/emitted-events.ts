@@ -1,6 +1,6 @@
 import type { TransactionClient } from '@switchyard/db';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
-import { type EventToStore, SEQUENCED_JOBS_CTES, toJobRow } from './event-store.js';
+import { type AppendedRow, type EventToStore, jobsToPublish, SEQUENCED_JOBS_CTES, storedEvents, toJobRow } from './event-store.js';
 
 // Emitted events have no idempotency key: their ids are deterministic (see
 // FollowUpEmitter), so a second insert of one is the same event and is
@@ -48,12 +48,6 @@ export async function storeEmitted(tx: TransactionClient, events: EventToStore[]
     causation_id: causationId,
     jobs: jobs.map(toJobRow),
   }));
-  const stored = await tx.$queryRawUnsafe<Array<{ id: string; received_at: Date; held_job_ids: string[] | null }>>(STORE_EMITTED_SQL, JSON.stringify(rows));
-  const receivedAt = new Map(stored.map((row) => [row.id, row.received_at.toISOString()]));
-  const held = new Set(stored.flatMap((row) => row.held_job_ids ?? []));
-  return events.flatMap((event) => {
-    const at = receivedAt.get(event.eventId);
-    if (!at) return [];
-    return event.jobs.filter((job) => !held.has(job.jobId)).map((job) => ({ ...job, event: { ...job.event, receivedAt: at } }));
-  });
+  const stored = await tx.$queryRawUnsafe<AppendedRow[]>(STORE_EMITTED_SQL, JSON.stringify(rows));
+  return jobsToPublish(events, storedEvents(stored));
 }

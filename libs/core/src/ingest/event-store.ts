@@ -199,8 +199,24 @@ export function toJobRow(job: OutboxEntry) {
   };
 }
 
-type AppendedRow = { id: string; received_at: Date; held_job_ids: string[] | null };
+export type AppendedRow = { id: string; received_at: Date; held_job_ids: string[] | null };
 
-function storedEvents(rows: AppendedRow[]): Map<string, StoredEvent> {
+/**
+ * The jobs to publish once the statement that stored `events` has committed:
+ * those of the events it stored, less jobs held behind an earlier job of
+ * their ordering key (the job before them publishes them when it ends),
+ * each carrying its event's time of receipt.
+ */
+export function jobsToPublish(events: EventToStore[], stored: Map<string, StoredEvent>): OutboxEntry[] {
+  return events.flatMap((event) => {
+    const row = stored.get(event.eventId);
+    if (!row) return [];
+    const held = new Set(row.heldJobIds);
+    const receivedAt = row.receivedAt.toISOString();
+    return event.jobs.filter((job) => !held.has(job.jobId)).map((job) => ({ ...job, event: { ...job.event, receivedAt } }));
+  });
+}
+
+export function storedEvents(rows: AppendedRow[]): Map<string, StoredEvent> {
   return new Map(rows.map((row) => [row.id, { receivedAt: row.received_at, heldJobIds: row.held_job_ids ?? [] }]));
 }

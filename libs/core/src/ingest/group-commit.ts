@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { PublishMarks } from '../outbox/publish-marks.js';
 import { isDatabaseUnavailable } from './database-errors.js';
-import { EventStore, type EventToStore, type StoredEvent } from './event-store.js';
+import { EventStore, type EventToStore, jobsToPublish, type StoredEvent } from './event-store.js';
 
 interface Waiting {
   events: EventToStore[];
@@ -100,19 +99,8 @@ export class GroupCommit {
       this.marks.restore(marks);
       throw error;
     }
-    const entries: OutboxEntry[] = [];
-    const receivedAt = new Map<string, Date>();
-    for (const event of unique) {
-      const row = stored.get(event.eventId);
-      if (!row) continue;
-      receivedAt.set(event.eventId, row.receivedAt);
-      // A held job waits for its key's earlier jobs; the one that finishes last before it publishes it.
-      const held = new Set(row.heldJobIds);
-      for (const job of event.jobs) {
-        if (!held.has(job.jobId)) entries.push({ ...job, event: { ...job.event, receivedAt: row.receivedAt.toISOString() } });
-      }
-    }
-    await this.publisher.publishAfterCommit(entries, 'deferred');
+    await this.publisher.publishAfterCommit(jobsToPublish(unique, stored), 'deferred');
+    const receivedAt = new Map([...stored].map(([eventId, row]) => [eventId, row.receivedAt]));
     for (const request of batch) request.resolve(receivedAt);
   }
 }

@@ -6,7 +6,7 @@ import { validateData } from '../ingest/data-validation.js';
 import type { IncomingEvent } from '../ingest/envelope.js';
 import { EVENT_CATALOG, type EventCatalog } from '../ingest/event-catalog.js';
 import { planEvent } from '../ingest/event-plan.js';
-import { EventStore, type EventToStore } from '../ingest/event-store.js';
+import { EventStore, type EventToStore, jobsToPublish } from '../ingest/event-store.js';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
@@ -162,13 +162,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
         const result = outcome.fired_at !== null ? 'emitted' : outcome.error !== null ? 'failed' : 'skipped';
         this.metrics.scheduleTicks.inc({ schedule: outcome.name, outcome: result });
       }
-      entries = toStore.flatMap((event) => {
-        const row = stored.get(event.eventId);
-        if (!row) return [];
-        // Jobs held behind an earlier job of their ordering key are published when the key reaches them.
-        const held = new Set(row.heldJobIds);
-        return event.jobs.filter((job) => !held.has(job.jobId)).map((job) => ({ ...job, event: { ...job.event, receivedAt: row.receivedAt.toISOString() } }));
-      });
+      entries = jobsToPublish(toStore, stored);
     } catch (error) {
       // A connection that cannot even roll back is dropped, not handed to the next pass.
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
