@@ -60,7 +60,8 @@ export { DeadLetterTriageService } from './dead-letters/dead-letter-triage.servi
 export { errorFingerprint, errorPattern } from './dead-letters/fingerprint.js';
 export { EventReplayService } from './events/event-replay.service.js';
 export type { ReplayDryRun } from './events/event-replay.service.js';
-export { OperationService } from './operations/operation.service.js';
+export { OperationService, OperationSignal } from './operations/operation.service.js';
+export { OperationRunner } from './operations/operation-runner.js';
 export { QueueInspector } from './queues/queue-inspector.js';
 export { QueueSnapshots } from './queues/queue-snapshots.js';
 export { LagSampler } from './metrics/lag-sampler.js';
