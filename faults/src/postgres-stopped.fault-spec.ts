@@ -4,13 +4,12 @@
 // every 202 is delivered. A job whose last attempt fails while Postgres is
 // down keeps its place until Postgres is back, then its dead letter is
 // written exactly once.
-import { waitFor } from '@switchyard/testing';
+import { ThrowawayPostgres, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { check, describeVerdict, waitForDrain } from './harness/checker.js';
 import { FAULT_TIMERS, FaultStack } from './harness/fault-stack.js';
 import { duringIngest } from './harness/ingest-load.js';
-import { ThrowawayPostgres } from './harness/throwaway-postgres.js';
 
 describe('scenario 8: Postgres stopped', () => {
   let postgres: ThrowawayPostgres;

@@ -4,7 +4,7 @@
 // Then the same checks: nothing accepted lost, no effect twice, no job over
 // attempts + max stalled count. Figures go to .test-output/soak.json and
 // docs/reliability.md.
-import { waitFor } from '@switchyard/testing';
+import { ThrowawayPostgres, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,6 @@ import { FAULTS, type SoakWorld } from './harness/fault-catalog.js';
 import { FAULT_TIMERS, FaultStack } from './harness/fault-stack.js';
 import { IngestLoad } from './harness/ingest-load.js';
 import { Supervisor } from './harness/supervisor.js';
-import { ThrowawayPostgres } from './harness/throwaway-postgres.js';
 
 const SOAK = process.env.FAULTS_SOAK === '1';
 const DURATION_MS = Number(process.env.FAULTS_SOAK_MS ?? 600_000);

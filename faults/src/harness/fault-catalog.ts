@@ -1,7 +1,7 @@
+import type { ThrowawayPostgres } from '@switchyard/testing';
 import type { FaultStack } from './fault-stack.js';
 import { FAULT_TIMERS } from './fault-stack.js';
 import type { Supervisor } from './supervisor.js';
-import type { ThrowawayPostgres } from './throwaway-postgres.js';
 
 /** What a soak can break, and how long each break lasts. */
 export interface SoakWorld {

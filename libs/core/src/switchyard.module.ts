@@ -32,7 +32,12 @@ export class SwitchyardModule {
       module: SwitchyardModule,
       imports: [
         DiscoveryModule,
-        DbModule.forRoot({ url: config.databaseUrl, poolSize: config.databasePoolSize }),
+        DbModule.forRoot({
+          url: config.databaseUrl,
+          poolSize: config.databasePoolSize,
+          readUrl: config.databaseReadUrl,
+          preparedStatements: config.databasePreparedStatements,
+        }),
         BullModule.forRootAsync({
           inject: [RedisConnection],
           useFactory: (redis: RedisConnection) => ({ connection: redis.client, prefix: config.queuePrefix }),

@@ -1,5 +1,6 @@
 export { DbModule } from './db.module.js';
 export { DB_OPTIONS, PrismaService } from './prisma.service.js';
+export { ReadPrismaService } from './read-prisma.service.js';
 export { PgPool } from './pg-pool.js';
 export type { DbOptions, TransactionClient } from './prisma.service.js';
 export { applyMigrations, ensureDatabase } from './migrations.js';

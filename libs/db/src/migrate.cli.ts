@@ -2,7 +2,11 @@
 import { join } from 'node:path';
 import { applyMigrations, ensureDatabase } from './migrations.js';
 
-const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard';
+// Migrations hold a session advisory lock from start to end (so two deploys
+// never migrate at once) and run DDL: through a transaction-mode PgBouncer the
+// lock would be taken on one server connection and the rest sent to others.
+// DATABASE_DIRECT_URL names Postgres itself; unset, DATABASE_URL is direct.
+const url = process.env.DATABASE_DIRECT_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchyard';
 const dir = join(__dirname, '..', '..', '..', 'prisma', 'migrations');
 
 async function main(): Promise<void> {

@@ -6,15 +6,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './wait-for.js';
 
-/** A free loopback port, for a server the test starts itself. */
+/**
+ * A free loopback port, for a server the test starts itself: any the kernel
+ * hands out, or one of TEST_PORT_RANGE (FROM-TO) when the machine reserves a
+ * range for test servers. A range is tried from a random point, so test files
+ * running side by side seldom race for the same port.
+ */
 export async function freePort(): Promise<number> {
+  const range = /^(\d+)-(\d+)$/.exec(process.env.TEST_PORT_RANGE ?? '');
+  if (!range) return listenOnce(0);
+  const [from, to] = [Number(range[1]), Number(range[2])];
+  const size = to - from + 1;
+  const start = Math.floor(Math.random() * size);
+  for (let i = 0; i < size; i++) {
+    const port = from + ((start + i) % size);
+    const free = await listenOnce(port).catch(() => null);
+    if (free !== null) return free;
+  }
+  throw new Error(`No free loopback port in TEST_PORT_RANGE ${process.env.TEST_PORT_RANGE}`);
+}
+
+function listenOnce(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as { port: number };
+      server.close(() => resolve(bound));
     });
   });
 }

@@ -13,6 +13,14 @@ const int = (min: number, max: number, fallback: number) =>
 export const coreEnvSchema = z.object({
   DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/switchyard'),
   DATABASE_POOL_SIZE: int(1, 500, 10),
+  // A read replica (or a PgBouncer in front of one) for the console's read-only
+  // queries; unset, they run on DATABASE_URL.
+  DATABASE_READ_URL: z.url().optional(),
+  // false behind a transaction-mode PgBouncer older than 1.21 (or with
+  // max_prepared_statements = 0), which hands each transaction to any server
+  // connection, where a name prepared on another one does not exist: the hot
+  // path then sends unnamed statements only.
+  DATABASE_PREPARED_STATEMENTS: z.stringbool().default(true),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z
     .string()
@@ -64,6 +72,10 @@ export type CoreEnv = z.infer<typeof coreEnvSchema>;
 export interface SwitchyardConfig {
   databaseUrl: string;
   databasePoolSize: number;
+  /** Where read-only console queries go (ReadPrismaService); null: the primary. */
+  databaseReadUrl: string | null;
+  /** Whether the hot path may use named (server-side prepared) statements. */
+  databasePreparedStatements: boolean;
   redisUrl: string;
   queuePrefix: string;
   ingest: {
@@ -109,6 +121,8 @@ export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
   return {
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseReadUrl: env.DATABASE_READ_URL ?? null,
+    databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     redisUrl: env.REDIS_URL,
     queuePrefix: env.QUEUE_PREFIX,
     ingest: {

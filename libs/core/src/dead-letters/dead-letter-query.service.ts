@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DeadLetterDetail, DeadLetterFilter, DeadLetterGroup, DeadLetterPage, DeadLetterStats } from '@switchyard/contracts';
-import { Prisma, PrismaService } from '@switchyard/db';
+import { Prisma, PrismaService, ReadPrismaService } from '@switchyard/db';
 import { ProblemError, problems } from '../problems/problem.js';
 import { Redactor } from '../redaction/redactor.js';
 import { decodeCursor, encodeCursor, isUuid } from './cursor.js';
@@ -8,19 +8,33 @@ import { deadLetterCondition } from './dead-letter-filter.js';
 import { type DeadLetterRow, SUMMARY_COLUMNS, toSummary } from './dead-letter-rows.js';
 import { errorPattern } from './fingerprint.js';
 
-/** Reads dead letters: the filtered list, one record with its history, and error groups. */
+/**
+ * Reads dead letters: the filtered list, one record with its history, and
+ * error groups. The console's reads go to the read replica (ReadPrismaService);
+ * `matching`, which triage uses right after its own writes, reads the primary.
+ */
 @Injectable()
 export class DeadLetterQueryService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly prisma: ReadPrismaService,
+    private readonly primary: PrismaService,
     private readonly redactor: Redactor,
   ) {}
 
-  /** Newest first; `condition` (SQL over `d`) narrows further, for bulk dry runs. */
-  async list(filter: DeadLetterFilter, limit: number, cursor?: string, condition: Prisma.Sql = Prisma.sql`TRUE`): Promise<DeadLetterPage> {
+  /** Newest first, from the read replica. */
+  list(filter: DeadLetterFilter, limit: number, cursor?: string): Promise<DeadLetterPage> {
+    return this.page(this.prisma, filter, limit, cursor, Prisma.sql`TRUE`);
+  }
+
+  /** Newest first, from the primary, narrowed by `condition` (SQL over `d`): bulk dry runs, and the record an action just changed. */
+  matching(condition: Prisma.Sql, limit: number): Promise<DeadLetterPage> {
+    return this.page(this.primary, {}, limit, undefined, condition);
+  }
+
+  private async page(db: ReadPrismaService | PrismaService, filter: DeadLetterFilter, limit: number, cursor: string | undefined, condition: Prisma.Sql): Promise<DeadLetterPage> {
     const after = cursor ? decodeCursor(cursor) : null;
     const keyset = after ? Prisma.sql`AND (d.last_failed_at, d.id) < (${after.at}, ${after.id}::uuid)` : Prisma.empty;
-    const rows = await this.prisma.$queryRaw<DeadLetterRow[]>`
+    const rows = await db.$queryRaw<DeadLetterRow[]>`
       SELECT ${SUMMARY_COLUMNS} FROM dead_letters d
       WHERE ${deadLetterCondition(filter)} AND ${condition} ${keyset}
       ORDER BY d.last_failed_at DESC, d.id DESC

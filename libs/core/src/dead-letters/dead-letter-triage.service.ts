@@ -84,7 +84,7 @@ export class DeadLetterTriageService {
     const { condition, filter } = this.targets(kind, body);
     if (body.dryRun) {
       const [{ count }] = await this.prisma.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS count FROM dead_letters d WHERE ${condition}`;
-      const sample = await this.query.list({}, 10, undefined, condition);
+      const sample = await this.query.matching(condition, 10);
       return { dryRun: true, matched: count, sample: sample.items };
     }
     const operation = await this.prisma.$transaction(
@@ -135,7 +135,7 @@ export class DeadLetterTriageService {
   }
 
   private async summary(id: string): Promise<DeadLetterSummary> {
-    const { items } = await this.query.list({}, 1, undefined, Prisma.sql`d.id = ${id}::uuid`);
+    const { items } = await this.query.matching(Prisma.sql`d.id = ${id}::uuid`, 1);
     if (!items[0]) throw new ProblemError(problems.notFound(`No dead letter with id ${JSON.stringify(id)}`));
     return items[0];
   }

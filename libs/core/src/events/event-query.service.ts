@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventLineage, EventPage, JobLineage, JobState } from '@switchyard/contracts';
-import { Prisma, PrismaService } from '@switchyard/db';
+import { Prisma, ReadPrismaService } from '@switchyard/db';
 import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../dead-letters/cursor.js';
 import { eventCondition, parseEventSearch } from './event-filter.js';
 import { ProblemError, problems } from '../problems/problem.js';
@@ -15,7 +15,7 @@ export class EventQueryService {
   private readonly logger = new Logger(EventQueryService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly prisma: ReadPrismaService,
     private readonly queues: QueueRegistry,
     private readonly redactor: Redactor,
   ) {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventTree, EventTreeNode } from '@switchyard/contracts';
-import { PrismaService } from '@switchyard/db';
+import { ReadPrismaService } from '@switchyard/db';
 import { isUuid } from '../dead-letters/cursor.js';
 import { ProblemError, problems } from '../problems/problem.js';
 import { EventQueryService } from './event-query.service.js';
@@ -16,7 +16,7 @@ export const MAX_TREE_EVENTS = 500;
 @Injectable()
 export class EventTreeService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly prisma: ReadPrismaService,
     private readonly lineage: EventQueryService,
   ) {}
 

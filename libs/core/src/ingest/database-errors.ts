@@ -7,7 +7,13 @@ const UNAVAILABLE_CODES = new Set([
   'P1001', 'P1002', 'P1017', 'P2024',
 ]);
 const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseDoesNotExist']);
-const UNAVAILABLE_MESSAGE = /ECONNREFUSED|Connection terminated|connection timeout|timeout exceeded when trying to connect|Can't reach database|the database system is (starting up|shutting down)|terminating connection/i;
+// PgBouncer reports a full pool (query_wait_timeout), its client limit and a
+// server it cannot reach as SQLSTATE 08P01, which Postgres itself uses for
+// genuine protocol violations, so those are matched by their message. A read
+// replica cancels a query whose rows recovery needs to replay ("conflict with
+// recovery"): worth a retry, not a 500.
+const UNAVAILABLE_MESSAGE =
+  /ECONNREFUSED|Connection terminated|connection timeout|timeout exceeded when trying to connect|Can't reach database|the database system is (starting up|shutting down)|terminating connection|query_wait_timeout|no more connections allowed|pgbouncer cannot connect to server|server login has been failing|client_login_timeout|conflict with recovery/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { SchedulePage, ScheduleSummary } from '@switchyard/contracts';
-import { PrismaService, type ScheduleModel, type TransactionClient } from '@switchyard/db';
+import { PrismaService, ReadPrismaService, type ScheduleModel, type TransactionClient } from '@switchyard/db';
 import { v7 as uuidv7 } from 'uuid';
 import { AuditLog } from '../audit/audit-log.js';
 import { EVENT_CATALOG, type EventCatalog } from '../ingest/event-catalog.js';
@@ -24,6 +24,8 @@ export class ScheduleService {
 
   constructor(
     private readonly prisma: PrismaService,
+    // list and get: the console's reads, served by the read replica when there is one.
+    private readonly read: ReadPrismaService,
     private readonly audit: AuditLog,
     @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
   ) {
@@ -67,7 +69,7 @@ export class ScheduleService {
   }
 
   async list(limit: number, cursor?: string): Promise<SchedulePage> {
-    const rows = await this.prisma.schedule.findMany({
+    const rows = await this.read.schedule.findMany({
       where: cursor !== undefined ? { name: { gt: cursor } } : {},
       orderBy: { name: 'asc' },
       take: limit + 1,
@@ -77,7 +79,7 @@ export class ScheduleService {
   }
 
   async get(name: string): Promise<ScheduleSummary> {
-    return toSummary(await this.find(this.prisma, name));
+    return toSummary(await this.find(this.read, name));
   }
 
   /**
@@ -144,7 +146,7 @@ export class ScheduleService {
     }
   }
 
-  private async find(db: TransactionClient | PrismaService, name: string, lock = false): Promise<ScheduleModel> {
+  private async find(db: TransactionClient | PrismaService | ReadPrismaService, name: string, lock = false): Promise<ScheduleModel> {
     if (!NAME.test(name)) throw new ProblemError(problems.notFound(`No schedule named ${JSON.stringify(name)}`));
     if (lock) await db.$executeRaw`SELECT 1 FROM schedules WHERE name = ${name} FOR UPDATE`;
     const row = await db.schedule.findUnique({ where: { name } });
