@@ -1,6 +1,6 @@
 // Configuration and connections
-export { ConfigError, coreEnvSchema, loadConfig, logLevelsFor, SWITCHYARD_CONFIG, toSwitchyardConfig } from './config/core-config.js';
-export type { CoreEnv, SwitchyardConfig } from './config/core-config.js';
+export { ConfigError, coreEnvSchema, loadConfig, logLevelsFor, parseClusterNodes, SWITCHYARD_CONFIG, toSwitchyardConfig } from './config/core-config.js';
+export type { CoreEnv, RedisNode, SwitchyardConfig } from './config/core-config.js';
 export { assertServicesReachable, ServiceUnreachableError } from './connections/preflight.js';
 export { redactUrl } from './connections/redact-url.js';
 export { closeOnSignals } from './connections/shutdown.js';
