@@ -5,6 +5,9 @@ export { assertServicesReachable, ServiceUnreachableError } from './connections/
 export { redactUrl } from './connections/redact-url.js';
 export { closeOnSignals } from './connections/shutdown.js';
 export { redisOptionsFromUrl } from './connections/redis-options.js';
+export { createRedisClient, isCluster, masters } from './connections/redis-client.js';
+export type { RedisClient, RedisClientOptions, RedisTarget } from './connections/redis-client.js';
+export { hashSlot } from './connections/hash-slot.js';
 
 // Modules
 export { SwitchyardModule } from './switchyard.module.js';
