@@ -74,6 +74,7 @@ export { JobStatsRecorder } from './metrics/job-stats.recorder.js';
 export { ReadinessProbe } from './health/readiness-probe.js';
 export type { Readiness } from './health/readiness-probe.js';
 export { QueueRegistry } from './queues/queue-registry.js';
+export { queueKeyPrefix } from './queues/queue-keys.js';
 export { RedisConnection } from './queues/redis-connection.js';
 export { createHandlerContext, HandlerContextFactory } from './runner/handler-context.factory.js';
 export { FollowUpEmitter } from './runner/follow-up-emitter.js';

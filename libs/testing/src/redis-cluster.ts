@@ -112,6 +112,42 @@ export class ThrowawayRedisCluster {
     return replica.port;
   }
 
+  /**
+   * Starts the killed node on `port` again with its cluster config: it
+   * rejoins, as a replica of whoever holds its old slots if it was a master.
+   * Waits until every master has its replicas in sync again.
+   */
+  async restart(port: number): Promise<void> {
+    const node = this.nodeList.find((candidate) => candidate.port === port);
+    if (!node) throw new Error(`Port ${port} is not a node of this cluster`);
+    if (node.process) return;
+    this.spawn(node);
+    await waitFor(`redis-server on port ${port}`, () => this.ping(port), { timeoutMs: 10_000 });
+    await this.waitUntilHealthy();
+  }
+
+  /** The port of a connected replica of the master on `port`. */
+  async replicaOf(port: number): Promise<number> {
+    const topology = await this.topology();
+    const master = topology.find((node) => node.port === port && node.master);
+    const replica = topology.find((node) => !node.master && node.masterId === master?.id && node.connected);
+    if (!replica) throw new Error(`Master ${port} has no connected replica`);
+    return replica.port;
+  }
+
+  /** Reads from the replica on `port` (READONLY first: a replica otherwise redirects reads to its master). */
+  async readReplica(port: number, ...args: Array<string | number>): Promise<unknown> {
+    const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      await redis.call('READONLY');
+      return await redis.call(String(args[0]), ...args.slice(1).map(String));
+    } finally {
+      redis.disconnect();
+    }
+  }
+
   /** SIGKILLs the node on `port`, master or replica. */
   async kill(port: number): Promise<void> {
     const node = this.nodeList.find((candidate) => candidate.port === port);
