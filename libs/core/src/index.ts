@@ -1,10 +1,13 @@
 // Configuration and connections
-export { ConfigError, coreEnvSchema, loadConfig, logLevelsFor, SWITCHYARD_CONFIG, toSwitchyardConfig } from './config/core-config.js';
-export type { CoreEnv, SwitchyardConfig } from './config/core-config.js';
+export { ConfigError, coreEnvSchema, loadConfig, logLevelsFor, parseClusterNodes, SWITCHYARD_CONFIG, toSwitchyardConfig } from './config/core-config.js';
+export type { CoreEnv, RedisNode, SwitchyardConfig } from './config/core-config.js';
 export { assertServicesReachable, ServiceUnreachableError } from './connections/preflight.js';
 export { redactUrl } from './connections/redact-url.js';
 export { closeOnSignals } from './connections/shutdown.js';
 export { redisOptionsFromUrl } from './connections/redis-options.js';
+export { createRedisClient, isCluster, masters } from './connections/redis-client.js';
+export type { RedisClient, RedisClientOptions, RedisTarget } from './connections/redis-client.js';
+export { hashSlot } from './connections/hash-slot.js';
 
 // Modules
 export { SwitchyardModule } from './switchyard.module.js';
@@ -72,6 +75,7 @@ export { JobStatsRecorder } from './metrics/job-stats.recorder.js';
 export { ReadinessProbe } from './health/readiness-probe.js';
 export type { Readiness } from './health/readiness-probe.js';
 export { QueueRegistry } from './queues/queue-registry.js';
+export { queueKeyPrefix } from './queues/queue-keys.js';
 export { RedisConnection } from './queues/redis-connection.js';
 export { createHandlerContext, HandlerContextFactory } from './runner/handler-context.factory.js';
 export { FollowUpEmitter } from './runner/follow-up-emitter.js';
