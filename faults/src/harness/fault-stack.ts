@@ -5,6 +5,7 @@ import { freePort, post, resetDatabase, runNode, type RunningProcess, ThrowawayR
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { FAULT_TABLES_SQL } from '../fixtures/execution-journal.js';
@@ -45,6 +46,14 @@ export interface StackProcess extends RunningProcess {
   kill9(): Promise<void>;
   /** SIGTERM; resolves with how the process ended. */
   terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGSTOP: frozen as by a long GC pause or a stalled VM, connections and locks held. */
+  pause(): void;
+  /** SIGCONT: thaws a paused (or self-stopped) process. */
+  resume(): void;
+  /** Whether the kernel has it stopped (state T in /proc). */
+  stopped(): boolean;
+  /** An API's base URL; empty for a worker. */
+  url: string;
 }
 
 /**
@@ -93,9 +102,20 @@ export class FaultStack {
   /** Starts the API on a free port (or the port it had, on a restart) and waits until it listens. */
   async startApi(env: Record<string, string> = {}): Promise<StackProcess> {
     const port = this.apiUrl ? new URL(this.apiUrl).port : String(await freePort());
-    const api = await this.spawn('api', API_MAIN, { ...this.env, PORT: port, WORKER_ID: `fault-api-${randomUUID().slice(0, 4)}`, ...env }, /fault api listening/);
-    this.apiUrl = `http://127.0.0.1:${port}`;
+    const api = await this.spawnApi('api', port, env);
+    this.apiUrl = api.url;
     return api;
+  }
+
+  /**
+   * Starts one more API replica on a port of its own (or on `url`'s port, to
+   * restart a replica where its producers expect it). Replicas share the
+   * stack's Redis and database and nothing else.
+   */
+  async startApiReplica(env: Record<string, string> = {}, url?: string): Promise<StackProcess> {
+    const port = url ? new URL(url).port : String(await freePort());
+    const name = `api-${this.processes.filter((p) => p.name.startsWith('api')).length + 1}`;
+    return this.spawnApi(name, port, env);
   }
 
   /**
@@ -111,16 +131,16 @@ export class FaultStack {
     return this.spawn(name, WORKER_MAIN, { ...this.env, WORKER_ID: `fault-${name}`, ...skew, ...env }, /fault worker .* ready/);
   }
 
-  /** POSTs one fault task; resolves with the answer (202, 503, …) as it came. */
-  postTask(task: Partial<FaultTask> = {}, envelope: Record<string, unknown> = {}) {
-    return post<AcceptedEvent>(`${this.apiUrl}/v1/events`, { type: 'fault.task', source: 'urn:faults', data: aTask(task), ...envelope });
+  /** POSTs one fault task (to the first API, or to `apiUrl`); resolves with the answer (202, 503, …) as it came. */
+  postTask(task: Partial<FaultTask> = {}, envelope: Record<string, unknown> = {}, apiUrl = this.apiUrl) {
+    return post<AcceptedEvent>(`${apiUrl}/v1/events`, { type: 'fault.task', source: 'urn:faults', data: aTask(task), ...envelope });
   }
 
-  /** POSTs `count` tasks, a few at a time; every answer must be a 202. */
-  async acceptTasks(count: number, task: Partial<FaultTask> = {}): Promise<AcceptedEvent[]> {
+  /** POSTs `count` tasks, a few at a time, round-robin over `apiUrls`; every answer must be a 202. */
+  async acceptTasks(count: number, task: Partial<FaultTask> = {}, apiUrls = [this.apiUrl]): Promise<AcceptedEvent[]> {
     const accepted: AcceptedEvent[] = [];
     for (let start = 0; start < count; start += 10) {
-      const answers = await Promise.all(Array.from({ length: Math.min(10, count - start) }, () => this.postTask(task)));
+      const answers = await Promise.all(Array.from({ length: Math.min(10, count - start) }, (_, n) => this.postTask(task, {}, apiUrls[(start + n) % apiUrls.length])));
       for (const answer of answers) {
         if (answer.status !== 202) throw new Error(`expected 202, got ${answer.status}: ${answer.text}`);
         accepted.push(answer.body);
@@ -174,12 +194,34 @@ export class FaultStack {
     return this.processes.map((process) => `── ${process.name} (pid ${process.pid})\n${process.output().slice(-4_000)}`).join('\n');
   }
 
+  private async spawnApi(name: string, port: string, env: Record<string, string>): Promise<StackProcess> {
+    const api = await this.spawn(name, API_MAIN, { ...this.env, PORT: port, WORKER_ID: `fault-api-${randomUUID().slice(0, 4)}`, ...env }, /fault api listening/);
+    api.url = `http://127.0.0.1:${port}`;
+    return api;
+  }
+
   private async spawn(name: string, entry: string, env: Record<string, string>, ready: RegExp): Promise<StackProcess> {
     const run = runNode(entry, env);
+    const alive = () => run.child.exitCode === null && run.child.signalCode === null;
     const process: StackProcess = {
       ...run,
       name,
+      url: '',
       pid: run.child.pid ?? 0,
+      pause() {
+        if (alive()) run.child.kill('SIGSTOP');
+      },
+      resume() {
+        if (alive()) run.child.kill('SIGCONT');
+      },
+      stopped() {
+        try {
+          // The state follows the command name in parentheses: "1234 (node) T …".
+          return alive() && readFileSync(`/proc/${run.child.pid}/stat`, 'utf8').split(') ')[1]?.startsWith('T') === true;
+        } catch {
+          return false;
+        }
+      },
       async kill9() {
         if (run.child.exitCode !== null || run.child.signalCode !== null) return;
         run.child.kill('SIGKILL');
@@ -199,7 +241,7 @@ export class FaultStack {
 
 /** A task that does nothing special: the default job of every scenario. */
 export function aTask(overrides: Partial<FaultTask> = {}): FaultTask {
-  return { sleepMs: 0, blockFirstMs: 0, crash: false, fail: false, ...overrides };
+  return { sleepMs: 0, blockFirstMs: 0, crash: false, fail: false, failRuns: 0, ...overrides };
 }
 
 /** Creates and migrates the database, empties it, and adds the checker's tables. */

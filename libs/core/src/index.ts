@@ -51,6 +51,7 @@ export { compileSubscriptionFilter, subscriptionFilterErrors } from './routing/s
 export type { EventPredicate, FilterableEvent } from './routing/subscription-filter.js';
 export { OutboxRelay } from './outbox/outbox-relay.js';
 export { OutboxPublisher } from './outbox/outbox-publisher.js';
+export { OutboxSignal } from './outbox/outbox-signal.js';
 export { jobIdFor } from './outbox/outbox-entry.js';
 export type { JobPayload } from './outbox/outbox-entry.js';
 
