@@ -120,4 +120,15 @@ describe('console reads from a streaming read replica (DATABASE_READ_URL)', () =
     for (const path of ['/v1/dead-letters', `/v1/dead-letters/${deadLetterId}`, '/v1/schedules']) assert.equal((await read(path)).status, 200, path);
     assert.equal((await read<DeadLetterDetail>(`/v1/dead-letters/${deadLetterId}`)).body.redrives, 1, 'the retry written while the replica was down reached it');
   });
+
+  it('boots with a replica that does not answer, warning with its URL; reads answer 503, ingest 202', async () => {
+    const port = await freePort();
+    const gone = `postgresql://postgres@127.0.0.1:${await freePort()}/switchyard`;
+    const lonely = runNode('apps/api/dist/main.js', testEnv({ DATABASE_URL: primary, DATABASE_READ_URL: gone, PORT: String(port), LOG_LEVEL: 'log' }));
+    processes.push(lonely);
+    await waitFor('the API listening', () => /Switchyard API listening/.test(lonely.output()) || (lonely.child.exitCode !== null ? Promise.reject(new Error(lonely.output())) : false), { timeoutMs: 20_000 });
+    assert.match(lonely.output(), new RegExp(`Cannot reach the read replica at ${gone.replace(/[.]/g, '\\.')}.*starting anyway`));
+    assert.equal((await get(`http://127.0.0.1:${port}/v1/dead-letters`, auth())).status, 503);
+    assert.equal((await post(`http://127.0.0.1:${port}/v1/events`, orderPlacedEvent(anOrder()), auth())).status, 202);
+  });
 });

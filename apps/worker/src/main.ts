@@ -8,7 +8,8 @@ import { toWorkerConfig, workerEnvSchema } from './worker-config.js';
 
 async function main(): Promise<void> {
   const config = toWorkerConfig(loadConfig(workerEnvSchema, withWorkerArgs(process.env, process.argv.slice(2))));
-  await assertServicesReachable(config.switchyard);
+  // Workers serve no console reads: the replica, if any, is the API's to check.
+  await assertServicesReachable({ ...config.switchyard, databaseReadUrl: null });
   const app = await createWorkerApp({ config, events: commerceEvents, handlers: [CommerceModule.forRoot(config.env)] });
   // SIGTERM/SIGINT: stop taking jobs, let in-flight ones finish (WORKER_SHUTDOWN_GRACE_MS), close connections.
   closeOnSignals(app);

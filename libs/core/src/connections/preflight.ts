@@ -10,14 +10,26 @@ export class ServiceUnreachableError extends Error {
 
 /**
  * Fails fast, before the app boots, when Redis or Postgres does not answer,
- * naming the URL tried and how to start the service.
+ * naming the URL tried and how to start the service. A read replica that does
+ * not answer only warns: it serves the console's reads alone, which answer 503
+ * until it is back, while ingest and the workers run on the primary; refusing
+ * to boot would turn a lost replica into an outage.
  */
-export async function assertServicesReachable(urls: { redisUrl: string; redisClusterNodes?: RedisNode[]; databaseUrl: string }): Promise<void> {
-  const redis = { redisUrl: urls.redisUrl, redisClusterNodes: urls.redisClusterNodes ?? [] };
-  const problems = (await Promise.all([checkRedis(redis), checkPostgres(urls.databaseUrl)])).filter(
-    (problem): problem is string => problem !== null,
-  );
+export async function assertServicesReachable(urls: {
+  redisUrl: string;
+  redisClusterNodes?: RedisNode[];
+  databaseUrl: string;
+  databaseReadUrl?: string | null;
+}): Promise<void> {
+  const target = { redisUrl: urls.redisUrl, redisClusterNodes: urls.redisClusterNodes ?? [] };
+  const [redis, postgres, replica] = await Promise.all([
+    checkRedis(target),
+    checkPostgres(urls.databaseUrl),
+    urls.databaseReadUrl ? checkReplica(urls.databaseReadUrl) : null,
+  ]);
+  const problems = [redis, postgres].filter((problem): problem is string => problem !== null);
   if (problems.length) throw new ServiceUnreachableError(problems.join('\n'));
+  if (replica) console.warn(replica);
 }
 
 async function checkRedis(target: RedisTarget): Promise<string | null> {
@@ -56,6 +68,23 @@ async function checkRedis(target: RedisTarget): Promise<string | null> {
 }
 
 async function checkPostgres(url: string): Promise<string | null> {
+  const error = await postgresError(url);
+  return error === null
+    ? null
+    : `Cannot reach Postgres at ${redactUrl(url)} (${error}). ` +
+        'Start it with `docker compose up -d postgres` (or your local Postgres), run `npm run db:migrate`, or set DATABASE_URL.';
+}
+
+async function checkReplica(url: string): Promise<string | null> {
+  const error = await postgresError(url);
+  return error === null
+    ? null
+    : `Cannot reach the read replica at ${redactUrl(url)} (${error}); starting anyway: event, dead-letter and schedule reads ` +
+        'answer 503 until it does. Check DATABASE_READ_URL, or unset it to read from the primary.';
+}
+
+/** Why Postgres at `url` does not answer a query, or null when it does. */
+async function postgresError(url: string): Promise<string | null> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
   client.on('error', () => undefined);
   try {
@@ -63,10 +92,7 @@ async function checkPostgres(url: string): Promise<string | null> {
     await client.query('SELECT 1');
     return null;
   } catch (error) {
-    return (
-      `Cannot reach Postgres at ${redactUrl(url)} (${(error as Error).message}). ` +
-      'Start it with `docker compose up -d postgres` (or your local Postgres), run `npm run db:migrate`, or set DATABASE_URL.'
-    );
+    return (error as Error).message;
   } finally {
     await client.end().catch(() => undefined);
   }
