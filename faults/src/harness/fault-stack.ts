@@ -1,9 +1,20 @@
 import type { AcceptedEvent } from '@switchyard/contracts';
-import type { JobPayload } from '@switchyard/core';
+import { createRedisClient, type JobPayload, parseClusterNodes, queueKeyPrefix, type RedisClient, type RedisTarget } from '@switchyard/core';
 import { applyMigrations, ensureDatabase } from '@switchyard/db';
-import { freePort, post, resetDatabase, runNode, type RunningProcess, ThrowawayRedis, type ThrowawayRedisOptions, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
+import {
+  freePort,
+  post,
+  resetDatabase,
+  runNode,
+  type RunningProcess,
+  ThrowawayRedis,
+  ThrowawayRedisCluster,
+  type ThrowawayRedisClusterOptions,
+  type ThrowawayRedisOptions,
+  uniqueQueuePrefix,
+  waitFor,
+} from '@switchyard/testing';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +44,8 @@ export const FAULT_TIMERS = {
 
 export interface FaultStackOptions {
   redis?: ThrowawayRedisOptions;
+  /** Run on a throwaway Redis Cluster (REDIS_CLUSTER_NODES) instead of one server. */
+  cluster?: ThrowawayRedisClusterOptions;
   /** Default: the suite's database on the shared Postgres. */
   databaseUrl?: string;
   env?: Record<string, string>;
@@ -57,17 +70,20 @@ export interface StackProcess extends RunningProcess {
 }
 
 /**
- * One scenario's world: a redis-server of its own, a freshly emptied
+ * One scenario's world: a redis-server (or a Redis Cluster) of its own, a freshly emptied
  * database, and real API and worker processes started from the fault
  * fixtures' compiled mains. Everything it starts, `close()` stops.
  */
 export class FaultStack {
   readonly processes: StackProcess[] = [];
   private readonly queues = new Map<string, Queue<JobPayload>>();
+  private readonly connections: RedisClient[] = [];
   apiUrl = '';
 
   private constructor(
-    readonly redis: ThrowawayRedis,
+    private readonly server: ThrowawayRedis | null,
+    /** The scenario's Redis Cluster, when it runs on one. */
+    readonly cluster: ThrowawayRedisCluster | null,
     readonly databaseUrl: string,
     readonly env: Record<string, string>,
   ) {}
@@ -75,10 +91,11 @@ export class FaultStack {
   static async start(options: FaultStackOptions = {}): Promise<FaultStack> {
     const databaseUrl = options.databaseUrl ?? FAULTS_DATABASE_URL;
     await prepareFaultDatabase(databaseUrl);
-    const redis = await ThrowawayRedis.start(options.redis);
+    const cluster = options.cluster ? await ThrowawayRedisCluster.start(options.cluster) : null;
+    const server = cluster ? null : await ThrowawayRedis.start(options.redis);
     const env: Record<string, string> = {
       DATABASE_URL: databaseUrl,
-      REDIS_URL: redis.url,
+      ...(server ? { REDIS_URL: server.url } : { REDIS_CLUSTER_NODES: cluster!.nodesEnv }),
       QUEUE_PREFIX: uniqueQueuePrefix('faults'),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -96,7 +113,23 @@ export class FaultStack {
       AUTH_MODE: 'off',
       ...options.env,
     };
-    return new FaultStack(redis, databaseUrl, env);
+    return new FaultStack(server, cluster, databaseUrl, env);
+  }
+
+  /** The scenario's redis-server (not on a cluster scenario). */
+  get redis(): ThrowawayRedis {
+    if (!this.server) throw new Error('This scenario runs on a Redis Cluster: use stack.cluster');
+    return this.server;
+  }
+
+  /** Where the stack's Redis is, as createRedisClient takes it. */
+  private get redisTarget(): RedisTarget {
+    return { redisUrl: this.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisClusterNodes: parseClusterNodes(this.env.REDIS_CLUSTER_NODES ?? '') };
+  }
+
+  /** BullMQ's key prefix for queue `name`, as the stack's processes use it. */
+  prefixOf(name: string): string {
+    return queueKeyPrefix(this.env.QUEUE_PREFIX, name, this.cluster !== null);
   }
 
   /** Starts the API on a free port (or the port it had, on a restart) and waits until it listens. */
@@ -153,7 +186,10 @@ export class FaultStack {
   queue(name: string): Queue<JobPayload> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue<JobPayload>(name, { connection: { host: '127.0.0.1', port: this.redis.port, maxRetriesPerRequest: 1 }, prefix: this.env.QUEUE_PREFIX });
+      const connection = createRedisClient(this.redisTarget, { maxRetriesPerRequest: 1 });
+      connection.on('error', () => undefined);
+      this.connections.push(connection); // ours, not the Queue's: closed in close()
+      queue = new Queue<JobPayload>(name, { connection, prefix: this.prefixOf(name) });
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }
@@ -165,8 +201,8 @@ export class FaultStack {
    * Redis's clock: the ids of its `stalled` events in the queue's event stream.
    */
   async stalledAt(queueName: string, jobIds: string[]): Promise<Map<string, number>> {
-    const client = new Redis({ host: '127.0.0.1', port: this.redis.port, maxRetriesPerRequest: 1 });
-    const entries = await client.xrange(`${this.env.QUEUE_PREFIX}:${queueName}:events`, '-', '+').finally(() => client.disconnect());
+    const client = createRedisClient(this.redisTarget, { maxRetriesPerRequest: 1 });
+    const entries = await client.xrange(`${this.prefixOf(queueName)}:${queueName}:events`, '-', '+').finally(() => client.disconnect());
     const wanted = new Set(jobIds);
     const found = new Map<string, number>();
     for (const [id, fields] of entries) {
@@ -186,7 +222,9 @@ export class FaultStack {
     // and a process left running would keep working on the next scenario's database.
     await Promise.all(this.processes.map((process) => process.kill9()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
-    await this.redis.dispose();
+    for (const connection of this.connections) connection.disconnect();
+    await this.server?.dispose();
+    await this.cluster?.dispose();
   }
 
   /** Every process's output, for an assertion message. */

@@ -29,6 +29,8 @@ interface ClusterNode {
  */
 export class ThrowawayRedisCluster {
   private readonly dir = mkdtempSync(join(tmpdir(), 'sy-redis-cluster-'));
+  /** Replicas `cutReplica` stopped with SIGSTOP. */
+  private readonly frozen = new Set<number>();
 
   private constructor(
     private readonly nodeList: ClusterNode[],
@@ -87,18 +89,35 @@ export class ThrowawayRedisCluster {
   }
 
   /**
+   * Cuts the master on `port` off from its replica, so that what it is
+   * written from now on exists on the master alone: the replica is frozen
+   * (SIGSTOP) and the master drops its link (CLIENT KILL TYPE replica), so
+   * nothing more reaches the replica. `killMaster` thaws it. Keep the cut
+   * shorter than the node timeout, or the cluster marks the replica failed.
+   * Returns the replica's port.
+   */
+  async cutReplica(port: number): Promise<number> {
+    const replica = await this.replicaOf(port);
+    this.nodeList.find((node) => node.port === replica)!.process!.kill('SIGSTOP');
+    this.frozen.add(replica);
+    await this.command(port, 'CLIENT', 'KILL', 'TYPE', 'replica');
+    return replica;
+  }
+
+  /**
    * Kills the master on `port` with SIGKILL (whatever it had not yet sent to
-   * its replica is gone, as in a real crash), then waits until its replica
-   * has taken over its slots and the cluster answers again. Returns the
-   * promoted replica's port.
+   * its replica is gone, as in a real crash), thaws a replica `cutReplica`
+   * froze, then waits until the replica has taken over the master's slots
+   * and the cluster answers again. Returns the promoted replica's port.
    */
   async killMaster(port: number): Promise<number> {
     const before = await this.topology();
     const victim = before.find((node) => node.port === port && node.master);
     if (!victim) throw new Error(`Port ${port} is not a master of this cluster`);
-    const replica = before.find((node) => !node.master && node.masterId === victim.id && node.connected);
+    const replica = before.find((node) => !node.master && node.masterId === victim.id && (node.connected || this.frozen.has(node.port)));
     if (!replica) throw new Error(`Master ${port} has no connected replica to promote`);
     await this.kill(port);
+    if (this.frozen.delete(replica.port)) this.nodeList.find((node) => node.port === replica.port)!.process!.kill('SIGCONT');
     await waitFor(
       `replica ${replica.port} to take over from master ${port}`,
       async () => {
@@ -156,6 +175,7 @@ export class ThrowawayRedisCluster {
     node.process = null;
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
+    this.frozen.delete(port);
     child.kill('SIGKILL');
     await exited;
   }

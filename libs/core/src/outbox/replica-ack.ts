@@ -18,8 +18,19 @@ import { RedisConnection } from '../queues/redis-connection.js';
  * A single server (no replicas to wait for) and REDIS_CLUSTER_REPLICA_ACKS=0
  * skip it.
  */
+/**
+ * After a master's replicas missed an ack, how long its publishes skip the
+ * WAIT and count as unacknowledged at once. Without it, every ingest batch
+ * touching a master that lost its replica would wait out PUBLISH_TIMEOUT_MS
+ * before its 202; the relay probes again once this has passed.
+ */
+const UNACKED_COOLDOWN_MS = 1_000;
+
 @Injectable()
 export class ReplicaAck {
+  /** Masters ("host:port") whose replicas missed an ack, with when to try WAIT again. */
+  private readonly unacked = new Map<string, number>();
+
   constructor(
     private readonly redis: RedisConnection,
     private readonly queues: QueueRegistry,
@@ -50,13 +61,18 @@ export class ReplicaAck {
     if (!owner || !master || owner !== before) {
       throw new Error(`Queue ${queue}'s slot ${slot} moved from ${before ?? 'no master'} to ${owner ?? 'no master'} while publishing; leaving its jobs to the relay`);
     }
+    const wanted = this.config.redisClusterReplicaAcks;
+    if ((this.unacked.get(owner) ?? 0) > Date.now()) {
+      throw new Error(`Replicas of Redis master ${owner} missed an ack less than ${UNACKED_COOLDOWN_MS} ms ago; leaving queue ${queue}'s jobs to the relay`);
+    }
     // WAIT 0 would block for ever: an exhausted budget is a missed ack.
     const timeoutMs = Math.floor(deadline - Date.now());
-    const wanted = this.config.redisClusterReplicaAcks;
     const acked = timeoutMs < 1 ? 0 : await master.wait(wanted, timeoutMs);
     if (acked < wanted) {
+      this.unacked.set(owner, Date.now() + UNACKED_COOLDOWN_MS);
       throw new Error(`Only ${acked} of ${wanted} replicas of Redis master ${owner} acknowledged queue ${queue}'s jobs within ${Math.max(timeoutMs, 0)} ms`);
     }
+    this.unacked.delete(owner);
     return result;
   }
 }
