@@ -28,7 +28,9 @@ interface ClaimedOperation {
  * Each batch acts, marks its items and renews the lease in one transaction,
  * and publishes its jobs only once that committed: a holder that lost its
  * lease rolls its batch back and publishes nothing, so a crash or a freeze
- * never does an item twice or loses one.
+ * never does an item twice or loses one. A holder frozen mid-batch loses its
+ * session after a lease idle in the transaction, so its locks do not hold
+ * up the process that took over.
  */
 @Injectable()
 export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy {
@@ -122,6 +124,10 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private async step(operation: ClaimedOperation, size: number): Promise<'continue' | 'finished' | 'lost'> {
     const { outcome, toPublish } = await this.prisma.$transaction(
       async (tx) => {
+        // A holder frozen inside this transaction (SIGSTOP, a paused VM) would keep the batch's dead letters
+        // locked, and its successor waiting on them, for as long as it stays frozen: Postgres ends the session
+        // once it has sat idle in the transaction for a lease, which has lapsed by then anyway.
+        await tx.$queryRaw`SELECT set_config('idle_in_transaction_session_timeout', ${String(Math.ceil(this.leaseSeconds * 1000))}, true)`;
         const items = await tx.$queryRaw<Array<{ seq: number; item_id: string }>>`
           SELECT seq, item_id::text AS item_id FROM operation_items
           WHERE operation_id = ${operation.id}::uuid AND status = 'pending' ORDER BY seq LIMIT ${size}`;
