@@ -52,6 +52,7 @@ export type { EventPredicate, FilterableEvent } from './routing/subscription-fil
 export { OutboxRelay } from './outbox/outbox-relay.js';
 export { OutboxPublisher } from './outbox/outbox-publisher.js';
 export { OutboxSignal } from './outbox/outbox-signal.js';
+export { EventStore } from './ingest/event-store.js';
 export { jobIdFor } from './outbox/outbox-entry.js';
 export type { JobPayload } from './outbox/outbox-entry.js';
 

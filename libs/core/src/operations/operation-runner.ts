@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomBytes } from 'node:crypto';
 import { PrismaService, type TransactionClient } from '@switchyard/db';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../connections/idle-in-transaction.js';
 import { DeadLetterTriageService } from '../dead-letters/dead-letter-triage.service.js';
 import type { ActionResult, Acting } from '../dead-letters/redrive.js';
 import { EventReplayService } from '../events/event-replay.service.js';
@@ -124,10 +125,9 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private async step(operation: ClaimedOperation, size: number): Promise<'continue' | 'finished' | 'lost'> {
     const { outcome, toPublish } = await this.prisma.$transaction(
       async (tx) => {
-        // A holder frozen inside this transaction (SIGSTOP, a paused VM) would keep the batch's dead letters
-        // locked, and its successor waiting on them, for as long as it stays frozen: Postgres ends the session
-        // once it has sat idle in the transaction for a lease, which has lapsed by then anyway.
-        await tx.$queryRaw`SELECT set_config('idle_in_transaction_session_timeout', ${String(Math.ceil(this.leaseSeconds * 1000))}, true)`;
+        // A holder frozen in here would keep the batch's dead letters locked, and its successor waiting on
+        // them; after a lease idle in the transaction (the lease has lapsed by then) Postgres ends it.
+        await tx.$queryRawUnsafe(LIMIT_IDLE_IN_TRANSACTION_SQL, idleLimit(this.leaseSeconds * 1000));
         const items = await tx.$queryRaw<Array<{ seq: number; item_id: string }>>`
           SELECT seq, item_id::text AS item_id FROM operation_items
           WHERE operation_id = ${operation.id}::uuid AND status = 'pending' ORDER BY seq LIMIT ${size}`;

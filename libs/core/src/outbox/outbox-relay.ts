@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { PrismaService } from '@switchyard/db';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../connections/idle-in-transaction.js';
 import type { BackoffPolicy } from '../handlers/event-handler.decorator.js';
 import type { OutboxEntry } from './outbox-entry.js';
 import { OutboxPublisher } from './outbox-publisher.js';
@@ -97,6 +98,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const graceSeconds = this.config.outbox.graceMs / 1000;
     return this.prisma.$transaction(
       async (tx) => {
+        // A relay frozen in here would keep its batch locked: skipped by the other relays, and the workers
+        // that ran those jobs waiting to record their outcome. The transaction is idle while Redis takes the
+        // jobs (at most the publish timeout); Postgres ends it if it idles much longer.
+        await tx.$queryRawUnsafe(LIMIT_IDLE_IN_TRANSACTION_SQL, idleLimit(2 * this.config.outbox.publishTimeoutMs + 2_000));
         const rows = await tx.$queryRaw<OutboxRow[]>`
           SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id::text AS operation_id, j.ordering_key,
                  e.id::text AS event_id, e.type, e.source, e.subject, e.time, e.data, e.received_at,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { PgPool } from '@switchyard/db';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../connections/idle-in-transaction.js';
 import { canonicalJson, sha256 } from '../ingest/canonical-json.js';
 import { validateData } from '../ingest/data-validation.js';
 import type { IncomingEvent } from '../ingest/envelope.js';
@@ -20,6 +21,8 @@ const BATCH = 50;
 /** The least wait between two claims that found nothing to do: rows locked by another replica are not polled hot. */
 const MIN_WAIT_MS = 25;
 const MAX_RETRY_DELAY_MS = 10_000;
+/** How long a claim may sit idle in its transaction before Postgres ends it (a frozen replica's). */
+const CLAIM_IDLE_LIMIT_MS = 5_000;
 /** How long a schedule whose ticks cannot be computed waits before the next try. */
 const RETRY_BROKEN_MS = 5 * 60_000;
 
@@ -126,6 +129,9 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
+      // A replica frozen in here would keep its claimed schedules locked, and every other replica skipping
+      // them: no ticks until it thawed. A claim idle that long is ended, and the ticks fired by another.
+      await client.query(LIMIT_IDLE_IN_TRANSACTION_SQL, [idleLimit(CLAIM_IDLE_LIMIT_MS)]);
       const { rows } = await client.query<DueRow>(
         `SELECT id::text AS id, name, event_type, data, source, subject, kind, cron, time_zone, interval_ms,
                 catch_up, next_fire_at, now() AS now
