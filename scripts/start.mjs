@@ -58,9 +58,11 @@ function consoleNeedsBuild() {
 }
 
 async function servicesProblem() {
-  const { assertServicesReachable } = createRequire(import.meta.url)(join(root, 'libs/core/dist/index.js'));
+  const { assertServicesReachable, parseClusterNodes } = createRequire(import.meta.url)(join(root, 'libs/core/dist/index.js'));
   try {
-    await assertServicesReachable({ redisUrl: env.REDIS_URL, databaseUrl: env.DATABASE_URL.replace(/\/[^/?]*(\?|$)/, '/postgres$1') });
+    // REDIS_CLUSTER_NODES set: check every master of that cluster, not REDIS_URL.
+    const redisClusterNodes = parseClusterNodes(env.REDIS_CLUSTER_NODES ?? '');
+    await assertServicesReachable({ redisUrl: env.REDIS_URL, redisClusterNodes, databaseUrl: env.DATABASE_URL.replace(/\/[^/?]*(\?|$)/, '/postgres$1') });
     return null;
   } catch (error) {
     return error.message;

@@ -8,7 +8,13 @@
 //
 // `npm run test:faults` (`--faults`): only the fault suite. FAULTS_SOAK=1 adds
 // the ten-minute soak.
+//
+// "specs on Redis Cluster": the core pipeline and dead-letter e2e specs run a
+// second time against a throwaway 3-master Redis Cluster (with replicas) on
+// ports 7100–7199, through TEST_REDIS_CLUSTER_NODES, which the e2e stack
+// helper turns into REDIS_CLUSTER_NODES. Their counts join the same line.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +78,32 @@ if (filters.length === 0 && !onlyFaults) {
 const testDb = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard_test';
 const specs = onlyFaults ? [] : specFiles(false);
 const faultSpecs = specFiles(true);
+/** e2e specs the "specs on Redis Cluster" lane runs again with REDIS_CLUSTER_NODES set. */
+const CLUSTER_SPECS = ['pipeline.e2e-spec.js', 'dead-letters.e2e-spec.js'];
+
+/** Starts a throwaway Redis Cluster, runs `files` against it, and stops it. */
+async function runOnRedisCluster(files) {
+  const { ThrowawayRedisCluster } = createRequire(import.meta.url)(join(root, 'libs/testing/dist/index.js'));
+  console.log('\n── starting a Redis Cluster (3 masters, 3 replicas)');
+  let cluster;
+  try {
+    cluster = await ThrowawayRedisCluster.start();
+  } catch (error) {
+    console.log(`✖ could not start a Redis Cluster: ${error.message}`);
+    failed++;
+    return;
+  }
+  try {
+    const previous = process.env.TEST_REDIS_CLUSTER_NODES;
+    process.env.TEST_REDIS_CLUSTER_NODES = cluster.nodesEnv;
+    runSpecs('specs on Redis Cluster', files, 'cluster.tap', 180_000);
+    if (previous === undefined) delete process.env.TEST_REDIS_CLUSTER_NODES;
+    else process.env.TEST_REDIS_CLUSTER_NODES = previous;
+  } finally {
+    await cluster.dispose();
+  }
+}
+
 if (specs.length > 0 && !run('test database', process.execPath, ['-e', `require('@switchyard/testing').prepareTestDatabase(${JSON.stringify(testDb)}).catch((e) => { console.error(e.message); process.exit(1); })`])) {
   console.log(`\n${passed} passed, ${failed + 1} failed`);
   process.exit(1);
@@ -96,6 +128,8 @@ function runSpecs(label, files, tapName, timeoutMs) {
 }
 
 if (specs.length > 0) runSpecs('specs', specs, 'results.tap', 180_000);
+const clusterSpecs = specs.filter((path) => CLUSTER_SPECS.some((name) => path.endsWith(`/${name}`)));
+if (clusterSpecs.length > 0) await runOnRedisCluster(clusterSpecs);
 // A fault scenario waits out locks and outages; the soak runs for ten minutes.
 if (faultSpecs.length > 0) runSpecs('fault suite', faultSpecs, 'faults.tap', process.env.FAULTS_SOAK === '1' ? 1_200_000 : 300_000);
 if (specs.length + faultSpecs.length === 0) failed++;

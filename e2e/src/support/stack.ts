@@ -3,11 +3,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { apiEnvSchema, createApiApp, toApiConfig, type ApiConfig } from '@switchyard/api';
 import { CommerceModule } from '@switchyard/commerce';
 import { ApiKeyStore, type EventCatalog, loadConfig, QueueRegistry, RunnerEvents, type Scope } from '@switchyard/core';
-import { get, type HttpAnswer, post, testDatabaseUrl, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
+import { deleteKeysUnder, get, type HttpAnswer, post, testDatabaseUrl, testRedisClusterNodes, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/worker';
-import { Redis } from 'ioredis';
 import { TestHandlersModule, testEvents } from '../fixtures/test-handlers.js';
 
 export interface StackOptions {
@@ -19,11 +18,16 @@ export interface StackOptions {
   handlers?: () => Array<Type | DynamicModule>;
 }
 
-/** Test defaults: the test database, a queue prefix of the stack's own, short timers. */
+/**
+ * Test defaults: the test database, a queue prefix of the stack's own, short
+ * timers; the Redis Cluster of TEST_REDIS_CLUSTER_NODES when that is set.
+ */
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  const clusterNodes = testRedisClusterNodes();
   return {
     DATABASE_URL: testDatabaseUrl(),
     REDIS_URL: testRedisUrl(),
+    ...(clusterNodes ? { REDIS_CLUSTER_NODES: clusterNodes } : {}),
     QUEUE_PREFIX: uniqueQueuePrefix(),
     HOST: '127.0.0.1',
     PORT: '0',
@@ -142,7 +146,7 @@ export class TestStack {
   async close(): Promise<void> {
     await this.stopWorker();
     await this.api.close();
-    await deleteKeys(this.env.REDIS_URL, this.env.QUEUE_PREFIX);
+    await deleteKeysUnder({ redisUrl: this.env.REDIS_URL, redisClusterNodes: this.env.REDIS_CLUSTER_NODES }, this.env.QUEUE_PREFIX);
   }
 }
 
@@ -150,23 +154,4 @@ function handlersFor(options: StackOptions, env: Record<string, string>): Array<
   if (options.handlers) return options.handlers();
   const commerce = loadConfig(workerEnvSchema, env);
   return [CommerceModule.forRoot(commerce), TestHandlersModule];
-}
-
-/** Removes the stack's queues from Redis so runs leave nothing behind. */
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } catch {
-    // A stopped throwaway Redis has nothing left to clean.
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -50,9 +50,11 @@ export async function waitForDrain(stack: FaultStack, accepted: AcceptedEvent[],
 /**
  * Counts, over the scenario's database: accepted-but-lost jobs, duplicated
  * effects, dead letters, and executions per job against the budget BullMQ
- * allows (attempts + max stalled count).
+ * allows (attempts + max stalled count). `onlyAccepted` counts dead letters
+ * and executions of the accepted events' jobs (redrives included) only, for
+ * scenarios that share a database.
  */
-export async function check(stack: FaultStack, accepted: AcceptedEvent[], maxStalledCount: number): Promise<Verdict> {
+export async function check(stack: FaultStack, accepted: AcceptedEvent[], maxStalledCount: number, { onlyAccepted = false } = {}): Promise<Verdict> {
   const jobs = acceptedJobs(accepted);
   const lost = await stack.query<{ job_id: string }>(
     `SELECT x.job_id FROM jsonb_to_recordset($1::jsonb) AS x(job_id text, event_id uuid, handler text)
@@ -61,11 +63,16 @@ export async function check(stack: FaultStack, accepted: AcceptedEvent[], maxSta
     [JSON.stringify(jobs.map((job) => ({ job_id: job.jobId, event_id: job.eventId, handler: job.handler })))],
   );
   const [{ duplicated }] = await stack.query<{ duplicated: number }>('SELECT count(*)::int AS duplicated FROM effects WHERE applied > 1');
-  const letters = await stack.query<{ job_id: string; n: number }>('SELECT job_id, count(*)::int AS n FROM dead_letters GROUP BY job_id');
+  const scope = onlyAccepted ? accepted.map((event) => event.eventId) : null;
+  const letters = await stack.query<{ job_id: string; n: number }>(
+    'SELECT job_id, count(*)::int AS n FROM dead_letters WHERE $1::uuid[] IS NULL OR event_id = ANY($1::uuid[]) GROUP BY job_id',
+    [scope],
+  );
   const runs = await stack.query<{ job_id: string; executions: number; attempts: number | null }>(
     `SELECT x.job_id, x.executions, j.attempts
-     FROM (SELECT job_id, count(*)::int AS executions FROM executions GROUP BY job_id) x
+     FROM (SELECT job_id, count(*)::int AS executions FROM executions WHERE $1::uuid[] IS NULL OR event_id = ANY($1::uuid[]) GROUP BY job_id) x
      LEFT JOIN jobs j ON j.id = x.job_id`,
+    [scope],
   );
   const executionsHistogram: Record<number, number> = {};
   const overBudget: Verdict['overBudget'] = [];

@@ -1,10 +1,22 @@
 import type { AcceptedEvent } from '@switchyard/contracts';
-import type { JobPayload } from '@switchyard/core';
+import { createRedisClient, type JobPayload, parseClusterNodes, queueKeyPrefix, type RedisClient, type RedisTarget } from '@switchyard/core';
 import { applyMigrations, ensureDatabase } from '@switchyard/db';
-import { freePort, post, resetDatabase, runNode, type RunningProcess, ThrowawayRedis, type ThrowawayRedisOptions, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
+import {
+  freePort,
+  post,
+  resetDatabase,
+  runNode,
+  type RunningProcess,
+  ThrowawayRedis,
+  ThrowawayRedisCluster,
+  type ThrowawayRedisClusterOptions,
+  type ThrowawayRedisOptions,
+  uniqueQueuePrefix,
+  waitFor,
+} from '@switchyard/testing';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { FAULT_TABLES_SQL } from '../fixtures/execution-journal.js';
@@ -32,6 +44,8 @@ export const FAULT_TIMERS = {
 
 export interface FaultStackOptions {
   redis?: ThrowawayRedisOptions;
+  /** Run on a throwaway Redis Cluster (REDIS_CLUSTER_NODES) instead of one server. */
+  cluster?: ThrowawayRedisClusterOptions;
   /** Default: the suite's database on the shared Postgres. */
   databaseUrl?: string;
   env?: Record<string, string>;
@@ -45,20 +59,31 @@ export interface StackProcess extends RunningProcess {
   kill9(): Promise<void>;
   /** SIGTERM; resolves with how the process ended. */
   terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGSTOP: frozen as by a long GC pause or a stalled VM, connections and locks held. */
+  pause(): void;
+  /** SIGCONT: thaws a paused (or self-stopped) process. */
+  resume(): void;
+  /** Whether the kernel has it stopped (state T in /proc). */
+  stopped(): boolean;
+  /** An API's base URL; empty for a worker. */
+  url: string;
 }
 
 /**
- * One scenario's world: a redis-server of its own, a freshly emptied
+ * One scenario's world: a redis-server (or a Redis Cluster) of its own, a freshly emptied
  * database, and real API and worker processes started from the fault
  * fixtures' compiled mains. Everything it starts, `close()` stops.
  */
 export class FaultStack {
   readonly processes: StackProcess[] = [];
   private readonly queues = new Map<string, Queue<JobPayload>>();
+  private readonly connections: RedisClient[] = [];
   apiUrl = '';
 
   private constructor(
-    readonly redis: ThrowawayRedis,
+    private readonly server: ThrowawayRedis | null,
+    /** The scenario's Redis Cluster, when it runs on one. */
+    readonly cluster: ThrowawayRedisCluster | null,
     readonly databaseUrl: string,
     readonly env: Record<string, string>,
   ) {}
@@ -66,10 +91,11 @@ export class FaultStack {
   static async start(options: FaultStackOptions = {}): Promise<FaultStack> {
     const databaseUrl = options.databaseUrl ?? FAULTS_DATABASE_URL;
     await prepareFaultDatabase(databaseUrl);
-    const redis = await ThrowawayRedis.start(options.redis);
+    const cluster = options.cluster ? await ThrowawayRedisCluster.start(options.cluster) : null;
+    const server = cluster ? null : await ThrowawayRedis.start(options.redis);
     const env: Record<string, string> = {
       DATABASE_URL: databaseUrl,
-      REDIS_URL: redis.url,
+      ...(server ? { REDIS_URL: server.url } : { REDIS_CLUSTER_NODES: cluster!.nodesEnv }),
       QUEUE_PREFIX: uniqueQueuePrefix('faults'),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -87,15 +113,42 @@ export class FaultStack {
       AUTH_MODE: 'off',
       ...options.env,
     };
-    return new FaultStack(redis, databaseUrl, env);
+    return new FaultStack(server, cluster, databaseUrl, env);
+  }
+
+  /** The scenario's redis-server (not on a cluster scenario). */
+  get redis(): ThrowawayRedis {
+    if (!this.server) throw new Error('This scenario runs on a Redis Cluster: use stack.cluster');
+    return this.server;
+  }
+
+  /** Where the stack's Redis is, as createRedisClient takes it. */
+  private get redisTarget(): RedisTarget {
+    return { redisUrl: this.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisClusterNodes: parseClusterNodes(this.env.REDIS_CLUSTER_NODES ?? '') };
+  }
+
+  /** BullMQ's key prefix for queue `name`, as the stack's processes use it. */
+  prefixOf(name: string): string {
+    return queueKeyPrefix(this.env.QUEUE_PREFIX, name, this.cluster !== null);
   }
 
   /** Starts the API on a free port (or the port it had, on a restart) and waits until it listens. */
   async startApi(env: Record<string, string> = {}): Promise<StackProcess> {
     const port = this.apiUrl ? new URL(this.apiUrl).port : String(await freePort());
-    const api = await this.spawn('api', API_MAIN, { ...this.env, PORT: port, WORKER_ID: `fault-api-${randomUUID().slice(0, 4)}`, ...env }, /fault api listening/);
-    this.apiUrl = `http://127.0.0.1:${port}`;
+    const api = await this.spawnApi('api', port, env);
+    this.apiUrl = api.url;
     return api;
+  }
+
+  /**
+   * Starts one more API replica on a port of its own (or on `url`'s port, to
+   * restart a replica where its producers expect it). Replicas share the
+   * stack's Redis and database and nothing else.
+   */
+  async startApiReplica(env: Record<string, string> = {}, url?: string): Promise<StackProcess> {
+    const port = url ? new URL(url).port : String(await freePort());
+    const name = `api-${this.processes.filter((p) => p.name.startsWith('api')).length + 1}`;
+    return this.spawnApi(name, port, env);
   }
 
   /**
@@ -111,16 +164,16 @@ export class FaultStack {
     return this.spawn(name, WORKER_MAIN, { ...this.env, WORKER_ID: `fault-${name}`, ...skew, ...env }, /fault worker .* ready/);
   }
 
-  /** POSTs one fault task; resolves with the answer (202, 503, …) as it came. */
-  postTask(task: Partial<FaultTask> = {}, envelope: Record<string, unknown> = {}) {
-    return post<AcceptedEvent>(`${this.apiUrl}/v1/events`, { type: 'fault.task', source: 'urn:faults', data: aTask(task), ...envelope });
+  /** POSTs one fault task (to the first API, or to `apiUrl`); resolves with the answer (202, 503, …) as it came. */
+  postTask(task: Partial<FaultTask> = {}, envelope: Record<string, unknown> = {}, apiUrl = this.apiUrl) {
+    return post<AcceptedEvent>(`${apiUrl}/v1/events`, { type: 'fault.task', source: 'urn:faults', data: aTask(task), ...envelope });
   }
 
-  /** POSTs `count` tasks, a few at a time; every answer must be a 202. */
-  async acceptTasks(count: number, task: Partial<FaultTask> = {}): Promise<AcceptedEvent[]> {
+  /** POSTs `count` tasks, a few at a time, round-robin over `apiUrls`; every answer must be a 202. */
+  async acceptTasks(count: number, task: Partial<FaultTask> = {}, apiUrls = [this.apiUrl]): Promise<AcceptedEvent[]> {
     const accepted: AcceptedEvent[] = [];
     for (let start = 0; start < count; start += 10) {
-      const answers = await Promise.all(Array.from({ length: Math.min(10, count - start) }, () => this.postTask(task)));
+      const answers = await Promise.all(Array.from({ length: Math.min(10, count - start) }, (_, n) => this.postTask(task, {}, apiUrls[(start + n) % apiUrls.length])));
       for (const answer of answers) {
         if (answer.status !== 202) throw new Error(`expected 202, got ${answer.status}: ${answer.text}`);
         accepted.push(answer.body);
@@ -133,7 +186,10 @@ export class FaultStack {
   queue(name: string): Queue<JobPayload> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue<JobPayload>(name, { connection: { host: '127.0.0.1', port: this.redis.port, maxRetriesPerRequest: 1 }, prefix: this.env.QUEUE_PREFIX });
+      const connection = createRedisClient(this.redisTarget, { maxRetriesPerRequest: 1 });
+      connection.on('error', () => undefined);
+      this.connections.push(connection); // ours, not the Queue's: closed in close()
+      queue = new Queue<JobPayload>(name, { connection, prefix: this.prefixOf(name) });
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }
@@ -145,8 +201,8 @@ export class FaultStack {
    * Redis's clock: the ids of its `stalled` events in the queue's event stream.
    */
   async stalledAt(queueName: string, jobIds: string[]): Promise<Map<string, number>> {
-    const client = new Redis({ host: '127.0.0.1', port: this.redis.port, maxRetriesPerRequest: 1 });
-    const entries = await client.xrange(`${this.env.QUEUE_PREFIX}:${queueName}:events`, '-', '+').finally(() => client.disconnect());
+    const client = createRedisClient(this.redisTarget, { maxRetriesPerRequest: 1 });
+    const entries = await client.xrange(`${this.prefixOf(queueName)}:${queueName}:events`, '-', '+').finally(() => client.disconnect());
     const wanted = new Set(jobIds);
     const found = new Map<string, number>();
     for (const [id, fields] of entries) {
@@ -166,7 +222,9 @@ export class FaultStack {
     // and a process left running would keep working on the next scenario's database.
     await Promise.all(this.processes.map((process) => process.kill9()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
-    await this.redis.dispose();
+    for (const connection of this.connections) connection.disconnect();
+    await this.server?.dispose();
+    await this.cluster?.dispose();
   }
 
   /** Every process's output, for an assertion message. */
@@ -174,12 +232,34 @@ export class FaultStack {
     return this.processes.map((process) => `── ${process.name} (pid ${process.pid})\n${process.output().slice(-4_000)}`).join('\n');
   }
 
+  private async spawnApi(name: string, port: string, env: Record<string, string>): Promise<StackProcess> {
+    const api = await this.spawn(name, API_MAIN, { ...this.env, PORT: port, WORKER_ID: `fault-api-${randomUUID().slice(0, 4)}`, ...env }, /fault api listening/);
+    api.url = `http://127.0.0.1:${port}`;
+    return api;
+  }
+
   private async spawn(name: string, entry: string, env: Record<string, string>, ready: RegExp): Promise<StackProcess> {
     const run = runNode(entry, env);
+    const alive = () => run.child.exitCode === null && run.child.signalCode === null;
     const process: StackProcess = {
       ...run,
       name,
+      url: '',
       pid: run.child.pid ?? 0,
+      pause() {
+        if (alive()) run.child.kill('SIGSTOP');
+      },
+      resume() {
+        if (alive()) run.child.kill('SIGCONT');
+      },
+      stopped() {
+        try {
+          // The state follows the command name in parentheses: "1234 (node) T …".
+          return alive() && readFileSync(`/proc/${run.child.pid}/stat`, 'utf8').split(') ')[1]?.startsWith('T') === true;
+        } catch {
+          return false;
+        }
+      },
       async kill9() {
         if (run.child.exitCode !== null || run.child.signalCode !== null) return;
         run.child.kill('SIGKILL');
@@ -199,7 +279,7 @@ export class FaultStack {
 
 /** A task that does nothing special: the default job of every scenario. */
 export function aTask(overrides: Partial<FaultTask> = {}): FaultTask {
-  return { sleepMs: 0, blockFirstMs: 0, crash: false, fail: false, ...overrides };
+  return { sleepMs: 0, blockFirstMs: 0, crash: false, fail: false, failRuns: 0, ...overrides };
 }
 
 /** Creates and migrates the database, empties it, and adds the checker's tables. */

@@ -15,19 +15,30 @@ export interface IngestAnswer {
   error: string | null;
 }
 
+/** One answer to a POST during a fault, and which API it went to. */
+export interface IngestAnswerFrom extends IngestAnswer {
+  apiUrl: string;
+}
+
 /**
  * Producers posting tasks back to back, `concurrency` at a time, until
  * stopped: sustained ingest to run a fault under. Records every answer.
+ * With `apiUrls`, each POST goes to the next API in turn, as a load balancer
+ * would send it; a POST to an API that is down is answered by nobody (an
+ * `error`), which loses nothing: only 202s are promises.
  */
 export class IngestLoad {
-  readonly answers: IngestAnswer[] = [];
+  readonly answers: IngestAnswerFrom[] = [];
   private running = true;
   private readonly loops: Promise<void>[];
+  private next = 0;
+  private readonly apiUrls: string[];
 
   constructor(
     private readonly stack: FaultStack,
-    { concurrency = 4, task = {}, pauseMs = 20 }: { concurrency?: number; task?: TaskPlan; pauseMs?: number } = {},
+    { concurrency = 4, task = {}, pauseMs = 20, apiUrls = [stack.apiUrl] }: { concurrency?: number; task?: TaskPlan; pauseMs?: number; apiUrls?: string[] } = {},
   ) {
+    this.apiUrls = apiUrls;
     this.loops = Array.from({ length: concurrency }, () => this.loop(task, pauseMs));
   }
 
@@ -41,7 +52,7 @@ export class IngestLoad {
   }
 
   /** Answers that are neither a 202 nor a 503 with Retry-After. */
-  unexpected(): IngestAnswer[] {
+  unexpected(): IngestAnswerFrom[] {
     return this.answers.filter((answer) => !(answer.status === 202 || (answer.status === 503 && answer.retryAfter)));
   }
 
@@ -55,9 +66,11 @@ export class IngestLoad {
   private async loop(task: TaskPlan, pauseMs: number): Promise<void> {
     while (this.running) {
       const at = Date.now();
+      const apiUrl = this.apiUrls[this.next++ % this.apiUrls.length];
       try {
-        const answer = await this.stack.postTask(typeof task === 'function' ? task() : task);
+        const answer = await this.stack.postTask(typeof task === 'function' ? task() : task, {}, apiUrl);
         this.answers.push({
+          apiUrl,
           at,
           status: answer.status,
           retryAfter: answer.headers.get('retry-after'),
@@ -65,7 +78,7 @@ export class IngestLoad {
           error: null,
         });
       } catch (error) {
-        this.answers.push({ at, status: 0, retryAfter: null, event: null, error: (error as Error).message });
+        this.answers.push({ apiUrl, at, status: 0, retryAfter: null, event: null, error: (error as Error).message });
       }
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }

@@ -1,10 +1,13 @@
 // Configuration and connections
-export { ConfigError, coreEnvSchema, loadConfig, logLevelsFor, SWITCHYARD_CONFIG, toSwitchyardConfig } from './config/core-config.js';
-export type { CoreEnv, SwitchyardConfig } from './config/core-config.js';
+export { ConfigError, coreEnvSchema, loadConfig, logLevelsFor, parseClusterNodes, SWITCHYARD_CONFIG, toSwitchyardConfig } from './config/core-config.js';
+export type { CoreEnv, RedisNode, SwitchyardConfig } from './config/core-config.js';
 export { assertServicesReachable, ServiceUnreachableError } from './connections/preflight.js';
 export { redactUrl } from './connections/redact-url.js';
 export { closeOnSignals } from './connections/shutdown.js';
 export { redisOptionsFromUrl } from './connections/redis-options.js';
+export { createRedisClient, isCluster, masters } from './connections/redis-client.js';
+export type { RedisClient, RedisClientOptions, RedisTarget } from './connections/redis-client.js';
+export { hashSlot } from './connections/hash-slot.js';
 
 // Modules
 export { SwitchyardModule } from './switchyard.module.js';
@@ -48,6 +51,7 @@ export { compileSubscriptionFilter, subscriptionFilterErrors } from './routing/s
 export type { EventPredicate, FilterableEvent } from './routing/subscription-filter.js';
 export { OutboxRelay } from './outbox/outbox-relay.js';
 export { OutboxPublisher } from './outbox/outbox-publisher.js';
+export { OutboxSignal } from './outbox/outbox-signal.js';
 export { jobIdFor } from './outbox/outbox-entry.js';
 export type { JobPayload } from './outbox/outbox-entry.js';
 
@@ -60,7 +64,8 @@ export { DeadLetterTriageService } from './dead-letters/dead-letter-triage.servi
 export { errorFingerprint, errorPattern } from './dead-letters/fingerprint.js';
 export { EventReplayService } from './events/event-replay.service.js';
 export type { ReplayDryRun } from './events/event-replay.service.js';
-export { OperationService } from './operations/operation.service.js';
+export { OperationService, OperationSignal } from './operations/operation.service.js';
+export { OperationRunner } from './operations/operation-runner.js';
 export { QueueInspector } from './queues/queue-inspector.js';
 export { QueueSnapshots } from './queues/queue-snapshots.js';
 export { LagSampler } from './metrics/lag-sampler.js';
@@ -71,6 +76,7 @@ export { JobStatsRecorder } from './metrics/job-stats.recorder.js';
 export { ReadinessProbe } from './health/readiness-probe.js';
 export type { Readiness } from './health/readiness-probe.js';
 export { QueueRegistry } from './queues/queue-registry.js';
+export { queueKeyPrefix } from './queues/queue-keys.js';
 export { RedisConnection } from './queues/redis-connection.js';
 export { createHandlerContext, HandlerContextFactory } from './runner/handler-context.factory.js';
 export { FollowUpEmitter } from './runner/follow-up-emitter.js';

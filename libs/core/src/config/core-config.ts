@@ -22,6 +22,22 @@ export const coreEnvSchema = z.object({
   // path then sends unnamed statements only.
   DATABASE_PREPARED_STATEMENTS: z.stringbool().default(true),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  // Comma-separated host:port seeds; set, every Redis connection is a Cluster
+  // client (REDIS_URL then only lends its username, password and TLS).
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseClusterNodes(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  // Replicas that must acknowledge a publish on Redis Cluster before its outbox
+  // rows count as published (WAIT); 0 marks them at once.
+  REDIS_CLUSTER_REPLICA_ACKS: int(0, 16, 1),
   QUEUE_PREFIX: z
     .string()
     .regex(/^\{[^{}:]+\}$/, 'must be a Redis Cluster hash tag such as {switchyard}')
@@ -77,6 +93,11 @@ export interface SwitchyardConfig {
   /** Whether the hot path may use named (server-side prepared) statements. */
   databasePreparedStatements: boolean;
   redisUrl: string;
+  /** Seed nodes of a Redis Cluster; empty: one Redis server at redisUrl. */
+  redisClusterNodes: RedisNode[];
+  /** On Redis Cluster, replicas that must acknowledge published jobs (WAIT) before rows are marked. */
+  redisClusterReplicaAcks: number;
+  /** The hash tag queue keys live under; on Redis Cluster each queue gets its own (see queueKeyPrefix). */
   queuePrefix: string;
   ingest: {
     maxEventBytes: number;
@@ -124,6 +145,8 @@ export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
     databaseReadUrl: env.DATABASE_READ_URL ?? null,
     databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     redisUrl: env.REDIS_URL,
+    redisClusterNodes: env.REDIS_CLUSTER_NODES,
+    redisClusterReplicaAcks: env.REDIS_CLUSTER_REPLICA_ACKS,
     queuePrefix: env.QUEUE_PREFIX,
     ingest: {
       maxEventBytes: env.MAX_EVENT_BYTES,
@@ -154,6 +177,34 @@ export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
     },
     logLevel: env.LOG_LEVEL,
   };
+}
+
+/** One seed node of a Redis Cluster. */
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/**
+ * Parses REDIS_CLUSTER_NODES: comma-separated `host:port` (IPv6 hosts in
+ * brackets, `[::1]:7000`). Empty gives no nodes (single-server mode); anything
+ * else malformed throws, naming the entry.
+ */
+export function parseClusterNodes(raw: string): RedisNode[] {
+  const nodes: RedisNode[] = [];
+  const entries = raw.split(',').map((entry) => entry.trim());
+  if (entries.every((entry) => entry === '')) return nodes;
+  for (const entry of entries) {
+    const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:/@\[\]]+):(\d{1,5})$/.exec(entry);
+    const port = match ? Number(match[2]) : NaN;
+    if (!match || port < 1 || port > 65_535) {
+      throw new ConfigError(
+        `REDIS_CLUSTER_NODES entry ${JSON.stringify(entry)} is not host:port (expected e.g. "10.0.0.1:6379,10.0.0.2:6379")`,
+      );
+    }
+    nodes.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
+  }
+  return nodes;
 }
 
 /** Thrown by `loadConfig` with one line per bad variable. */

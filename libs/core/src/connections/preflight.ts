@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import { Client } from 'pg';
+import type { RedisNode } from '../config/core-config.js';
 import { redactUrl } from './redact-url.js';
-import { redisOptionsFromUrl } from './redis-options.js';
+import { createRedisClient, isCluster, masters, type RedisTarget } from './redis-client.js';
 
 /** A service the process needs does not answer; the message says how to fix it. */
 export class ServiceUnreachableError extends Error {
@@ -15,9 +15,15 @@ export class ServiceUnreachableError extends Error {
  * until it is back, while ingest and the workers run on the primary; refusing
  * to boot would turn a lost replica into an outage.
  */
-export async function assertServicesReachable(urls: { redisUrl: string; databaseUrl: string; databaseReadUrl?: string | null }): Promise<void> {
+export async function assertServicesReachable(urls: {
+  redisUrl: string;
+  redisClusterNodes?: RedisNode[];
+  databaseUrl: string;
+  databaseReadUrl?: string | null;
+}): Promise<void> {
+  const target = { redisUrl: urls.redisUrl, redisClusterNodes: urls.redisClusterNodes ?? [] };
   const [redis, postgres, replica] = await Promise.all([
-    checkRedis(urls.redisUrl),
+    checkRedis(target),
     checkPostgres(urls.databaseUrl),
     urls.databaseReadUrl ? checkReplica(urls.databaseReadUrl) : null,
   ]);
@@ -26,9 +32,10 @@ export async function assertServicesReachable(urls: { redisUrl: string; database
   if (replica) console.warn(replica);
 }
 
-async function checkRedis(url: string): Promise<string | null> {
-  const redis = new Redis({
-    ...redisOptionsFromUrl(url),
+async function checkRedis(target: RedisTarget): Promise<string | null> {
+  const cluster = isCluster(target);
+  const where = cluster ? `Redis Cluster ${target.redisClusterNodes.map(({ host, port }) => `${host}:${port}`).join(',')}` : `Redis at ${redactUrl(target.redisUrl)}`;
+  const redis = createRedisClient(target, {
     lazyConnect: true,
     connectTimeout: 3_000,
     maxRetriesPerRequest: 0,
@@ -38,16 +45,22 @@ async function checkRedis(url: string): Promise<string | null> {
   redis.on('error', () => undefined); // reported below, not as an unhandled event
   try {
     await redis.connect();
-    await redis.ping();
-    const policy = (await redis.config('GET', 'maxmemory-policy').catch(() => [])) as string[];
-    if (policy[1] && policy[1] !== 'noeviction') {
-      return `Redis at ${redactUrl(url)} has maxmemory-policy ${policy[1]}; BullMQ needs noeviction, or Redis may silently drop jobs. Run: redis-cli CONFIG SET maxmemory-policy noeviction`;
+    // Every master holds queues on a cluster: one evicting master loses jobs as surely as one server would.
+    for (const node of masters(redis)) {
+      await node.ping();
+      const policy = (await node.config('GET', 'maxmemory-policy').catch(() => [])) as string[];
+      if (policy[1] && policy[1] !== 'noeviction') {
+        const at = cluster ? `Redis master ${node.options.host}:${node.options.port}` : where;
+        return `${at} has maxmemory-policy ${policy[1]}; BullMQ needs noeviction, or Redis may silently drop jobs. Run: redis-cli${cluster ? ` -h ${node.options.host} -p ${node.options.port}` : ''} CONFIG SET maxmemory-policy noeviction`;
+      }
     }
     return null;
   } catch (error) {
     return (
-      `Cannot reach Redis at ${redactUrl(url)} (${(error as Error).message}). ` +
-      'Start it with `docker compose up -d redis`, or `redis-server --daemonize yes`, or set REDIS_URL.'
+      `Cannot reach ${where} (${(error as Error).message}). ` +
+      (cluster
+        ? 'Check that the nodes in REDIS_CLUSTER_NODES answer and that the cluster reports cluster_state:ok (redis-cli -c -h <node> CLUSTER INFO).'
+        : 'Start it with `docker compose up -d redis`, or `redis-server --daemonize yes`, or set REDIS_URL.')
     );
   } finally {
     redis.disconnect();

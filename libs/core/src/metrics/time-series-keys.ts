@@ -1,7 +1,8 @@
 /**
  * Where per-queue statistics live in Redis: one hash per time bucket, at two
- * resolutions. Keys carry the queue prefix's hash tag, so they share a Redis
- * Cluster slot with the queues. Fields are `<queue>|<what>`:
+ * resolutions. Keys carry QUEUE_PREFIX's hash tag, so on Redis Cluster they
+ * all share one slot (the queues have tags of their own there) and the
+ * multi-key transactions over them stay legal. Fields are `<queue>|<what>`:
  *   c completed, f failed for good, r failed and retried,
  *   w|<bin> wait-time histogram, p|<bin> processing-time histogram,
  *   b backlog sample, a oldest-waiting-age sample (ms).

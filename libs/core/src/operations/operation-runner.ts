@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { PrismaService, type TransactionClient } from '@switchyard/db';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import { DeadLetterTriageService } from '../dead-letters/dead-letter-triage.service.js';
@@ -23,15 +24,27 @@ interface ClaimedOperation {
 /**
  * Works through bulk operations in the background, paced at their
  * `ratePerSecond`. An operation is leased to one API process at a time and
- * taken over by another when the lease lapses (the holder died). Each batch
- * acts, marks its items and advances the counters in one transaction, so a
- * crash never does an item twice or loses one.
+ * taken over by another when the lease lapses (the holder died or froze).
+ * Each batch acts, marks its items and renews the lease in one transaction,
+ * and publishes its jobs only once that committed: a holder that lost its
+ * lease rolls its batch back and publishes nothing, so a crash or a freeze
+ * never does an item twice or loses one. A holder frozen mid-batch loses its
+ * session after a lease idle in the transaction, so its locks do not hold
+ * up the process that took over.
  */
 @Injectable()
 export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OperationRunner.name);
   private running = false;
   private loop: Promise<void> | null = null;
+  /**
+   * Who holds a lease: WORKER_ID plus a random part of this process's own,
+   * so two processes given the same WORKER_ID (a copied manifest, a default)
+   * are still two holders and one cannot renew the other's lease.
+   */
+  readonly owner: string;
+  /** How long a claim or a batch holds the operation. The fault suite shortens it to see a takeover in seconds. */
+  leaseSeconds = LEASE_SECONDS;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -39,8 +52,10 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly triage: DeadLetterTriageService,
     private readonly replay: EventReplayService,
     private readonly publisher: OutboxPublisher,
-    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
-  ) {}
+    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+  ) {
+    this.owner = `${config.worker.id}#${randomBytes(4).toString('hex')}`;
+  }
 
   onApplicationBootstrap(): void {
     this.running = true;
@@ -68,7 +83,7 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async claim(): Promise<ClaimedOperation | null> {
     const [operation] = await this.prisma.$queryRaw<ClaimedOperation[]>`
-      UPDATE operations SET lease_owner = ${this.owner}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}),
+      UPDATE operations SET lease_owner = ${this.owner}, lease_until = now() + make_interval(secs => ${this.leaseSeconds}::float8),
                             started_at = COALESCE(started_at, now())
       WHERE id = (
         SELECT id FROM operations WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now())
@@ -99,11 +114,20 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
-  /** One batch in one transaction; publishing the redriven jobs follows the commit. */
+  /**
+   * One batch in one transaction; publishing the redriven jobs follows the
+   * commit. Only a committed batch publishes: a batch rolled back because
+   * another process took the lease over must not put its jobs in Redis (the
+   * new holder redrives those items under the same job ids, and a job that
+   * already ran and left Redis would run again).
+   */
   private async step(operation: ClaimedOperation, size: number): Promise<'continue' | 'finished' | 'lost'> {
-    let toPublish: ActionResult['toPublish'] = [];
-    const outcome = await this.prisma.$transaction(
+    const { outcome, toPublish } = await this.prisma.$transaction(
       async (tx) => {
+        // A holder frozen inside this transaction (SIGSTOP, a paused VM) would keep the batch's dead letters
+        // locked, and its successor waiting on them, for as long as it stays frozen: Postgres ends the session
+        // once it has sat idle in the transaction for a lease, which has lapsed by then anyway.
+        await tx.$queryRaw`SELECT set_config('idle_in_transaction_session_timeout', ${String(Math.ceil(this.leaseSeconds * 1000))}, true)`;
         const items = await tx.$queryRaw<Array<{ seq: number; item_id: string }>>`
           SELECT seq, item_id::text AS item_id FROM operation_items
           WHERE operation_id = ${operation.id}::uuid AND status = 'pending' ORDER BY seq LIMIT ${size}`;
@@ -111,10 +135,9 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
           await tx.$executeRaw`
             UPDATE operations SET status = 'completed', finished_at = now(), lease_owner = NULL, lease_until = NULL
             WHERE id = ${operation.id}::uuid AND lease_owner = ${this.owner}`;
-          return 'finished' as const;
+          return { outcome: 'finished' as const, toPublish: [] };
         }
         const result = await this.apply(tx, operation, items.map((item) => item.item_id));
-        toPublish = result.toPublish;
         // Marked by seq, the primary key: no scan of the operation's other items.
         const seqOf = new Map(items.map((item) => [item.item_id, item.seq]));
         const marks = JSON.stringify([
@@ -127,15 +150,18 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
           WHERE i.operation_id = ${operation.id}::uuid AND i.seq = x.seq`;
         const renewed = await tx.$executeRaw`
           UPDATE operations SET done = done + ${result.done.length}, failed = failed + ${result.skipped.length},
-                                lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+                                lease_until = now() + make_interval(secs => ${this.leaseSeconds}::float8)
           WHERE id = ${operation.id}::uuid AND lease_owner = ${this.owner}`;
         // Another process took the operation over (our lease lapsed): undo this batch.
         if (renewed === 0) throw new LeaseLost();
-        return 'continue' as const;
+        return { outcome: 'continue' as const, toPublish: result.toPublish };
       },
       { timeout: 60_000 },
     ).catch((error: unknown) => {
-      if (error instanceof LeaseLost) return 'lost' as const;
+      if (error instanceof LeaseLost) {
+        this.logger.warn(`Operation ${operation.id}: lease lost to another process; batch rolled back`);
+        return { outcome: 'lost' as const, toPublish: [] as ActionResult['toPublish'] };
+      }
       throw error;
     });
     await this.publisher.publishAfterCommit(toPublish);
@@ -161,10 +187,6 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
       default:
         throw new Error(`Unknown operation kind ${operation.kind}`);
     }
-  }
-
-  private get owner(): string {
-    return this.config.worker.id;
   }
 }
 

@@ -7,11 +7,13 @@ import { RedisConnection } from '../queues/redis-connection.js';
 import type { OutboxEntry } from './outbox-entry.js';
 import { OutboxSignal } from './outbox-signal.js';
 import { MARK_PUBLISHED_SQL, PublishMarks } from './publish-marks.js';
+import { ReplicaAck } from './replica-ack.js';
 
 /**
  * Hands outbox rows to BullMQ and marks them published. BullMQ ignores an add
  * whose job id it already holds, so publishing a row twice (API and relay
- * racing, or a crash before the mark) cannot make a second job.
+ * racing, or a crash before the mark) cannot make a second job. On Redis
+ * Cluster, rows count as published once a replica has their jobs (ReplicaAck).
  */
 /** Jobs per addBulk call. */
 const SLICE = 500;
@@ -26,6 +28,7 @@ export class OutboxPublisher {
     private readonly pg: PgPool,
     private readonly signal: OutboxSignal,
     private readonly marks: PublishMarks,
+    private readonly replicaAck: ReplicaAck,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
@@ -74,20 +77,25 @@ export class OutboxPublisher {
     await Promise.all(
       slices.map(async ([queue, slice]) => {
         try {
+          // On Redis Cluster a slice counts as published only once a replica
+          // of its master has it too (ReplicaAck): within the same budget.
+          const deadline = Date.now() + this.config.outbox.publishTimeoutMs;
           await withTimeout(
-            this.queues.get(queue).addBulk(
-              slice.map((entry) => ({
-                name: entry.handler,
-                data: {
-                  event: entry.event,
-                  ...(entry.delivery ? { delivery: entry.delivery } : {}),
-                  ...(entry.orderingKey ? { orderingKey: entry.orderingKey } : {}),
-                },
-                opts: this.jobOptions(entry),
-              })),
+            this.replicaAck.replicated(queue, deadline, () =>
+              this.queues.get(queue).addBulk(
+                slice.map((entry) => ({
+                  name: entry.handler,
+                  data: {
+                    event: entry.event,
+                    ...(entry.delivery ? { delivery: entry.delivery } : {}),
+                    ...(entry.orderingKey ? { orderingKey: entry.orderingKey } : {}),
+                  },
+                  opts: this.jobOptions(entry),
+                })),
+              ),
             ),
             this.config.outbox.publishTimeoutMs,
-            `adding ${slice.length} jobs to queue ${queue}`,
+            `adding ${slice.length} jobs to queue ${queue}${this.replicaAck.required ? ' and hearing from its replicas' : ''}`,
           );
           for (const entry of slice) published.push(entry.jobId);
         } catch (error) {

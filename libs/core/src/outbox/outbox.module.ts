@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { OutboxSignal } from './outbox-signal.js';
 import { PublishMarks } from './publish-marks.js';
+import { ReplicaAck } from './replica-ack.js';
 
 /**
  * Handing committed outbox rows to BullMQ: one publisher, one relay wake-up
@@ -10,7 +11,7 @@ import { PublishMarks } from './publish-marks.js';
  * instances per module would each wake a signal no relay listens to.
  */
 @Module({
-  providers: [OutboxPublisher, OutboxSignal, PublishMarks],
+  providers: [OutboxPublisher, OutboxSignal, PublishMarks, ReplicaAck],
   exports: [OutboxPublisher, OutboxSignal, PublishMarks],
 })
 export class OutboxModule {}

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import { redactUrl } from '../connections/redact-url.js';
-import { redisOptionsFromUrl } from '../connections/redis-options.js';
+import { createRedisClient, isCluster, type RedisClient } from '../connections/redis-client.js';
 
 /**
  * The process's shared, non-blocking Redis connection, used by every BullMQ
@@ -12,12 +11,15 @@ import { redisOptionsFromUrl } from '../connections/redis-options.js';
 @Injectable()
 export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnection.name);
-  readonly client: Redis;
+  readonly client: RedisClient;
+  /** True on Redis Cluster (REDIS_CLUSTER_NODES). */
+  readonly cluster: boolean;
   private lastError = '';
 
   constructor(@Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig) {
-    this.client = new Redis({
-      ...redisOptionsFromUrl(config.redisUrl),
+    this.cluster = isCluster(config);
+    const where = this.cluster ? `Cluster ${config.redisClusterNodes.map((node) => `${node.host}:${node.port}`).join(',')}` : redactUrl(config.redisUrl);
+    this.client = createRedisClient(config, {
       connectionName: `switchyard:${config.worker.id}`,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -28,10 +30,10 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
       // ioredis repeats the same error on every reconnect attempt; say it once.
       if (error.message === this.lastError) return;
       this.lastError = error.message;
-      this.logger.warn(`Redis ${redactUrl(config.redisUrl)}: ${error.message}`);
+      this.logger.warn(`Redis ${where}: ${error.message}`);
     });
     this.client.on('ready', () => {
-      if (this.lastError) this.logger.log(`Redis ${redactUrl(config.redisUrl)} is back`);
+      if (this.lastError) this.logger.log(`Redis ${where} is back`);
       this.lastError = '';
     });
   }

@@ -1,10 +1,10 @@
-import { getSharedConfigToken } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { type Job, type QueueOptions, Worker } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
-import { redisOptionsFromUrl } from '../connections/redis-options.js';
+import { createRedisClient, type RedisClient } from '../connections/redis-client.js';
 import { HandlerRegistry, type QueueSettings } from '../handlers/handler-registry.js';
 import type { JobPayload } from '../outbox/outbox-entry.js';
+import { QueueRegistry } from '../queues/queue-registry.js';
 import { CrashQuarantine } from './crash-quarantine.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { JobProcessor } from './job-processor.js';
@@ -24,6 +24,8 @@ import { RunnerEvents } from './runner-events.js';
 export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(HandlerRunner.name);
   private readonly workers: Worker<JobPayload>[] = [];
+  /** Each Worker's own connection (BullMQ duplicates it for blocking reads); closed after the workers. */
+  private readonly connections: RedisClient[] = [];
   /** Jobs this process is running, with their lock tokens, so shutdown can hand them back. */
   private readonly inFlight = new Map<string, { job: Job<JobPayload>; token: string | undefined }>();
   private stopping = false;
@@ -34,7 +36,7 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly failures: FailureRecorder,
     private readonly events: RunnerEvents,
     private readonly quarantine: CrashQuarantine,
-    @Inject(getSharedConfigToken()) private readonly bullOptions: QueueOptions,
+    private readonly queues: QueueRegistry,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
@@ -50,6 +52,11 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   private startWorker(queue: QueueSettings): Worker<JobPayload> {
     const { worker } = this.config;
+    // Workers block on Redis: their commands must wait out a reconnect (or a
+    // cluster failover) rather than fail, hence maxRetriesPerRequest null.
+    const connection = createRedisClient(this.config, { connectionName: `switchyard:${worker.id}:${queue.name}`, maxRetriesPerRequest: null });
+    connection.on('error', () => undefined); // reported through the Worker's error event below
+    this.connections.push(connection);
     const instance = new Worker<JobPayload>(
       queue.name,
       async (job, token) => {
@@ -63,8 +70,8 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
         }
       },
       {
-        connection: { ...redisOptionsFromUrl(this.config.redisUrl), maxRetriesPerRequest: null },
-        prefix: this.bullOptions.prefix,
+        connection,
+        prefix: this.queues.prefixOf(queue.name),
         name: worker.id,
         concurrency: queue.concurrency,
         limiter: queue.rateLimit ?? undefined,
@@ -117,13 +124,23 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    const grace = this.config.worker.shutdownGraceMs;
     const graceful = Promise.all(this.workers.map((worker) => worker.close()));
+    // The connections are ours, not BullMQ's: close them once the workers are done with them.
+    const closed = graceful
+      .catch(() => undefined)
+      .then(() => Promise.all(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect()))));
+    // Handed-back jobs' workers close later (if ever, before exit): their connections with them.
+    if (!(await this.stopWorkers(graceful))) await closed;
+  }
+
+  /** Stops the workers within the grace period; true if jobs had to be handed back. */
+  private async stopWorkers(graceful: Promise<unknown>): Promise<boolean> {
+    const grace = this.config.worker.shutdownGraceMs;
     const timedOut = await Promise.race([
       graceful.then(() => false),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(true), grace).unref()),
     ]);
-    if (!timedOut) return;
+    if (!timedOut) return false;
     // Not close(true): once close() has begun, BullMQ returns that same pending
     // promise, which waits for the jobs however long they take. And a job merely
     // abandoned stays active until its lock expires, then counts as stalled (one
@@ -145,5 +162,6 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
         job.moveToWait(token).catch((error: Error) => this.logger.warn(`Could not hand back job ${job.id}: ${error.message}`)),
       ),
     );
+    return true;
   }
 }
