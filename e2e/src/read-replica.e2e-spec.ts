@@ -3,6 +3,7 @@ import { SEED_STOCK } from '@switchyard/commerce';
 import { applyMigrations } from '@switchyard/db';
 import { anOrder, freePort, get, type HttpAnswer, orderPlacedEvent, post, queryRows, resetDatabase, runNode, type RunningProcess, StreamingReplica, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApiKey, testEnv } from './support/stack.js';
@@ -121,14 +122,28 @@ describe('console reads from a streaming read replica (DATABASE_READ_URL)', () =
     assert.equal((await read<DeadLetterDetail>(`/v1/dead-letters/${deadLetterId}`)).body.redrives, 1, 'the retry written while the replica was down reached it');
   });
 
-  it('boots with a replica that does not answer, warning with its URL; reads answer 503, ingest 202', async () => {
-    const port = await freePort();
-    const gone = `postgresql://postgres@127.0.0.1:${await freePort()}/switchyard`;
-    const lonely = runNode('apps/api/dist/main.js', testEnv({ DATABASE_URL: primary, DATABASE_READ_URL: gone, PORT: String(port), LOG_LEVEL: 'log' }));
-    processes.push(lonely);
-    await waitFor('the API listening', () => /Switchyard API listening/.test(lonely.output()) || (lonely.child.exitCode !== null ? Promise.reject(new Error(lonely.output())) : false), { timeoutMs: 20_000 });
-    assert.match(lonely.output(), new RegExp(`Cannot reach the read replica at ${gone.replace(/[.]/g, '\\.')}.*starting anyway`));
-    assert.equal((await get(`http://127.0.0.1:${port}/v1/dead-letters`, auth())).status, 503);
-    assert.equal((await post(`http://127.0.0.1:${port}/v1/events`, orderPlacedEvent(anOrder()), auth())).status, 202);
+  it('boots with a replica cut off by the network, warning with its URL; reads answer 503 within seconds, ingest 202', async () => {
+    // A listener that takes connections and never answers: what a partitioned replica looks like, unlike a refused port.
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    const silentPort = await freePort();
+    await new Promise<void>((resolve) => silent.listen(silentPort, '127.0.0.1', resolve));
+    try {
+      const cutOff = `postgresql://postgres@127.0.0.1:${silentPort}/switchyard`;
+      const port = await freePort();
+      const lonely = runNode('apps/api/dist/main.js', testEnv({ DATABASE_URL: primary, DATABASE_READ_URL: cutOff, PORT: String(port), LOG_LEVEL: 'log' }));
+      processes.push(lonely);
+      await waitFor('the API listening', () => /Switchyard API listening/.test(lonely.output()) || (lonely.child.exitCode !== null ? Promise.reject(new Error(lonely.output())) : false), { timeoutMs: 20_000 });
+      assert.match(lonely.output(), new RegExp(`Cannot reach the read replica at ${cutOff.replace(/[.]/g, '\\.')}.*starting anyway`));
+      const started = Date.now();
+      const answer = await get<Problem>(`http://127.0.0.1:${port}/v1/dead-letters`, auth());
+      assert.equal(answer.status, 503, answer.text);
+      assert.equal(answer.headers.get('retry-after'), '5');
+      assert.ok(Date.now() - started < 10_000, `answered after ${Date.now() - started} ms`);
+      assert.equal((await post(`http://127.0.0.1:${port}/v1/events`, orderPlacedEvent(anOrder()), auth())).status, 202);
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
   });
 });

@@ -46,13 +46,14 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
  * statements unless given a statement name generator, which we never give:
  * that keeps Prisma's queries safe behind a transaction-mode PgBouncer.
  */
-export function prismaAdapter(url: string, poolSize: number): PrismaPg {
+export function prismaAdapter(url: string, poolSize: number, connectionTimeoutMillis?: number): PrismaPg {
   return new PrismaPg(
     resilientPool({
       connectionString: url,
       max: poolSize,
       // A statement stuck behind a lock must not hold a pool slot forever.
       idleTimeoutMillis: 30_000,
+      ...(connectionTimeoutMillis ? { connectionTimeoutMillis } : {}),
     }),
     { disposeExternalPool: true },
   );

@@ -2,6 +2,8 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaClient } from './generated/prisma/client.js';
 import { prismaAdapter } from './prisma.service.js';
 
+const READ_CONNECT_TIMEOUT_MS = 5_000;
+
 /**
  * A Prisma client for read-only console and API queries (event search and
  * lineage, dead-letter lists and stats, schedules). With DATABASE_READ_URL
@@ -17,7 +19,10 @@ import { prismaAdapter } from './prisma.service.js';
 @Injectable()
 export class ReadPrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(url: string, poolSize: number) {
-    super({ adapter: prismaAdapter(url, poolSize) });
+    // A replica cut off by the network (packets dropped, not refused) would
+    // hold each read until TCP gives up, minutes later; a connection not had
+    // within 5 s (pool wait included) fails the read as unavailable, a 503.
+    super({ adapter: prismaAdapter(url, poolSize, READ_CONNECT_TIMEOUT_MS) });
   }
 
   async onApplicationShutdown(): Promise<void> {
