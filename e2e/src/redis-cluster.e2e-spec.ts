@@ -1,4 +1,4 @@
-import type { AcceptedEvent, EventLineage } from '@switchyard/contracts';
+import type { AcceptedEvent, EventLineage, QueueSummary } from '@switchyard/contracts';
 import { queueKeyPrefix } from '@switchyard/core';
 import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, testRedisUrl, ThrowawayRedisCluster, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
 import { Redis } from 'ioredis';
@@ -67,8 +67,13 @@ describe('on a Redis Cluster (3 masters, each with a replica)', () => {
     await completed(answer.body.eventId);
     assert.deepEqual(await queryRows(db, 'SELECT kind, amount FROM payments WHERE order_id = $1', [order.orderId]), [{ kind: 'captured', amount: 4500 }]);
     await waitFor('the confirmation email', async () => (await queryRows(db, 'SELECT 1 FROM emails WHERE order_id = $1', [order.orderId])).length === 1);
-    const summaries = (await stack.get<Array<{ name: string; counts: { completed: number } }>>('/v1/queues')).body;
+    const summaries = (await stack.get<QueueSummary[]>('/v1/queues')).body;
     assert.ok(summaries.find((queue) => queue.name === 'payment')!.counts.completed >= 2, 'queue pages read the per-queue keys');
+    // The throughput series: MULTI and pipelines over {prefix}-tagged keys, one slot on a cluster.
+    await waitFor('payment throughput recorded', async () => {
+      const payment = (await stack.get<QueueSummary>('/v1/queues/payment')).body;
+      return payment.throughput.completedPerSec > 0;
+    });
   });
 
   it('leaves jobs no replica acknowledged unpublished in the outbox, and the relay publishes them once the replica is back', async () => {
