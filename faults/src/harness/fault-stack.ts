@@ -271,7 +271,8 @@ export class FaultStack {
       },
     };
     this.processes.push(process);
-    await waitFor(`${name} ready`, () => ready.test(run.output()) || run.child.exitCode !== null, { timeoutMs: 30_000, intervalMs: 50 });
+    // Generous: on a busy 2-core machine, five processes booting at once take a while.
+    await waitFor(`${name} ready`, () => ready.test(run.output()) || run.child.exitCode !== null, { timeoutMs: 60_000, intervalMs: 50 });
     if (run.child.exitCode !== null) throw new Error(`${name} exited with ${run.child.exitCode} before it was ready:\n${run.output()}`);
     return process;
   }
