@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { seen } from './fixtures/test-handlers.js';
-import { buildConsole, launchBrowser, startConsole } from './support/console.js';
+import { buildConsole, launchBrowser, screenshotDir, startConsole } from './support/console.js';
 import { type CapturedAction, captureAction, replayAction } from './support/console-actions.js';
 import { resetWithCatalogue } from './support/database.js';
 import { createApiKey, TestStack } from './support/stack.js';
@@ -306,7 +306,7 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.getByRole('status').getByText(/Created key ui-key\. Copy its token now/).waitFor();
     const token = await page.getByLabel('Token of ui-key').inputValue();
-    await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'screenshots', 'keys.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir(), 'keys.png'), fullPage: true });
     assert.match(token, /^sy_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
     assert.ok(!page.url().includes(token.slice(12)), 'the token is not in the URL');
     assert.equal((await fetch(stack.url('/v1/queues'), { headers: { authorization: `Bearer ${token}` } })).status, 200, 'the token works');

@@ -1,16 +1,14 @@
 import { ConsoleUserStore } from '@switchyard/core';
 import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildConsole, launchBrowser, startConsole } from './support/console.js';
+import { buildConsole, launchBrowser, screenshotDir, startConsole } from './support/console.js';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
-const screenshots = join(__dirname, '..', '..', 'docs', 'screenshots');
 const NIGHTLY = 'inventory.nightly-restock-check';
 
 /** The Schedules page in Debian's Chromium against the real API (which declares the nightly restock check) and `next start`. */
@@ -22,7 +20,6 @@ describe('the console’s Schedules page', () => {
 
   before(async () => {
     await resetWithCatalogue(db);
-    mkdirSync(screenshots, { recursive: true });
     stack = await TestStack.start({ worker: false });
     const created = await stack.post('/v1/schedules', { name: 'stock-pulse', type: 'inventory.restock-check', data: { threshold: 2 }, intervalMs: 300_000 }, { 'X-Actor': 'ada' });
     assert.equal(created.status, 201, created.text);
@@ -59,7 +56,7 @@ describe('the console’s Schedules page', () => {
     const pulse = page.locator('tr[data-schedule="stock-pulse"]');
     await pulse.getByText('every 5 min').waitFor();
     assert.equal(await pulse.getByTestId('schedule-state').textContent(), 'active');
-    await page.screenshot({ path: join(screenshots, 'schedules.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir(), 'schedules.png'), fullPage: true });
 
     await nightly.getByRole('button', { name: 'Pause' }).click();
     await nightly.getByRole('button', { name: 'Confirm' }).click();

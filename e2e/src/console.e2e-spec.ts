@@ -3,19 +3,17 @@ import { ConsoleUserStore } from '@switchyard/core';
 import type { AcceptedEvent } from '@switchyard/contracts';
 import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { seen } from './fixtures/test-handlers.js';
-import { buildConsole, launchBrowser, startConsole } from './support/console.js';
+import { buildConsole, launchBrowser, screenshotDir, startConsole } from './support/console.js';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
 const DANA = 'dana-operator-passphrase';
 const VERA = 'vera-viewer-passphrase';
-const screenshots = join(__dirname, '..', '..', 'docs', 'screenshots');
 
 /**
  * The console in Debian's Chromium against the real stack: API and worker
@@ -31,7 +29,6 @@ describe('the console', () => {
   before(async () => {
     await resetWithCatalogue(db);
     seen.reset();
-    mkdirSync(screenshots, { recursive: true });
     stack = await TestStack.start();
     buildConsole();
     ({ url: consoleUrl, stop: stopConsole } = await startConsole(stack.apiUrl, stack.token));
@@ -50,7 +47,7 @@ describe('the console', () => {
   });
 
   const go = (path: string) => page.goto(`${consoleUrl}${path}`, { waitUntil: 'domcontentloaded' });
-  const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  const shot = (name: string) => page.screenshot({ path: join(screenshotDir(), `${name}.png`), fullPage: true });
   const rateShown = async () => Number.parseFloat((await page.getByTestId('throughput-now').textContent()) ?? '0');
 
   /** Signs `username` in on `target` through the sign-in form. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { freePort, runNode, type RunningProcess, waitFor } from '@switchyard/testing';
@@ -49,4 +49,16 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/**
+ * Where the console specs save their screenshots: docs/screenshots (the
+ * README's pictures) only when UPDATE_SCREENSHOTS=1, else .test-output, so an
+ * ordinary test run leaves the tree clean.
+ */
+export function screenshotDir(): string {
+  const root = join(__dirname, '..', '..', '..');
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? join(root, 'docs', 'screenshots') : join(root, '.test-output', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
