@@ -1,5 +1,5 @@
 import type { AcceptedEvent, EventLineage, QueueSummary } from '@switchyard/contracts';
-import { queueKeyPrefix } from '@switchyard/core';
+import { assertServicesReachable, queueKeyPrefix } from '@switchyard/core';
 import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, testRedisUrl, ThrowawayRedisCluster, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
 import { Redis } from 'ioredis';
 import assert from 'node:assert/strict';
@@ -74,6 +74,22 @@ describe('on a Redis Cluster (3 masters, each with a replica)', () => {
       const payment = (await stack.get<QueueSummary>('/v1/queues/payment')).body;
       return payment.throughput.completedPerSec > 0;
     });
+  });
+
+  it('checks at boot that every master answers and never evicts, naming the one that would', async () => {
+    const target = { redisUrl: testRedisUrl(), redisClusterNodes: cluster.nodes, databaseUrl: db };
+    await assertServicesReachable(target);
+    const [evicting] = await cluster.masterPorts();
+    await cluster.command(evicting, 'CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+    try {
+      await assert.rejects(assertServicesReachable(target), new RegExp(`Redis master 127\\.0\\.0\\.1:${evicting} has maxmemory-policy allkeys-lru`));
+    } finally {
+      await cluster.command(evicting, 'CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    }
+    await assert.rejects(
+      assertServicesReachable({ ...target, redisClusterNodes: [{ host: '127.0.0.1', port: 1 }] }),
+      /Cannot reach Redis Cluster 127\.0\.0\.1:1 .*REDIS_CLUSTER_NODES/,
+    );
   });
 
   it('leaves jobs no replica acknowledged unpublished in the outbox, and the relay publishes them once the replica is back', async () => {

@@ -93,8 +93,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Publishes one batch of stale outbox rows; returns how many. */
+  /**
+   * Publishes one batch of stale outbox rows; returns how many. If some of
+   * its queues refuse (one Redis Cluster master failing over, or without a
+   * replica to acknowledge), the rows of the others are still marked, and
+   * then the refusal is thrown: one queue's trouble must not hold back every
+   * queue's rows in the same batch.
+   */
   async sweep(): Promise<number> {
+    const { count, failure } = await this.sweepBatch();
+    if (failure) throw failure;
+    return count;
+  }
+
+  private async sweepBatch(): Promise<{ count: number; failure: Error | null }> {
     const graceSeconds = this.config.outbox.graceMs / 1000;
     return this.prisma.$transaction(
       async (tx) => {
@@ -113,10 +125,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           ORDER BY j.created_at, j.id
           LIMIT ${BATCH_SIZE}
           FOR UPDATE OF j SKIP LOCKED`;
-        if (rows.length === 0) return 0;
-        const ids = await this.publisher.enqueue(rows.map(toEntry));
-        await tx.$executeRaw`UPDATE jobs SET published_at = now() WHERE id = ANY(${ids}::text[])`;
-        return ids.length;
+        if (rows.length === 0) return { count: 0, failure: null };
+        let ids: string[];
+        let failure: Error | null = null;
+        try {
+          ids = await this.publisher.enqueue(rows.map(toEntry));
+        } catch (error) {
+          failure = error as Error;
+          ids = (error as { published?: string[] }).published ?? [];
+        }
+        if (ids.length > 0) await tx.$executeRaw`UPDATE jobs SET published_at = now() WHERE id = ANY(${ids}::text[])`;
+        return { count: ids.length, failure };
       },
       { maxWait: 10_000, timeout: 60_000 },
     );
