@@ -1,6 +1,6 @@
 import type { AcceptedEvent, DeadLetterDetail, DeadLetterPage, OperationStatus, RetryAnswer, ScheduleSummary } from '@switchyard/contracts';
 import { PgPool } from '@switchyard/db';
-import { anOrder, freePort, get, orderPlacedEvent, post, queryRows, runNode, type RunningProcess, testDatabaseUrl, ThrowawayPgBouncer, waitFor } from '@switchyard/testing';
+import { anOrder, freePort, get, orderPlacedEvent, post, queryRows, runNode, type RunningProcess, testDatabaseUrl, ThrowawayPgBouncer, waitFor, waitForOutput } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
@@ -32,12 +32,12 @@ describe('behind PgBouncer in transaction mode (pool of 2)', { skip: ThrowawayPg
       const port = await freePort();
       const api = runNode('apps/api/dist/main.js', { ...env, PORT: String(port), WORKER_ID: `api-${i}` });
       processes.push(api);
-      await waitFor(`API ${i} listening`, () => /Switchyard API listening/.test(api.output()) || (api.child.exitCode !== null ? Promise.reject(new Error(api.output())) : false), { timeoutMs: 20_000 });
+      await waitForOutput(api, /Switchyard API listening/, `API ${i} listening`);
       apis.push(`http://127.0.0.1:${port}`);
     }
     const worker = runNode('apps/worker/dist/main.js', { ...env, WORKER_ID: 'bounced-worker' });
     processes.push(worker);
-    await waitFor('the worker ready', () => /Switchyard worker .* ready/.test(worker.output()) || (worker.child.exitCode !== null ? Promise.reject(new Error(worker.output())) : false), { timeoutMs: 20_000 });
+    await waitForOutput(worker, /Switchyard worker .* ready/, 'the worker ready');
   });
 
   after(async () => {

@@ -1,7 +1,7 @@
 import type { AcceptedEvent, DeadLetterDetail, DeadLetterPage, DeadLetterStats, EventPage, Problem, SchedulePage, ScheduleSummary } from '@switchyard/contracts';
 import { SEED_STOCK } from '@switchyard/commerce';
 import { applyMigrations } from '@switchyard/db';
-import { anOrder, freePort, get, type HttpAnswer, orderPlacedEvent, post, queryRows, resetDatabase, runNode, type RunningProcess, StreamingReplica, waitFor } from '@switchyard/testing';
+import { anOrder, freePort, get, type HttpAnswer, orderPlacedEvent, post, queryRows, resetDatabase, runNode, type RunningProcess, StreamingReplica, waitFor, waitForOutput } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -46,11 +46,11 @@ describe('console reads from a streaming read replica (DATABASE_READ_URL)', () =
     const port = await freePort();
     const apiProcess = runNode('apps/api/dist/main.js', { ...env, PORT: String(port) });
     processes.push(apiProcess);
-    await waitFor('the API listening', () => /Switchyard API listening/.test(apiProcess.output()) || (apiProcess.child.exitCode !== null ? Promise.reject(new Error(apiProcess.output())) : false), { timeoutMs: 20_000 });
+    await waitForOutput(apiProcess, /Switchyard API listening/, 'the API listening');
     api = `http://127.0.0.1:${port}`;
     const worker = runNode('apps/worker/dist/main.js', { ...env, WORKER_ID: 'replica-worker' });
     processes.push(worker);
-    await waitFor('the worker ready', () => /Switchyard worker .* ready/.test(worker.output()) || (worker.child.exitCode !== null ? Promise.reject(new Error(worker.output())) : false), { timeoutMs: 20_000 });
+    await waitForOutput(worker, /Switchyard worker .* ready/, 'the worker ready');
   });
 
   after(async () => {
@@ -133,7 +133,7 @@ describe('console reads from a streaming read replica (DATABASE_READ_URL)', () =
       const port = await freePort();
       const lonely = runNode('apps/api/dist/main.js', testEnv({ DATABASE_URL: primary, DATABASE_READ_URL: cutOff, PORT: String(port), LOG_LEVEL: 'log' }));
       processes.push(lonely);
-      await waitFor('the API listening', () => /Switchyard API listening/.test(lonely.output()) || (lonely.child.exitCode !== null ? Promise.reject(new Error(lonely.output())) : false), { timeoutMs: 20_000 });
+      await waitForOutput(lonely, /Switchyard API listening/, 'the API listening');
       assert.match(lonely.output(), new RegExp(`Cannot reach the read replica at ${cutOff.replace(/[.]/g, '\\.')}.*starting anyway`));
       const started = Date.now();
       const answer = await get<Problem>(`http://127.0.0.1:${port}/v1/dead-letters`, auth());

@@ -5,7 +5,7 @@ export { get, post } from './http.js';
 export type { HttpAnswer } from './http.js';
 export { pgBouncerVersion, ThrowawayPgBouncer } from './pgbouncer.js';
 export type { PgBouncerOptions } from './pgbouncer.js';
-export { runNode } from './processes.js';
+export { runNode, waitForOutput } from './processes.js';
 export type { RunningProcess } from './processes.js';
 export { freePort, ThrowawayRedis } from './redis-server.js';
 export type { ThrowawayRedisOptions } from './redis-server.js';

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { waitFor } from './wait-for.js';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -34,4 +35,12 @@ export function runNode(entry: string, env: Record<string, string>, args: string
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => output, exited };
+}
+
+/**
+ * Waits until `proc` prints a line matching `ready` (an API listening, a
+ * worker consuming); fails at once, with its output, if it exits first.
+ */
+export async function waitForOutput(proc: RunningProcess, ready: RegExp, description: string, timeoutMs = 20_000): Promise<void> {
+  await waitFor(description, () => ready.test(proc.output()) || (proc.child.exitCode !== null ? Promise.reject(new Error(proc.output())) : false), { timeoutMs });
 }

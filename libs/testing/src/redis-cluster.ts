@@ -1,9 +1,8 @@
-import { Redis } from 'ioredis';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pingable, portIsFree, redisCommand } from './redis-server.js';
 import { waitFor } from './wait-for.js';
 
 /** Loopback ports cluster nodes may use; each node's cluster bus is its port + 10000. */
@@ -43,7 +42,7 @@ export class ThrowawayRedisCluster {
     const cluster = new ThrowawayRedisCluster(ports.map((port) => ({ port, process: null })), settings);
     try {
       for (const node of cluster.nodeList) cluster.spawn(node);
-      await Promise.all(cluster.nodeList.map((node) => waitFor(`redis-server on port ${node.port}`, () => cluster.ping(node.port), { timeoutMs: 10_000 })));
+      await Promise.all(cluster.nodeList.map((node) => waitFor(`redis-server on port ${node.port}`, () => pingable(node.port), { timeoutMs: 10_000 })));
       cluster.create();
       await cluster.waitUntilHealthy();
     } catch (error) {
@@ -64,15 +63,8 @@ export class ThrowawayRedisCluster {
   }
 
   /** Sends one command to the node on `port` over a short-lived connection. */
-  async command(port: number, ...args: Array<string | number>): Promise<unknown> {
-    const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      return await redis.call(String(args[0]), ...args.slice(1).map(String));
-    } finally {
-      redis.disconnect();
-    }
+  command(port: number, ...args: Array<string | number>): Promise<unknown> {
+    return redisCommand(port, args, { connectTimeoutMs: 1_000 });
   }
 
   /** Ports of the live masters that own slots. */
@@ -141,7 +133,7 @@ export class ThrowawayRedisCluster {
     if (!node) throw new Error(`Port ${port} is not a node of this cluster`);
     if (node.process) return;
     this.spawn(node);
-    await waitFor(`redis-server on port ${port}`, () => this.ping(port), { timeoutMs: 10_000 });
+    await waitFor(`redis-server on port ${port}`, () => pingable(port), { timeoutMs: 10_000 });
     await this.waitUntilHealthy();
   }
 
@@ -155,16 +147,8 @@ export class ThrowawayRedisCluster {
   }
 
   /** Reads from the replica on `port` (READONLY first: a replica otherwise redirects reads to its master). */
-  async readReplica(port: number, ...args: Array<string | number>): Promise<unknown> {
-    const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      await redis.call('READONLY');
-      return await redis.call(String(args[0]), ...args.slice(1).map(String));
-    } finally {
-      redis.disconnect();
-    }
+  readReplica(port: number, ...args: Array<string | number>): Promise<unknown> {
+    return redisCommand(port, args, { connectTimeoutMs: 1_000, readOnly: true });
   }
 
   /** SIGKILLs the node on `port`, master or replica. */
@@ -267,10 +251,6 @@ export class ThrowawayRedisCluster {
     if (!node) throw new Error('No node of the cluster is running');
     return node.port;
   }
-
-  private async ping(port: number): Promise<boolean> {
-    return (await this.command(port, 'PING').catch(() => '')) === 'PONG';
-  }
 }
 
 /** `count` ports in 7100–7199 whose port and cluster-bus port (+10000) are both free, from a random start. */
@@ -280,16 +260,9 @@ async function freeClusterPorts(count: number): Promise<number[]> {
   const ports: number[] = [];
   for (let i = 0; i < size && ports.length < count; i++) {
     const port = PORT_RANGE.first + ((offset + i) % size);
-    if ((await bindable(port)) && (await bindable(port + 10_000))) ports.push(port);
+    if ((await portIsFree(port)) && (await portIsFree(port + 10_000))) ports.push(port);
   }
   if (ports.length < count) throw new Error(`Only ${ports.length} of ${count} free ports (and bus ports +10000) in ${PORT_RANGE.first}–${PORT_RANGE.last}`);
   return ports;
 }
 
-function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}

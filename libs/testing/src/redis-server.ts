@@ -26,6 +26,14 @@ export async function freePort(): Promise<number> {
   throw new Error(`No free loopback port in TEST_PORT_RANGE ${process.env.TEST_PORT_RANGE}`);
 }
 
+/** Whether a server could listen on loopback `port` now. */
+export function portIsFree(port: number): Promise<boolean> {
+  return listenOnce(port).then(
+    () => true,
+    () => false,
+  );
+}
+
 function listenOnce(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -97,15 +105,8 @@ export class ThrowawayRedis {
   }
 
   /** Sends one command and returns Redis's answer (a short-lived connection, so a paused server does not hold the test). */
-  async command(...args: Array<string | number>): Promise<unknown> {
-    const redis = new Redis({ host: '127.0.0.1', port: this.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      return await redis.call(String(args[0]), ...args.slice(1).map(String));
-    } finally {
-      redis.disconnect();
-    }
+  command(...args: Array<string | number>): Promise<unknown> {
+    return redisCommand(this.port, args);
   }
 
   /** SHUTDOWN NOSAVE, as an operator or an orchestrator would stop it; waits for the process to exit. */
@@ -141,7 +142,8 @@ export class ThrowawayRedis {
   }
 }
 
-async function pingable(port: number): Promise<boolean> {
+/** Whether a Redis server answers PING on loopback `port` (a raw socket: no client retries). */
+export async function pingable(port: number): Promise<boolean> {
   const { Socket } = await import('node:net');
   return new Promise((resolve) => {
     const socket = new Socket();
@@ -154,4 +156,34 @@ async function pingable(port: number): Promise<boolean> {
       resolve(data.toString().startsWith('+PONG'));
     });
   });
+}
+
+/**
+ * Sends one command to the Redis server on loopback `port` over a
+ * short-lived connection that never retries, so a paused or killed server
+ * fails the call instead of holding the test. `readOnly`: to read from a
+ * cluster replica.
+ */
+export async function redisCommand(
+  port: number,
+  args: Array<string | number>,
+  { connectTimeoutMs, readOnly = false }: { connectTimeoutMs?: number; readOnly?: boolean } = {},
+): Promise<unknown> {
+  const redis = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeout: connectTimeoutMs }),
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    // A cluster replica redirects reads to its master unless told READONLY.
+    if (readOnly) await redis.call('READONLY');
+    return await redis.call(String(args[0]), ...args.slice(1).map(String));
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -5,6 +5,20 @@ import { parseRedactPaths, type RedactPath } from '../redaction/redact-paths.js'
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** A variable (empty by default) read by `parse`, whose error message becomes the variable's. */
+const parsedWith = <T>(parse: (raw: string) => T) =>
+  z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parse(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
 /**
  * The environment every Switchyard process reads: connections, ingest limits,
  * outbox and worker tuning. Apps extend it with their own variables and
@@ -24,17 +38,7 @@ export const coreEnvSchema = z.object({
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   // Comma-separated host:port seeds; set, every Redis connection is a Cluster
   // client (REDIS_URL then only lends its username, password and TLS).
-  REDIS_CLUSTER_NODES: z
-    .string()
-    .default('')
-    .transform((value, ctx) => {
-      try {
-        return parseClusterNodes(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+  REDIS_CLUSTER_NODES: parsedWith(parseClusterNodes),
   // Replicas that must acknowledge a publish on Redis Cluster before its outbox
   // rows count as published (WAIT); 0 marks them at once.
   REDIS_CLUSTER_REPLICA_ACKS: int(0, 16, 1),
@@ -67,17 +71,7 @@ export const coreEnvSchema = z.object({
   INGEST_RATE_LIMIT_PER_SEC: int(0, 10_000_000, 0),
   SCHEDULE_POLL_MS: int(50, 60_000, 1_000),
   SCHEDULE_MISFIRE_GRACE_MS: int(0, 7 * 86_400_000, 60_000),
-  REDACT_PATHS: z
-    .string()
-    .default('')
-    .transform((value, ctx) => {
-      try {
-        return parseRedactPaths(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+  REDACT_PATHS: parsedWith(parseRedactPaths),
   REDACT_STORED: z.stringbool().default(true),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
