@@ -3,8 +3,14 @@
 // one file at a time — they share one Postgres database — then the fault
 // suite (faults/**/*.fault-spec.js), whose scenarios make their own databases
 // and start their own Redis (and Postgres) servers. Prints "N passed, N
-// failed" for both together last; CI reads that line. Extra arguments filter
-// spec files of both kinds by substring: `npm test -- pipeline retries`.
+// failed" for both together last; CI reads that line, and the line before it
+// counts the skipped specs by reason. Extra arguments filter spec files of
+// both kinds by substring: `npm test -- pipeline retries`.
+//
+// After the build it installs what some specs need beyond npm's packages
+// (promtool, Chromium, pgbouncer, libfaketime) when it can, with apt-get
+// (scripts/test-prerequisites.mjs); a spec whose tool is still missing is
+// skipped with the reason, except with CI=true, where it fails.
 //
 // `npm run test:faults` (`--faults`): only the fault suite. FAULTS_SOAK=1 adds
 // the ten-minute soak.
@@ -18,6 +24,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTestPrerequisites } from './test-prerequisites.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const onlyFaults = process.argv.includes('--faults');
@@ -26,6 +33,8 @@ const outputDir = join(root, '.test-output');
 mkdirSync(outputDir, { recursive: true });
 let passed = 0;
 let failed = 0;
+/** Skipped suites and tests, by the reason they gave. */
+const skipped = new Map();
 
 function run(label, command, args, options = {}) {
   console.log(`\n── ${label}`);
@@ -78,6 +87,7 @@ if (filters.length === 0 && !onlyFaults) {
 const testDb = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard_test';
 const specs = onlyFaults ? [] : specFiles(false);
 const faultSpecs = specFiles(true);
+if (specs.length + faultSpecs.length > 0) ensureTestPrerequisites();
 /** e2e specs the "specs on Redis Cluster" lane runs again with REDIS_CLUSTER_NODES set. */
 const CLUSTER_SPECS = ['pipeline.e2e-spec.js', 'dead-letters.e2e-spec.js'];
 
@@ -125,6 +135,11 @@ function runSpecs(label, files, tapName, timeoutMs) {
   const count = (name) => Number(summary.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
   passed += count('pass');
   failed += count('fail') + count('cancelled');
+  // A skipped suite is one line (its tests never run), a skipped test another.
+  for (const [, reason] of summary.matchAll(/^\s*ok \d+ - .*? # SKIP(?: (.*))?$/gm)) {
+    const key = reason?.trim() || 'no reason given';
+    skipped.set(key, (skipped.get(key) ?? 0) + 1);
+  }
 }
 
 if (specs.length > 0) runSpecs('specs', specs, 'results.tap', 180_000);
@@ -133,5 +148,7 @@ if (clusterSpecs.length > 0) await runOnRedisCluster(clusterSpecs);
 // A fault scenario waits out locks and outages; the soak runs for ten minutes.
 if (faultSpecs.length > 0) runSpecs('fault suite', faultSpecs, 'faults.tap', process.env.FAULTS_SOAK === '1' ? 1_200_000 : 300_000);
 if (specs.length + faultSpecs.length === 0) failed++;
-console.log(`\n${passed} passed, ${failed} failed`);
+const skips = [...skipped.values()].reduce((sum, n) => sum + n, 0);
+console.log(skips === 0 ? '' : `\n${skips} skipped: ${[...skipped].map(([reason, n]) => (n === 1 ? reason : `${reason} ×${n}`)).join('; ')}`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -1,6 +1,6 @@
 import { ConsoleUserStore } from '@switchyard/core';
 import type { AcceptedEvent } from '@switchyard/contracts';
-import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { needs, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -56,7 +56,7 @@ interface Session {
  * effect and its audit row under that user, refused means the refusal message
  * and nothing changed. One console server, one browser page.
  */
-describe('console authorization matrix: every mutation × every role, and CSRF', () => {
+describe('console authorization matrix: every mutation × every role, and CSRF', needs('chromium'), () => {
   let stack: TestStack;
   let consoleUrl: string;
   let stopConsole: () => Promise<void>;

@@ -1,5 +1,5 @@
 import { ConsoleUserStore } from '@switchyard/core';
-import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { needs, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +12,7 @@ const db = testDatabaseUrl();
 const NIGHTLY = 'inventory.nightly-restock-check';
 
 /** The Schedules page in Debian's Chromium against the real API (which declares the nightly restock check) and `next start`. */
-describe('the console’s Schedules page', () => {
+describe('the console’s Schedules page', needs('chromium'), () => {
   let stack: TestStack;
   let consoleUrl: string;
   let stopConsole: () => Promise<void>;

@@ -1,5 +1,5 @@
 import { ConsoleUserStore } from '@switchyard/core';
-import { queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { needs, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -17,7 +17,7 @@ const PASSWORD = 'a-long-enough-passphrase';
  * another site. Expiry is tested by ageing the session's row, so the real
  * limits (12 h idle, 7 days) are what is checked, on both sides of each.
  */
-describe('console sessions: expiry, the sign-in throttle, the way back after sign-in', () => {
+describe('console sessions: expiry, the sign-in throttle, the way back after sign-in', needs('chromium'), () => {
   let stack: TestStack;
   let consoleUrl: string;
   let stopConsole: () => Promise<void>;

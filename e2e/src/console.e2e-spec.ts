@@ -1,7 +1,7 @@
 import { PaymentGateway } from '@switchyard/commerce';
 import { ConsoleUserStore } from '@switchyard/core';
 import type { AcceptedEvent } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, needs, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +19,7 @@ const VERA = 'vera-viewer-passphrase';
  * The console in Debian's Chromium against the real stack: API and worker
  * (in this process), Redis, Postgres, and `next start`.
  */
-describe('the console', () => {
+describe('the console', needs('chromium'), () => {
   let stack: TestStack;
   let consoleUrl: string;
   let stopConsole: () => Promise<void>;

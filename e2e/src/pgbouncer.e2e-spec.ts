@@ -1,6 +1,6 @@
 import type { AcceptedEvent, DeadLetterDetail, DeadLetterPage, OperationStatus, RetryAnswer, ScheduleSummary } from '@switchyard/contracts';
 import { PgPool } from '@switchyard/db';
-import { anOrder, freePort, get, orderPlacedEvent, post, queryRows, runNode, type RunningProcess, testDatabaseUrl, ThrowawayPgBouncer, waitFor, waitForOutput } from '@switchyard/testing';
+import { anOrder, freePort, get, needs, orderPlacedEvent, post, queryRows, runNode, type RunningProcess, testDatabaseUrl, ThrowawayPgBouncer, waitFor, waitForOutput } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
@@ -16,7 +16,7 @@ const SESSION_ERRORS = /prepared statement "[^"]*" (does not exist|already exist
  * transaction mode with two server connections: every transaction of every
  * process may land on either, so anything that relies on a session breaks.
  */
-describe('behind PgBouncer in transaction mode (pool of 2)', { skip: ThrowawayPgBouncer.skipReason() ?? false }, () => {
+describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'), () => {
   let bouncer: ThrowawayPgBouncer;
   const processes: RunningProcess[] = [];
   const apis: string[] = [];

@@ -1,11 +1,12 @@
 import type { AcceptedEvent, Problem } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, post, queryRows, runNode, testDatabaseUrl, ThrowawayRedis } from '@switchyard/testing';
+import { anOrder, get, orderPlacedEvent, post, queryRows, runNode, testDatabaseUrl, ThrowawayRedis } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
 import { createApiKey, TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('per-key ingest limits and idempotency', () => {
@@ -125,6 +126,29 @@ describe('headers and CORS', () => {
     assert.equal(read.headers.get('access-control-allow-origin'), 'https://ops.example.com');
     const foreign = await fetch(open.url('/v1/queues'), { headers: { ...open.auth, origin: 'https://evil.example.net' } });
     assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('allows in a preflight every method the OpenAPI document lists, to the listed origins only', async () => {
+    const document = await get<{ paths: Record<string, Record<string, unknown>> }>(open.url('/docs-json'));
+    assert.equal(document.status, 200);
+    const operations = Object.entries(document.body.paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => HTTP_METHODS.includes(key))
+        .map((method) => ({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, 'x') })),
+    );
+    assert.ok(['GET', 'POST', 'DELETE', 'PATCH'].every((method) => operations.some((op) => op.method === method)), 'the document lists what the API serves');
+    const preflight = (path: string, method: string, origin: string) =>
+      fetch(open.url(path), { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization, content-type' } });
+    for (const { method, path } of operations) {
+      const allowed = await preflight(path, method, 'https://ops.example.com');
+      assert.equal(allowed.status, 204, `${method} ${path}`);
+      assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://ops.example.com', `${method} ${path}`);
+      const methods = allowed.headers.get('access-control-allow-methods')?.split(/,\s*/) ?? [];
+      assert.ok(methods.includes(method), `${method} ${path}: Access-Control-Allow-Methods ${methods.join(', ')}`);
+      const refused = await preflight(path, method, 'https://evil.example.net');
+      assert.equal(refused.headers.get('access-control-allow-origin'), null, `${method} ${path} from another origin`);
+      assert.equal(refused.headers.get('access-control-allow-methods'), null, `${method} ${path} from another origin`);
+    }
   });
 });
 

@@ -69,7 +69,7 @@ describe('a worker started with --queues consumes only those queues', () => {
     assert.equal(live.status, 200);
     const ready = await fetch(`http://127.0.0.1:${metricsPort}/health/ready`);
     assert.equal(ready.status, 200);
-    assert.deepEqual(await ready.json(), { ready: true, checks: { redis: 'up', postgres: 'up' } });
+    assert.deepEqual(await ready.json(), { ready: true, checks: { redis: 'up', postgres: 'up', workers: 'up' }, workers: [{ queue: 'payment', state: 'running' }] });
 
     // A worker for the rest drains what was left waiting.
     const rest = startWorker(stack, ['--queues=inventory,orders'], { WORKER_ID: 'the-rest', METRICS_PORT: '0' });

@@ -4,17 +4,14 @@
 // accepted), and one S behind holds them up to S late unless a worker with a
 // true clock is running. Locks and stall detection use Redis-side TTLs and
 // are unaffected. This measures and bounds those effects.
-import { waitFor } from '@switchyard/testing';
+import { needs, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { check, describeVerdict, waitForDrain } from './harness/checker.js';
 import { FAULT_TIMERS, FaultStack } from './harness/fault-stack.js';
 
 const SKEW_MS = 5 * 60_000;
-const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
-
-describe('scenario 11: a delayed job with the worker clock 5 minutes off', { skip: existsSync(LIBFAKETIME) ? false : 'libfaketime is not installed (apt-get install faketime)' }, () => {
+describe('scenario 11: a delayed job with the worker clock 5 minutes off', needs('faketime'), () => {
   let stack: FaultStack;
   before(async () => {
     stack = await FaultStack.start();

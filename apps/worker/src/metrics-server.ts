@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PrometheusMetrics, ReadinessProbe } from '@switchyard/core';
+import { PrometheusMetrics, WorkerReadiness } from '@switchyard/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -7,8 +7,9 @@ export const METRICS_LISTEN = Symbol('METRICS_LISTEN');
 
 /**
  * A worker has no HTTP API; this serves its Prometheus metrics at /metrics and
- * the same probes as the API's (/health/live: the process answers;
- * /health/ready: Redis and Postgres answer, else 503) for an orchestrator.
+ * probes for an orchestrator: /health/live (the process answers) and
+ * /health/ready (Redis and Postgres answer and every queue's BullMQ worker is
+ * taking jobs, else 503 naming what is not).
  */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -17,7 +18,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly metrics: PrometheusMetrics,
-    private readonly probe: ReadinessProbe,
+    private readonly readiness: WorkerReadiness,
     @Inject(METRICS_LISTEN) private readonly listen: { port: number; host: string },
   ) {}
 
@@ -38,7 +39,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     };
     if (path === '/health/live') return json(200, { status: 'ok' });
     if (path === '/health/ready') {
-      this.probe.check().then((readiness) => json(readiness.ready ? 200 : 503, readiness), () => json(503, { ready: false }));
+      this.readiness.check().then((readiness) => json(readiness.ready ? 200 : 503, readiness), () => json(503, { ready: false }));
       return;
     }
     if (path !== '/metrics') {

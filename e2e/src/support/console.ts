@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { freePort, runNode, type RunningProcess, waitFor } from '@switchyard/testing';
+import { freePort, runNode, type RunningProcess, toolPath, waitFor } from '@switchyard/testing';
 
 const root = join(__dirname, '..', '..', '..');
 const consoleDir = join(root, 'apps', 'console');
@@ -43,10 +43,10 @@ export async function startConsole(apiUrl: string, apiKey: string): Promise<{ ur
   };
 }
 
-/** Debian's Chromium, headless, as the machine allows it (no sandbox, no background network). */
+/** Debian's Chromium (CHROMIUM_PATH to use another), headless, as the machine allows it (no sandbox, no background network); specs that launch it declare `needs('chromium')`. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: toolPath('chromium'),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }

@@ -11,6 +11,7 @@ import {
   ThrowawayRedisCluster,
   type ThrowawayRedisClusterOptions,
   type ThrowawayRedisOptions,
+  toolPath,
   uniqueQueuePrefix,
   waitFor,
 } from '@switchyard/testing';
@@ -26,7 +27,6 @@ const ROOT = join(__dirname, '..', '..', '..');
 const MIGRATIONS = join(ROOT, 'prisma', 'migrations');
 const API_MAIN = 'faults/dist/fixtures/fault-api.main.js';
 const WORKER_MAIN = 'faults/dist/fixtures/fault-worker.main.js';
-const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
 /** The shared Postgres, under a database of the fault suite's own. */
 export const FAULTS_DATABASE_URL = process.env.FAULTS_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard_faults';
@@ -159,7 +159,7 @@ export class FaultStack {
     const skew: Record<string, string> =
       clockSkewMs === undefined
         ? {}
-        : { LD_PRELOAD: LIBFAKETIME, FAKETIME: `${clockSkewMs >= 0 ? '+' : '-'}${Math.abs(clockSkewMs) / 1000}`, FAKETIME_DONT_FAKE_MONOTONIC: '1', FAKETIME_NO_CACHE: '1' };
+        : { LD_PRELOAD: toolPath('faketime'), FAKETIME: `${clockSkewMs >= 0 ? '+' : '-'}${Math.abs(clockSkewMs) / 1000}`, FAKETIME_DONT_FAKE_MONOTONIC: '1', FAKETIME_NO_CACHE: '1' };
     const name = `worker-${this.processes.filter((p) => p.name.startsWith('worker')).length + 1}`;
     return this.spawn(name, WORKER_MAIN, { ...this.env, WORKER_ID: `fault-${name}`, ...skew, ...env }, /fault worker .* ready/);
   }

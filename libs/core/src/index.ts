@@ -86,6 +86,9 @@ export { StartClaim, StartedBeforeError } from './runner/start-claim.js';
 export type { StartVerdict } from './runner/start-claim.js';
 export { RunnerEvents } from './runner/runner-events.js';
 export type { JobEvent, RunnerEventName } from './runner/runner-events.js';
+export { WorkerReadiness } from './runner/worker-readiness.js';
+export type { WorkerReadinessReport } from './runner/worker-readiness.js';
+export type { ConsumerCondition, ConsumerState } from './runner/queue-consumer.js';
 export { ProblemError, problems } from './problems/problem.js';
 export { isServiceUnavailable } from './problems/unavailable.js';
 

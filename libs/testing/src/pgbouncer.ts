@@ -3,11 +3,10 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { locateTool, toolPath } from './prerequisites.js';
 import { freePort } from './redis-server.js';
 import { osUser, runsAsRoot } from './throwaway-postgres.js';
 import { waitFor } from './wait-for.js';
-
-const CANDIDATES = [process.env.PGBOUNCER_BIN, '/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer'];
 
 export interface PgBouncerOptions {
   /** The Postgres it pools, as host and port; every database name is passed through. Default: the shared 127.0.0.1:5432. */
@@ -34,25 +33,9 @@ export class ThrowawayPgBouncer {
     private readonly binary: string,
   ) {}
 
-  /** The pgbouncer binary, or null when it is not installed. */
-  static binary(): string | null {
-    return CANDIDATES.find((path): path is string => !!path && existsSync(path)) ?? null;
-  }
-
-  /**
-   * Why a spec that needs pgbouncer should be skipped, or null to run it. In
-   * CI (CI=true, .ci/run installs it) a missing binary is not a skip: the
-   * spec runs and fails, so the coverage cannot disappear silently.
-   */
-  static skipReason(): string | null {
-    if (ThrowawayPgBouncer.binary() || process.env.CI === 'true') return null;
-    return 'pgbouncer is not installed (apt-get install pgbouncer); CI installs it and runs this spec';
-  }
-
+  /** Starts one; throws, saying how to install it, when pgbouncer is missing (specs declare `needs('pgbouncer')`). */
   static async start(options: PgBouncerOptions = {}): Promise<ThrowawayPgBouncer> {
-    const binary = ThrowawayPgBouncer.binary();
-    if (!binary) throw new Error('pgbouncer is not installed: apt-get install -y --no-install-recommends pgbouncer (or set PGBOUNCER_BIN)');
-    const bouncer = new ThrowawayPgBouncer(await freePort(), binary);
+    const bouncer = new ThrowawayPgBouncer(await freePort(), toolPath('pgbouncer'));
     await bouncer.start(options);
     return bouncer;
   }
@@ -154,6 +137,6 @@ export class ThrowawayPgBouncer {
 
 /** pgbouncer's version line ("PgBouncer 1.18.0"), or null when it is not installed. */
 export function pgBouncerVersion(): string | null {
-  const binary = ThrowawayPgBouncer.binary();
+  const binary = locateTool('pgbouncer');
   return binary ? execFileSync(binary, ['--version']).toString().split('\n')[0].trim() : null;
 }

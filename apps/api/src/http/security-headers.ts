@@ -4,17 +4,23 @@ import type { FastifyInstance } from 'fastify';
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 // The Swagger UI at /docs loads its own scripts and styles (some inline styles) and data: images.
 const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-const ALLOWED_METHODS = 'GET, POST';
 const EXPOSED_HEADERS = 'Location, Retry-After, Idempotent-Replayed, WWW-Authenticate';
 
 /**
  * Security headers on every answer (errors included), and CORS: closed unless
  * CORS_ORIGINS lists the origin. A preflight from a listed origin is answered
- * here; one from any other origin gets no CORS headers (the browser then
- * refuses), and the API answers it like any unknown route.
+ * here, allowing every method some route serves; one from any other origin
+ * gets no CORS headers (the browser then refuses), and the API answers it like
+ * any unknown route. Install before the routes are registered (Nest does at
+ * init): the allowed methods are collected as they are.
  */
 export function installSecurityHeaders(fastify: FastifyInstance, corsOrigins: string[]): void {
   const allowed = new Set(corsOrigins);
+  // From the routes themselves, so a route with a new method is open to the same origins as the rest.
+  const routedMethods = new Set<string>();
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'OPTIONS') routedMethods.add(method);
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     const path = request.url.split('?')[0];
     const docs = path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-');
@@ -34,7 +40,7 @@ export function installSecurityHeaders(fastify: FastifyInstance, corsOrigins: st
       const requested = request.headers['access-control-request-headers'];
       void reply
         .code(204)
-        .header('Access-Control-Allow-Methods', ALLOWED_METHODS)
+        .header('Access-Control-Allow-Methods', [...routedMethods].join(', '))
         .header('Access-Control-Allow-Headers', typeof requested === 'string' && /^[A-Za-z0-9 ,-]*$/.test(requested) ? requested : 'Authorization, Content-Type')
         .header('Access-Control-Max-Age', '600')
         .send();

@@ -8,6 +8,7 @@ import { QueueRegistry } from '../queues/queue-registry.js';
 import { CrashQuarantine } from './crash-quarantine.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { JobProcessor } from './job-processor.js';
+import { type ConsumerState, QueueConsumer } from './queue-consumer.js';
 import { selectQueues } from './queue-selection.js';
 import { RunnerEvents } from './runner-events.js';
 
@@ -24,6 +25,7 @@ import { RunnerEvents } from './runner-events.js';
 export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(HandlerRunner.name);
   private readonly workers: Worker<JobPayload>[] = [];
+  private readonly consumers: QueueConsumer[] = [];
   /** Each Worker's own connection (BullMQ duplicates it for blocking reads); closed after the workers. */
   private readonly connections: RedisClient[] = [];
   /** Jobs this process is running, with their lock tokens, so shutdown can hand them back. */
@@ -88,7 +90,13 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
       lastError = error.message;
     });
     instance.on('ready', () => (lastError = ''));
+    this.consumers.push(new QueueConsumer(queue.name, instance, connection));
     return instance;
+  }
+
+  /** Whether each queue's worker in this process is taking jobs, and why not (read-only: for readiness). */
+  consumerStates(): Promise<ConsumerState[]> {
+    return Promise.all(this.consumers.map((consumer) => consumer.state()));
   }
 
   /**

@@ -13,6 +13,7 @@ import { JobProcessor } from './job-processor.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { RunnerEvents } from './runner-events.js';
 import { StartClaim } from './start-claim.js';
+import { WorkerReadiness } from './worker-readiness.js';
 
 /**
  * Running handlers: a BullMQ Worker per queue, the idempotency guard,
@@ -25,8 +26,8 @@ import { StartClaim } from './start-claim.js';
   imports: [OutboxModule],
   providers: [
     HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents,
-    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter,
+    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter, WorkerReadiness,
   ],
-  exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
+  exports: [RunnerEvents, HandlerContextFactory, JobProcessor, WorkerReadiness],
 })
 export class RunnerModule {}
