@@ -1,5 +1,6 @@
-// `npm test`: builds, type-checks, checks for import cycles, migrates the test
-// database, runs every spec (unit specs beside the code, e2e specs in e2e/)
+// `npm test`: builds, type-checks, checks for import cycles and for imports of
+// packages a workspace does not declare, migrates the test database, runs
+// every spec (unit specs beside the code, e2e specs in e2e/)
 // one file at a time — they share one Postgres database — then the fault
 // suite (faults/**/*.fault-spec.js), whose scenarios make their own databases
 // and start their own Redis (and Postgres) servers. Prints "N passed, N
@@ -82,6 +83,7 @@ if (filters.length === 0 && !onlyFaults) {
   check('typecheck (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
   check('typecheck the console (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'apps/console/tsconfig.json']);
   check('import cycles', process.execPath, ['scripts/check-cycles.mjs']);
+  check('undeclared dependencies', process.execPath, ['scripts/check-dependencies.mjs']);
 }
 
 const testDb = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard_test';

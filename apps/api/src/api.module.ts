@@ -30,7 +30,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events }),
+        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers }),
         DiscoveryModule,
         IngestModule,
         OperationsModule,

@@ -15,7 +15,12 @@ export class WorkerModule {
   static forRoot(options: WorkerModuleOptions): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events }), RunnerModule, SchedulesModule, ...options.handlers],
+      imports: [
+        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers }),
+        RunnerModule,
+        SchedulesModule,
+        ...options.handlers,
+      ],
       providers: [{ provide: METRICS_LISTEN, useValue: { port: options.config.env.METRICS_PORT, host: options.config.env.METRICS_HOST } }, MetricsServer],
     };
   }

@@ -1,12 +1,16 @@
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { DbModule } from '@switchyard/db';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from './config/core-config.js';
+import { handlerQueuesIn } from './handlers/handler-queues.js';
 import { HandlerRegistry } from './handlers/handler-registry.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { ReadinessProbe } from './health/readiness-probe.js';
 import { EVENT_CATALOG, type EventCatalog } from './ingest/event-catalog.js';
+import { BullModuleConnection } from './queues/bull-module-connection.js';
+import { bullQueuesFor } from './queues/bull-queues.js';
+import { QueueOwnership } from './queues/queue-ownership.js';
 import { QueueRegistry } from './queues/queue-registry.js';
 import { Redactor } from './redaction/redactor.js';
 import { RedisConnection } from './queues/redis-connection.js';
@@ -16,18 +20,26 @@ export interface SwitchyardModuleOptions {
   config: SwitchyardConfig;
   /** The event types this deployment accepts and their data schemas. */
   events: EventCatalog;
+  /**
+   * The modules holding the app's @EventHandler classes (the app imports
+   * them too): their queues are registered with @nestjs/bullmq, so
+   * `@InjectQueue(queue)` injects the Queue Switchyard publishes to.
+   */
+  handlers?: Array<Type | DynamicModule>;
 }
 
 /**
  * The platform's shared parts, once per app: config, Postgres, the Redis
- * connection and BullMQ defaults, the discovered handlers and the routing
- * table. Apps add IngestModule (the API) or RunnerModule (workers).
+ * connection, @nestjs/bullmq with Switchyard's queues registered (and
+ * guarded: QueueOwnership), the discovered handlers and the routing table.
+ * Apps add IngestModule (the API) or RunnerModule (workers).
  */
 @Global()
 @Module({})
 export class SwitchyardModule {
   static forRoot(options: SwitchyardModuleOptions): DynamicModule {
     const { config } = options;
+    const bull = bullQueuesFor(config, handlerQueuesIn(options.handlers ?? []));
     return {
       module: SwitchyardModule,
       imports: [
@@ -38,23 +50,22 @@ export class SwitchyardModule {
           readUrl: config.databaseReadUrl,
           preparedStatements: config.databasePreparedStatements,
         }),
-        BullModule.forRootAsync({
-          inject: [RedisConnection],
-          useFactory: (redis: RedisConnection) => ({ connection: redis.client, prefix: config.queuePrefix }),
-        }),
+        ...bull.imports,
       ],
       providers: [
         { provide: SWITCHYARD_CONFIG, useValue: config },
         { provide: EVENT_CATALOG, useValue: options.events },
         RedisConnection,
+        ...bull.providers,
         QueueRegistry,
+        QueueOwnership,
         HandlerRegistry,
         RoutingTable,
         ReadinessProbe,
         PrometheusMetrics,
         Redactor,
       ],
-      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, RedisConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, PrometheusMetrics, Redactor, BullModule],
+      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, RedisConnection, BullModuleConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, PrometheusMetrics, Redactor, BullModule],
     };
   }
 }

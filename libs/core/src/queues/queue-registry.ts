@@ -1,43 +1,49 @@
-import { getSharedConfigToken } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { Queue, type QueueOptions } from 'bullmq';
+import { Queue } from 'bullmq';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import type { JobPayload } from '../outbox/outbox-entry.js';
+import { BULL_QUEUES, type BullQueues } from './bull-queues.js';
 import { queueKeyPrefix } from './queue-keys.js';
 import { RedisConnection } from './redis-connection.js';
 
 /**
- * One BullMQ Queue per queue name, created on first use over the shared
- * connection, under the queue's key prefix (one hash tag per queue on Redis
- * Cluster, see queueKeyPrefix).
+ * One BullMQ Queue per queue name over the shared connection, under the
+ * queue's key prefix (one hash tag per queue on Redis Cluster, see
+ * queueKeyPrefix). The queues of this app's handlers are the ones
+ * @nestjs/bullmq registered (BULL_QUEUES), so `@InjectQueue(name)` is this
+ * very object; any other name (a retired handler's queue, read back from a
+ * dead letter) gets a Queue made on first use, the same way.
  */
 @Injectable()
 export class QueueRegistry implements BeforeApplicationShutdown {
-  private readonly queues = new Map<string, Queue<JobPayload>>();
+  private readonly queues: Map<string, Queue<JobPayload>>;
 
   constructor(
-    @Inject(getSharedConfigToken()) private readonly bullOptions: QueueOptions,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     private readonly redis: RedisConnection,
-  ) {}
+    @Inject(BULL_QUEUES) registered: BullQueues,
+  ) {
+    this.queues = new Map(registered);
+    // Connection errors surface on the shared connection's logger.
+    for (const queue of registered.values()) queue.on('error', () => undefined);
+  }
 
   /** The BullMQ key prefix of queue `name`. */
   prefixOf(name: string): string {
-    return queueKeyPrefix(this.bullOptions.prefix ?? '{switchyard}', name, this.redis.cluster);
+    return queueKeyPrefix(this.config.queuePrefix, name, this.redis.cluster);
   }
 
   get(name: string): Queue<JobPayload> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue<JobPayload>(name, {
-        connection: this.bullOptions.connection,
-        prefix: this.prefixOf(name),
-      });
-      // Connection errors surface on the shared connection's logger.
+      queue = new Queue<JobPayload>(name, { connection: this.redis.client, prefix: this.prefixOf(name) });
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }
     return queue;
   }
 
+  /** Before the shared connection closes; closing a registered queue again, as @nestjs/bullmq does, is a no-op. */
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
     this.queues.clear();
