@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { DeadLetterEvents } from '../dead-letters/dead-letter-events.js';
 import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
 import { OrderingKeys } from '../ordering/ordering-keys.service.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { StoredPayloadScrubber } from '../redaction/stored-payload-scrubber.js';
 import { CrashQuarantine } from './crash-quarantine.js';
+import { DeadLetterResolver } from './dead-letter-resolver.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { FollowUpEmitter } from './follow-up-emitter.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
@@ -25,7 +27,7 @@ import { StartClaim } from './start-claim.js';
   imports: [OutboxModule],
   providers: [
     HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents,
-    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter,
+    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter, DeadLetterEvents, DeadLetterResolver,
   ],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor],
 })
