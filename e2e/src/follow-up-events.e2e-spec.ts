@@ -33,12 +33,13 @@ describe('ctx.emit: follow-up events written with the handler’s effects, once'
     assert.equal(answer.status, 202);
     return answer.body.eventId;
   };
+  /** What the handler emitted (not the dead-letter events Switchyard announces about its failures). */
   const emittedBy = (eventId: string) =>
     queryRows<EmittedRow>(
       db,
       `SELECT e.id::text AS id, e.data, e.causation_id::text AS causation_id, e.correlation_id,
               array(SELECT j.priority FROM jobs j WHERE j.event_id = e.id AND j.handler <> 'test.emitted-in-order' ORDER BY j.handler) AS priorities
-       FROM events e WHERE e.causation_id = $1 ORDER BY (e.data->>'n')::int`,
+       FROM events e WHERE e.causation_id = $1 AND e.type NOT LIKE 'switchyard.%' ORDER BY (e.data->>'n')::int`,
       [eventId],
     );
   const settled = (eventId: string) =>

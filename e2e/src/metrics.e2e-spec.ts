@@ -28,8 +28,9 @@ describe('Prometheus metrics on the API and the workers', () => {
     await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token: 'tok_declined' })));
     await stack.post('/v1/events', { type: 'order.placed', data: {} });
     // Five jobs for the good order's saga (inventory.reserve, payment.charge, order.confirm twice, the email),
-    // three for the declined one (its payment dead, its reservation recorded by order.confirm, no confirmation).
-    await waitFor('both orders handled', async () => (await queryRows(db, "SELECT 1 FROM jobs WHERE outcome IS NOT NULL")).length === 8, { timeoutMs: 20_000 });
+    // four for the declined one (its payment dead, its reservation recorded by order.confirm, no confirmation,
+    // and inventory.release-unpaid on the dead letter's switchyard.job.dead_lettered).
+    await waitFor('both orders handled', async () => (await queryRows(db, "SELECT 1 FROM jobs WHERE outcome IS NOT NULL")).length === 9, { timeoutMs: 20_000 });
     assert.ok(good.body.eventId);
     apiText = (await stack.get<string>('/metrics')).text;
     const port = stack.worker!.get(MetricsServer).port;

@@ -22,3 +22,13 @@ export { orderConfirmed } from './events/order-confirmed.js';
 export type { OrderConfirmed } from './events/order-confirmed.js';
 export { inventoryRestockCheck } from './events/inventory-restock-check.js';
 export type { InventoryRestockCheck } from './events/inventory-restock-check.js';
+export {
+  isPlatformEventType,
+  JOB_DEAD_LETTERED,
+  JOB_DISCARDED,
+  JOB_RESOLVED,
+  PLATFORM_EVENT_PREFIX,
+  PLATFORM_EVENT_TYPES,
+  platformEvents,
+} from './platform-events.js';
+export type { DeadLetterTransition, PlatformEventType } from './platform-events.js';

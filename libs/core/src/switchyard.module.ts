@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { isPlatformEventType, PLATFORM_EVENT_PREFIX } from '@switchyard/contracts';
 import { DbModule } from '@switchyard/db';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from './config/core-config.js';
 import { handlerQueuesIn } from './handlers/handler-queues.js';
@@ -39,6 +40,12 @@ export interface SwitchyardModuleOptions {
 export class SwitchyardModule {
   static forRoot(options: SwitchyardModuleOptions): DynamicModule {
     const { config } = options;
+    const reserved = Object.keys(options.events).filter(isPlatformEventType);
+    if (reserved.length > 0) {
+      throw new Error(
+        `The event catalog declares ${reserved.map((type) => `"${type}"`).join(', ')}, but types under "${PLATFORM_EVENT_PREFIX}" are Switchyard's own events; rename them`,
+      );
+    }
     const bull = bullQueuesFor(config, handlerQueuesIn(options.handlers ?? []));
     return {
       module: SwitchyardModule,

@@ -1,6 +1,7 @@
 import type { OrderCancelled, PaymentFailed } from '@switchyard/contracts';
 import { type DomainEvent, EventHandler, type Handler, type HandlerContext } from '@switchyard/core';
 import { lockOrderProgress } from '../orders/order-progress.js';
+import { releaseStock } from './stock-moves.js';
 
 /**
  * Gives an order's reserved stock back when it is cancelled or its payment
@@ -22,16 +23,10 @@ export class ReleaseStockHandler implements Handler<OrderCancelled | PaymentFail
       await tx.$executeRaw`
         UPDATE order_progress SET released_at = coalesce(released_at, now()),
                payment_failed_at = CASE WHEN ${event.type}::text = 'payment.failed' THEN coalesce(payment_failed_at, now()) ELSE payment_failed_at END,
+               cancelled_at = CASE WHEN ${event.type}::text = 'order.cancelled' THEN coalesce(cancelled_at, now()) ELSE cancelled_at END,
                updated_at = now()
         WHERE order_id = ${orderId}`;
-      const reservations = await tx.stockReservation.findMany({ where: { orderId, status: 'reserved' }, orderBy: { sku: 'asc' } });
-      for (const { sku, quantity } of reservations) {
-        await tx.$executeRaw`
-          UPDATE stock_items SET available = available + ${quantity}, reserved = reserved - ${quantity}, updated_at = now()
-          WHERE sku = ${sku}`;
-      }
-      await tx.stockReservation.updateMany({ where: { orderId, status: 'reserved' }, data: { status: 'released', releasedAt: new Date() } });
-      return reservations.length;
+      return releaseStock(tx, orderId);
     });
     if (result.applied && result.value === 0) ctx.logger.log(`Order ${orderId} had no reserved stock`);
     return { released: result.applied ? result.value : 0 };

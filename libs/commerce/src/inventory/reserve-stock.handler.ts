@@ -2,6 +2,7 @@ import type { InventoryReserved, OrderPlaced } from '@switchyard/contracts';
 import { type DomainEvent, EventHandler, type Handler, type HandlerContext, NonRetryableError } from '@switchyard/core';
 import { lockOrderProgress } from '../orders/order-progress.js';
 import { stockLines } from './stock-lines.js';
+import { reserveStock } from './stock-moves.js';
 
 /** Takes each ordered item out of available stock, all or nothing, and emits `inventory.reserved`. */
 @EventHandler({
@@ -23,19 +24,9 @@ export class ReserveStockHandler implements Handler<OrderPlaced> {
       // Another event for the same order already reserved it: a producer bug that retrying cannot fix.
       const earlier = await tx.stockReservation.findFirst({ where: { orderId } });
       if (earlier) throw new NonRetryableError(`Order ${orderId} already has stock reserved by an earlier event`);
-      for (const { sku, quantity } of lines) {
-        const taken = await tx.$executeRaw`
-          UPDATE stock_items SET available = available - ${quantity}, reserved = reserved + ${quantity}, updated_at = now()
-          WHERE sku = ${sku} AND available >= ${quantity}`;
-        if (taken === 0) {
-          // Throwing rolls back the lines already taken: a reservation is all or nothing.
-          const item = await tx.stockItem.findUnique({ where: { sku } });
-          throw new NonRetryableError(
-            item ? `Not enough stock of ${sku}: ${quantity} ordered, ${item.available} available` : `Unknown SKU ${sku}`,
-          );
-        }
-      }
-      await tx.stockReservation.createMany({ data: lines.map((line) => ({ orderId, ...line })) });
+      // Throwing rolls the order's lock back too; nothing was taken.
+      const shortage = await reserveStock(tx, orderId, lines);
+      if (shortage) throw new NonRetryableError(shortage);
       // In the reservation's transaction: reserved and announced, or neither.
       await ctx.emit('inventory.reserved', { orderId, customer, lines } satisfies InventoryReserved, { subject: orderId });
       return true;

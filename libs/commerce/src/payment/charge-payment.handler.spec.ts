@@ -20,7 +20,7 @@ describe('payment.charge', () => {
   after(() => prisma.$disconnect());
 
   it('charges the total once, records the payment and emits payment.succeeded once, however often it runs', async () => {
-    const handler = new ChargePaymentHandler(new PaymentGateway({ failureRate: 0, timeoutMs: 10 }));
+    const handler = new ChargePaymentHandler(new PaymentGateway({ failureRate: 0, timeoutMs: 10 }), prisma);
     const order = anOrder({ token: 'tok_visa' });
     const event = aDomainEvent('order.placed', order);
     const first = await charge(handler, 'tok_visa', event);
@@ -40,7 +40,7 @@ describe('payment.charge', () => {
   });
 
   it('turns a refusal for lack of funds into payment.failed, once, and records no payment', async () => {
-    const handler = new ChargePaymentHandler(new PaymentGateway({ failureRate: 0, timeoutMs: 10 }));
+    const handler = new ChargePaymentHandler(new PaymentGateway({ failureRate: 0, timeoutMs: 10 }), prisma);
     const order = anOrder({ token: 'tok_insufficient_funds' });
     const event = aDomainEvent('order.placed', order, { correlationId: 'checkout-42' });
     assert.deepEqual(await charge(handler, 'tok_insufficient_funds', event), { chargeId: null });
@@ -57,12 +57,21 @@ describe('payment.charge', () => {
   });
 
   it('treats a decline as final and a timeout or outage as worth retrying', async () => {
-    const handler = new ChargePaymentHandler(new PaymentGateway({ failureRate: 0, timeoutMs: 10 }));
+    const handler = new ChargePaymentHandler(new PaymentGateway({ failureRate: 0, timeoutMs: 10 }), prisma);
     await assert.rejects(charge(handler, 'tok_declined'), (error: Error) => error.name === 'CardDeclinedError' && isNonRetryable(error));
     await assert.rejects(charge(handler, 'tok_unavailable'), (error: Error) => error.name === 'GatewayTimeoutError' && !isNonRetryable(error));
-    const flaky = new ChargePaymentHandler(new PaymentGateway({ failureRate: 1, timeoutMs: 10 }));
+    const flaky = new ChargePaymentHandler(new PaymentGateway({ failureRate: 1, timeoutMs: 10 }), prisma);
     await assert.rejects(charge(flaky, 'tok_visa'), (error: Error) => error.name === 'GatewayUnavailableError' && !isNonRetryable(error));
     assert.deepEqual(await queryRows(db, 'SELECT * FROM payments'), []);
     assert.deepEqual(await emitted(), [], 'a failed charge emits nothing');
+  });
+
+  it('charges nothing for an order cancelled before the charge runs (a retry of a discarded charge)', async () => {
+    const handler = new ChargePaymentHandler(new PaymentGateway({ failureRate: 0, timeoutMs: 10 }), prisma);
+    const order = anOrder({ token: 'tok_visa' });
+    await queryRows(db, 'INSERT INTO order_progress (order_id, cancelled_at) VALUES ($1, now())', [order.orderId]);
+    assert.deepEqual(await charge(handler, 'tok_visa', aDomainEvent('order.placed', order)), { chargeId: null });
+    assert.deepEqual(await queryRows(db, 'SELECT * FROM payments'), []);
+    assert.deepEqual(await emitted(), []);
   });
 });

@@ -1,10 +1,16 @@
 import type { OrderCancelled } from '@switchyard/contracts';
 import { type DomainEvent, EventHandler, type Handler, type HandlerContext } from '@switchyard/core';
 import { PrismaService } from '@switchyard/db';
-import { v7 as uuidv7 } from 'uuid';
+import { lockOrderProgress } from '../orders/order-progress.js';
 import { PaymentGateway } from './payment-gateway.js';
+import { refundCapture } from './refunds.js';
 
-/** Refunds what was captured for a cancelled order, if anything was. */
+/**
+ * Refunds what was captured for a cancelled order, if anything was. The
+ * order is marked cancelled under its lock before the capture is looked
+ * for, and payment.charge records a capture under the same lock, then looks
+ * for a cancellation: whichever comes second sees the other and refunds.
+ */
 @EventHandler({
   name: 'payment.refund',
   on: 'order.cancelled',
@@ -20,30 +26,16 @@ export class RefundPaymentHandler implements Handler<OrderCancelled> {
   ) {}
 
   async handle(event: DomainEvent<OrderCancelled>, ctx: HandlerContext): Promise<{ refundId: string | null }> {
-    const captured = await this.prisma.payment.findFirst({ where: { orderId: event.data.orderId, kind: 'captured' } });
+    const { orderId } = event.data;
+    const captured = await this.prisma.$transaction(async (tx) => {
+      await lockOrderProgress(tx, orderId);
+      await tx.$executeRaw`UPDATE order_progress SET cancelled_at = coalesce(cancelled_at, now()) WHERE order_id = ${orderId}`;
+      return tx.payment.findFirst({ where: { orderId, kind: 'captured' } });
+    });
     if (!captured) {
-      ctx.logger.log(`Order ${event.data.orderId} has no captured payment to refund`);
+      ctx.logger.log(`Order ${orderId} has no captured payment to refund`);
       return { refundId: null };
     }
-    const refund = await this.gateway.refund({
-      chargeId: captured.gatewayRef,
-      amount: captured.amount,
-      currency: captured.currency,
-      idempotencyKey: ctx.idempotencyKey,
-    });
-    await ctx.once((tx) =>
-      tx.payment.create({
-        data: {
-          id: uuidv7(),
-          orderId: captured.orderId,
-          kind: 'refunded',
-          amount: captured.amount,
-          currency: captured.currency,
-          gatewayRef: refund.id,
-          idempotencyKey: ctx.idempotencyKey,
-        },
-      }),
-    );
-    return { refundId: refund.id };
+    return { refundId: await refundCapture(this.gateway, ctx, captured) };
   }
 }

@@ -9,6 +9,7 @@ import { OperationService } from '../operations/operation.service.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { ProblemError, problems } from '../problems/problem.js';
 import { isUuid } from './cursor.js';
+import { DeadLetterEvents } from './dead-letter-events.js';
 import { deadLetterCondition, deadLetterFilterSchema } from './dead-letter-filter.js';
 import { DeadLetterQueryService } from './dead-letter-query.service.js';
 import { type ActionResult, type Acting, discard, redrive } from './redrive.js';
@@ -40,6 +41,7 @@ export class DeadLetterTriageService {
     private readonly audit: AuditLog,
     private readonly operations: OperationService,
     private readonly query: DeadLetterQueryService,
+    private readonly deadLetterEvents: DeadLetterEvents,
   ) {}
 
   /** Re-enqueues one dead letter. A second click while it is being retried makes no second job. */
@@ -64,9 +66,9 @@ export class DeadLetterTriageService {
     if (!parsed.success) throw new ProblemError(problems.invalidRequest('A discard needs a reason', toFieldErrors(parsed.error)));
     const result = await this.prisma.$transaction(async (tx) => {
       const auditId = await this.audit.record(tx, { actor, action: 'dead-letter.discard', target: `dead-letter:${id}`, detail: { reason: parsed.data.reason } });
-      return discard(tx, [id], parsed.data.reason, { actor, auditId });
+      return discard(tx, this.deadLetterEvents, [id], parsed.data.reason, { actor, auditId });
     });
-    // Discarding the dead letter a key was blocked on moves the key on.
+    // Discarding the dead letter a key was blocked on moves the key on; the discard's event fans out.
     await this.publisher.publishAfterCommit(result.toPublish);
     const skipped = result.skipped[0];
     if (skipped && skipped.status !== 'discarded') throw this.conflict(id, skipped.reason);
@@ -116,7 +118,7 @@ export class DeadLetterTriageService {
 
   /** Runs one batch of a bulk operation inside the runner's transaction. */
   apply(kind: 'retry' | 'discard', tx: TransactionClient, ids: string[], acting: Acting, reasonText?: string): Promise<ActionResult> {
-    return kind === 'retry' ? redrive(tx, this.registry, ids, acting) : discard(tx, ids, reasonText ?? 'discarded in bulk', acting);
+    return kind === 'retry' ? redrive(tx, this.registry, ids, acting) : discard(tx, this.deadLetterEvents, ids, reasonText ?? 'discarded in bulk', acting);
   }
 
   /** Which records a bulk action covers: its ids, or its filter narrowed to the statuses the action applies to. */

@@ -1,5 +1,6 @@
 import type { TransactionClient } from '@switchyard/db';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
+import type { DeadLetterEvents } from './dead-letter-events.js';
 import type { DomainEvent } from '../handlers/handler.types.js';
 import { releaseKeysIn } from '../ordering/key-release.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
@@ -109,11 +110,13 @@ export async function redrive(tx: TransactionClient, registry: HandlerRegistry, 
 
 /**
  * Marks open dead letters `discarded` with the operator's reason, inside the
- * caller's transaction. A discarded job of an ordered handler gives up its
- * place: a key blocked on it (`afterDeadLetter: 'block'`) moves on, and its
- * next job is returned to publish.
+ * caller's transaction, and writes a `switchyard.job.discarded` event for
+ * each (so a saga can compensate the step given up). A discarded job of an
+ * ordered handler gives up its place: a key blocked on it (`afterDeadLetter:
+ * 'block'`) moves on. The key's next job and the events' fan-out are
+ * returned to publish.
  */
-export async function discard(tx: TransactionClient, ids: string[], reason: string, acting: Acting): Promise<ActionResult> {
+export async function discard(tx: TransactionClient, events: DeadLetterEvents, ids: string[], reason: string, acting: Acting): Promise<ActionResult> {
   const rows = await lock(tx, ids);
   const result: ActionResult = { done: [], skipped: missing(ids, rows), toPublish: [] };
   const eligible: string[] = [];
@@ -122,16 +125,18 @@ export async function discard(tx: TransactionClient, ids: string[], reason: stri
     else result.skipped.push({ id: row.id, reason: `is ${row.status}`, status: row.status, jobId: null });
   }
   if (eligible.length === 0) return result;
-  await tx.$executeRaw`
+  const trail = await tx.$queryRaw<Array<{ id: bigint }>>`
     WITH discarded AS (
       UPDATE dead_letters SET status = 'discarded', discard_reason = ${reason}, updated_at = now()
       WHERE id = ANY(${eligible}::uuid[]) RETURNING id
     )
     INSERT INTO dead_letter_actions (dead_letter_id, audit_id, actor, action, from_status, to_status, reason)
-    SELECT id, ${acting.auditId}, ${acting.actor}, 'discard', 'open', 'discarded', ${reason} FROM discarded`;
+    SELECT id, ${acting.auditId}, ${acting.actor}, 'discard', 'open', 'discarded', ${reason} FROM discarded
+    RETURNING id`;
   result.done.push(...eligible.map((id) => ({ id, jobId: null })));
   const ordered = rows.filter((row) => eligible.includes(row.id) && row.ordering_key !== null).map((row) => row.job_id);
   result.toPublish.push(...(await releaseKeysIn(tx, ordered)));
+  result.toPublish.push(...(await events.announce(tx, trail.map((row) => row.id))));
   return result;
 }
 

@@ -1,7 +1,7 @@
 import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
-import type { DeliveryMode, SubscriptionFilter } from '@switchyard/contracts';
+import { type DeliveryMode, PLATFORM_EVENT_PREFIX, PLATFORM_EVENT_TYPES, type SubscriptionFilter } from '@switchyard/contracts';
 import { subscriptionFilterErrors } from '../routing/subscription-filter.js';
-import { topicPatternError } from '../routing/topic-pattern.js';
+import { compileTopicPattern, topicPatternError } from '../routing/topic-pattern.js';
 import type { DomainEvent } from './handler.types.js';
 
 export interface BackoffPolicy {
@@ -130,6 +130,9 @@ export function defineHandler<TData = unknown>(options: EventHandlerOptions<TDat
   for (const pattern of patterns) {
     const problem = topicPatternError(pattern);
     if (problem) fail(`pattern "${pattern}" ${problem}`);
+    if (pattern.startsWith(PLATFORM_EVENT_PREFIX) && !PLATFORM_EVENT_TYPES.some(compileTopicPattern(pattern))) {
+      fail(`pattern "${pattern}" matches none of Switchyard's own events (${PLATFORM_EVENT_TYPES.join(', ')})`);
+    }
   }
   const delivery = options.delivery ?? 'at-least-once';
   if (delivery !== 'at-least-once' && delivery !== 'at-most-once') fail('delivery must be "at-least-once" or "at-most-once"');

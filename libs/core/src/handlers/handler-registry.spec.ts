@@ -62,6 +62,11 @@ describe('handler discovery', () => {
   it('checks decorator options when the class is defined', () => {
     assert.throws(() => defineHandler({ name: 'Bad Name', on: 'x', queue: 'q' }), /@EventHandler\("Bad Name"\): name must be/);
     assert.throws(() => defineHandler({ name: 'ok', on: 'x', queue: 'a:b' }), /queue must be/);
+    assert.throws(
+      () => defineHandler({ name: 'ok', on: 'switchyard.job.dead_letterd', queue: 'q' }),
+      /pattern "switchyard\.job\.dead_letterd" matches none of Switchyard's own events \(switchyard\.job\.dead_lettered, switchyard\.job\.discarded, switchyard\.job\.resolved\)/,
+    );
+    assert.doesNotThrow(() => defineHandler({ name: 'ok', on: 'switchyard.job.*', queue: 'q' }));
     assert.throws(() => defineHandler({ name: 'ok', on: 'order..x', queue: 'q' }), /pattern "order..x"/);
     assert.throws(() => defineHandler({ name: 'ok', on: 'x', queue: 'q', attempts: 0 }), /attempts must be/);
     assert.throws(() => defineHandler({ name: 'ok', on: 'x', queue: 'q', backoff: { jitter: 2 } }), /jitter/);

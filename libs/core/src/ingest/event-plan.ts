@@ -29,7 +29,12 @@ export interface Causality {
 export function planEvent(
   incoming: IncomingEvent,
   routes: HandlerDefinition[],
-  options: { eventId?: string; causality?: Causality } = {},
+  options: {
+    eventId?: string;
+    causality?: Causality;
+    /** Given, a handler that cannot key this event is left out (and told here) instead of rejecting the event. */
+    onUnkeyable?: (route: HandlerDefinition, reason: string) => void;
+  } = {},
 ): PlannedEvent {
   const eventId = options.eventId ?? uuidv7();
   const causality = options.causality ?? { correlationId: incoming.correlationId ?? eventId, causationId: null };
@@ -50,7 +55,11 @@ export function planEvent(
   const jobs: OutboxEntry[] = [];
   for (const route of routes) {
     const ordering = orderingKeyOf(route, event);
-    if (!ordering.ok) return { ok: false, problem: problems.orderingKeyUnusable(incoming.type, route.name, ordering.reason) };
+    if (!ordering.ok) {
+      if (!options.onUnkeyable) return { ok: false, problem: problems.orderingKeyUnusable(incoming.type, route.name, ordering.reason) };
+      options.onUnkeyable(route, ordering.reason);
+      continue;
+    }
     const deliverAt = producerDeliverAt ?? (route.delay > 0 ? new Date(now + route.delay) : null);
     jobs.push({
       jobId: jobIdFor(eventId, route.name),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditLog } from '../audit/audit-log.js';
+import { DeadLetterEvents } from '../dead-letters/dead-letter-events.js';
 import { DeadLetterQueryService } from '../dead-letters/dead-letter-query.service.js';
 import { DeadLetterTriageService } from '../dead-letters/dead-letter-triage.service.js';
 import { EventReplayService } from '../events/event-replay.service.js';
@@ -17,6 +18,7 @@ import { OperationService, OperationSignal } from './operation.service.js';
   imports: [IngestModule],
   providers: [
     AuditLog,
+    DeadLetterEvents,
     DeadLetterQueryService,
     DeadLetterTriageService,
     EventReplayService,

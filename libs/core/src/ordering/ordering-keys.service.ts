@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type Prisma, PrismaService } from '@switchyard/db';
+import { PrismaService } from '@switchyard/db';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
-import { type OutboxRow, toEntry } from '../outbox/outbox-relay.js';
+import { toEntry } from '../outbox/outbox-relay.js';
 import { releaseKeys } from './key-release.js';
 
 /**
@@ -22,17 +22,9 @@ export class OrderingKeys {
 
   /** Moves the key of a completed job on and publishes its next job. Throws if Postgres cannot record it. */
   async completed(jobId: string): Promise<void> {
-    await this.publish(await this.release(jobId));
-  }
-
-  /** The statement that moves a job's key on; also for a caller's array transaction (the dead letter's). */
-  release(jobId: string): Prisma.PrismaPromise<OutboxRow[]> {
-    return releaseKeys(this.prisma, [jobId]);
-  }
-
-  /** Publishes released jobs after their transaction committed; never throws (the relay covers a miss). */
-  async publish(released: OutboxRow[]): Promise<void> {
-    // Marked with the next batch of marks rather than a statement per job.
+    const released = await releaseKeys(this.prisma, [jobId]);
+    // Published after commit (never throws: the relay covers a miss), marked
+    // with the next batch of marks rather than a statement per job.
     if (released.length) await this.publisher.publishAfterCommit(released.map(toEntry), 'deferred');
   }
 }

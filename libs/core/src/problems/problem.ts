@@ -1,4 +1,4 @@
-import type { FieldError, Problem } from '@switchyard/contracts';
+import { type FieldError, isPlatformEventType, PLATFORM_EVENT_PREFIX, type Problem } from '@switchyard/contracts';
 
 /**
  * An error meant for the client, carrying its RFC 9457 problem details and any
@@ -43,7 +43,9 @@ export const problems = {
     type: type('unknown-event-type'),
     title: 'Unknown event type',
     status: 422,
-    detail: `No schema is registered for event type "${eventType}". Known types: ${knownTypes.join(', ')}`,
+    detail: isPlatformEventType(eventType)
+      ? `"${eventType}" is reserved: types under "${PLATFORM_EVENT_PREFIX}" are Switchyard's own events, which handlers subscribe to and nobody else sends. Known types: ${knownTypes.join(', ')}`
+      : `No schema is registered for event type "${eventType}". Known types: ${knownTypes.join(', ')}`,
     knownTypes,
   }),
   tooLarge: (what: string, size: number, limit: number): Problem => ({

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RouteInfo } from '@switchyard/contracts';
+import { PLATFORM_EVENT_TYPES, type RouteInfo } from '@switchyard/contracts';
 import { EVENT_CATALOG, type EventCatalog } from '../ingest/event-catalog.js';
 import type { HandlerDefinition } from '../handlers/event-handler.decorator.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
@@ -48,7 +48,7 @@ export class RoutingTable {
   }
 
   describe(): RouteInfo[] {
-    const types = Object.keys(this.catalog).sort();
+    const types = [...Object.keys(this.catalog), ...PLATFORM_EVENT_TYPES].sort();
     const concurrency = new Map(this.registry.queues().map((queue) => [queue.name, queue]));
     return this.registry
       .definitions()

@@ -24,6 +24,13 @@ describe('topic patterns', () => {
     ['a.#.z', 'a.b.c', false],
     ['#.#', 'a', true],
     ['*', 'a.b', false],
+    // Switchyard's own events match only patterns that name them.
+    ['#', 'switchyard.job.dead_lettered', false],
+    ['*.job.*', 'switchyard.job.dead_lettered', false],
+    ['#.dead_lettered', 'switchyard.job.dead_lettered', false],
+    ['switchyard.job.*', 'switchyard.job.dead_lettered', true],
+    ['switchyard.#', 'switchyard.job.resolved', true],
+    ['switchyard.job.resolved', 'switchyard.job.resolved', true],
   ];
   for (const [pattern, type, expected] of cases) {
     it(`${pattern} ${expected ? 'matches' : 'does not match'} ${type}`, () => {

@@ -1,8 +1,14 @@
+import { isPlatformEventType, PLATFORM_EVENT_PREFIX } from '@switchyard/contracts';
+
 /**
  * RabbitMQ topic-exchange patterns over dot-separated event types:
  * `*` matches exactly one segment, `#` zero or more. `order.*` matches
  * `order.placed` but not `order.line.added`; `order.#` matches both, and
- * `order` itself; `#` matches everything.
+ * `order` itself; `#` matches every event of the team's catalog.
+ *
+ * Switchyard's own events (`switchyard.job.dead_lettered`, …) match only
+ * patterns that name `switchyard` as their first segment: a catch-all
+ * handler (`#`, `*.*.*`) that fails on one would otherwise feed itself.
  */
 export type TopicMatcher = (type: string) => boolean;
 
@@ -25,7 +31,8 @@ export function compileTopicPattern(pattern: string): TopicMatcher {
   if (problem) throw new Error(`Invalid event pattern "${pattern}": ${problem}`);
   const segments = pattern.split('.');
   if (!pattern.includes('*') && !pattern.includes('#')) return (type) => type === pattern;
-  return (type) => matchSegments(segments, type.split('.'));
+  const namesPlatform = pattern.startsWith(PLATFORM_EVENT_PREFIX);
+  return (type) => (namesPlatform || !isPlatformEventType(type)) && matchSegments(segments, type.split('.'));
 }
 
 /** Matches with memoised backtracking: O(pattern × type) even with many `#`. */

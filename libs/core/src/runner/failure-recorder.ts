@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Prisma, PrismaService } from '@switchyard/db';
+import { PrismaService, type TransactionClient } from '@switchyard/db';
 import { v7 as uuidv7 } from 'uuid';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import { errorFingerprint } from '../dead-letters/fingerprint.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
-import type { OutboxRow } from '../outbox/outbox-relay.js';
-import { OrderingKeys } from '../ordering/ordering-keys.service.js';
+import { DeadLetterEvents } from '../dead-letters/dead-letter-events.js';
+import { releaseKeysIn } from '../ordering/key-release.js';
+import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import type { DomainEvent } from '../handlers/handler.types.js';
 import { Redactor } from '../redaction/redactor.js';
 
@@ -35,6 +36,7 @@ const MAX_TEXT = 16_384;
  * the error arrives masked already (see JobProcessor). For a handler ordered
  * by key with `afterDeadLetter: 'proceed'`, the same transaction moves the
  * key on to its next job; with `block` the key waits on this dead letter.
+ * The same transaction writes `switchyard.job.dead_lettered` (DeadLetterEvents).
  */
 @Injectable()
 export class FailureRecorder {
@@ -43,32 +45,38 @@ export class FailureRecorder {
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     private readonly redactor: Redactor,
     private readonly registry: HandlerRegistry,
-    private readonly orderingKeys: OrderingKeys,
+    private readonly deadLetterEvents: DeadLetterEvents,
   ) {}
 
-  async record(failure: FailedAttempt): Promise<void> {
+  /**
+   * Records the attempt; on the last one also the dead letter, its trail,
+   * the job's outcome, the key's release (ordered handlers) and the
+   * `switchyard.job.dead_lettered` event, in one transaction. Returns the
+   * jobs to publish once it committed (the key's next job, the event's
+   * fan-out); the caller publishes them, and the relay does if it dies first.
+   */
+  async record(failure: FailedAttempt): Promise<OutboxEntry[]> {
     const { event, handler, error } = failure;
     const message = truncate(error.message || String(error));
-    const attempt = this.prisma.$executeRaw`
+    const attempt = (db: Pick<TransactionClient, '$executeRaw'>) => db.$executeRaw`
       INSERT INTO job_attempts (job_id, event_id, handler, queue, attempt, worker_id, started_at, finished_at,
                                 duration_ms, error_name, error_message, error_stack, retryable)
       VALUES (${failure.jobId}, ${event.id}::uuid, ${handler}, ${failure.queue}, ${failure.attempt}, ${this.config.worker.id},
               ${failure.startedAt}, ${failure.finishedAt}, ${failure.finishedAt.getTime() - failure.startedAt.getTime()},
               ${error.name || 'Error'}, ${message}, ${error.stack ? truncate(error.stack) : null}, ${failure.retryable})`;
     if (!failure.final) {
-      await attempt;
-      return;
+      await attempt(this.prisma);
+      return [];
     }
     const errorName = error.name || 'Error';
     // A handler no longer ordered (or no longer deployed) lets its keys go: nothing would ever unblock them.
     // For an unordered job the release is a no-op, and dead letters are rare enough not to skip it.
     const ordering = this.registry.get(handler)?.definition.ordering;
     const proceed = ordering ? ordering.afterDeadLetter === 'proceed' : true;
-    const keyMovesOn: Prisma.PrismaPromise<unknown>[] = proceed ? [this.orderingKeys.release(failure.jobId)] : [];
-    const statements: Prisma.PrismaPromise<unknown>[] = [
-      attempt,
+    return this.prisma.$transaction(async (tx) => {
+      await attempt(tx);
       // Upsert the dead letter and note the transition in its trail, in one statement.
-      this.prisma.$executeRaw`
+      const trail = await tx.$queryRaw<Array<{ id: bigint }>>`
         WITH previous AS (
           -- No FOR UPDATE: the upsert below changes this row in the same statement, and a
           -- locking read skips rows its own statement updated; the snapshot read sees the old status.
@@ -93,16 +101,17 @@ export class FailureRecorder {
         INSERT INTO dead_letter_actions (dead_letter_id, actor, action, from_status, to_status, job_id, reason)
         SELECT u.id, 'system', CASE WHEN p.id IS NULL THEN 'dead-lettered' ELSE 'failed-again' END,
                COALESCE(p.status, 'none'), 'open', ${failure.jobId}, ${message}
-        FROM upserted u LEFT JOIN previous p ON p.id = u.id`,
-      this.prisma.$executeRaw`
+        FROM upserted u LEFT JOIN previous p ON p.id = u.id
+        RETURNING id`;
+      await tx.$executeRaw`
         UPDATE jobs SET outcome = 'dead', attempts_made = ${failure.attempt}, finished_at = ${failure.finishedAt},
                         processed_at = COALESCE(processed_at, ${failure.startedAt}), failed_reason = ${message},
                         published_at = COALESCE(published_at, ${failure.startedAt})
-        WHERE id = ${failure.jobId}`,
-      ...keyMovesOn,
-    ];
-    const results = await this.prisma.$transaction(statements);
-    if (proceed) await this.orderingKeys.publish(results[3] as OutboxRow[]);
+        WHERE id = ${failure.jobId}`;
+      const released = proceed ? await releaseKeysIn(tx, [failure.jobId]) : [];
+      const announced = await this.deadLetterEvents.announce(tx, trail.map((row) => row.id));
+      return [...released, ...announced];
+    });
   }
 }
 

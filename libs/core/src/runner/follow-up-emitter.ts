@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { isPlatformEventType, PLATFORM_EVENT_PREFIX } from '@switchyard/contracts';
 import type { TransactionClient } from '@switchyard/db';
 import { v5 as uuidv5 } from 'uuid';
 import { MAX_PRIORITY } from '../handlers/event-handler.decorator.js';
@@ -39,6 +40,9 @@ export class FollowUpEmitter {
    */
   async prepare(parent: DomainEvent, handler: string, seed: string, type: string, data: unknown, options: EmitOptions = {}): Promise<EventToStore> {
     const where = `ctx.emit(${JSON.stringify(type)}) in handler ${handler}`;
+    if (isPlatformEventType(type)) {
+      throw new NonRetryableError(`${where}: types under "${PLATFORM_EVENT_PREFIX}" are Switchyard's own events; handlers cannot emit them`);
+    }
     const schema = this.catalog[type];
     if (!schema) {
       throw new NonRetryableError(`${where}: unknown event type; the catalog has ${Object.keys(this.catalog).sort().join(', ')}`);

@@ -4,6 +4,7 @@ import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.
 import { createRedisClient, type RedisClient } from '../connections/redis-client.js';
 import { HandlerRegistry, type QueueSettings } from '../handlers/handler-registry.js';
 import type { JobPayload } from '../outbox/outbox-entry.js';
+import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { QueueRegistry } from '../queues/queue-registry.js';
 import { CrashQuarantine } from './crash-quarantine.js';
 import { FailureRecorder } from './failure-recorder.js';
@@ -39,6 +40,7 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly events: RunnerEvents,
     private readonly quarantine: CrashQuarantine,
     private readonly queues: QueueRegistry,
+    private readonly publisher: OutboxPublisher,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
@@ -108,7 +110,7 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     const failedAt = new Date(job.finishedOn);
     for (let attempt = 1; attempt <= 5; attempt++) {
       try {
-        await this.failures.record({
+        const toPublish = await this.failures.record({
           jobId: job.id ?? '',
           queue: job.queueName,
           handler: job.name,
@@ -121,6 +123,7 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
           finishedAt: failedAt,
         });
         this.events.emit('deadLettered', { jobId: job.id ?? '', handler: job.name, attempt: job.attemptsMade, error });
+        await this.publisher.publishAfterCommit(toPublish);
         return;
       } catch (recordError) {
         this.logger.warn(`Dead letter for job ${job.id} not written yet (${(recordError as Error).message})`);

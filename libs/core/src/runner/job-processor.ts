@@ -3,10 +3,12 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
 import { isNonRetryable } from '../handlers/handler.types.js';
-import type { JobPayload } from '../outbox/outbox-entry.js';
+import type { JobPayload, OutboxEntry } from '../outbox/outbox-entry.js';
+import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
 import { OrderingKeys } from '../ordering/ordering-keys.service.js';
 import { Redactor } from '../redaction/redactor.js';
+import { DeadLetterResolver } from './dead-letter-resolver.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
@@ -40,6 +42,8 @@ export class JobProcessor {
     private readonly redactor: Redactor,
     private readonly starts: StartClaim,
     private readonly orderingKeys: OrderingKeys,
+    private readonly resolver: DeadLetterResolver,
+    private readonly publisher: OutboxPublisher,
   ) {}
 
   /** Whether `error` came out of `process()` after its attempt was recorded. */
@@ -84,6 +88,8 @@ export class JobProcessor {
       if (refusal) throw refusal;
       const result = await registered.instance.handle(event, ctx);
       if (registered.definition.ordering || job.data.orderingKey) await this.moveKeyOn(job, token);
+      // Only a job that failed or stalled before, or a redrive or replay, can have a dead letter to resolve.
+      if (ctx.attempt > 1 || (job.attemptsStarted ?? 1) > 1 || ctx.delivery.kind !== 'fanout') await this.resolveDeadLetter(job, token, event.id);
       const finishedAt = new Date();
       this.outcomes.completed({
         jobId: ctx.jobId,
@@ -92,7 +98,6 @@ export class JobProcessor {
         attemptsMade: ctx.attempt,
         processedAt: startedAt,
         finishedAt,
-        mayHaveDeadLetter: ctx.attempt > 1 || (job.attemptsStarted ?? 1) > 1 || ctx.delivery.kind !== 'fanout',
       });
       this.stats.completed(ctx.queue, ctx.handler, waitMs, finishedAt.getTime() - startedAt.getTime());
       this.events.emit('completed', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt });
@@ -109,8 +114,9 @@ export class JobProcessor {
       const retryable = !isNonRetryable(error);
       const final = !retryable || ctx.attempt >= ctx.maxAttempts;
       this.stats.failed(ctx.queue, ctx.handler, final, waitMs, Date.now() - startedAt.getTime());
+      let toPublish: OutboxEntry[] = [];
       try {
-        await this.failures.record({
+        toPublish = await this.failures.record({
           jobId: ctx.jobId,
           queue: ctx.queue,
           handler: ctx.handler,
@@ -135,10 +141,29 @@ export class JobProcessor {
         }
       }
       this.events.emit(final ? 'deadLettered' : 'failed', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt, error });
+      // The key's next job and the dead_lettered event's fan-out; the relay publishes them if we die first.
+      await this.publisher.publishAfterCommit(toPublish);
       const rethrown = retryable ? error : new UnrecoverableError(error.message);
       this.recorded.add(rethrown);
       throw rethrown;
     }
+  }
+
+  /**
+   * A job that succeeded resolves its dead letter, if it has one, before
+   * BullMQ hears it completed (see DeadLetterResolver). If Postgres cannot
+   * take that now, the job waits as in moveKeyOn and its re-run resolves.
+   */
+  private async resolveDeadLetter(job: Job<JobPayload>, token: string | undefined, eventId: string): Promise<void> {
+    let toPublish: OutboxEntry[];
+    try {
+      toPublish = await this.resolver.resolve({ jobId: job.id ?? '', eventId, handler: job.name });
+    } catch (error) {
+      this.logger.warn(`Job ${job.id} completed but its dead letter could not be resolved (${(error as Error).message}); holding it for ${DEAD_LETTER_RETRY_MS} ms`);
+      await job.moveToDelayed(Date.now() + DEAD_LETTER_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    await this.publisher.publishAfterCommit(toPublish);
   }
 
   /**

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { DeadLetterEvents } from '../dead-letters/dead-letter-events.js';
 import { JobStatsRecorder } from '../metrics/job-stats.recorder.js';
 import { OrderingKeys } from '../ordering/ordering-keys.service.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { StoredPayloadScrubber } from '../redaction/stored-payload-scrubber.js';
 import { CrashQuarantine } from './crash-quarantine.js';
+import { DeadLetterResolver } from './dead-letter-resolver.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { FollowUpEmitter } from './follow-up-emitter.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
@@ -26,7 +28,7 @@ import { WorkerReadiness } from './worker-readiness.js';
   imports: [OutboxModule],
   providers: [
     HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents,
-    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter, WorkerReadiness,
+    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter, WorkerReadiness, DeadLetterEvents, DeadLetterResolver,
   ],
   exports: [RunnerEvents, HandlerContextFactory, JobProcessor, WorkerReadiness],
 })
