@@ -132,9 +132,10 @@ describe('a worker isolating a job that was in flight when another worker died',
 
     await stack.startWorker({ METRICS_PORT: String(metricsPort) });
     // Stalled, the job comes back with stalledCounter 1 and runs alone: every worker of the process pauses meanwhile.
-    const refused = await waitFor('readiness to fail', async () => {
+    // (A worker still connecting at boot is not ready either: wait for the quarantine's answer.)
+    const refused = await waitFor('readiness to fail for the quarantine', async () => {
       const answer = await readiness(metricsPort);
-      return answer.status === 503 && answer.body;
+      return answer.status === 503 && stateOf(answer.body, 'test-timed')?.state === 'paused' && answer.body;
     }, { timeoutMs: 20_000, intervalMs: 20 });
     assert.deepEqual(refused.checks, { redis: 'up', postgres: 'up', workers: 'down' });
     assert.deepEqual(stateOf(refused, 'test-timed'), { queue: 'test-timed', state: 'paused', reason: 'its worker is paused by this process' });
