@@ -1,6 +1,7 @@
 import type { EventPage } from '@switchyard/contracts';
 import Link from 'next/link';
-import { Ago, Empty, Pager, withParams } from '../../../components/bits';
+import { Ago } from '../../../components/ago';
+import { Empty, Pager, withParams } from '../../../components/bits';
 import { Problem } from '../../../components/problem';
 import { api, query } from '../../../lib/api';
 import { load } from '../../../lib/load';
