@@ -176,7 +176,7 @@ describe('the console', () => {
 
   it('events: search by a data path and open the lineage', async () => {
     const order = anOrder({ customer: { id: 'cus_lineage', email: 'lin@example.com' } });
-    const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
+    const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order), { 'Idempotency-Key': 'checkout-lineage-1' });
     await go('/events');
     await page.getByLabel('Data (path = value; …)').fill('customer.id = cus_lineage');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -193,10 +193,31 @@ describe('the console', () => {
       );
     }, { timeoutMs: 20_000, intervalMs: 500 });
     assert.equal(await page.locator('.tree [aria-current="page"]').textContent(), 'order.placed', 'the event on screen is marked in its tree');
+    assert.equal(await page.getByTestId('source-id').textContent(), 'checkout-lineage-1', "the producer's id for the event: its Idempotency-Key");
     await shot('event');
     await page.locator('li[data-event-type="order.confirmed"] a').first().click();
     await page.getByRole('heading', { name: /^order\.confirmed/ }).waitFor();
     assert.equal(await page.locator('.tree [aria-current="page"]').textContent(), 'order.confirmed');
+    assert.equal(await page.getByTestId('source-id').textContent(), '— (none given)', 'an event a handler emitted has no producer id');
+  });
+
+  it("events: found by the producer's id (source id), which the list shows", async () => {
+    const { body } = await stack.post<AcceptedEvent>(
+      '/v1/events',
+      { specversion: '1.0', id: 'ce-console-1', source: 'urn:shop:console-spec', type: 'test.timed', data: { ms: 1 } },
+      { 'content-type': 'application/cloudevents+json' },
+    );
+    await go('/events');
+    await page.waitForLoadState('load');
+    await page.getByLabel('Source', { exact: true }).fill('urn:shop:console-spec');
+    await page.getByLabel('Source id').fill('ce-console-1');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/sourceId=ce-console-1/);
+    const row = page.locator('tr', { has: page.getByRole('link', { name: body.eventId }) });
+    assert.match(await row.innerText(), /urn:shop:console-spec\s+ce-console-1/);
+    assert.equal(await page.locator('tbody tr').count(), 1);
+    await page.getByRole('link', { name: body.eventId }).click();
+    await page.getByTestId('source-id').filter({ hasText: 'ce-console-1' }).waitFor();
   });
 
   it('queue detail and job detail pages, reachable by keyboard, with labelled controls', async () => {
