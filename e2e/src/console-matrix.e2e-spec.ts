@@ -3,10 +3,10 @@ import type { AcceptedEvent } from '@switchyard/contracts';
 import { needs, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { seen } from './fixtures/test-handlers.js';
-import { buildConsole, launchBrowser, screenshotDir, startConsole } from './support/console.js';
+import { buildConsole, type ConsoleBrowser, launchBrowser, screenshotDir, startConsole } from './support/console.js';
 import { type CapturedAction, captureAction, replayAction } from './support/console-actions.js';
 import { resetWithCatalogue } from './support/database.js';
 import { createApiKey, TestStack } from './support/stack.js';
@@ -60,7 +60,7 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
   let stack: TestStack;
   let consoleUrl: string;
   let stopConsole: () => Promise<void>;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let page: Page;
   const deadLetters: string[] = [];
   /** The dead letter the requests are caught on: caught requests are aborted, so it stays open throughout. */
@@ -94,6 +94,8 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('signed-in-user').filter({ hasText: 'ada' }).waitFor();
   });
+  // Any console error or uncaught error on any page the test opened fails it.
+  afterEach(() => browser?.assertNoPageErrors());
   after(async () => {
     await browser?.close();
     await stopConsole?.();

@@ -2,9 +2,9 @@ import { ConsoleUserStore } from '@switchyard/core';
 import { needs, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildConsole, launchBrowser, screenshotDir, startConsole } from './support/console.js';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { buildConsole, type ConsoleBrowser, launchBrowser, screenshotDir, startConsole } from './support/console.js';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
@@ -16,7 +16,7 @@ describe('the console’s Schedules page', needs('chromium'), () => {
   let stack: TestStack;
   let consoleUrl: string;
   let stopConsole: () => Promise<void>;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
 
   before(async () => {
     await resetWithCatalogue(db);
@@ -30,6 +30,8 @@ describe('the console’s Schedules page', needs('chromium'), () => {
     await users.create({ username: 'vera', password: 'vera-viewer-passphrase', role: 'viewer' });
     browser = await launchBrowser();
   });
+  // Any console error or uncaught error on any page the test opened fails it.
+  afterEach(() => browser?.assertNoPageErrors());
   after(async () => {
     await browser?.close();
     await stopConsole?.();

@@ -1,9 +1,9 @@
 import { ConsoleUserStore } from '@switchyard/core';
 import { needs, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildConsole, launchBrowser, startConsole } from './support/console.js';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildConsole, type ConsoleBrowser, launchBrowser, startConsole } from './support/console.js';
 import { captureAction, replayAction } from './support/console-actions.js';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
@@ -21,7 +21,7 @@ describe('console sessions: expiry, the sign-in throttle, the way back after sig
   let stack: TestStack;
   let consoleUrl: string;
   let stopConsole: () => Promise<void>;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
 
   before(async () => {
     await resetWithCatalogue(db);
@@ -32,6 +32,8 @@ describe('console sessions: expiry, the sign-in throttle, the way back after sig
     for (const username of ['ivy', 'abe', 'nia', 'tess', 'vera']) await users.create({ username, password: PASSWORD, role: 'viewer' });
     browser = await launchBrowser();
   });
+  // Any console error or uncaught error on any page the test opened fails it.
+  afterEach(() => browser?.assertNoPageErrors());
   after(async () => {
     await browser?.close();
     await stopConsole?.();
@@ -77,6 +79,8 @@ describe('console sessions: expiry, the sign-in throttle, the way back after sig
 
   it('a next that leads off the console lands on / instead, whether in the link or forged into the form', async () => {
     const offsite = ['//evil.example', 'https://evil.example', '/\\evil.example', '/\t/evil.example', 'javascript:alert(1)', '/%2F%2Fevil.example'];
+    // Signing in with this next lands on the console's not-found page, answered 404.
+    browser.allowNotFound(`${consoleUrl}/%2F%2Fevil.example`);
     for (const next of offsite) {
       const { context, page } = await aVisitor();
       try {

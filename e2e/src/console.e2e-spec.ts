@@ -4,10 +4,11 @@ import type { AcceptedEvent } from '@switchyard/contracts';
 import { anOrder, needs, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { seen } from './fixtures/test-handlers.js';
-import { buildConsole, launchBrowser, screenshotDir, startConsole } from './support/console.js';
+import { buildConsole, type ConsoleBrowser, launchBrowser, screenshotDir, startConsole } from './support/console.js';
+import { type CapturedAction, captureAction, replayAction } from './support/console-actions.js';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
@@ -23,7 +24,7 @@ describe('the console', needs('chromium'), () => {
   let stack: TestStack;
   let consoleUrl: string;
   let stopConsole: () => Promise<void>;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let page: Page;
 
   before(async () => {
@@ -40,6 +41,8 @@ describe('the console', needs('chromium'), () => {
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
+  // Any console error or uncaught error on any page the test opened fails it.
+  afterEach(() => browser?.assertNoPageErrors());
   after(async () => {
     await browser?.close();
     await stopConsole?.();
@@ -173,7 +176,7 @@ describe('the console', needs('chromium'), () => {
 
   it('events: search by a data path and open the lineage', async () => {
     const order = anOrder({ customer: { id: 'cus_lineage', email: 'lin@example.com' } });
-    const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
+    const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order), { 'Idempotency-Key': 'checkout-lineage-1' });
     await go('/events');
     await page.getByLabel('Data (path = value; …)').fill('customer.id = cus_lineage');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -190,10 +193,31 @@ describe('the console', needs('chromium'), () => {
       );
     }, { timeoutMs: 20_000, intervalMs: 500 });
     assert.equal(await page.locator('.tree [aria-current="page"]').textContent(), 'order.placed', 'the event on screen is marked in its tree');
+    assert.equal(await page.getByTestId('source-id').textContent(), 'checkout-lineage-1', "the producer's id for the event: its Idempotency-Key");
     await shot('event');
     await page.locator('li[data-event-type="order.confirmed"] a').first().click();
     await page.getByRole('heading', { name: /^order\.confirmed/ }).waitFor();
     assert.equal(await page.locator('.tree [aria-current="page"]').textContent(), 'order.confirmed');
+    assert.equal(await page.getByTestId('source-id').textContent(), '— (none given)', 'an event a handler emitted has no producer id');
+  });
+
+  it("events: found by the producer's id (source id), which the list shows", async () => {
+    const { body } = await stack.post<AcceptedEvent>(
+      '/v1/events',
+      { specversion: '1.0', id: 'ce-console-1', source: 'urn:shop:console-spec', type: 'test.timed', data: { ms: 1 } },
+      { 'content-type': 'application/cloudevents+json' },
+    );
+    await go('/events');
+    await page.waitForLoadState('load');
+    await page.getByLabel('Source', { exact: true }).fill('urn:shop:console-spec');
+    await page.getByLabel('Source id').fill('ce-console-1');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/sourceId=ce-console-1/);
+    const row = page.locator('tr', { has: page.getByRole('link', { name: body.eventId }) });
+    assert.match(await row.innerText(), /urn:shop:console-spec\s+ce-console-1/);
+    assert.equal(await page.locator('tbody tr').count(), 1);
+    await page.getByRole('link', { name: body.eventId }).click();
+    await page.getByTestId('source-id').filter({ hasText: 'ce-console-1' }).waitFor();
   });
 
   it('queue detail and job detail pages, reachable by keyboard, with labelled controls', async () => {
@@ -209,6 +233,9 @@ describe('the console', needs('chromium'), () => {
         || element.closest('label') || (element.textContent || '').trim()))
       .map((element) => element.outerHTML.slice(0, 120))`)) as string[];
     assert.deepEqual(unlabelled, [], 'every control has a label');
+    await page.locator('a[href^="/queues/payment/jobs/"]').first().click();
+    await page.getByRole('heading', { name: /^Job / }).waitFor();
+    await page.getByRole('link', { name: 'Queue payment' }).waitFor();
 
     // The queue's handlers as routed: patterns, content filter, delivery mode.
     await go('/queues/fraud');
@@ -239,30 +266,6 @@ describe('the console', needs('chromium'), () => {
     return { context, page: other };
   };
 
-  type CapturedAction = { url: string; headers: Record<string, string>; body: string };
-
-  /** Runs `trigger` on `target` and catches the server action request it sends (aborted, so nothing happens). */
-  const captureAction = async (target: Page, trigger: () => Promise<void>): Promise<CapturedAction> => {
-    let captured: CapturedAction | undefined;
-    await target.route('**/*', async (route) => {
-      const request = route.request();
-      if (request.method() !== 'POST' || !(await request.headerValue('next-action'))) return route.continue();
-      const headers = Object.fromEntries(Object.entries(await request.allHeaders()).filter(([name]) => !name.startsWith(':') && !['host', 'content-length', 'connection'].includes(name)));
-      captured = { url: request.url(), headers, body: request.postData() ?? '' };
-      await route.abort();
-    });
-    await trigger();
-    await waitFor('the action request', async () => captured !== undefined);
-    await target.unroute('**/*');
-    return captured!;
-  };
-
-  /** Sends a captured action again, with changes; answers the status and the body's text. */
-  const replay = async ({ url, headers, body }: CapturedAction, changes: { headers?: Record<string, string>; body?: string } = {}) => {
-    const answer = await fetch(url, { method: 'POST', headers: { ...headers, ...changes.headers }, body: changes.body ?? body, redirect: 'manual' });
-    return { status: answer.status, text: await answer.text() };
-  };
-
   /** The CSRF token a captured action sends as its first argument. */
   const tokenIn = (action: CapturedAction): string => {
     const token = /^\["([A-Za-z0-9_-]{43})"/.exec(action.body)?.[1];
@@ -290,7 +293,7 @@ describe('the console', needs('chromium'), () => {
         await operator.page.getByRole('button', { name: 'Retry', exact: true }).click();
         await operator.page.getByRole('button', { name: 'Retry now' }).click();
       });
-      const asVera = await replay(action, { headers: { cookie: `sy_session=${veraCookie}` }, body: action.body.replace(tokenIn(action), veraToken) });
+      const asVera = await replayAction(action, veraCookie, { [tokenIn(action)]: veraToken });
       assert.match(asVera.text, /Forbidden: vera is a viewer; this needs operator/);
       assert.deepEqual(await queryRows(db, 'SELECT status FROM dead_letters WHERE id = $1', [id]), [{ status: 'open' }]);
       assert.deepEqual(await queryRows(db, "SELECT 1 FROM audit_log WHERE actor = 'vera'"), []);
@@ -310,16 +313,17 @@ describe('the console', needs('chromium'), () => {
         await row.getByRole('button', { name: 'Confirm' }).click();
       });
       const token = tokenIn(action);
+      const cookie = (await operator.context.cookies(consoleUrl)).find((each) => each.name === 'sy_session')!.value;
 
-      const forged = await replay(action, { body: action.body.replace(token, 'x'.repeat(43)) });
+      const forged = await replayAction(action, cookie, { [token]: 'x'.repeat(43) });
       assert.match(forged.text, /CSRF token does not match/);
-      const missing = await replay(action, { body: action.body.replace(`"${token}"`, '""') });
+      const missing = await replayAction(action, cookie, { [`"${token}"`]: '""' });
       assert.match(missing.text, /CSRF token does not match/);
-      const foreign = await replay(action, { headers: { origin: 'https://evil.example.net' } });
+      const foreign = await replayAction(action, cookie, {}, { origin: 'https://evil.example.net' });
       assert.notEqual(foreign.status, 200, 'Next refuses an action from another origin');
       assert.equal(await stack.queue('test-timed').isPaused(), false, 'nothing was paused');
 
-      const genuine = await replay(action);
+      const genuine = await replayAction(action, cookie);
       assert.match(genuine.text, /Queue test-timed paused/);
       assert.equal(await stack.queue('test-timed').isPaused(), true);
       await stack.queue('test-timed').resume();
@@ -334,6 +338,9 @@ describe('the console', needs('chromium'), () => {
       const cookie = (await context.cookies(consoleUrl)).find((each) => each.name === 'sy_session')!;
       const withOldCookie = () => fetch(`${consoleUrl}/api/v1/queues`, { headers: { cookie: `sy_session=${cookie.value}` } });
       assert.equal((await withOldCookie()).status, 200);
+      // From a page that reads nothing in the background: signed out under the overview while it still loads its
+      // charts, those reads are rightly refused (401), which the browser reports as errors.
+      await other.goto(`${consoleUrl}/events`, { waitUntil: 'load' });
       await other.getByRole('button', { name: 'Sign out' }).click();
       await other.waitForURL(/\/sign-in/);
       assert.equal((await withOldCookie()).status, 401);
@@ -370,11 +377,25 @@ describe('the console', needs('chromium'), () => {
     assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0);
   });
 
+  it('a page that does not exist, or an event that does not: the not-found page', async () => {
+    // The 404 is the answer this test asks for; Chromium logs it as a failed load.
+    browser.allowNotFound(`${consoleUrl}/no-such-page`);
+    assert.equal((await go('/no-such-page'))?.status(), 404);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    await page.getByRole('link', { name: 'Back to the overview' }).waitFor();
+    // Found missing while the page streams (after its loading state), so the status is already sent; the page says it.
+    await go('/events/01a00000-0000-7000-8000-000000000000');
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+  });
+
   it('shows a clear error state when the API does not answer', async () => {
     const { stop, url } = await startConsole('http://127.0.0.1:9', '');
     try {
       await page.goto(`${url}/queues`, { waitUntil: 'domcontentloaded' });
       await page.getByRole('alert').getByText(/did not answer/).waitFor();
+      // Checked while that console still runs, then left: stopped under an open page, it fails the page's late loads (the icon).
+      await browser.assertNoPageErrors();
+      await page.goto('about:blank');
     } finally {
       await stop();
     }

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { ago, timestamp } from '../lib/format';
+import { timestamp } from '../lib/format';
 
 export function Badge({ value, label }: { value: string; label?: string }) {
   return <span className={`badge ${value}`}>{label ?? value}</span>;
@@ -11,15 +11,6 @@ export function Time({ iso }: { iso: string | null | undefined }) {
   return (
     <time dateTime={iso} title={iso}>
       {timestamp(iso)}
-    </time>
-  );
-}
-
-export function Ago({ iso }: { iso: string | null | undefined }) {
-  if (!iso) return <span className="muted">—</span>;
-  return (
-    <time dateTime={iso} title={iso}>
-      {ago(iso)}
     </time>
   );
 }

@@ -3,7 +3,8 @@
 import type { DeadLetterSummary } from '@switchyard/contracts';
 import Link from 'next/link';
 import { useState } from 'react';
-import { ago, timestamp } from '../lib/format';
+import { timestamp } from '../lib/format';
+import { Ago } from './ago';
 import { BulkAction } from './bulk-action';
 
 /** The dead-letter list with a selection that bulk actions apply to. */
@@ -66,8 +67,8 @@ export function DeadLetterTable({ items }: { items: DeadLetterSummary[] }) {
                 {item.attemptsMade}
                 {item.redrives > 0 && <span className="muted small"> ({item.redrives} retr.)</span>}
               </td>
-              <td title={item.lastFailedAt}>
-                {ago(item.lastFailedAt)}
+              <td>
+                <Ago iso={item.lastFailedAt} />
                 <div className="muted small">{timestamp(item.lastFailedAt)}</div>
               </td>
             </tr>

@@ -11,10 +11,10 @@ import { StreamBadge, useQueueStream } from './use-queue-stream';
 
 const WINDOW_MS = 15 * 60_000;
 
-function seedRows(history: MetricSeries<ThroughputPoint>[], field: 'completedPerSec' | 'failedPerSec'): Row[] {
+function seedRows(history: MetricSeries<ThroughputPoint>[], field: 'completedPerSec' | 'failedPerSec', renderedAt: number): Row[] {
   const rows = new Map<number, Row>();
   // The last bucket is still filling; the live stream takes over from there.
-  const complete = Date.now() - 5_000;
+  const complete = renderedAt - 5_000;
   for (const series of history) {
     for (const point of series.points) {
       const t = Date.parse(point.t);
@@ -27,10 +27,16 @@ function seedRows(history: MetricSeries<ThroughputPoint>[], field: 'completedPer
   return [...rows.values()].sort((a, b) => a.t - b.t);
 }
 
-/** The overview: live throughput for 15 minutes, lag per queue, and the longer view. */
-export function LiveOverview(props: { initialQueues: QueueSummary[]; initialDeadLetters: DeadLetterStats; history: MetricSeries<ThroughputPoint>[] }) {
-  const [completed, setCompleted] = useState<Row[]>(() => seedRows(props.history, 'completedPerSec'));
-  const [failed, setFailed] = useState<Row[]>(() => seedRows(props.history, 'failedPerSec'));
+/**
+ * The overview: live throughput for 15 minutes, lag per queue, and the longer
+ * view. Until the first live snapshot, "now" is `renderedAt`, the time the
+ * server read the history: the same on the server and in the browser, so
+ * hydration sees the same charts (the browser's Date.now() would differ).
+ */
+export function LiveOverview(props: { initialQueues: QueueSummary[]; initialDeadLetters: DeadLetterStats; history: MetricSeries<ThroughputPoint>[]; renderedAt: string }) {
+  const renderedAt = Date.parse(props.renderedAt);
+  const [completed, setCompleted] = useState<Row[]>(() => seedRows(props.history, 'completedPerSec', renderedAt));
+  const [failed, setFailed] = useState<Row[]>(() => seedRows(props.history, 'failedPerSec', renderedAt));
   const [deadLetters, setDeadLetters] = useState(props.initialDeadLetters);
   const append = useCallback((snapshot: QueuesSnapshot) => {
     const t = Date.parse(snapshot.at);
@@ -50,7 +56,7 @@ export function LiveOverview(props: { initialQueues: QueueSummary[]; initialDead
     return () => clearInterval(timer);
   }, []);
 
-  const now = snapshot ? Date.parse(snapshot.at) : Date.now();
+  const now = snapshot ? Date.parse(snapshot.at) : renderedAt;
   const totals = queues.reduce(
     (sum, queue) => ({
       completed: sum.completed + queue.rate.completedPerSec,

@@ -4,6 +4,7 @@ import type { OperationStatus } from '@switchyard/contracts';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { duration, json, timestamp } from '../lib/format';
+import { useNow } from './use-now';
 
 /** A bulk operation's progress, polled every second until it ends. */
 export function OperationProgress({ initial }: { initial: OperationStatus }) {
@@ -26,7 +27,10 @@ export function OperationProgress({ initial }: { initial: OperationStatus }) {
   }, [operation]);
   const processed = operation.done + operation.failed;
   const percent = operation.matched === 0 ? 100 : Math.round((processed / operation.matched) * 100);
-  const elapsed = operation.startedAt ? (operation.finishedAt ? Date.parse(operation.finishedAt) : Date.now()) - Date.parse(operation.startedAt) : null;
+  // A running operation's time so far is by the browser's clock, so "—" until it is known (useNow).
+  const now = useNow();
+  const end = operation.finishedAt ? Date.parse(operation.finishedAt) : now;
+  const elapsed = operation.startedAt && end !== null ? end - Date.parse(operation.startedAt) : null;
   return (
     <section className="panel" aria-live="polite">
       <div className="row spread">

@@ -3,7 +3,8 @@
 import type { ScheduleSummary } from '@switchyard/contracts';
 import Link from 'next/link';
 import { pauseSchedule, resumeSchedule } from '../app/actions';
-import { Ago, Empty, Time } from './bits';
+import { Ago } from './ago';
+import { Empty, Time } from './bits';
 import { ConfirmButton } from './confirm-button';
 import { useConsoleSession } from './session-context';
 

@@ -27,7 +27,8 @@ export function timestamp(iso: string | null | undefined): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
 }
 
-export function ago(iso: string | null | undefined, now = Date.now()): string {
+/** "12 s ago" relative to `now`: pass the browser's clock from useNow, never Date.now() while rendering (see components/use-now.ts). */
+export function ago(iso: string | null | undefined, now: number): string {
   if (!iso) return '—';
   const ms = now - Date.parse(iso);
   return ms < 0 ? `in ${duration(-ms)}` : `${duration(ms)} ago`;

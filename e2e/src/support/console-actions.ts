@@ -1,5 +1,6 @@
 import { waitFor } from '@switchyard/testing';
 import type { Page } from 'playwright-core';
+import { expectAbortedRequest } from './console.js';
 
 /** A server action request as the browser sent it (URL, headers, body). */
 export interface CapturedAction {
@@ -28,6 +29,7 @@ export async function captureAction(page: Page, trigger: () => Promise<void>): P
     if (request.method() !== 'POST' || !(await request.headerValue('next-action')) || captured) return route.continue();
     const headers = Object.fromEntries(Object.entries(await request.allHeaders()).filter(([name]) => !name.startsWith(':') && !['host', 'content-length', 'connection', 'cookie'].includes(name)));
     captured = { url: request.url(), headers, body: request.postData() ?? '' };
+    expectAbortedRequest(page, request.url());
     await route.abort();
   });
   try {

@@ -53,6 +53,8 @@ export interface EventLineage {
   eventId: string;
   type: string;
   source: string;
+  /** The producer's own id for the event: the CloudEvents `id`; for a plain event its `id`, else its Idempotency-Key; null when it had none. */
+  sourceId: string | null;
   subject: string | null;
   /** The producer's timestamp; for a scheduled event, its tick. */
   time: string | null;
@@ -95,6 +97,8 @@ export interface EventSummary {
   eventId: string;
   type: string;
   source: string;
+  /** As in EventLineage. */
+  sourceId: string | null;
   subject: string | null;
   receivedAt: string;
   jobCount: number;

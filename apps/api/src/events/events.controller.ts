@@ -69,17 +69,26 @@ export class EventsController {
     summary: 'Search events, newest first',
     description:
       'data.<path>=<value> matches by JSONB containment (data.customer.id=cus_42; data.items[].sku=SKU-RED-MUG steps into arrays; ' +
-      'numbers, true, false and null also match as JSON values). q searches the data as text.',
+      'numbers, true, false and null also match as JSON values). q searches the data as text. ' +
+      "source and sourceId find an event by the producer's own id for it (sourceId in the answer); type, source, sourceId and subject match exactly.",
   })
-  @ApiQuery({ name: 'type', required: false })
-  @ApiQuery({ name: 'source', required: false })
-  @ApiQuery({ name: 'subject', required: false })
+  @ApiQuery({ name: 'type', required: false, description: 'Exact; at most 255 characters' })
+  @ApiQuery({ name: 'source', required: false, description: 'Exact; at most 1024 characters' })
+  @ApiQuery({
+    name: 'sourceId',
+    required: false,
+    description:
+      "The producer's own id for the event, exact; at most 255 characters: the CloudEvents id, or for a plain event its id, else its Idempotency-Key. " +
+      'With source, the event that producer sent under that id; without, that id from every source (producers may reuse each other’s ids).',
+  })
+  @ApiQuery({ name: 'subject', required: false, description: 'Exact; at most 1024 characters' })
   @ApiQuery({ name: 'since', required: false, description: 'RFC 3339 timestamp' })
   @ApiQuery({ name: 'until', required: false, description: 'RFC 3339 timestamp' })
   @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 50' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiResponse({ status: 200, schema: ref('EventPage') })
+  @ApiResponse({ status: 400, description: 'An unknown parameter, a bad timestamp or data path, or a value longer than its field can be', schema: ref('Problem') })
   list(@Query() query: Record<string, string>): Promise<EventPage> {
     return this.query.list(query);
   }

@@ -8,6 +8,8 @@ import type { Redactor } from '../redaction/redactor.js';
 export interface EventSearch {
   type?: string;
   source?: string;
+  /** The producer's own id for the event (`events.source_event_id`), exact; with `source`, or across every source without it. */
+  sourceId?: string;
   subject?: string;
   since?: Date;
   until?: Date;
@@ -17,7 +19,12 @@ export interface EventSearch {
   data: Array<[string[], string]>;
 }
 
-const KNOWN = new Set(['type', 'source', 'subject', 'since', 'until', 'q', 'limit', 'cursor']);
+const KNOWN = new Set(['type', 'source', 'sourceId', 'subject', 'since', 'until', 'q', 'limit', 'cursor']);
+
+/** The exact-match filters, each at most as long as ingest lets that field be: a longer value cannot match. */
+const MAX_LENGTH = { type: 255, source: 1024, sourceId: 255, subject: 1024 } as const;
+type ExactFilter = keyof typeof MAX_LENGTH;
+const isExactFilter = (key: string): key is ExactFilter => Object.hasOwn(MAX_LENGTH, key);
 
 /**
  * Reads `GET /v1/events` parameters; unknown ones are a 400, so typos do not
@@ -37,13 +44,16 @@ export function parseEventSearch(query: Record<string, unknown>, redactor?: Reda
       else if (covering) errors.push({ path: key, message: `cannot be searched: ${covering} is redacted (REDACT_PATHS)` });
       else search.data.push([path, value]);
     } else if (!KNOWN.has(key)) {
-      errors.push({ path: key, message: 'is not a known parameter (type, source, subject, since, until, q, data.<path>, limit, cursor)' });
+      errors.push({ path: key, message: 'is not a known parameter (type, source, sourceId, subject, since, until, q, data.<path>, limit, cursor)' });
     } else if (key === 'since' || key === 'until') {
       const date = new Date(value);
       if (Number.isNaN(date.getTime())) errors.push({ path: key, message: 'must be an RFC 3339 timestamp' });
       else search[key] = date;
-    } else if (key !== 'limit' && key !== 'cursor') {
-      search[key as 'type' | 'source' | 'subject' | 'q'] = value;
+    } else if (isExactFilter(key)) {
+      if (value.length > MAX_LENGTH[key]) errors.push({ path: key, message: `must be at most ${MAX_LENGTH[key]} characters (got ${value.length}); no event's ${key} is longer` });
+      else search[key] = value;
+    } else if (key === 'q') {
+      search.q = value;
     }
   }
   if (errors.length) throw new ProblemError(problems.invalidRequest('Invalid event search', errors));
@@ -59,6 +69,8 @@ export function eventCondition(search: EventSearch, redactor?: Redactor): Prisma
   const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (search.type) conditions.push(Prisma.sql`e.type = ${search.type}`);
   if (search.source) conditions.push(Prisma.sql`e.source = ${search.source}`);
+  // Served by events_source_event_id_idx (partial: events that carry a producer id).
+  if (search.sourceId) conditions.push(Prisma.sql`e.source_event_id = ${search.sourceId}`);
   if (search.subject) conditions.push(Prisma.sql`e.subject = ${search.subject}`);
   if (search.since) conditions.push(Prisma.sql`e.received_at >= ${search.since}`);
   if (search.until) conditions.push(Prisma.sql`e.received_at < ${search.until}`);

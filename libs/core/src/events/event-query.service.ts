@@ -32,6 +32,7 @@ export class EventQueryService {
       eventId: event.id,
       type: event.type,
       source: event.source,
+      sourceId: event.sourceEventId,
       subject: event.subject,
       time: event.time?.toISOString() ?? null,
       extensions: (event.extensions as Record<string, unknown> | null) ?? null,
@@ -94,9 +95,9 @@ export class EventQueryService {
     const after = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : null;
     const keyset = after ? Prisma.sql`AND (e.received_at, e.id) < (${after.at}, ${after.id}::uuid)` : Prisma.empty;
     const rows = await this.prisma.$queryRaw<
-      Array<{ id: string; type: string; source: string; subject: string | null; received_at: Date; job_count: number }>
+      Array<{ id: string; type: string; source: string; source_event_id: string | null; subject: string | null; received_at: Date; job_count: number }>
     >`
-      SELECT e.id::text AS id, e.type, e.source, e.subject, e.received_at,
+      SELECT e.id::text AS id, e.type, e.source, e.source_event_id, e.subject, e.received_at,
              (SELECT count(*)::int FROM jobs j WHERE j.event_id = e.id) AS job_count
       FROM events e
       WHERE ${eventCondition(search, this.redactor)} ${keyset}
@@ -109,6 +110,7 @@ export class EventQueryService {
         eventId: row.id,
         type: row.type,
         source: row.source,
+        sourceId: row.source_event_id,
         subject: row.subject,
         receivedAt: row.received_at.toISOString(),
         jobCount: row.job_count,

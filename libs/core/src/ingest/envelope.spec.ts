@@ -25,6 +25,27 @@ describe('event envelopes', () => {
     assert.equal(key({ type: 't', data, id: 'e1', source: 's' }), 'ce:["s","e1"]');
   });
 
+  it("keeps the producer's id: the CloudEvents id; a plain event's id, else its key; none without either", () => {
+    const sourceId = (format: 'json' | 'cloudevents', value: object, header: string | null = null) => {
+      const result = parseEnvelope({ format, value, idempotencyKey: header });
+      assert.ok(result.ok);
+      return result.event.sourceEventId;
+    };
+    assert.equal(sourceId('cloudevents', { specversion: '1.0', id: 'ce-1', source: 's', type: 't', data }), 'ce-1');
+    assert.equal(sourceId('cloudevents', { specversion: '1.0', id: 'ce-1', source: 's', type: 't', data }, 'header'), 'ce-1', 'a key does not replace the CloudEvents id');
+    assert.equal(sourceId('json', { type: 't', data }, 'checkout-7f3a'), 'checkout-7f3a');
+    assert.equal(sourceId('json', { type: 't', data, idempotencyKey: 'item-1' }), 'item-1');
+    assert.equal(sourceId('json', { type: 't', data, id: 'e1' }, 'header'), 'e1', "the event's own id first");
+    assert.equal(sourceId('json', { type: 't', data }), null);
+  });
+
+  it('hashes a keyed plain event as before the key became its producer id, so earlier keys still replay', () => {
+    const keyed = parseEnvelope({ format: 'json', value: { type: 't', data }, idempotencyKey: 'k1' });
+    const unkeyed = parseEnvelope({ format: 'json', value: { type: 't', data }, idempotencyKey: null });
+    assert.ok(keyed.ok && unkeyed.ok);
+    assert.equal(keyed.event.requestHash, unkeyed.event.requestHash);
+  });
+
   it('hashes what the event is, not how it travelled', () => {
     const structured = parseEnvelope({
       format: 'cloudevents',

@@ -9,6 +9,12 @@ export interface IncomingEvent {
   format: 'json' | 'cloudevents';
   type: string;
   source: string;
+  /**
+   * The producer's own id for the event, kept on it and searchable
+   * (`GET /v1/events?source=&sourceId=`): the CloudEvents `id`; for a plain
+   * event its `id`, else its idempotency key (the Idempotency-Key header, or
+   * a batch item's `idempotencyKey`); null when it has none.
+   */
   sourceEventId: string | null;
   subject: string | null;
   time: string | null;
@@ -93,7 +99,7 @@ function parsePlain(candidate: EventCandidate): EnvelopeResult {
   if (errors.length) return { ok: false, errors };
   const source = body.source ?? DEFAULT_SOURCE;
   const producerKey = candidate.idempotencyKey ?? body.idempotencyKey;
-  return finish({
+  const result = finish({
     format: 'json',
     type: body.type,
     source,
@@ -110,6 +116,11 @@ function parsePlain(candidate: EventCandidate): EnvelopeResult {
     idempotencyKey:
       producerKey !== undefined ? `key:${producerKey}` : body.id !== undefined ? sourceIdKey(source, body.id) : null,
   });
+  // Without an `id`, the producer knows the event by its key. Set after the
+  // request hash, which the key is not part of: a request sent again with the
+  // same key must hash as it did when the key was stored.
+  if (result.ok && body.id === undefined && producerKey !== undefined) result.event.sourceEventId = producerKey;
+  return result;
 }
 
 function parseCloudEvent(candidate: EventCandidate): EnvelopeResult {

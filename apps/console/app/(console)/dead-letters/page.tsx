@@ -1,6 +1,7 @@
 import type { DeadLetterFilter, DeadLetterGroup, DeadLetterPage, DeadLetterStats } from '@switchyard/contracts';
 import Link from 'next/link';
-import { Ago, Empty, Pager, withParams } from '../../../components/bits';
+import { Ago } from '../../../components/ago';
+import { Empty, Pager, withParams } from '../../../components/bits';
 import { BulkAction } from '../../../components/bulk-action';
 import { DeadLetterTable } from '../../../components/dead-letter-table';
 import { Problem } from '../../../components/problem';

@@ -1,11 +1,12 @@
 import type { EventPage } from '@switchyard/contracts';
 import Link from 'next/link';
-import { Ago, Empty, Pager, withParams } from '../../../components/bits';
+import { Ago } from '../../../components/ago';
+import { Empty, Pager, withParams } from '../../../components/bits';
 import { Problem } from '../../../components/problem';
 import { api, query } from '../../../lib/api';
 import { load } from '../../../lib/load';
 
-type Params = { type?: string; source?: string; since?: string; until?: string; data?: string; cursor?: string };
+type Params = { type?: string; source?: string; sourceId?: string; since?: string; until?: string; data?: string; cursor?: string };
 
 export const metadata = { title: 'Events · Switchyard' };
 
@@ -28,12 +29,12 @@ const utc = (value: string | undefined) => (value ? (value.length === 16 ? `${va
 export default async function EventsPage({ searchParams }: { searchParams: Promise<Params> }) {
   const params = await searchParams;
   const { filters, error } = dataFilters(params.data);
-  const current = { type: params.type, source: params.source, since: params.since, until: params.until, data: params.data };
+  const current = { type: params.type, source: params.source, sourceId: params.sourceId, since: params.since, until: params.until, data: params.data };
   const loaded = error
     ? null
     : await load(() =>
         api<EventPage>(
-          `/v1/events${query({ type: params.type, source: params.source, since: utc(params.since), until: utc(params.until), ...filters, cursor: params.cursor, limit: 50 })}`,
+          `/v1/events${query({ type: params.type, source: params.source, sourceId: params.sourceId, since: utc(params.since), until: utc(params.until), ...filters, cursor: params.cursor, limit: 50 })}`,
         ),
       );
   return (
@@ -48,6 +49,10 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
           <label>
             Source
             <input name="source" defaultValue={params.source ?? ''} size={16} />
+          </label>
+          <label title="The producer's own id for the event: its CloudEvents id, or a plain event's id or Idempotency-Key">
+            Source id
+            <input name="sourceId" defaultValue={params.sourceId ?? ''} size={16} />
           </label>
           <label>
             Since (UTC)
@@ -80,6 +85,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
                   <th>Event</th>
                   <th>Type</th>
                   <th>Source</th>
+                  <th>Source id</th>
                   <th>Subject</th>
                   <th className="num">Jobs</th>
                   <th>Received</th>
@@ -93,6 +99,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
                     </td>
                     <td>{event.type}</td>
                     <td>{event.source}</td>
+                    <td className="mono small">{event.sourceId ?? '—'}</td>
                     <td>{event.subject ?? '—'}</td>
                     <td className="num">{event.jobCount}</td>
                     <td>

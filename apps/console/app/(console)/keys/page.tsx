@@ -1,9 +1,10 @@
+import { Ago } from '../../../components/ago';
 import { KeyCreateForm } from '../../../components/key-create-form';
 import { KeyRevokeButton } from '../../../components/key-revoke-button';
 import { Problem } from '../../../components/problem';
 import { api } from '../../../lib/api';
 import { apiKeyPrefix } from '../../../lib/config';
-import { ago, timestamp } from '../../../lib/format';
+import { timestamp } from '../../../lib/format';
 import { load } from '../../../lib/load';
 import { currentSession } from '../../../lib/session';
 
@@ -37,7 +38,7 @@ export default async function KeysPage() {
                 <td>{key.scopes.join(', ')}</td>
                 <td>{rate(key)}</td>
                 <td>{key.revokedAt ? <span className="badge discarded" title={timestamp(key.revokedAt)}>revoked</span> : <span className="badge ok">active</span>}</td>
-                <td title={timestamp(key.lastUsedAt)}>{key.lastUsedAt ? ago(key.lastUsedAt) : 'never'}</td>
+                <td>{key.lastUsedAt ? <Ago iso={key.lastUsedAt} /> : 'never'}</td>
                 <td><KeyRevokeButton name={key.name} revoked={key.revokedAt !== null} own={key.prefix === apiKeyPrefix} /></td>
               </tr>
             ))}

@@ -27,6 +27,10 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
         <dl className="facts">
           <dt>Source</dt>
           <dd>{event.source}</dd>
+          <dt title="The producer's own id for the event: its CloudEvents id, or a plain event's id or Idempotency-Key">Source id</dt>
+          <dd className="mono" data-testid="source-id">
+            {event.sourceId ?? '— (none given)'}
+          </dd>
           <dt>Subject</dt>
           <dd>{event.subject ?? '—'}</dd>
           <dt>Received</dt>
