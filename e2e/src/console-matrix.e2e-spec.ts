@@ -1,4 +1,3 @@
-import { ConsoleUserStore } from '@switchyard/core';
 import type { AcceptedEvent } from '@switchyard/contracts';
 import { needs, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
@@ -9,6 +8,7 @@ import { seen } from './fixtures/test-handlers.js';
 import { buildConsole, type ConsoleBrowser, launchBrowser, screenshotDir, startConsole } from './support/console.js';
 import { type CapturedAction, captureAction, replayAction } from './support/console-actions.js';
 import { resetWithCatalogue } from './support/database.js';
+import { aConsoleUser } from './support/sign-in.js';
 import { createApiKey, TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
@@ -83,8 +83,7 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
 
     buildConsole();
     ({ url: consoleUrl, stop: stopConsole } = await startConsole(stack.apiUrl, stack.token));
-    const users = new ConsoleUserStore({ query: (text, values) => queryRows(db, text, values) });
-    for (const [role, person] of Object.entries(PEOPLE)) await users.create({ ...person, role });
+    for (const [role, person] of Object.entries(PEOPLE)) await aConsoleUser(person.username, { password: person.password, role });
     for (const role of RANK) sessions[role] = await signInByApi(role);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -112,7 +111,6 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
   const one = async <T extends Record<string, unknown>>(sql: string, values: unknown[] = []) => (await queryRows<T>(db, sql, values))[0];
   const status = async (id: string) => (await one<{ status: string }>('SELECT status FROM dead_letters WHERE id = $1', [id])).status;
   const alive = async (session: Session) => (await fetch(`${consoleUrl}/api/v1/queues`, { headers: { cookie: `sy_session=${session.cookie}` } })).status === 200;
-  const users = new ConsoleUserStore({ query: (text, values) => queryRows(db, text, values) });
   let nextDeadLetter = 0;
   const aDeadLetter = async () => deadLetters[nextDeadLetter++];
   const queue = () => stack.queue('test-timed');
@@ -220,14 +218,14 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
       needs: 'admin',
       audit: 'console-user.set-role',
       capture: async () => {
-        await users.create({ username: 'zz-role-target', password: 'a-long-enough-passphrase', role: 'viewer' });
+        await aConsoleUser('zz-role-target');
         await go('/users');
         const row = page.locator('tr[data-user="zz-role-target"]');
         await row.getByLabel('Role of zz-role-target').selectOption('operator');
         return captureAction(page, () => row.getByRole('button', { name: 'Set role' }).click());
       },
       placeholder: () => 'zz-role-target',
-      target: async (attempt) => (await users.create({ username: `role-${attempt}`, password: 'a-long-enough-passphrase', role: 'viewer' })).username,
+      target: (attempt) => aConsoleUser(`role-${attempt}`),
       done: async (name) => (await one<{ role: string }>('SELECT role FROM console_users WHERE username = $1', [name])).role === 'operator',
       untouched: async (name) => (await one<{ role: string }>('SELECT role FROM console_users WHERE username = $1', [name])).role === 'viewer',
     },
@@ -236,12 +234,12 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
       needs: 'admin',
       audit: 'console-user.disable',
       capture: async () => {
-        await users.create({ username: 'zz-disable-target', password: 'a-long-enough-passphrase', role: 'viewer' });
+        await aConsoleUser('zz-disable-target');
         await go('/users');
         return captureAction(page, () => page.locator('tr[data-user="zz-disable-target"]').getByRole('button', { name: 'Disable' }).click());
       },
       placeholder: () => 'zz-disable-target',
-      target: async (attempt) => (await users.create({ username: `gone-${attempt}`, password: 'a-long-enough-passphrase', role: 'viewer' })).username,
+      target: (attempt) => aConsoleUser(`gone-${attempt}`),
       done: async (name) => (await one<{ off: boolean }>('SELECT disabled_at IS NOT NULL AS off FROM console_users WHERE username = $1', [name])).off,
       untouched: async (name) => !(await one<{ off: boolean }>('SELECT disabled_at IS NOT NULL AS off FROM console_users WHERE username = $1', [name])).off,
     },

@@ -1,4 +1,3 @@
-import { ConsoleUserStore } from '@switchyard/core';
 import { needs, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -6,10 +5,10 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { buildConsole, type ConsoleBrowser, launchBrowser, startConsole } from './support/console.js';
 import { captureAction, replayAction } from './support/console-actions.js';
 import { resetWithCatalogue } from './support/database.js';
+import { consoleUsers, PASSWORD } from './support/sign-in.js';
 import { TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
-const PASSWORD = 'a-long-enough-passphrase';
 
 /**
  * Sessions end when idle or old, the sign-in throttle holds even against the
@@ -28,8 +27,7 @@ describe('console sessions: expiry, the sign-in throttle, the way back after sig
     stack = await TestStack.start({ worker: false });
     buildConsole();
     ({ url: consoleUrl, stop: stopConsole } = await startConsole(stack.apiUrl, stack.token));
-    const users = new ConsoleUserStore({ query: (text, values) => queryRows(db, text, values) });
-    for (const username of ['ivy', 'abe', 'nia', 'tess', 'vera']) await users.create({ username, password: PASSWORD, role: 'viewer' });
+    await consoleUsers(['ivy', 'abe', 'nia', 'tess', 'vera']);
     browser = await launchBrowser();
   });
   // Any console error or uncaught error on any page the test opened fails it.

@@ -1,4 +1,5 @@
-import { queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { createRedisClient, SignInThrottle } from '@switchyard/core';
+import { deleteKeysUnder, freePort, queryRows, testDatabaseUrl, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,8 +10,8 @@ import { TestStack } from './support/stack.js';
 const db = testDatabaseUrl();
 const cli = join(__dirname, '..', '..', 'libs', 'core', 'dist', 'console-auth', 'users.cli.js');
 
-function users(args: string[], password?: string): { code: number | null; output: string } {
-  const run = spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: db }, input: password ?? '', encoding: 'utf8' });
+function users(args: string[], password?: string, env: Record<string, string> = {}): { code: number | null; output: string } {
+  const run = spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: db, ...env }, input: password ?? '', encoding: 'utf8' });
   return { code: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -22,7 +23,7 @@ describe('npm run users', () => {
     assert.equal(created.code, 0, created.output);
     const [row] = await queryRows<{ username: string; role: string; password_hash: string }>(db, 'SELECT username, role, password_hash FROM console_users');
     assert.deepEqual([row.username, row.role], ['dana', 'operator']);
-    assert.match(row.password_hash, /^scrypt\$15\$8\$1\$/);
+    assert.match(row.password_hash, /^scrypt\$17\$8\$1\$/);
     assert.match(users(['list']).output, /^dana\toperator\tactive\t/m);
     assert.equal(users(['set-role', '--username', 'dana', '--role', 'viewer']).code, 0);
     assert.equal(users(['disable', '--username', 'dana']).code, 0);
@@ -42,6 +43,8 @@ describe('npm run users', () => {
       [['set-role', '--username', 'nobody', '--role', 'admin'], undefined, /No user named "nobody"/],
       [['delete', '--username', 'dana'], undefined, /Unknown command "delete"/],
       [['list', '--colour', 'red'], undefined, /Unknown option '--colour'/],
+      [['unlock'], undefined, /unlock needs --username/],
+      [['unlock', '--username', 'bad name'], undefined, /username must be/],
     ];
     for (const [args, password, message] of cases) {
       const run = users(args, password);
@@ -49,6 +52,32 @@ describe('npm run users', () => {
       assert.match(run.output, message);
     }
     assert.equal(await count(), before, 'nothing written');
+  });
+});
+
+describe('npm run users -- unlock', () => {
+  const prefix = uniqueQueuePrefix('unlock');
+  const redis = createRedisClient({ redisUrl: testRedisUrl(), redisClusterNodes: [] });
+  const throttle = new SignInThrottle(redis, prefix);
+  after(async () => {
+    redis.disconnect();
+    await deleteKeysUnder({ redisUrl: testRedisUrl() }, prefix);
+  });
+
+  it('lifts the lockout of an account that failed to sign in ten times, and says so', async () => {
+    for (let n = 0; n < 10; n++) assert.equal(await throttle.admit({ username: 'dana', address: `192.0.2.${n}` }), 0);
+    assert.ok((await throttle.admit({ username: 'dana', address: '192.0.2.100' })) > 0, 'locked');
+    const run = users(['unlock', '--username', 'Dana'], undefined, { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix });
+    assert.equal(run.code, 0, run.output);
+    assert.match(run.output, /"dana" may sign in again/);
+    assert.equal(await throttle.admit({ username: 'dana', address: '192.0.2.100' }), 0);
+  });
+
+  it('exits 1 naming the URL when Redis does not answer', async () => {
+    const port = await freePort();
+    const run = users(['unlock', '--username', 'dana'], undefined, { REDIS_URL: `redis://127.0.0.1:${port}`, QUEUE_PREFIX: prefix });
+    assert.equal(run.code, 1, run.output);
+    assert.match(run.output, new RegExp(`Could not connect to Redis at redis://127\\.0\\.0\\.1:${port}`));
   });
 });
 

@@ -1,5 +1,5 @@
 import type { AcceptedEvent, EventLineage, QueueSummary } from '@switchyard/contracts';
-import { assertServicesReachable, queueKeyPrefix } from '@switchyard/core';
+import { assertServicesReachable, queueKeyPrefix, SignInThrottle } from '@switchyard/core';
 import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, testRedisUrl, ThrowawayRedisCluster, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
 import { Redis } from 'ioredis';
 import assert from 'node:assert/strict';
@@ -90,6 +90,16 @@ describe('on a Redis Cluster (3 masters, each with a replica)', () => {
       assertServicesReachable({ ...target, redisClusterNodes: [{ host: '127.0.0.1', port: 1 }] }),
       /Cannot reach Redis Cluster 127\.0\.0\.1:1 .*REDIS_CLUSTER_NODES/,
     );
+  });
+
+  it('keeps the console sign-in throttle on the cluster: its script runs there, and ten failures lock an account', async () => {
+    const failed = await stack.post('/v1/console/sessions', { username: 'nobody', password: 'a-long-enough-passphrase', clientIp: '192.0.2.1' });
+    assert.equal(failed.status, 422, failed.text);
+    const throttle = stack.api.get(SignInThrottle);
+    for (let n = 2; n <= 10; n++) assert.equal(await throttle.admit({ username: 'nobody', address: `192.0.2.${n}` }), 0);
+    const refused = await stack.post('/v1/console/sessions', { username: 'nobody', password: 'a-long-enough-passphrase', clientIp: '192.0.2.11' });
+    assert.equal(refused.status, 429, refused.text);
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
   });
 
   it('leaves jobs no replica acknowledged unpublished in the outbox, and the relay publishes them once the replica is back', async () => {

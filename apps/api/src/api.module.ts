@@ -2,7 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ConsoleAuthController } from './console-auth/console-auth.controller.js';
 import { ConsoleKeysController } from './console-auth/console-keys.controller.js';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { ApiKeyVerifier, type EventCatalog, IngestModule, OperationsModule, SchedulesModule, SwitchyardModule } from '@switchyard/core';
+import { ApiKeyVerifier, type EventCatalog, IngestModule, OperationsModule, RedisConnection, SchedulesModule, SignInThrottle, SwitchyardModule } from '@switchyard/core';
 import { API_CONFIG, type ApiConfig } from './api-config.js';
 import { RouteAccessAudit } from './auth/route-access.audit.js';
 import { ScopeGuard } from './auth/scope.guard.js';
@@ -56,6 +56,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: ScopeGuard },
         ApiKeyVerifier,
         RouteAccessAudit,
+        { provide: SignInThrottle, inject: [RedisConnection], useFactory: (redis: RedisConnection) => new SignInThrottle(redis.client, options.config.switchyard.queuePrefix) },
       ],
     };
   }

@@ -107,9 +107,10 @@ export type { RedactPath } from './redaction/redact-paths.js';
 export { REDACTED, Redactor } from './redaction/redactor.js';
 
 // Console sign-in
-export { CONSOLE_ROLES, checkPassword, checkRole, checkUsername, ConsoleUserInputError, ConsoleUserStore, roleAllows } from './console-auth/console-user-store.js';
+export { CONSOLE_ROLES, checkPassword, checkRole, checkUsername, ConsoleUserInputError, ConsoleUserStore, normaliseUsername, roleAllows } from './console-auth/console-user-store.js';
 export type { ConsoleRole, ConsoleUser } from './console-auth/console-user-store.js';
 export { ConsoleSessionStore, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './console-auth/console-session-store.js';
 export type { ConsoleSession } from './console-auth/console-session-store.js';
-export { hashPassword, SCRYPT_PARAMS, verifyPassword } from './console-auth/password.js';
-export { SignInThrottle } from './console-auth/sign-in-throttle.js';
+export { hashPassword, needsRehash, SCRYPT_PARAMS, verifyPassword } from './console-auth/password.js';
+export { SIGN_IN_LIMITS, SignInThrottle, SignInThrottleUnavailableError } from './console-auth/sign-in-throttle.js';
+export type { SignInSubjects } from './console-auth/sign-in-throttle.js';

@@ -1,9 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { type ConsoleSession, ConsoleSessionStore, ConsoleUserInputError, ConsoleUserStore, ProblemError, problems, SignInThrottle } from '@switchyard/core';
+import { type ConsoleSession, ConsoleSessionStore, ConsoleUserInputError, ConsoleUserStore, normaliseUsername, ProblemError, problems, SignInThrottle, SignInThrottleUnavailableError } from '@switchyard/core';
 import type { ConsoleUser } from '@switchyard/core';
 import { PgPool } from '@switchyard/db';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { jsonObjectBody as objectBody } from '../http/json-body.js';
 import { RequireScope } from '../auth/route-access.js';
 import { actorOf } from '../auth/request-principal.js';
@@ -15,6 +15,14 @@ function text(body: unknown, field: string, max = 1024): string {
   const value = (body as Record<string, unknown> | null)?.[field];
   if (typeof value !== 'string' || value.length === 0 || value.length > max) throw new ProblemError(problems.invalidRequest(`${field} must be a non-empty string of at most ${max} characters`));
   return value;
+}
+
+/** Without Redis the throttle can neither check nor count failures, so passwords are not checked either: 503, not a sign-in. */
+function unavailableProblem(error: unknown): never {
+  if (error instanceof SignInThrottleUnavailableError) {
+    throw new ProblemError(problems.unavailable('Sign-in is unavailable: its throttle is kept in Redis, which does not answer. Retry shortly.'), { 'Retry-After': '5' });
+  }
+  throw error;
 }
 
 function inputProblem(error: unknown): never {
@@ -31,9 +39,11 @@ function inputProblem(error: unknown): never {
 export class ConsoleAuthController {
   private readonly users: ConsoleUserStore;
   private readonly sessions: ConsoleSessionStore;
-  private readonly throttle = new SignInThrottle();
 
-  constructor(pg: PgPool) {
+  constructor(
+    pg: PgPool,
+    private readonly throttle: SignInThrottle,
+  ) {
     this.users = new ConsoleUserStore(pg);
     this.sessions = new ConsoleSessionStore(pg);
   }
@@ -41,26 +51,25 @@ export class ConsoleAuthController {
   @Post('sessions')
   @RequireScope('admin')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Sign a console user in: a session token and its CSRF token; one generic 422 for any failure' })
-  async signIn(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ token: string; session: ConsoleSession }> {
+  @ApiOperation({ summary: 'Sign a console user in: a session token and its CSRF token; one generic 422 for any failure, 429 while throttled' })
+  async signIn(@Req() request: FastifyRequest): Promise<{ token: string; session: ConsoleSession }> {
     const body = objectBody(request);
-    const username = text(body, 'username', 200).trim().toLowerCase();
+    const username = normaliseUsername(text(body, 'username', 200));
     const password = text(body, 'password');
-    const clientIp = typeof body.clientIp === 'string' ? body.clientIp : 'unknown';
-    const keys = [`user:${username}`, `ip:${clientIp}`];
-    const wait = this.throttle.retryAfterMs(keys);
+    const subjects = { username, address: typeof body.clientIp === 'string' && body.clientIp.trim() ? body.clientIp : 'unknown' };
+    // Before the password is hashed: a refused attempt costs no CPU.
+    const wait = await this.throttle.admit(subjects).catch(unavailableProblem);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
-      reply.header('retry-after', String(seconds));
-      throw new ProblemError({ type: 'urn:switchyard:problem:sign-in-throttled', title: 'Too many sign-in attempts', status: 429, detail: `Too many failed sign-ins; try again in ${Math.ceil(seconds / 60)} min` });
+      throw new ProblemError(
+        { type: 'urn:switchyard:problem:sign-in-throttled', title: 'Too many sign-in attempts', status: 429, detail: `Too many failed sign-ins; try again in ${Math.ceil(seconds / 60)} min` },
+        { 'Retry-After': String(seconds) },
+      );
     }
     const signedIn = await this.sessions.signIn(username, password);
-    if (!signedIn) {
-      this.throttle.recordFailure(keys);
-      // Not 401: in this API that means "your API key", and the console's key is fine.
-      throw new ProblemError({ type: 'urn:switchyard:problem:sign-in-failed', title: 'Sign-in failed', status: 422, detail: GENERIC_FAILURE });
-    }
-    this.throttle.reset([`user:${username}`]);
+    // Not 401: in this API that means "your API key", and the console's key is fine.
+    if (!signedIn) throw new ProblemError({ type: 'urn:switchyard:problem:sign-in-failed', title: 'Sign-in failed', status: 422, detail: GENERIC_FAILURE });
+    await this.throttle.succeeded(subjects);
     return signedIn;
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import { answerWithin, RedisScript } from '../connections/redis-script.js';
 import { ProblemError, problems } from '../problems/problem.js';
 import { RedisConnection } from '../queues/redis-connection.js';
 
@@ -8,7 +8,7 @@ import { RedisConnection } from '../queues/redis-connection.js';
 // arrival time `tat` in ms. A key may burst one second's worth of events; a
 // batch larger than that passes only when its bucket is full, and then puts
 // the key in debt. Redis' clock is used, so every API replica agrees.
-const GCRA = `
+const GCRA = new RedisScript(`
 local interval = tonumber(ARGV[1])
 local count = tonumber(ARGV[2])
 local burst = tonumber(ARGV[3])
@@ -22,8 +22,7 @@ if cost > burst then wait = tat - now else wait = tat + cost - now - burst end
 if wait > 0 then return {0, math.ceil(wait)} end
 local next = tat + cost
 redis.call('SET', KEYS[1], string.format('%.3f', next), 'PX', math.ceil(next - now) + 1000)
-return {1, 0}`;
-const GCRA_SHA = createHash('sha1').update(GCRA).digest('hex');
+return {1, 0}`);
 const BURST_MS = 1_000;
 /** A limiter slower than this lets the request through rather than delay ingest. */
 const TIMEOUT_MS = 250;
@@ -58,7 +57,7 @@ export class IngestRateLimiter {
     if (producer.keyId === null || rate <= 0 || count <= 0) return;
     let answer: [number, number];
     try {
-      answer = await withTimeout(this.run(`${this.config.queuePrefix}:ratelimit:${producer.keyId}`, 1_000 / rate, count));
+      answer = await answerWithin(this.run(`${this.config.queuePrefix}:ratelimit:${producer.keyId}`, 1_000 / rate, count), TIMEOUT_MS);
       if (this.failingOpen) this.logger.log('Ingest rate limits apply again');
       this.failingOpen = false;
     } catch (error) {
@@ -73,17 +72,6 @@ export class IngestRateLimiter {
   }
 
   private async run(key: string, intervalMs: number, count: number): Promise<[number, number]> {
-    const args = [String(intervalMs), String(count), String(BURST_MS)];
-    try {
-      return (await this.redis.client.evalsha(GCRA_SHA, 1, key, ...args)) as [number, number];
-    } catch (error) {
-      if (!(error as Error).message.includes('NOSCRIPT')) throw error;
-      return (await this.redis.client.eval(GCRA, 1, key, ...args)) as [number, number];
-    }
+    return (await GCRA.run(this.redis.client, [key], [String(intervalMs), String(count), String(BURST_MS)])) as [number, number];
   }
-}
-
-function withTimeout<T>(work: Promise<T>): Promise<T> {
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref());
-  return Promise.race([work, timeout]);
 }

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { SqlClient } from '../auth/api-key-store.js';
 import { coreEnvSchema, loadConfig } from '../config/core-config.js';
 import { redactUrl } from '../connections/redact-url.js';
+import { createRedisClient, type RedisClient } from '../connections/redis-client.js';
 
 /**
  * The shape shared by the operator CLIs (`npm run keys`, `npm run users`):
@@ -51,6 +52,30 @@ export async function withDatabase(work: (sql: SqlClient) => Promise<number>): P
     return await work({ query: async (text, params) => (await client.query(text, params)).rows });
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Runs `work` on a connection to Switchyard's Redis (REDIS_URL, or the cluster
+ * of REDIS_CLUSTER_NODES) with its QUEUE_PREFIX; 1 (with the reason) when
+ * Redis does not answer.
+ */
+export async function withRedis(work: (redis: RedisClient, queuePrefix: string) => Promise<number>): Promise<number> {
+  const env = loadConfig(coreEnvSchema.pick({ REDIS_URL: true, REDIS_CLUSTER_NODES: true, QUEUE_PREFIX: true }), process.env);
+  const redis = createRedisClient({ redisUrl: env.REDIS_URL, redisClusterNodes: env.REDIS_CLUSTER_NODES }, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  redis.on('error', () => undefined); // reported below, not as an unhandled event
+  try {
+    await redis.connect();
+  } catch (error) {
+    const where = env.REDIS_CLUSTER_NODES.length ? `the Redis Cluster at ${env.REDIS_CLUSTER_NODES.map(({ host, port }) => `${host}:${port}`).join(',')}` : `Redis at ${redactUrl(env.REDIS_URL)}`;
+    console.error(`Could not connect to ${where} (${(error as Error).message}). Is it running? Set REDIS_URL (and REDIS_CLUSTER_NODES, QUEUE_PREFIX) as the API has them.`);
+    redis.disconnect();
+    return 1;
+  }
+  try {
+    return await work(redis, env.QUEUE_PREFIX);
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
   }
 }
 

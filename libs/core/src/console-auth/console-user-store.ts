@@ -29,8 +29,13 @@ export const MIN_PASSWORD_LENGTH = 12;
 const COLUMNS = `id::text AS id, username, role, created_at, disabled_at`;
 type Row = { id: string; username: string; role: ConsoleRole; created_at: Date; disabled_at: Date | null };
 
+/** Usernames are case-insensitive and ignore surrounding spaces: "Dana " is dana, at sign-in, in the throttle, everywhere. */
+export function normaliseUsername(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
 export function checkUsername(raw: string): string {
-  const username = raw.trim().toLowerCase();
+  const username = normaliseUsername(raw);
   if (!USERNAME.test(username)) throw new ConsoleUserInputError(`username must be 1–64 of a-z, 0-9, ".", "_", "-", starting with a letter or digit; got ${JSON.stringify(raw)}`);
   return username;
 }
@@ -79,8 +84,16 @@ export class ConsoleUserStore {
 
   /** The user and their hash, for sign-in; null when there is no such user. */
   async findForSignIn(username: string): Promise<{ user: ConsoleUser; passwordHash: string } | null> {
-    const [row] = await this.sql.query<Row & { password_hash: string }>(`SELECT ${COLUMNS}, password_hash FROM console_users WHERE username = $1`, [username.trim().toLowerCase()]);
+    const [row] = await this.sql.query<Row & { password_hash: string }>(`SELECT ${COLUMNS}, password_hash FROM console_users WHERE username = $1`, [normaliseUsername(username)]);
     return row ? { user: toUser(row), passwordHash: row.password_hash } : null;
+  }
+
+  /**
+   * Stores `next` in place of `previous` (a hash of older parameters the password
+   * just verified against); nothing when the hash has changed meanwhile.
+   */
+  async replacePasswordHash(userId: string, previous: string, next: string): Promise<void> {
+    await this.sql.query(`UPDATE console_users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, [userId, previous, next]);
   }
 
   async setRole(username: string, role: string, actor?: string): Promise<ConsoleUser> {

@@ -1,35 +1,70 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /**
- * scrypt, memory-hard: N = 2^15, r = 8, p = 1 needs 32 MiB and ~50 ms per
- * hash, which makes a stolen table expensive to guess through. The parameters
- * are stored with each hash, so raising them later still verifies old ones.
+ * scrypt, memory-hard: N = 2^17, r = 8, p = 1 needs 128 MiB and a few tenths
+ * of a second per hash (OWASP's recommended minimum), which makes a stolen
+ * table expensive to guess through. The parameters are stored with each hash,
+ * so hashes made with older ones still verify, and are replaced at sign-in
+ * (see {@link needsRehash}).
  */
-export const SCRYPT_PARAMS = { log2N: 15, r: 8, p: 1, saltBytes: 16, keyBytes: 32 } as const;
+export const SCRYPT_PARAMS = { log2N: 17, r: 8, p: 1, saltBytes: 16, keyBytes: 32 } as const;
 
-function derive(password: string, salt: Buffer, log2N: number, r: number, p: number, keyBytes: number): Promise<Buffer> {
-  const N = 2 ** log2N;
-  return new Promise((resolve, reject) =>
-    // maxmem: Node's 32 MiB default is just short of what N = 2^15, r = 8 needs (128·N·r plus overhead).
-    scrypt(password, salt, keyBytes, { N, r, p, maxmem: 256 * N * r }, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+interface Params {
+  log2N: number;
+  r: number;
+  p: number;
 }
 
-/** `scrypt$15$8$1$<salt b64>$<hash b64>` for `password`, with a fresh random salt. */
+// What a stored hash may ask for: room above today's cost, but a corrupted or
+// planted row cannot make one verification take gigabytes or minutes.
+const LIMITS = { log2N: [10, 20], r: [1, 32], p: [1, 16], keyBytes: [16, 64] } as const;
+const ENCODED = /^scrypt\$(\d{1,2})\$(\d{1,2})\$(\d{1,2})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
+
+function derive(password: string, salt: Buffer, { log2N, r, p }: Params, keyBytes: number): Promise<Buffer> {
+  const N = 2 ** log2N;
+  // maxmem: Node's 32 MiB default is too small for N = 2^17; OpenSSL needs
+  // 128·r·(N + p + 2) bytes (the V array plus the B blocks), so ask for exactly that.
+  const maxmem = 128 * r * (N + p + 2);
+  // The asynchronous scrypt runs on libuv's thread pool: the event loop keeps serving requests meanwhile.
+  return new Promise((resolve, reject) => scrypt(password, salt, keyBytes, { N, r, p, maxmem }, (error, key) => (error ? reject(error) : resolve(key))));
+}
+
+/** The parameters, salt and hash of `encoded`; null when it is malformed or outside the limits above. */
+function parse(encoded: string): (Params & { salt: Buffer; hash: Buffer }) | null {
+  const match = ENCODED.exec(encoded);
+  if (!match) return null;
+  const [log2N, r, p] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const [salt, hash] = [Buffer.from(match[4], 'base64'), Buffer.from(match[5], 'base64')];
+  const within = (value: number, [low, high]: readonly [number, number]) => value >= low && value <= high;
+  if (!within(log2N, LIMITS.log2N) || !within(r, LIMITS.r) || !within(p, LIMITS.p) || !within(hash.length, LIMITS.keyBytes) || salt.length === 0) return null;
+  return { log2N, r, p, salt, hash };
+}
+
+/** `scrypt$17$8$1$<salt b64>$<hash b64>` for `password`, with a fresh random salt. */
 export async function hashPassword(password: string): Promise<string> {
   const { log2N, r, p, saltBytes, keyBytes } = SCRYPT_PARAMS;
   const salt = randomBytes(saltBytes);
-  const key = await derive(password, salt, log2N, r, p, keyBytes);
+  const key = await derive(password, salt, SCRYPT_PARAMS, keyBytes);
   return ['scrypt', log2N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 /** Whether `password` matches `encoded`; false (never a throw) for a malformed hash. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
-  const [scheme, log2N, r, p, salt, hash] = encoded.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = await derive(password, Buffer.from(salt, 'base64'), Number(log2N), Number(r), Number(p), expected.length);
-  return timingSafeEqual(actual, expected);
+  const parsed = parse(encoded);
+  if (!parsed) return false;
+  const actual = await derive(password, parsed.salt, parsed, parsed.hash.length);
+  return timingSafeEqual(actual, parsed.hash);
+}
+
+/**
+ * Whether `encoded` was made with other parameters than {@link SCRYPT_PARAMS}
+ * (an older, cheaper cost): after the password has verified against it, store
+ * a fresh {@link hashPassword} in its place.
+ */
+export function needsRehash(encoded: string): boolean {
+  const parsed = parse(encoded);
+  const { log2N, r, p, saltBytes, keyBytes } = SCRYPT_PARAMS;
+  return !parsed || parsed.log2N !== log2N || parsed.r !== r || parsed.p !== p || parsed.salt.length !== saltBytes || parsed.hash.length !== keyBytes;
 }
 
 /**

@@ -1,16 +1,19 @@
 // `npm run users -- create --username dana --role operator [--password-stdin]`,
 // `npm run users -- list`, `npm run users -- disable --username dana`,
-// `npm run users -- set-role --username dana --role viewer`.
+// `npm run users -- set-role --username dana --role viewer`,
+// `npm run users -- unlock --username dana` (lifts a sign-in lockout; reads REDIS_URL and QUEUE_PREFIX).
 // Without --password-stdin, create asks for the password (not echoed).
-// Bad input exits 2 having written nothing; an unreachable database exits 1.
-import { parseCommand, runCli, UsageError, withDatabase } from '../cli/admin-cli.js';
+// Bad input exits 2 having written nothing; an unreachable database (or Redis) exits 1.
+import { parseCommand, runCli, UsageError, withDatabase, withRedis } from '../cli/admin-cli.js';
 import { checkPassword, checkRole, checkUsername, CONSOLE_ROLES, ConsoleUserInputError, ConsoleUserStore } from './console-user-store.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 
 const USAGE = `Usage:
   npm run users -- create --username <name> --role <role> [--password-stdin]
   npm run users -- list
   npm run users -- disable --username <name>
   npm run users -- set-role --username <name> --role <role>
+  npm run users -- unlock --username <name>     (after too many failed sign-ins)
 Roles: ${CONSOLE_ROLES.join(', ')}.`;
 
 async function readStdin(): Promise<string> {
@@ -44,7 +47,7 @@ async function promptPassword(question: string): Promise<string> {
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, {
     usage: USAGE,
-    commands: ['create', 'list', 'disable', 'set-role'],
+    commands: ['create', 'list', 'disable', 'set-role', 'unlock'],
     options: { username: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
   });
   if (!parsed) return 0;
@@ -52,12 +55,21 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'list' && values.username === undefined) throw new UsageError(`${command} needs --username`);
   if ((command === 'create' || command === 'set-role') && values.role === undefined) throw new UsageError(`${command} needs --role`);
   if (command !== 'create' && values['password-stdin']) throw new UsageError('--password-stdin only applies to create');
-  if ((command === 'list' || command === 'disable') && values.role !== undefined) throw new UsageError(`--role does not apply to ${command}`);
+  if ((command === 'list' || command === 'disable' || command === 'unlock') && values.role !== undefined) throw new UsageError(`--role does not apply to ${command}`);
   // Everything the user typed is checked before the password is asked for or the database touched.
   if (values.username !== undefined) checkUsername(values.username);
   if (values.role !== undefined) checkRole(values.role);
   let password = '';
   if (command === 'create') password = checkPassword(values['password-stdin'] ? await readStdin() : await promptPassword('Password: '));
+
+  if (command === 'unlock') {
+    const username = checkUsername(values.username!);
+    return withRedis(async (redis, queuePrefix) => {
+      await new SignInThrottle(redis, queuePrefix).unlock(username);
+      console.log(`"${username}" may sign in again; their failed sign-ins are forgotten.`);
+      return 0;
+    });
+  }
 
   return withDatabase(async (sql) => {
     const store = new ConsoleUserStore(sql);
