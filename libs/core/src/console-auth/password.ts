@@ -20,7 +20,21 @@ interface Params {
 const LIMITS = { log2N: [10, 20], r: [1, 32], p: [1, 16], keyBytes: [16, 64] } as const;
 const ENCODED = /^scrypt\$(\d{1,2})\$(\d{1,2})\$(\d{1,2})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
 
-function derive(password: string, salt: Buffer, { log2N, r, p }: Params, keyBytes: number): Promise<Buffer> {
+/**
+ * One derivation at a time per process: each holds 128 MiB while it runs, so
+ * a burst of sign-ins waits here instead of multiplying the API's memory (its
+ * container limit in deploy/k8s is 384 MiB). Sign-ins are human-paced, and
+ * the throttle runs before any of them gets here.
+ */
+let lastDerivation: Promise<unknown> = Promise.resolve();
+
+function derive(password: string, salt: Buffer, params: Params, keyBytes: number): Promise<Buffer> {
+  const next = lastDerivation.then(() => deriveNow(password, salt, params, keyBytes));
+  lastDerivation = next.catch(() => undefined);
+  return next;
+}
+
+function deriveNow(password: string, salt: Buffer, { log2N, r, p }: Params, keyBytes: number): Promise<Buffer> {
   const N = 2 ** log2N;
   // maxmem: Node's 32 MiB default is too small for N = 2^17; OpenSSL needs
   // 128·r·(N + p + 2) bytes (the V array plus the B blocks), so ask for exactly that.
