@@ -1,5 +1,5 @@
 import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, PROTOTYPE_MEMBER_NAMES, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import { resetWithCatalogue } from './support/database.js';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
@@ -85,6 +85,50 @@ describe('bad input gets a clear problem+json answer and leaves nothing behind',
     const problem = await rejects({ type: 'order.teleported', data: {} }, {}, 422, 'urn:switchyard:problem:unknown-event-type');
     assert.ok(problem.knownTypes?.includes('order.placed'));
     assert.match(problem.detail ?? '', /order\.teleported/);
+  });
+
+  it('422 unknown type for types named after Object.prototype members, in every format', async () => {
+    for (const type of PROTOTYPE_MEMBER_NAMES) {
+      const plain = await rejects({ type, data: {} }, {}, 422, 'urn:switchyard:problem:unknown-event-type');
+      assert.ok(plain.knownTypes?.includes('order.placed'), `${type}: the known types are listed`);
+      assert.ok(!plain.knownTypes?.includes(type), `${type} is not listed as known`);
+      const ceAttributes = { specversion: '1.0', id: `proto-${type}`, source: 'urn:test', type, data: {} };
+      await rejects(ceAttributes, { 'content-type': 'application/cloudevents+json' }, 422, 'urn:switchyard:problem:unknown-event-type');
+      const binary = { 'ce-specversion': '1.0', 'ce-id': `proto-${type}`, 'ce-source': 'urn:test', 'ce-type': type };
+      await rejects({}, binary, 422, 'urn:switchyard:problem:unknown-event-type');
+    }
+  });
+
+  it('a batch answers 422 for each type named after an Object.prototype member, beside a good event', async () => {
+    const good = orderPlacedEvent();
+    const items = [good, ...PROTOTYPE_MEMBER_NAMES.map((type) => ({ type, data: {} }))];
+    const { status, body, text } = await stack.post<BatchResult>('/v1/events/batch', items);
+    assert.equal(status, 207, text);
+    assert.deepEqual(body.items.map((item) => item.status), [202, ...PROTOTYPE_MEMBER_NAMES.map(() => 422)]);
+    for (const item of body.items.slice(1)) assert.equal(item.problem?.type, 'urn:switchyard:problem:unknown-event-type');
+    const ce = PROTOTYPE_MEMBER_NAMES.map((type) => ({ specversion: '1.0', id: `proto-batch-${type}`, source: 'urn:test', type, data: {} }));
+    const cloud = await stack.post<BatchResult>('/v1/events/batch', ce, { 'content-type': 'application/cloudevents-batch+json' });
+    assert.equal(cloud.status, 207, cloud.text);
+    assert.deepEqual(cloud.body.items.map((item) => item.status), PROTOTYPE_MEMBER_NAMES.map(() => 422));
+    assert.equal((await stored()).events, baseline.events + 1, 'only the good event is stored');
+    for (const name of ['inventory', 'payment']) await stack.queue(name).obliterate({ force: true });
+  });
+
+  it('keeps data keys named after Object.prototype members as data, and tells bodies that differ only there apart', async () => {
+    const data = JSON.parse('{"ms": 0, "__proto__": {"polluted": true}, "constructor": "c", "toString": 1, "hasOwnProperty": null}');
+    const sent = await stack.post<AcceptedEvent>('/v1/events', JSON.stringify({ type: 'test.timed', data }), { 'Idempotency-Key': 'proto-data' });
+    assert.equal(sent.status, 202, sent.text);
+    const read = await stack.get<{ data: unknown }>(`/v1/events/${sent.body.eventId}`);
+    assert.equal(read.status, 200, read.text);
+    assert.match(read.text, /"__proto__":\{"polluted":true\}/, 'the __proto__ key is stored and answered as data');
+    assert.deepEqual(Object.keys(read.body.data as object).sort(), ['__proto__', 'constructor', 'hasOwnProperty', 'ms', 'toString']);
+    assert.equal(({} as { polluted?: boolean }).polluted, undefined, 'nothing reached Object.prototype');
+    const same = await stack.post('/v1/events', JSON.stringify({ type: 'test.timed', data }), { 'Idempotency-Key': 'proto-data' });
+    assert.equal(same.status, 200, 'the same body replays');
+    const other = JSON.parse('{"ms": 0, "__proto__": {"polluted": false}, "constructor": "c", "toString": 1, "hasOwnProperty": null}');
+    const reused = await stack.post<Problem>('/v1/events', JSON.stringify({ type: 'test.timed', data: other }), { 'Idempotency-Key': 'proto-data' });
+    assert.equal(reused.status, 422, `a body differing only under __proto__ is not a replay: ${reused.text}`);
+    await stack.queue('test-timed').obliterate({ force: true });
   });
 
   it('413 for a body over MAX_EVENT_BYTES', async () => {

@@ -1,8 +1,9 @@
-import { queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent, PROTOTYPE_MEMBER_NAMES, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
+import { namedPositionsOf, type OpenApiDocument, operationsOf, prototypeKeyCases, type Seed, storeRowsNamedAfterPrototypeMembers } from './support/prototype-cases.js';
 import { createApiKey, TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
@@ -100,13 +101,14 @@ function pathFor(template: string, values: string[]): string {
 describe(`fuzz: ${RUNS.toLocaleString('en')} generated requests across every endpoint`, () => {
   let stack: TestStack;
   let routes: Array<{ method: Method; path: string }>;
+  let document: OpenApiDocument;
   let readOnly: string;
 
   before(async () => {
     await resetWithCatalogue(db);
     stack = await TestStack.start({ worker: false });
     readOnly = await createApiKey('fuzz-reader', ['events:read', 'ops:read']);
-    const document = (await stack.get<{ paths: Record<string, Record<string, unknown>> }>('/docs-json')).body;
+    document = (await stack.get<OpenApiDocument>('/docs-json')).body;
     routes = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => ({ method: method.toUpperCase() as Method, path })));
   });
   after(() => stack.close());
@@ -162,7 +164,75 @@ describe(`fuzz: ${RUNS.toLocaleString('en')} generated requests across every end
     console.log(`fuzz statuses: ${[...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ')}`);
     assert.ok(!statuses.has(503) || statuses.get(503)! < RUNS / 100, 'a few 503s at most');
 
-    // Nothing half-written: every stored event has the jobs its routes asked for, every key its event.
+    assert.deepEqual(await halfWritten(), []);
+  });
+
+  it('answers a prototype-member name in every place a user names something, on every route, with a 4xx problem or a success', async () => {
+    const stored = await storeRowsNamedAfterPrototypeMembers(db);
+    const plausible: Record<string, string> = { name: 'test-timed', username: 'fuzz-user', eventId: stored.eventId, id: stored.deadLetterId, jobId: `${stored.eventId}.constructor` };
+    const event = { type: 'test.timed', source: 'urn:fuzz', subject: 's', data: { ms: 0 } };
+    const filter = { status: 'open', queue: 'test-timed', handler: 'test.timed', eventType: 'test.timed' };
+    // Seeds get past each route's shape checks, so a name reaches the lookups behind them; other routes' bodies come from their schema.
+    const seeds: Record<string, Seed[]> = {
+      'POST /v1/events': [
+        { body: event },
+        // Large enough for the fraud review's content filter on data.total.
+        { body: orderPlacedEvent(anOrder({ items: [{ sku: 'SKU-RED-MUG', quantity: 1, unitPrice: 150_000 }] })) },
+        { contentType: 'application/cloudevents+json', body: { specversion: '1.0', id: 'proto-ce', source: 'urn:fuzz', type: 'test.timed', region: 'eu', data: { ms: 0 } } },
+        { headers: { 'ce-specversion': '1.0', 'ce-id': 'proto-binary', 'ce-source': 'urn:fuzz', 'ce-type': 'test.timed', 'ce-region': 'eu' }, body: { ms: 0 } },
+      ],
+      'POST /v1/events/batch': [
+        { body: [{ ...event, idempotencyKey: 'proto-batch' }] },
+        { contentType: 'application/cloudevents-batch+json', body: [{ specversion: '1.0', id: 'proto-ce-batch', source: 'urn:fuzz', type: 'test.timed', data: { ms: 0 } }] },
+      ],
+      'POST /v1/events/replay': [
+        { body: { filter: { type: 'test.timed', source: 'urn:fuzz' }, handlers: ['test.timed'], dryRun: true } },
+        { body: { filter: { ids: [stored.eventId] }, handlers: ['constructor'] } },
+      ],
+      'POST /v1/dead-letters/retry': [{ body: { filter, dryRun: true } }, { body: { filter: { handler: 'constructor' } } }],
+      'POST /v1/dead-letters/discard': [{ body: { filter, dryRun: true, reason: 'r' } }, { body: { filter: { queue: 'constructor' }, reason: 'r' } }],
+      'POST /v1/schedules': [
+        { body: { name: 'fuzz-proto', type: 'test.timed', data: { ms: 0 }, intervalMs: 60_000, source: 'urn:fuzz', subject: 's' } },
+        { body: { name: 'fuzz-proto-cron', type: 'test.timed', data: { ms: 0 }, cron: '0 6 * * *', timeZone: 'Europe/Berlin', catchUp: 'skip' } },
+      ],
+      'POST /v1/console/sessions': [{ body: { username: 'fuzz-user', password: 'not the password', clientIp: '127.0.0.1' } }],
+      // Too short a password: the username and role are checked before it, and hashing one costs ~50 ms.
+      'POST /v1/console/users': [{ body: { username: 'fuzz-user', password: 'short', role: 'viewer' } }],
+      'PATCH /v1/console/users/{username}': [{ body: { role: 'viewer' } }, { body: { disabled: true } }],
+    };
+    const operations = operationsOf(document);
+    assert.deepEqual(Object.keys(seeds).filter((route) => !operations.includes(route)), [], 'every seed names a route of the OpenAPI document');
+    const cases = prototypeKeyCases(document, seeds, (param) => plausible[param] ?? 'x');
+    const uncovered = operations.flatMap((route) =>
+      namedPositionsOf(document, route)
+        .filter((position) => !cases.some((candidate) => candidate.route === route && (candidate.position === position || candidate.position.startsWith(`${position}.`))))
+        .map((position) => `${route}: ${position}`),
+    );
+    assert.deepEqual(uncovered, [], 'every route has a case for every place it takes a name (add a seed for a body the schema cannot describe)');
+
+    const statuses = new Map<number, number>();
+    const failures: string[] = [];
+    const started = Date.now();
+    // A few at a time: the console routes hash passwords (scrypt, ~50 ms each) on the thread pool.
+    await inParallel(4, cases, async (candidate) => {
+      const response = await within(10_000, `${candidate.method} ${candidate.url}`, send(stack, candidate));
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      const what = `${candidate.route} [${candidate.position}] ${candidate.method} ${candidate.url} ${candidate.body?.slice(0, 200) ?? ''} → ${response.status}`;
+      if (response.status >= 500 && !(response.status === 503 && response.retryAfter)) failures.push(`${what}: ${response.text.slice(0, 300)}`);
+      if (response.status >= 400 && response.status < 500) {
+        const problem = parseJson(response.text) as { status?: number } | null;
+        if (!/^application\/problem\+json/.test(response.contentType) || problem?.status !== response.status) failures.push(`${what}: not a problem+json (${response.contentType}) ${response.text.slice(0, 200)}`);
+      }
+    });
+    console.log(`prototype-name cases: ${cases.length} in ${Date.now() - started} ms; ${[...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ')}`);
+    assert.deepEqual(failures, []);
+    assert.ok(!statuses.has(503) || statuses.get(503)! < cases.length / 100, 'a few 503s at most');
+    assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), [...PROTOTYPE_MEMBER_NAMES], 'nothing was added to Object.prototype');
+    assert.deepEqual(await halfWritten(), []);
+  });
+
+  /** Nothing half-written: every stored event has the jobs its routes asked for, every key its event, every change its audit row. */
+  async function halfWritten(): Promise<Array<{ what: string; n: number }>> {
     const orphans = await queryRows<{ what: string; n: number }>(
       db,
       `SELECT 'events without jobs' AS what, count(*)::int AS n FROM events e
@@ -175,9 +245,42 @@ describe(`fuzz: ${RUNS.toLocaleString('en')} generated requests across every end
        UNION ALL
        SELECT 'operations without audit', count(*)::int FROM operations o WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.operation_id = o.id)`,
     );
-    assert.deepEqual(orphans.filter((row) => row.n > 0), []);
-  });
+    return orphans.filter((row) => row.n > 0);
+  }
 });
+
+/** Sends a case over HTTP as the admin key; a stream's answer is its status and headers. */
+async function send(stack: TestStack, candidate: { method: string; url: string; headers: Record<string, string>; body?: string }) {
+  const controller = new AbortController();
+  const response = await fetch(stack.url(candidate.url), {
+    method: candidate.method,
+    headers: { ...stack.auth, ...candidate.headers },
+    body: candidate.body,
+    signal: controller.signal,
+  });
+  const contentType = response.headers.get('content-type') ?? '';
+  let text = '';
+  if (contentType.startsWith('text/event-stream')) controller.abort();
+  else text = await response.text();
+  return { status: response.status, contentType, retryAfter: response.headers.get('retry-after'), text };
+}
+
+/** Runs `work` over `items`, at most `limit` at once. */
+async function inParallel<T>(limit: number, items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: limit }, lane));
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 /** A request that does not answer is a failure too (and names itself). */
 function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {

@@ -8,7 +8,7 @@ import { handlerQueuesIn } from './handlers/handler-queues.js';
 import { HandlerRegistry } from './handlers/handler-registry.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { ReadinessProbe } from './health/readiness-probe.js';
-import { EVENT_CATALOG, type EventCatalog } from './ingest/event-catalog.js';
+import { EVENT_CATALOG, type EventCatalog, EventTypes } from './ingest/event-catalog.js';
 import { BullModuleConnection } from './queues/bull-module-connection.js';
 import { bullQueuesFor } from './queues/bull-queues.js';
 import { QueueOwnership } from './queues/queue-ownership.js';
@@ -62,6 +62,7 @@ export class SwitchyardModule {
       providers: [
         { provide: SWITCHYARD_CONFIG, useValue: config },
         { provide: EVENT_CATALOG, useValue: options.events },
+        { provide: EventTypes, useValue: new EventTypes(options.events) },
         RedisConnection,
         ...bull.providers,
         QueueRegistry,
@@ -72,7 +73,7 @@ export class SwitchyardModule {
         PrometheusMetrics,
         Redactor,
       ],
-      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, RedisConnection, BullModuleConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, PrometheusMetrics, Redactor, BullModule],
+      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, EventTypes, RedisConnection, BullModuleConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, PrometheusMetrics, Redactor, BullModule],
     };
   }
 }

@@ -14,6 +14,7 @@ export type { ThrowawayRedisOptions } from './redis-server.js';
 export { StreamingReplica } from './streaming-replica.js';
 export { ThrowawayPostgres } from './throwaway-postgres.js';
 export { testDatabaseUrl, testRedisClusterNodes, testRedisUrl, uniqueQueuePrefix } from './test-env.js';
+export { PROTOTYPE_MEMBER_NAMES } from './prototype-names.js';
 export { waitFor } from './wait-for.js';
 export { ThrowawayRedisCluster } from './redis-cluster.js';
 export type { ThrowawayRedisClusterOptions } from './redis-cluster.js';

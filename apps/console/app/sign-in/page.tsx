@@ -5,11 +5,13 @@ import { signIn } from '../session-actions';
 
 export const dynamic = 'force-dynamic';
 
-const MESSAGES: Record<string, string> = {
-  '1': 'Wrong username or password.',
-  throttled: 'Too many failed sign-ins; wait a few minutes and try again.',
-  unavailable: 'The Switchyard API did not answer; try again shortly.',
-};
+const WRONG_PASSWORD = 'Wrong username or password.';
+// A Map: `failed` comes from the URL, and `?failed=constructor` must not find Object.prototype's member.
+const MESSAGES = new Map([
+  ['1', WRONG_PASSWORD],
+  ['throttled', 'Too many failed sign-ins; wait a few minutes and try again.'],
+  ['unavailable', 'The Switchyard API did not answer; try again shortly.'],
+]);
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ failed?: string; next?: string }> }) {
   const { failed, next } = await searchParams;
@@ -32,7 +34,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </button>
         {failed && (
           <p className="notice error" role="alert">
-            {MESSAGES[failed] ?? MESSAGES['1']}
+            {MESSAGES.get(failed) ?? WRONG_PASSWORD}
           </p>
         )}
       </form>

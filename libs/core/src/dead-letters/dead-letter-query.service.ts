@@ -113,7 +113,8 @@ export class DeadLetterQueryService {
   async stats(): Promise<DeadLetterStats> {
     const rows = await this.prisma.deadLetterCount.findMany();
     const stats: DeadLetterStats = { open: 0, retrying: 0, resolved: 0, discarded: 0 };
-    for (const row of rows) stats[row.status as keyof DeadLetterStats] = Number(row.n);
+    // Only the statuses the answer has: a row's status is data, not a field name to add.
+    for (const row of rows) if (Object.hasOwn(stats, row.status)) stats[row.status as keyof DeadLetterStats] = Number(row.n);
     return stats;
   }
 

@@ -186,12 +186,13 @@ export class EventReplayService {
   private async dryRun(condition: Prisma.Sql, handlers: string[] | null): Promise<ReplayDryRun> {
     const types = await this.prisma.$queryRaw<Array<{ type: string; count: number }>>`
       SELECT e.type, count(*)::int AS count FROM events e WHERE ${condition} GROUP BY e.type`;
-    const jobs: Record<string, number> = {};
+    // Counted in a Map: a handler may be named `constructor`, which a plain object already has.
+    const jobs = new Map<string, number>();
     const filtered = new Set<string>();
     for (const { type, count } of types) {
       for (const route of this.routing.routesFor(type)) {
         if (handlers && !handlers.includes(route.name)) continue;
-        jobs[route.name] = (jobs[route.name] ?? 0) + count;
+        jobs.set(route.name, (jobs.get(route.name) ?? 0) + count);
         if (route.filter !== null) filtered.add(route.name);
       }
     }
@@ -200,7 +201,7 @@ export class EventReplayService {
     return {
       dryRun: true,
       matched: types.reduce((sum, row) => sum + row.count, 0),
-      jobs,
+      jobs: Object.fromEntries(jobs),
       filtered: [...filtered].sort(),
       sample: sample.map((row) => ({ eventId: row.id, type: row.type, receivedAt: row.received_at.toISOString() })),
     };

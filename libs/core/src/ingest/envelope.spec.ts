@@ -119,3 +119,33 @@ describe('event envelopes', () => {
     assert.match(far.errors[0].message, /365 days/);
   });
 });
+
+describe('envelopes and names that Object.prototype has', () => {
+  const plain = (json: string) => parseEnvelope({ format: 'json', value: JSON.parse(json), idempotencyKey: null });
+  const cloud = (json: string) => parseEnvelope({ format: 'cloudevents', value: JSON.parse(json), idempotencyKey: null });
+
+  it('a plain envelope field named after one is an unknown field', () => {
+    for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+      const result = plain(`{"type": "t", "data": {}, ${JSON.stringify(name)}: {"type": "x"}}`);
+      assert.ok(!result.ok, name);
+      assert.deepEqual(result.errors, [{ path: name, message: 'is not a known field' }]);
+    }
+  });
+
+  it('a CloudEvents attribute named after one is an extension if its name is valid, else refused by name', () => {
+    const constructor = cloud('{"specversion": "1.0", "id": "1", "source": "s", "type": "t", "data": {}, "constructor": "x", "valueof": 1}');
+    assert.ok(constructor.ok);
+    assert.deepEqual(constructor.event.extensions, { constructor: 'x', valueof: 1 });
+    const proto = cloud('{"specversion": "1.0", "id": "1", "source": "s", "type": "t", "data": {}, "__proto__": "x", "toString": "y"}');
+    assert.ok(!proto.ok);
+    assert.deepEqual(proto.errors.map((error) => error.path), ['__proto__', 'toString']);
+  });
+
+  it('data keys named after one are data: kept, and part of what tells a replay from a reused key', () => {
+    const one = plain('{"type": "t", "data": {"__proto__": {"a": 1}, "constructor": "c"}}');
+    const other = plain('{"type": "t", "data": {"__proto__": {"a": 2}, "constructor": "c"}}');
+    assert.ok(one.ok && other.ok);
+    assert.equal(JSON.stringify(one.event.data), '{"__proto__":{"a":1},"constructor":"c"}');
+    assert.notEqual(one.event.requestHash, other.event.requestHash);
+  });
+});

@@ -50,3 +50,16 @@ describe('the HTTP binding', () => {
     );
   });
 });
+
+describe('the HTTP binding and names that Object.prototype has', () => {
+  it('a binary-mode ce-* header named after one becomes an attribute of the event, and data keeps such keys', () => {
+    const binary = decodeSingle(
+      { headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-constructor': 'x', 'ce-valueof': 'y' }, body: body('{"__proto__": 1}') },
+      { ...limits, maxEventBytes: 1_000 },
+    );
+    const value = binary.value as Record<string, unknown>;
+    assert.deepEqual(Object.keys(value), ['datacontenttype', 'specversion', 'constructor', 'valueof', 'data']);
+    assert.equal(value.constructor, 'x');
+    assert.equal(JSON.stringify(value.data), '{"__proto__":1}');
+  });
+});

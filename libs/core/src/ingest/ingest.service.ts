@@ -6,7 +6,7 @@ import { ProblemError, problems } from '../problems/problem.js';
 import { RoutingTable } from '../routing/routing-table.js';
 import { validateData } from './data-validation.js';
 import { parseEnvelope, type IncomingEvent } from './envelope.js';
-import { EVENT_CATALOG, type EventCatalog } from './event-catalog.js';
+import { EventTypes } from './event-catalog.js';
 import { EventStore, type EventToStore } from './event-store.js';
 import { planEvent } from './event-plan.js';
 import { GroupCommit } from './group-commit.js';
@@ -29,18 +29,14 @@ type Checked = { ok: true; store: EventToStore } | { ok: false; result: IngestOu
  */
 @Injectable()
 export class IngestService {
-  private readonly knownTypes: string[];
-
   constructor(
     private readonly store: EventStore,
     private readonly groupCommit: GroupCommit,
     private readonly routing: RoutingTable,
-    @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
+    private readonly types: EventTypes,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     private readonly limiter: IngestRateLimiter,
-  ) {
-    this.knownTypes = Object.keys(catalog).sort();
-  }
+  ) {}
 
   /** `POST /v1/events`. Throws ProblemError for anything but 202 and 200. */
   async ingestOne(request: RawIngestRequest): Promise<IngestOutcome> {
@@ -119,8 +115,8 @@ export class IngestService {
       producer.keyId !== null && envelope.event.idempotencyKey !== null
         ? { ...envelope.event, idempotencyKey: `${producer.keyId}/${envelope.event.idempotencyKey}` }
         : envelope.event;
-    const schema = this.catalog[incoming.type];
-    if (!schema) return reject(problems.unknownEventType(incoming.type, this.knownTypes));
+    const schema = this.types.schemaOf(incoming.type);
+    if (!schema) return reject(problems.unknownEventType(incoming.type, this.types.names));
     const dataErrors = await validateData(schema, incoming.data);
     if (dataErrors.length) return reject(problems.invalidEvent(dataErrors, `The data of this ${incoming.type} event is invalid`));
     return this.plan(incoming);

@@ -39,14 +39,14 @@ export const problems = {
     detail,
     ...(errors ? { errors } : {}),
   }),
-  unknownEventType: (eventType: string, knownTypes: string[]): Problem => ({
+  unknownEventType: (eventType: string, knownTypes: readonly string[]): Problem => ({
     type: type('unknown-event-type'),
     title: 'Unknown event type',
     status: 422,
     detail: isPlatformEventType(eventType)
       ? `"${eventType}" is reserved: types under "${PLATFORM_EVENT_PREFIX}" are Switchyard's own events, which handlers subscribe to and nobody else sends. Known types: ${knownTypes.join(', ')}`
       : `No schema is registered for event type "${eventType}". Known types: ${knownTypes.join(', ')}`,
-    knownTypes,
+    knownTypes: [...knownTypes],
   }),
   tooLarge: (what: string, size: number, limit: number): Problem => ({
     type: type('payload-too-large'),

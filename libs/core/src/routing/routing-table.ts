@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PLATFORM_EVENT_TYPES, type RouteInfo } from '@switchyard/contracts';
-import { EVENT_CATALOG, type EventCatalog } from '../ingest/event-catalog.js';
+import { EventTypes } from '../ingest/event-catalog.js';
 import type { HandlerDefinition } from '../handlers/event-handler.decorator.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
 import { compileSubscriptionFilter, type EventPredicate, type FilterableEvent } from './subscription-filter.js';
@@ -18,7 +18,7 @@ export class RoutingTable {
 
   constructor(
     private readonly registry: HandlerRegistry,
-    @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
+    private readonly types: EventTypes,
   ) {}
 
   routesFor(eventType: string): HandlerDefinition[] {
@@ -48,7 +48,7 @@ export class RoutingTable {
   }
 
   describe(): RouteInfo[] {
-    const types = [...Object.keys(this.catalog), ...PLATFORM_EVENT_TYPES].sort();
+    const types = [...this.types.names, ...PLATFORM_EVENT_TYPES].sort();
     const concurrency = new Map(this.registry.queues().map((queue) => [queue.name, queue]));
     return this.registry
       .definitions()

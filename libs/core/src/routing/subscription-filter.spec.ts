@@ -138,3 +138,39 @@ describe('subscription filter: validation at decoration time', () => {
     assert.equal(defineHandler({ name: 'plain', on: 'x', queue: 'q' }).filter, null);
   });
 });
+
+describe('content filters and names that Object.prototype has', () => {
+  const PROTOTYPE_MEMBERS = Object.getOwnPropertyNames(Object.prototype);
+  const only = (path: string, condition: unknown) => Object.fromEntries([[path, condition]]) as SubscriptionFilter;
+  const withData = (json: string): FilterableEvent => ({ ...order, data: JSON.parse(json) });
+  const errorFor = (filter: unknown) => subscriptionFilterErrors(filter).join('; ');
+
+  it('a data path named after a prototype member matches only an own field of that name', () => {
+    const plain = withData('{"customer": {"id": "cus_1"}}');
+    for (const name of PROTOTYPE_MEMBERS) {
+      const own = withData(`{${JSON.stringify(name)}: "x", "customer": {${JSON.stringify(name)}: "x"}}`);
+      for (const path of [`data.${name}`, `data.customer.${name}`]) {
+        assert.deepEqual(subscriptionFilterErrors(only(path, 'x')), [], path);
+        assert.equal(compileSubscriptionFilter(only(path, 'x'))(plain), false, `${path} = x, absent`);
+        assert.equal(compileSubscriptionFilter(only(path, { exists: true }))(plain), false, `${path} exists, absent`);
+        assert.equal(compileSubscriptionFilter(only(path, { exists: false }))(plain), true, `${path} exists: false, absent`);
+        assert.equal(compileSubscriptionFilter(only(path, 'x'))(own), true, `${path} = x, present`);
+      }
+      assert.equal(compileSubscriptionFilter(only(`data.${name}[]`, { exists: true }))(plain), false, `data.${name}[]`);
+    }
+  });
+
+  it('an extension named after a prototype member matches only an own attribute', () => {
+    const filter = only('extensions.constructor', { exists: true });
+    assert.equal(compileSubscriptionFilter(filter)(order), false);
+    assert.equal(compileSubscriptionFilter(filter)({ ...order, extensions: null }), false);
+    assert.equal(compileSubscriptionFilter(filter)({ ...order, extensions: { constructor: 'x' } }), true);
+  });
+
+  it('an operator is an own key of the condition: __proto__ is an unknown operator, an inherited one is none', () => {
+    assert.match(errorFor({ 'data.total': JSON.parse('{"__proto__": {"gte": 1}}') }), /unknown operator "__proto__"/);
+    assert.match(errorFor({ 'data.total': JSON.parse('{"constructor": 1}') }), /unknown operator "constructor"/);
+    const inherited = Object.assign(Object.create({ exists: false, lt: 0 }) as object, { gte: 100_000 }) as SubscriptionFilter[string];
+    assert.equal(matches({ 'data.total': inherited }), true, 'the inherited exists and lt are not conditions');
+  });
+});

@@ -65,14 +65,16 @@ function conditionError(condition: unknown, path: string): string | null {
   if (unknown !== undefined) {
     return `unknown operator "${unknown}" (known: ${OPERATORS.join(', ')}); to match a nested field, write its path, e.g. "${path}.${unknown}"`;
   }
+  // Own keys only, here as in compilePath: an inherited member is never a condition nor a field.
+  const has = (operator: string) => Object.hasOwn(condition, operator);
   for (const operator of RANGE_OPERATORS) {
-    if (operator in condition && !(typeof condition[operator] === 'number' && Number.isFinite(condition[operator]))) {
+    if (has(operator) && !(typeof condition[operator] === 'number' && Number.isFinite(condition[operator]))) {
       return `${operator} needs a finite number (got ${JSON.stringify(condition[operator])}); ranges compare numbers only`;
     }
   }
-  if ('exists' in condition && typeof condition.exists !== 'boolean') return 'exists needs true or false';
-  if ('prefix' in condition && !(typeof condition.prefix === 'string' && condition.prefix.length > 0)) return 'prefix needs a non-empty string';
-  if ('not' in condition) {
+  if (has('exists') && typeof condition.exists !== 'boolean') return 'exists needs true or false';
+  if (has('prefix') && !(typeof condition.prefix === 'string' && condition.prefix.length > 0)) return 'prefix needs a non-empty string';
+  if (has('not')) {
     const inner = conditionError(condition.not, path);
     if (inner) return `not: ${inner}`;
   }
@@ -81,8 +83,9 @@ function conditionError(condition: unknown, path: string): string | null {
 
 /** Compiles a valid filter (see subscriptionFilterErrors) into a predicate over events. */
 export function compileSubscriptionFilter(filter: SubscriptionFilter): EventPredicate {
-  const tests = Object.entries(filter).map(([path, condition]) => {
+  const tests = Object.entries(filter).map(([path, declared]) => {
     const resolve = compilePath(path);
+    const condition = ownOperators(declared);
     return (event: FilterableEvent) => holds(condition, resolve(event));
   });
   return (event) => tests.every((test) => test(event));
@@ -112,6 +115,14 @@ function compilePath(path: string): (event: FilterableEvent) => unknown[] {
     }
     return values;
   };
+}
+
+/** The condition with only its own operators, as subscriptionFilterErrors checked them: an inherited `exists` is not one. */
+function ownOperators(condition: FilterCondition): FilterCondition {
+  if (isScalar(condition) || Array.isArray(condition)) return condition;
+  const own: FilterOperators = Object.fromEntries(Object.entries(condition));
+  if (own.not !== undefined) own.not = ownOperators(own.not);
+  return own;
 }
 
 /** Whether `condition` holds for the values found at its path (any of them, for value tests). */

@@ -53,3 +53,18 @@ describe('topic patterns', () => {
     assert.throws(() => compileTopicPattern(''), /Invalid event pattern/);
   });
 });
+
+describe('topic patterns and names that Object.prototype has', () => {
+  it('match such a type exactly, segment by segment, like any other name', () => {
+    for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+      assert.equal(topicPatternError(name), null, name);
+      assert.equal(compileTopicPattern(name)(name), true, name);
+      assert.equal(compileTopicPattern(name)('order.placed'), false, name);
+      assert.equal(compileTopicPattern(`order.${name}`)(`order.${name}`), true, name);
+      assert.equal(compileTopicPattern('order.*')(`order.${name}`), true, name);
+      assert.equal(compileTopicPattern(`*.${name}`)('order.placed'), false, name);
+      assert.equal(compileTopicPattern(`${name}.#`)(`${name}.a.b`), true, name);
+      assert.equal(compileTopicPattern('order.placed')(name), false, name);
+    }
+  });
+});

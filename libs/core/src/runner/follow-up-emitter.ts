@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { isPlatformEventType, PLATFORM_EVENT_PREFIX } from '@switchyard/contracts';
 import type { TransactionClient } from '@switchyard/db';
 import { v5 as uuidv5 } from 'uuid';
@@ -6,7 +6,7 @@ import { MAX_PRIORITY } from '../handlers/event-handler.decorator.js';
 import { type DomainEvent, type EmitOptions, NonRetryableError } from '../handlers/handler.types.js';
 import { validateData } from '../ingest/data-validation.js';
 import type { IncomingEvent } from '../ingest/envelope.js';
-import { EVENT_CATALOG, type EventCatalog } from '../ingest/event-catalog.js';
+import { EventTypes } from '../ingest/event-catalog.js';
 import type { EventToStore } from '../ingest/event-store.js';
 import { storeEmitted } from '../ingest/emitted-events.js';
 import { planEvent } from '../ingest/event-plan.js';
@@ -29,7 +29,7 @@ const MAX_DELAY_MS = 365 * 24 * 3_600_000;
 export class FollowUpEmitter {
   constructor(
     private readonly routing: RoutingTable,
-    @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
+    private readonly types: EventTypes,
     @Optional() private readonly publisher?: OutboxPublisher,
   ) {}
 
@@ -43,9 +43,9 @@ export class FollowUpEmitter {
     if (isPlatformEventType(type)) {
       throw new NonRetryableError(`${where}: types under "${PLATFORM_EVENT_PREFIX}" are Switchyard's own events; handlers cannot emit them`);
     }
-    const schema = this.catalog[type];
+    const schema = this.types.schemaOf(type);
     if (!schema) {
-      throw new NonRetryableError(`${where}: unknown event type; the catalog has ${Object.keys(this.catalog).sort().join(', ')}`);
+      throw new NonRetryableError(`${where}: unknown event type; the catalog has ${this.types.names.join(', ')}`);
     }
     const errors = await validateData(schema, data);
     if (errors.length) throw new NonRetryableError(`${where}: invalid data: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);

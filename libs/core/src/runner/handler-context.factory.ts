@@ -4,7 +4,7 @@ import type { PrismaService, TransactionClient } from '@switchyard/db';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { HandlerDefinition } from '../handlers/event-handler.decorator.js';
 import type { DomainEvent, EmitOptions, EmittedEvent, HandlerContext, OnceResult } from '../handlers/handler.types.js';
-import type { EventCatalog } from '../ingest/event-catalog.js';
+import { type EventCatalog, EventTypes } from '../ingest/event-catalog.js';
 import type { JobPayload, OutboxEntry } from '../outbox/outbox-entry.js';
 import { Redactor } from '../redaction/redactor.js';
 import type { RoutingTable } from '../routing/routing-table.js';
@@ -136,7 +136,7 @@ export function createHandlerContext(
   },
 ): HandlerContext {
   const noRoutes = { routesFor: () => [], routesForEvent: () => [] } as unknown as RoutingTable;
-  const emitter = new FollowUpEmitter(noRoutes, options.events ?? {});
+  const emitter = new FollowUpEmitter(noRoutes, new EventTypes(options.events ?? {}));
   return new HandlerContextFactory(new IdempotencyGuard(prisma), undefined, emitter).create({
     id: `${options.event.id}.${options.handler}`,
     name: options.handler,

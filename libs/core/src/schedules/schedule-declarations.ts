@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { EVENT_CATALOG, type EventCatalog } from '../ingest/event-catalog.js';
+import { EventTypes } from '../ingest/event-catalog.js';
 import { EVENT_SCHEDULE_METADATA, type EventScheduleOptions } from './event-schedule.decorator.js';
 import { checkSchedule, type ScheduleSpec } from './schedule-spec.js';
 import { ScheduleService } from './schedule.service.js';
@@ -18,7 +18,7 @@ export class ScheduleDeclarations implements OnApplicationBootstrap {
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
     private readonly schedules: ScheduleService,
-    @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
+    private readonly types: EventTypes,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,7 +36,7 @@ export class ScheduleDeclarations implements OnApplicationBootstrap {
       seen.add(type);
       const declared = this.reflector.get<EventScheduleOptions[] | undefined>(EVENT_SCHEDULE_METADATA, type) ?? [];
       for (const options of declared) {
-        const checked = await checkSchedule(options, this.catalog);
+        const checked = await checkSchedule(options, this.types);
         const label = `@EventSchedule(${JSON.stringify(options.name)}) on ${type.name}`;
         if (!checked.ok) {
           const problems = checked.unknownType !== undefined ? [`type "${checked.unknownType}" is not in the event catalog`] : checked.errors.map((e) => `${e.path} ${e.message}`);

@@ -5,7 +5,7 @@ import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../connections/idle-in
 import { canonicalJson, sha256 } from '../ingest/canonical-json.js';
 import { validateData } from '../ingest/data-validation.js';
 import type { IncomingEvent } from '../ingest/envelope.js';
-import { EVENT_CATALOG, type EventCatalog } from '../ingest/event-catalog.js';
+import { EventTypes } from '../ingest/event-catalog.js';
 import { planEvent } from '../ingest/event-plan.js';
 import { EventStore, type EventToStore, jobsToPublish } from '../ingest/event-store.js';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
@@ -75,7 +75,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly publisher: OutboxPublisher,
     private readonly routing: RoutingTable,
     private readonly metrics: PrometheusMetrics,
-    @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
+    private readonly types: EventTypes,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
@@ -201,7 +201,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const tick = firing.emit.tick.toISOString();
     // The catalog may have changed since the schedule was made (a deploy): such a tick emits nothing and says why.
-    const schema = this.catalog[row.event_type];
+    const schema = this.types.schemaOf(row.event_type);
     const errors = schema ? await validateData(schema, row.data) : [{ path: 'type', message: `"${row.event_type}" is not in this deployment's event catalog` }];
     if (errors.length) {
       outcome.error = `Tick ${tick} emitted nothing: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`.slice(0, 2_000);

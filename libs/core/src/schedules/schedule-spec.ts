@@ -2,7 +2,7 @@ import type { FieldError } from '@switchyard/contracts';
 import { z } from 'zod';
 import { toFieldErrors } from '../ingest/envelope.js';
 import { validateData } from '../ingest/data-validation.js';
-import type { EventCatalog } from '../ingest/event-catalog.js';
+import type { EventTypes } from '../ingest/event-catalog.js';
 import { unstorableJson } from '../ingest/storable-json.js';
 import { type CatchUp, cronError, MAX_INTERVAL_MS, MIN_INTERVAL_MS, type ScheduleTiming, timeZoneError } from './schedule-timing.js';
 
@@ -41,7 +41,7 @@ const body = z.strictObject({
  * type whose `data` passes the catalog's schema, so a schedule that could
  * never emit a valid event is refused when it is made, not at 6 am.
  */
-export async function checkSchedule(input: unknown, catalog: EventCatalog): Promise<SpecResult> {
+export async function checkSchedule(input: unknown, types: EventTypes): Promise<SpecResult> {
   const unstorable = unstorableJson(input);
   if (unstorable) return { ok: false, errors: [unstorable] };
   const parsed = body.safeParse(input);
@@ -63,7 +63,7 @@ export async function checkSchedule(input: unknown, catalog: EventCatalog): Prom
     if (value.timeZone !== undefined) errors.push({ path: 'timeZone', message: 'applies to cron schedules only' });
     else timing = { kind: 'interval', intervalMs: value.intervalMs! };
   }
-  const schema = catalog[value.type];
+  const schema = types.schemaOf(value.type);
   if (!schema) return { ok: false, errors, unknownType: value.type };
   if (value.data !== undefined) errors.push(...(await validateData(schema, value.data)));
   if (errors.length || !timing) return { ok: false, errors };

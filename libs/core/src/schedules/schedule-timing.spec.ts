@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
+import { EventTypes } from '../ingest/event-catalog.js';
 import { checkSchedule } from './schedule-spec.js';
 import { cronError, nextTick, planFiring, type ScheduleTiming, timeZoneError } from './schedule-timing.js';
 
@@ -93,7 +94,7 @@ describe('schedule timing: intervals and catch-up (injected clock)', () => {
 });
 
 describe('schedule definitions', () => {
-  const catalog = { 'stock.check': z.object({ threshold: z.int().min(1) }) };
+  const catalog = new EventTypes({ 'stock.check': z.object({ threshold: z.int().min(1) }) });
 
   it('accepts cron with a zone or an interval, with defaults', async () => {
     const checked = await checkSchedule({ name: 'nightly', type: 'stock.check', data: { threshold: 3 }, cron: ' 0  6 * * * ', timeZone: 'Europe/Berlin' }, catalog);
@@ -120,5 +121,13 @@ describe('schedule definitions', () => {
     assert.deepEqual(await paths({ ...base, intervalMs: 1000, extra: 1 }), ['extra']);
     assert.deepEqual(await paths({ ...base, name: 'Bad Name', intervalMs: 1000 }), ['name']);
     assert.equal((await bad({ ...base, type: 'nope', intervalMs: 1000 })).unknownType, 'nope');
+  });
+
+  it('tells an unknown type named after an Object.prototype member apart like any other', async () => {
+    for (const type of Object.getOwnPropertyNames(Object.prototype)) {
+      const checked = await checkSchedule({ name: 'n', type, data: {}, intervalMs: 1000 }, catalog);
+      assert.ok(!checked.ok, type);
+      assert.equal(checked.unknownType, type);
+    }
   });
 });

@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { SchedulePage, ScheduleSummary } from '@switchyard/contracts';
 import { PrismaService, ReadPrismaService, type ScheduleModel, type TransactionClient } from '@switchyard/db';
 import { v7 as uuidv7 } from 'uuid';
 import { AuditLog } from '../audit/audit-log.js';
-import { EVENT_CATALOG, type EventCatalog } from '../ingest/event-catalog.js';
+import { EventTypes } from '../ingest/event-catalog.js';
 import { ProblemError, problems } from '../problems/problem.js';
 import { checkSchedule, type ScheduleSpec } from './schedule-spec.js';
 import { specColumns, timingOf, toSummary } from './schedule-rows.js';
@@ -20,25 +20,22 @@ const NAME = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 @Injectable()
 export class ScheduleService {
   private readonly logger = new Logger(ScheduleService.name);
-  private readonly knownTypes: string[];
 
   constructor(
     private readonly prisma: PrismaService,
     // list and get: the console's reads, served by the read replica when there is one.
     private readonly read: ReadPrismaService,
     private readonly audit: AuditLog,
-    @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
-  ) {
-    this.knownTypes = Object.keys(catalog).sort();
-  }
+    private readonly types: EventTypes,
+  ) {}
 
   async create(input: unknown, actor: string): Promise<ScheduleSummary> {
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       throw new ProblemError(problems.invalidRequest('The body must be a JSON object describing the schedule'));
     }
-    const checked = await checkSchedule(input, this.catalog);
+    const checked = await checkSchedule(input, this.types);
     if (!checked.ok) {
-      if (checked.unknownType !== undefined) throw new ProblemError(problems.unknownEventType(checked.unknownType, this.knownTypes));
+      if (checked.unknownType !== undefined) throw new ProblemError(problems.unknownEventType(checked.unknownType, this.types.names));
       throw new ProblemError(problems.invalidRequest(`The schedule is invalid: ${checked.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, checked.errors));
     }
     const { spec } = checked;
