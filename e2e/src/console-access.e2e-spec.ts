@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { seen } from './fixtures/test-handlers.js';
-import { buildConsole, type ConsoleBrowser, launchBrowser, startConsole } from './support/console.js';
+import { buildConsole, type ConsoleBrowser, launchBrowser, signedInAs, signInWithForm, startConsole } from './support/console.js';
 import { type CapturedAction, captureAction, replayAction } from './support/console-actions.js';
 import { resetWithCatalogue } from './support/database.js';
 import { aConsoleUser } from './support/sign-in.js';
@@ -39,7 +39,7 @@ describe('the console: access and error pages', needs('chromium'), () => {
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, 'dana', DANA);
-    await page.getByTestId('signed-in-user').filter({ hasText: 'dana' }).waitFor();
+    await signedInAs(page, 'dana');
   });
   // Any console error or uncaught error on any page the test opened fails it.
   afterEach(() => browser?.assertNoPageErrors());
@@ -51,20 +51,14 @@ describe('the console: access and error pages', needs('chromium'), () => {
 
   const go = (path: string) => page.goto(`${consoleUrl}${path}`, { waitUntil: 'domcontentloaded' });
 
-  /** Signs `username` in on `target` through the sign-in form. */
-  const signIn = async (target: Page, username: string, password: string) => {
-    await target.goto(`${consoleUrl}/sign-in`, { waitUntil: 'domcontentloaded' });
-    await target.getByLabel('Username').fill(username);
-    await target.getByLabel('Password').fill(password);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-  };
+  const signIn = (target: Page, username: string, password: string) => signInWithForm(target, consoleUrl, username, password);
 
   /** A fresh browser context (its own cookies) signed in as `username`. */
   const signedIn = async (username: string, password: string): Promise<{ context: BrowserContext; page: Page }> => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const other = await context.newPage();
     await signIn(other, username, password);
-    await other.getByTestId('signed-in-user').filter({ hasText: username }).waitFor();
+    await signedInAs(other, username);
     return { context, page: other };
   };
 

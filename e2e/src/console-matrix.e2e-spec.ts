@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { seen } from './fixtures/test-handlers.js';
-import { buildConsole, type ConsoleBrowser, launchBrowser, screenshotDir, startConsole } from './support/console.js';
+import { buildConsole, type ConsoleBrowser, launchBrowser, screenshotDir, signedInAs, signInWithForm, startConsole } from './support/console.js';
 import { type CapturedAction, captureAction, replayAction } from './support/console-actions.js';
 import { resetWithCatalogue } from './support/database.js';
 import { aConsoleUser } from './support/sign-in.js';
@@ -87,11 +87,8 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
     for (const role of RANK) sessions[role] = await signInByApi(role);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${consoleUrl}/sign-in`, { waitUntil: 'load' });
-    await page.getByLabel('Username').fill('ada');
-    await page.getByLabel('Password').fill(PEOPLE.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('signed-in-user').filter({ hasText: 'ada' }).waitFor();
+    await signInWithForm(page, consoleUrl, 'ada', PEOPLE.admin.password);
+    await signedInAs(page, 'ada');
   });
   // Any console error or uncaught error on any page the test opened fails it.
   afterEach(() => browser?.assertNoPageErrors());

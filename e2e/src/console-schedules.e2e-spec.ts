@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { buildConsole, type ConsoleBrowser, launchBrowser, screenshotDir, startConsole } from './support/console.js';
+import { buildConsole, type ConsoleBrowser, launchBrowser, screenshotDir, signedInAs, signInWithForm, startConsole } from './support/console.js';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
@@ -40,11 +40,8 @@ describe('the console’s Schedules page', needs('chromium'), () => {
 
   const signedIn = async (username: string, password: string): Promise<Page> => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await page.goto(`${consoleUrl}/sign-in`, { waitUntil: 'domcontentloaded' });
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('signed-in-user').filter({ hasText: username }).waitFor();
+    await signInWithForm(page, consoleUrl, username, password);
+    await signedInAs(page, username);
     return page;
   };
 

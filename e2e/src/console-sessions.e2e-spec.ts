@@ -2,7 +2,7 @@ import { needs, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildConsole, type ConsoleBrowser, launchBrowser, startConsole } from './support/console.js';
+import { buildConsole, type ConsoleBrowser, launchBrowser, signedInAs, startConsole, submitSignIn } from './support/console.js';
 import { captureAction, replayAction } from './support/console-actions.js';
 import { resetWithCatalogue } from './support/database.js';
 import { consoleUsers, PASSWORD } from './support/sign-in.js';
@@ -43,12 +43,6 @@ describe('console sessions: expiry, the sign-in throttle, the way back after sig
     const context = await browser.newContext({ extraHTTPHeaders: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
     return { context, page: await context.newPage() };
   };
-  const submitSignIn = async (page: Page, username: string, password: string) => {
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  };
-  const signedInAs = (page: Page, username: string) => page.getByTestId('signed-in-user').filter({ hasText: username }).waitFor();
   const path = (page: Page) => {
     const url = new URL(page.url());
     return `${url.pathname}${url.search}`;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { seen } from './fixtures/test-handlers.js';
-import { buildConsole, type ConsoleBrowser, launchBrowser, screenshotDir, startConsole } from './support/console.js';
+import { buildConsole, type ConsoleBrowser, launchBrowser, signedInAs, signInWithForm, screenshotDir, startConsole } from './support/console.js';
 import { resetWithCatalogue } from './support/database.js';
 import { aConsoleUser } from './support/sign-in.js';
 import { TestStack } from './support/stack.js';
@@ -48,13 +48,7 @@ describe('the console', needs('chromium'), () => {
   const shot = (name: string) => page.screenshot({ path: join(screenshotDir(), `${name}.png`), fullPage: true });
   const rateShown = async () => Number.parseFloat((await page.getByTestId('throughput-now').textContent()) ?? '0');
 
-  /** Signs `username` in on `target` through the sign-in form. */
-  const signIn = async (target: Page, username: string, password: string) => {
-    await target.goto(`${consoleUrl}/sign-in`, { waitUntil: 'domcontentloaded' });
-    await target.getByLabel('Username').fill(username);
-    await target.getByLabel('Password').fill(password);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-  };
+  const signIn = (target: Page, username: string, password: string) => signInWithForm(target, consoleUrl, username, password);
 
   it('sends a visitor to sign in, and refuses a wrong password with a generic message', async () => {
     await go('/queues');
@@ -71,7 +65,7 @@ describe('the console', needs('chromium'), () => {
 
   it('signs dana in with an httpOnly, SameSite session cookie and names her, for the audit trail', async () => {
     await signIn(page, 'dana', DANA);
-    await page.getByTestId('signed-in-user').filter({ hasText: 'dana' }).waitFor();
+    await signedInAs(page, 'dana');
     const cookie = (await page.context().cookies(consoleUrl)).find((each) => each.name === 'sy_session');
     assert.ok(cookie, 'a session cookie');
     assert.equal(cookie.httpOnly, true);

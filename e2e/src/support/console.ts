@@ -43,6 +43,24 @@ export async function startConsole(apiUrl: string, apiKey: string): Promise<{ ur
   };
 }
 
+/** Fills and sends the console's sign-in form on `page` (already on /sign-in). */
+export async function submitSignIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Opens the console's sign-in page on `page` and signs `username` in through the form (it does not wait for the outcome). */
+export async function signInWithForm(page: Page, consoleUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${consoleUrl}/sign-in`, { waitUntil: 'domcontentloaded' });
+  await submitSignIn(page, username, password);
+}
+
+/** Waits until the console's header names `username` as signed in. */
+export function signedInAs(page: Page, username: string): Promise<void> {
+  return page.getByTestId('signed-in-user').filter({ hasText: username }).waitFor();
+}
+
 /**
  * Debian's Chromium (CHROMIUM_PATH to use another), headless, as the machine
  * allows it (no sandbox, no background network); specs that launch it declare
