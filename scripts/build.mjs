@@ -31,8 +31,8 @@ const started = Date.now();
 for (const pkg of packages) {
   const src = join(root, pkg, 'src');
   const out = join(root, pkg, 'dist');
-  try { await readdir(src); } catch { continue; } // e.g. apps/console has no src/ to compile
-  if (pkg === 'apps/console') continue;
+  try { await readdir(src); } catch { continue; } // e.g. packages/console has no src/ to compile
+  if (pkg === 'packages/console') continue;
   await rm(out, { recursive: true, force: true });
   const jobs = [];
   for await (const file of sources(src)) {

@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const packages = new Map();
-for (const base of ['libs', 'apps']) {
+for (const base of ['packages', 'examples']) {
   for (const name of readdirSync(join(root, base))) {
     const dir = join(root, base, name);
-    if (existsSync(join(dir, 'dist', 'index.js'))) packages.set(`@switchyard/${name}`, join(dir, 'dist', 'index.js'));
+    if (existsSync(join(dir, 'dist', 'index.js'))) packages.set(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name, join(dir, 'dist', 'index.js'));
   }
 }
 

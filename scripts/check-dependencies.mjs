@@ -65,7 +65,7 @@ for (const dir of workspaces) {
   const pkg = readJson(join(root, dir, 'package.json'));
   check(`${pkg.name} (${dir})`, sourceFiles(join(root, dir)), declaredBy(pkg));
 }
-const rootFiles = [...sourceFiles(join(root, 'scripts')), join(root, 'prisma.config.ts')].filter((path) => existsSync(path));
+const rootFiles = [...sourceFiles(join(root, 'scripts')), join(root, 'packages/server/prisma.config.ts')].filter((path) => existsSync(path));
 check('the root package', rootFiles, new Set([...declaredBy(rootPkg), ...workspaceNames]));
 
 if (problems.length) {

@@ -21,7 +21,7 @@ env.SWITCHYARD_API_URL ??= `http://127.0.0.1:${env.PORT}`;
 env.AUTH_MODE ??= 'off';
 env.NEXT_TELEMETRY_DISABLED = '1';
 const next = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-const consoleDir = join(root, 'apps', 'console');
+const consoleDir = join(root, 'packages', 'console');
 
 function step(label, command, args) {
   console.log(`\n▶ ${label}`);
@@ -58,7 +58,7 @@ function consoleNeedsBuild() {
 }
 
 async function servicesProblem() {
-  const { assertServicesReachable, parseClusterNodes } = createRequire(import.meta.url)(join(root, 'libs/core/dist/index.js'));
+  const { assertServicesReachable, parseClusterNodes } = createRequire(import.meta.url)(join(root, 'packages/server/dist/internal.js'));
   try {
     // REDIS_CLUSTER_NODES set: check every master of that cluster, not REDIS_URL.
     const redisClusterNodes = parseClusterNodes(env.REDIS_CLUSTER_NODES ?? '');
@@ -88,8 +88,8 @@ if (problem) {
   console.error(`\n${problem}`);
   process.exit(1);
 }
-step('migrate', process.execPath, ['libs/db/dist/migrate.cli.js']);
-step('seed', process.execPath, ['libs/commerce/dist/seed.cli.js']);
+step('migrate', process.execPath, ['packages/server/dist/db/migrate.cli.js']);
+step('seed', process.execPath, ['examples/shop/dist/seed.cli.js']);
 await ensureConsoleAdmin();
 
 /**
@@ -99,7 +99,7 @@ await ensureConsoleAdmin();
  */
 async function ensureConsoleAdmin() {
   const require = createRequire(import.meta.url);
-  const { ConsoleUserStore } = require(join(root, 'libs/core/dist/index.js'));
+  const { ConsoleUserStore } = require(join(root, 'packages/server/dist/internal.js'));
   const { Client } = require('pg');
   const client = new Client({ connectionString: env.DATABASE_URL });
   await client.connect();
@@ -125,8 +125,8 @@ if (env.AUTH_MODE === 'off') {
 const PREFIXES = { api: '\x1b[36m[api]    \x1b[0m', worker: '\x1b[35m[worker] \x1b[0m', console: '\x1b[33m[console]\x1b[0m' };
 const children = [
   // The heap cap keeps each service under 250 MB RSS under load (docs/performance.md, "Memory").
-  ['api', ['--max-old-space-size=128', '--enable-source-maps', 'apps/api/dist/main.js'], root],
-  ['worker', ['--max-old-space-size=128', '--enable-source-maps', 'apps/worker/dist/main.js'], root],
+  ['api', ['--max-old-space-size=128', '--enable-source-maps', 'examples/shop/dist/main/api.main.js'], root],
+  ['worker', ['--max-old-space-size=128', '--enable-source-maps', 'examples/shop/dist/main/worker.main.js'], root],
   ['console', [next, 'start', '-p', env.CONSOLE_PORT], consoleDir],
 ].map(([name, args, cwd]) => {
   const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });

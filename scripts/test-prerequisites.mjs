@@ -1,6 +1,6 @@
 // Makes sure the programs some specs need beyond npm's packages are there
 // (promtool, Chromium, pgbouncer, libfaketime: the list and how each is found
-// are in libs/testing/src/prerequisites.ts). Missing ones are installed with
+// are in testing/src/prerequisites.ts). Missing ones are installed with
 // apt-get when this user can (root, or sudo without a password); otherwise
 // this says what is missing and the command that installs it, and the specs
 // that need them are skipped with that reason (with CI=true they fail).
@@ -41,7 +41,7 @@ function aptInstall(prefix, packages) {
  * to install it. Returns the reasons of the tools still missing.
  */
 export function ensureTestPrerequisites() {
-  const { TEST_PREREQUISITES, locateTool, missingToolReason, missingToolsFail } = createRequire(import.meta.url)(join(root, 'libs/testing/dist/prerequisites.js'));
+  const { TEST_PREREQUISITES, locateTool, missingToolReason, missingToolsFail } = createRequire(import.meta.url)(join(root, 'testing/dist/prerequisites.js'));
   const missing = () => TEST_PREREQUISITES.filter(({ tool }) => !locateTool(tool));
   // An override names the user's own copy: never install over that choice.
   const installable = missing().filter(({ override }) => !process.env[override]);

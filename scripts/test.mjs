@@ -61,9 +61,10 @@ function specFiles(faults) {
       else if ((faults ? /\.fault-spec\.js$/ : /\.(e2e-)?spec\.js$/).test(name)) found.push(path);
     }
   };
-  for (const base of faults ? ['faults'] : ['libs', 'apps', 'e2e']) {
-    for (const pkg of base === 'e2e' || base === 'faults' ? ['.'] : readdirSync(join(root, base))) {
-      const dist = join(root, base, pkg, 'dist');
+  const dirs = faults ? ['faults'] : ['packages', 'examples'].flatMap((base) => readdirSync(join(root, base)).map((name) => join(base, name))).concat('testing', 'e2e');
+  for (const dir of dirs) {
+    {
+      const dist = join(root, dir, 'dist');
       try {
         statSync(dist);
         walk(dist);
@@ -81,7 +82,7 @@ if (!run('prisma generate', process.execPath, ['scripts/prisma-generate.mjs'])) 
 if (!run('build (swc)', process.execPath, ['scripts/build.mjs'])) process.exit(1);
 if (filters.length === 0 && !onlyFaults) {
   check('typecheck (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
-  check('typecheck the console (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'apps/console/tsconfig.json']);
+  check('typecheck the console (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'packages/console/tsconfig.json']);
   check('import cycles', process.execPath, ['scripts/check-cycles.mjs']);
   check('undeclared dependencies', process.execPath, ['scripts/check-dependencies.mjs']);
 }
@@ -95,7 +96,7 @@ const CLUSTER_SPECS = ['pipeline.e2e-spec.js', 'dead-letters.e2e-spec.js'];
 
 /** Starts a throwaway Redis Cluster, runs `files` against it, and stops it. */
 async function runOnRedisCluster(files) {
-  const { ThrowawayRedisCluster } = createRequire(import.meta.url)(join(root, 'libs/testing/dist/index.js'));
+  const { ThrowawayRedisCluster } = createRequire(import.meta.url)(join(root, 'testing/dist/index.js'));
   console.log('\n── starting a Redis Cluster (3 masters, 3 replicas)');
   let cluster;
   try {

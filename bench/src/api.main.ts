@@ -1,8 +1,8 @@
 // The API with the benchmark's catalog and handlers (routing only; it runs
 // none), as its own process. Reads the same environment as apps/api.
 import 'reflect-metadata';
-import { apiEnvSchema, createApiApp, toApiConfig } from '@switchyard/api';
-import { closeOnSignals, loadConfig } from '@switchyard/core';
+import { apiEnvSchema, createApiApp, toApiConfig } from '@switchyard/server/internal';
+import { closeOnSignals, loadConfig } from '@switchyard/server/internal';
 import type { AddressInfo } from 'node:net';
 import { BenchHandlersModule, benchEvents, parseHandlerSets } from './catalog.js';
 

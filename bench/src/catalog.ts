@@ -1,6 +1,6 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { commerceEvents } from '@switchyard/contracts';
-import { type DomainEvent, EventHandler, type Handler, type HandlerContext } from '@switchyard/core';
+import { commerceEvents } from '@switchyard/example-shop';
+import { type DomainEvent, EventHandler, type Handler, type HandlerContext, type TransactionClient } from '@switchyard/server/internal';
 import { z } from 'zod';
 import { Samples } from './stats.js';
 
@@ -88,7 +88,7 @@ export class NoopSingle implements Handler {
 /** Writes one row through the idempotency guard: the processed key and the row commit together. */
 @EventHandler({ name: 'bench.guarded', on: 'bench.guarded', queue: GUARDED_QUEUE, ...options })
 export class Guarded implements Handler<{ n: number }> {
-  async handle(event: DomainEvent<{ n: number }>, ctx: HandlerContext): Promise<void> {
+  async handle(event: DomainEvent<{ n: number }>, ctx: HandlerContext<TransactionClient>): Promise<void> {
     recorder.record(event);
     await ctx.once((tx) => tx.$executeRaw`INSERT INTO bench_effects (event_id, n) VALUES (${event.id}::uuid, ${event.data.n})`);
   }

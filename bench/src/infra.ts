@@ -1,4 +1,4 @@
-import { applyMigrations, ensureDatabase } from '@switchyard/db';
+import { applyMigrations, ensureDatabase } from '@switchyard/server/internal';
 import { Redis } from 'ioredis';
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { EFFECTS_TABLE_SQL } from './catalog.js';
 import { cpuSeconds } from './processes.js';
 
 export const ROOT = join(__dirname, '..', '..');
-const MIGRATIONS = join(ROOT, 'prisma', 'migrations');
+const MIGRATIONS = join(ROOT, 'packages', 'server', 'prisma', 'migrations');
 
 /** Creates and migrates a benchmark database, adds the guarded handler's table, empties every table. */
 export async function prepareDatabase(url: string, { truncate = true } = {}): Promise<void> {
@@ -236,7 +236,7 @@ export async function machine(redis: Redis, databaseUrl: string): Promise<Machin
     loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
     git: {
       commit: git(['rev-parse', 'HEAD']),
-      dirty: git(['status', '--porcelain', '--', 'libs', 'apps', 'prisma'])
+      dirty: git(['status', '--porcelain', '--', 'packages', 'examples'])
         .split('\n')
         .filter(Boolean),
     },

@@ -8,9 +8,9 @@
 // when the machine is otherwise idle: `flock -n /tmp/bench.lock node bench/dist/ordering.main.js`.
 import 'reflect-metadata';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { apiEnvSchema, createApiApp, toApiConfig } from '@switchyard/api';
-import { type DomainEvent, EventHandler, type Handler, type HandlerContext, loadConfig } from '@switchyard/core';
-import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/worker';
+import { apiEnvSchema, createApiApp, toApiConfig } from '@switchyard/server/internal';
+import { type DomainEvent, EventHandler, type Handler, type HandlerContext, type TransactionClient, loadConfig } from '@switchyard/server/internal';
+import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/server/internal';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ const TABLE = `CREATE TABLE IF NOT EXISTS bench_ordered_effects (id bigserial PR
 function orderedModule(concurrency: number, sleepMs: number): DynamicModule {
   @EventHandler<Keyed>({ name: 'bench.ordered', on: 'bench.keyed', queue: 'bench-ordered', concurrency, attempts: 1, orderingKey: (event) => event.data.key })
   class OrderedHandler implements Handler<Keyed> {
-    async handle(event: DomainEvent<Keyed>, ctx: HandlerContext): Promise<void> {
+    async handle(event: DomainEvent<Keyed>, ctx: HandlerContext<TransactionClient>): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, sleepMs));
       await ctx.once((tx) => tx.$executeRaw`INSERT INTO bench_ordered_effects (key, n) VALUES (${event.data.key}, ${event.data.n})`);
     }

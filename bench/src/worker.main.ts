@@ -2,8 +2,8 @@
 // comma-separated), as its own process. Over IPC it answers what its handlers
 // measured: {type:'latency'} → summaries; {type:'reset'} clears them.
 import 'reflect-metadata';
-import { closeOnSignals, loadConfig } from '@switchyard/core';
-import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/worker';
+import { closeOnSignals, loadConfig } from '@switchyard/server/internal';
+import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/server/internal';
 import { BenchHandlersModule, benchEvents, parseHandlerSets, recorder } from './catalog.js';
 import { summarise } from './stats.js';
 

@@ -1,4 +1,4 @@
-import { ApiKeyVerifier, type Scope, SCOPES } from '@switchyard/core';
+import { ApiKeyVerifier, type Scope, SCOPES } from '@switchyard/server/internal';
 import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

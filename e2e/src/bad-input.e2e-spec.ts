@@ -1,5 +1,6 @@
-import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, PROTOTYPE_MEMBER_NAMES, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/core/contracts';
+import { PROTOTYPE_MEMBER_NAMES, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import { resetWithCatalogue } from './support/database.js';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';

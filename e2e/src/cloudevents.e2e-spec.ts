@@ -1,5 +1,6 @@
-import type { AcceptedEvent, BatchResult, EventLineage, Problem } from '@switchyard/contracts';
-import { anOrder, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, BatchResult, EventLineage, Problem } from '@switchyard/core/contracts';
+import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder } from '@switchyard/example-shop';
 import { resetWithCatalogue } from './support/database.js';
 import { CloudEvent, emitterFor, HTTP, httpTransport, Mode } from 'cloudevents';
 import assert from 'node:assert/strict';

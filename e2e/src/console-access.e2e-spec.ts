@@ -1,5 +1,5 @@
-import type { AcceptedEvent } from '@switchyard/contracts';
-import { ConsoleUserStore } from '@switchyard/core';
+import type { AcceptedEvent } from '@switchyard/core/contracts';
+import { ConsoleUserStore } from '@switchyard/server/internal';
 import { needs, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from '@switchyard/contracts';
+import type { AcceptedEvent } from '@switchyard/core/contracts';
 import { needs, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

@@ -9,7 +9,7 @@ import { aConsoleUser, PASSWORD } from './support/sign-in.js';
 import { TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
-const appDir = join(__dirname, '..', '..', 'apps', 'console', 'app');
+const appDir = join(__dirname, '..', '..', 'packages', 'console', 'app');
 /**
  * The query parameters console pages read, but for `since` and `until`: those
  * are timestamps, and an invalid one would stop a search before the names in

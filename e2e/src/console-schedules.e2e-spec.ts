@@ -1,4 +1,4 @@
-import { ConsoleUserStore } from '@switchyard/core';
+import { ConsoleUserStore } from '@switchyard/server/internal';
 import { needs, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

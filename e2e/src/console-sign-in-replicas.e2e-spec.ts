@@ -1,4 +1,4 @@
-import { createRedisClient } from '@switchyard/core';
+import { createRedisClient } from '@switchyard/server/internal';
 import { deleteKeysUnder, freePort, queryRows, runNode, type RunningProcess, testDatabaseUrl, waitFor, waitForOutput } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -30,7 +30,7 @@ describe('console sign-in throttle across two API processes', () => {
     while (ports.size < 2) ports.add(await freePort());
     for (const [n, port] of [...ports].entries()) {
       const name = `api-${'ab'[n]}`;
-      apis.push({ url: `http://127.0.0.1:${port}`, run: runNode('apps/api/dist/main.js', { ...env, PORT: String(port), WORKER_ID: `${name}-${process.pid}` }) });
+      apis.push({ url: `http://127.0.0.1:${port}`, run: runNode('examples/shop/dist/main/api.main.js', { ...env, PORT: String(port), WORKER_ID: `${name}-${process.pid}` }) });
     }
     // Booting two Nest apps at once takes a while on a busy machine.
     await Promise.all(apis.map(({ run }, n) => waitForOutput(run, /Switchyard API listening/, `API process ${n + 1} listening`, 60_000)));

@@ -1,4 +1,4 @@
-import { createRedisClient, SignInThrottle } from '@switchyard/core';
+import { createRedisClient, SignInThrottle } from '@switchyard/server/internal';
 import { testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,5 @@
-import type { Problem } from '@switchyard/contracts';
-import { verifyPassword } from '@switchyard/core';
+import type { Problem } from '@switchyard/core/contracts';
+import { verifyPassword } from '@switchyard/server/internal';
 import { queryRows, testDatabaseUrl, ThrowawayRedis, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { randomBytes, scrypt } from 'node:crypto';

@@ -1,6 +1,7 @@
-import { PaymentGateway } from '@switchyard/commerce';
-import type { AcceptedEvent } from '@switchyard/contracts';
-import { anOrder, needs, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { PaymentGateway } from '@switchyard/example-shop';
+import type { AcceptedEvent } from '@switchyard/core/contracts';
+import { needs, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';

@@ -2,9 +2,10 @@
 // fraud.review handler (libs/commerce/src/fraud/review-large-order.handler.ts)
 // subscribes to order.placed only where data.total >= 100000.
 import { Module } from '@nestjs/common';
-import type { AcceptedEvent, EventLineage, OperationStatus, RouteInfo } from '@switchyard/contracts';
-import { EventHandler, type Handler, type ReplayDryRun } from '@switchyard/core';
-import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, EventLineage, OperationStatus, RouteInfo } from '@switchyard/core/contracts';
+import { EventHandler, type Handler, type ReplayDryRun } from '@switchyard/server/internal';
+import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';

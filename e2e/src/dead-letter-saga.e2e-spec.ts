@@ -1,6 +1,8 @@
-import { PaymentGateway, SEED_STOCK } from '@switchyard/commerce';
-import type { AcceptedEvent, DeadLetterSummary, DeadLetterTransition, OrderPlaced, RetryAnswer } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { PaymentGateway, SEED_STOCK } from '@switchyard/example-shop';
+import type { AcceptedEvent, DeadLetterSummary, DeadLetterTransition, RetryAnswer } from '@switchyard/core/contracts';
+import type { OrderPlaced } from '@switchyard/example-shop';
+import { queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';

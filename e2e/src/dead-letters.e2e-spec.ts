@@ -1,15 +1,6 @@
-import type {
-  AcceptedEvent,
-  DeadLetterDetail,
-  DeadLetterGroup,
-  DeadLetterPage,
-  DeadLetterSummary,
-  DryRunAnswer,
-  OperationStatus,
-  Problem,
-  RetryAnswer,
-} from '@switchyard/contracts';
-import { anOrder, get, orderPlacedEvent, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, DeadLetterDetail, DeadLetterGroup, DeadLetterPage, DeadLetterSummary, DryRunAnswer, OperationStatus, Problem, RetryAnswer } from '@switchyard/core/contracts';
+import { get, post, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { seen } from './fixtures/test-handlers.js';

@@ -3,7 +3,7 @@
 // one per mode (e2e/src/fixtures/delivery-handlers.ts). At-least-once re-runs
 // and applies its effect once; at-most-once never starts again and leaves one
 // dead letter saying why; an operator's redrive delivers it again, once.
-import type { AcceptedEvent, RetryAnswer, RouteInfo } from '@switchyard/contracts';
+import type { AcceptedEvent, RetryAnswer, RouteInfo } from '@switchyard/core/contracts';
 import { queryRows, runNode, type RunningProcess, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,7 @@
-import type { AcceptedEvent, EventLineage, EventPage, OperationStatus, Problem } from '@switchyard/contracts';
-import type { ReplayDryRun } from '@switchyard/core';
-import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, EventLineage, EventPage, OperationStatus, Problem } from '@switchyard/core/contracts';
+import type { ReplayDryRun } from '@switchyard/server/internal';
+import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';

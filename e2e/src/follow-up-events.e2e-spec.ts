@@ -1,4 +1,4 @@
-import type { AcceptedEvent, EventLineage, EventTree } from '@switchyard/contracts';
+import type { AcceptedEvent, EventLineage, EventTree } from '@switchyard/core/contracts';
 import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';

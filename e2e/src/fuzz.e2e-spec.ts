@@ -1,4 +1,5 @@
-import { anOrder, orderPlacedEvent, PROTOTYPE_MEMBER_NAMES, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { PROTOTYPE_MEMBER_NAMES, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

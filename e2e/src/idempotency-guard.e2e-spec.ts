@@ -1,6 +1,7 @@
-import type { AcceptedEvent, EventTree, EventTreeNode, JobRef } from '@switchyard/contracts';
-import type { JobPayload } from '@switchyard/core';
-import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, EventTree, EventTreeNode, JobRef } from '@switchyard/core/contracts';
+import type { JobPayload } from '@switchyard/server/internal';
+import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import { resetWithCatalogue } from './support/database.js';
 import type { Queue } from 'bullmq';
 import assert from 'node:assert/strict';

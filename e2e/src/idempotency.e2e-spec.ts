@@ -1,6 +1,7 @@
-import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/contracts';
-import { IdempotencyKeySweeper } from '@switchyard/core';
-import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import type { AcceptedEvent, BatchResult, Problem } from '@switchyard/core/contracts';
+import { IdempotencyKeySweeper } from '@switchyard/server/internal';
+import { queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

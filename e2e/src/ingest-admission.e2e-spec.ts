@@ -1,5 +1,6 @@
-import type { BatchResult, Problem } from '@switchyard/contracts';
-import { orderPlacedEvent, queryRows, testDatabaseUrl } from '@switchyard/testing';
+import type { BatchResult, Problem } from '@switchyard/core/contracts';
+import { queryRows, testDatabaseUrl } from '@switchyard/testing';
+import { orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,6 @@
-import type { AcceptedEvent } from '@switchyard/contracts';
-import { anOrder, freePort, orderPlacedEvent, queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent } from '@switchyard/core/contracts';
+import { freePort, queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -31,7 +32,7 @@ describe('process lifecycle', () => {
   }
 
   it('refuses an invalid configuration, naming each variable', async () => {
-    const run = runNode('apps/api/dist/main.js', testEnv({ PORT: 'eighty', MAX_EVENT_BYTES: '-1' }));
+    const run = runNode('examples/shop/dist/main/api.main.js', testEnv({ PORT: 'eighty', MAX_EVENT_BYTES: '-1' }));
     const { code } = await run.exited;
     assert.equal(code, 1);
     assert.match(run.output(), /PORT:/);
@@ -46,7 +47,7 @@ describe('process lifecycle', () => {
     after(() => stack.close());
 
     it('finishes the job in flight, records it, and exits 0', async () => {
-      const worker = runNode('apps/worker/dist/main.js', stack.env);
+      const worker = runNode('examples/shop/dist/main/worker.main.js', stack.env);
       await waitFor('worker ready', () => /Switchyard worker .* ready/.test(worker.output()));
       const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token: 'tok_unavailable' })));
       const paymentJob = body.jobs.find((job) => job.handler === 'payment.charge')!.id;

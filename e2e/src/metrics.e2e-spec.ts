@@ -1,6 +1,7 @@
-import type { AcceptedEvent } from '@switchyard/contracts';
-import { anOrder, get, needs, orderPlacedEvent, queryRows, testDatabaseUrl, toolPath, waitFor } from '@switchyard/testing';
-import { MetricsServer } from '@switchyard/worker';
+import type { AcceptedEvent } from '@switchyard/core/contracts';
+import { get, needs, queryRows, testDatabaseUrl, toolPath, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
+import { MetricsServer } from '@switchyard/server/internal';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

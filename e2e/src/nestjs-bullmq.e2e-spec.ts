@@ -1,10 +1,11 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
-import { apiEnvSchema, createApiApp, toApiConfig } from '@switchyard/api';
-import { CommerceModule } from '@switchyard/commerce';
-import type { AcceptedEvent } from '@switchyard/contracts';
-import { loadConfig, QueueRegistry, queueKeyPrefix } from '@switchyard/core';
-import { anOrder, orderPlacedEvent, runNode, ThrowawayRedisCluster, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
-import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/worker';
+import { apiEnvSchema, createApiApp, toApiConfig } from '@switchyard/server/internal';
+import { CommerceModule, commerceEnvSchema } from '@switchyard/example-shop';
+import type { AcceptedEvent } from '@switchyard/core/contracts';
+import { loadConfig, QueueRegistry, queueKeyPrefix } from '@switchyard/server/internal';
+import { runNode, ThrowawayRedisCluster, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
+import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/server/internal';
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import {
@@ -24,7 +25,7 @@ import { TestStack } from './support/stack.js';
 
 /** The stack's usual handler modules plus `extra`. */
 function handlersWith(env: Record<string, string>, ...extra: Array<Type | DynamicModule>): Array<Type | DynamicModule> {
-  return [CommerceModule.forRoot(loadConfig(workerEnvSchema, env)), TestHandlersModule, ...extra];
+  return [CommerceModule.forRoot(loadConfig(commerceEnvSchema, env)), TestHandlersModule, ...extra];
 }
 
 /** An API app (not yet initialised) on `stack`'s Redis and database, with `extra` beside the handlers. */

@@ -1,8 +1,8 @@
 // The bulk-operation lease against the real Postgres (operations/operation-runner.ts):
 // two runners given the same WORKER_ID are two lease holders, and a batch
 // whose holder lost the lease mid-way rolls back and publishes nothing.
-import { type DeadLetterTriageService, type EventReplayService, OperationRunner, OperationSignal, type OutboxPublisher, type SwitchyardConfig } from '@switchyard/core';
-import { PrismaService } from '@switchyard/db';
+import { type DeadLetterTriageService, type EventReplayService, OperationRunner, OperationSignal, type OutboxPublisher, type SwitchyardConfig } from '@switchyard/server/internal';
+import { PrismaService } from '@switchyard/server/internal';
 import { queryRows, resetDatabase, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,7 @@
-import type { AcceptedEvent, EventTree, EventTreeNode, Problem } from '@switchyard/contracts';
-import { SEED_STOCK } from '@switchyard/commerce';
-import { anOrder, orderPlacedEvent, queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, EventTree, EventTreeNode, Problem } from '@switchyard/core/contracts';
+import { SEED_STOCK } from '@switchyard/example-shop';
+import { queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-import type { AcceptedEvent, DeadLetterPage, Problem, RouteInfo } from '@switchyard/contracts';
+import type { AcceptedEvent, DeadLetterPage, Problem, RouteInfo } from '@switchyard/core/contracts';
 import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

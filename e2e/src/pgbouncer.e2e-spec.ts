@@ -1,6 +1,7 @@
-import type { AcceptedEvent, DeadLetterDetail, DeadLetterPage, OperationStatus, RetryAnswer, ScheduleSummary } from '@switchyard/contracts';
-import { PgPool } from '@switchyard/db';
-import { anOrder, freePort, get, needs, orderPlacedEvent, post, queryRows, runNode, type RunningProcess, testDatabaseUrl, ThrowawayPgBouncer, waitFor, waitForOutput } from '@switchyard/testing';
+import type { AcceptedEvent, DeadLetterDetail, DeadLetterPage, OperationStatus, RetryAnswer, ScheduleSummary } from '@switchyard/core/contracts';
+import { PgPool } from '@switchyard/server/internal';
+import { freePort, get, needs, post, queryRows, runNode, type RunningProcess, testDatabaseUrl, ThrowawayPgBouncer, waitFor, waitForOutput } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
@@ -30,12 +31,12 @@ describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'),
     const env = testEnv({ DATABASE_URL: bouncer.url(database), DATABASE_DIRECT_URL: direct, DATABASE_PREPARED_STATEMENTS: 'false', LOG_LEVEL: 'log' });
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
-      const api = runNode('apps/api/dist/main.js', { ...env, PORT: String(port), WORKER_ID: `api-${i}` });
+      const api = runNode('examples/shop/dist/main/api.main.js', { ...env, PORT: String(port), WORKER_ID: `api-${i}` });
       processes.push(api);
       await waitForOutput(api, /Switchyard API listening/, `API ${i} listening`);
       apis.push(`http://127.0.0.1:${port}`);
     }
-    const worker = runNode('apps/worker/dist/main.js', { ...env, WORKER_ID: 'bounced-worker' });
+    const worker = runNode('examples/shop/dist/main/worker.main.js', { ...env, WORKER_ID: 'bounced-worker' });
     processes.push(worker);
     await waitForOutput(worker, /Switchyard worker .* ready/, 'the worker ready');
   });

@@ -1,5 +1,6 @@
-import type { AcceptedEvent, EventLineage, EventPage, RouteInfo } from '@switchyard/contracts';
-import { aShipment, anOrder, anOrderCancellation, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, EventLineage, EventPage, RouteInfo } from '@switchyard/core/contracts';
+import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { aShipment, anOrder, anOrderCancellation, orderPlacedEvent } from '@switchyard/example-shop';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

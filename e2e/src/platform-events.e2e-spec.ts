@@ -1,8 +1,8 @@
-import { CommerceModule } from '@switchyard/commerce';
-import type { BatchResult, DeadLetterSummary, Problem, RouteInfo } from '@switchyard/contracts';
-import { loadConfig } from '@switchyard/core';
+import { CommerceModule, commerceEnvSchema } from '@switchyard/example-shop';
+import type { BatchResult, DeadLetterSummary, Problem, RouteInfo } from '@switchyard/core/contracts';
+import { loadConfig } from '@switchyard/server/internal';
 import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
-import { workerEnvSchema } from '@switchyard/worker';
+import { workerEnvSchema } from '@switchyard/server/internal';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { heard, PlatformEventHandlersModule, platformTestEvents } from './fixtures/platform-event-handlers.js';
@@ -32,7 +32,7 @@ describe('failure is an event too: switchyard.job.dead_lettered, .discarded and 
     stack = await TestStack.start({
       env,
       events: platformTestEvents,
-      handlers: () => [CommerceModule.forRoot(loadConfig(workerEnvSchema, env)), TestHandlersModule, PlatformEventHandlersModule],
+      handlers: () => [CommerceModule.forRoot(loadConfig(commerceEnvSchema, env)), TestHandlersModule, PlatformEventHandlersModule],
     });
   });
   after(async () => {

@@ -1,5 +1,5 @@
-import type { BatchResult, LagPoint, MetricSeries, Problem, QueueJob, QueueJobPage, QueuesSnapshot, QueueSummary, ThroughputPoint } from '@switchyard/contracts';
-import { JobStatsRecorder, LagSampler } from '@switchyard/core';
+import type { BatchResult, LagPoint, MetricSeries, Problem, QueueJob, QueueJobPage, QueuesSnapshot, QueueSummary, ThroughputPoint } from '@switchyard/core/contracts';
+import { JobStatsRecorder, LagSampler } from '@switchyard/server/internal';
 import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,14 +1,15 @@
-import type { AcceptedEvent, DeadLetterDetail, DeadLetterPage, DeadLetterStats, EventPage, Problem, SchedulePage, ScheduleSummary } from '@switchyard/contracts';
-import { SEED_STOCK } from '@switchyard/commerce';
-import { applyMigrations } from '@switchyard/db';
-import { anOrder, freePort, get, type HttpAnswer, orderPlacedEvent, post, queryRows, resetDatabase, runNode, type RunningProcess, StreamingReplica, waitFor, waitForOutput } from '@switchyard/testing';
+import type { AcceptedEvent, DeadLetterDetail, DeadLetterPage, DeadLetterStats, EventPage, Problem, SchedulePage, ScheduleSummary } from '@switchyard/core/contracts';
+import { SEED_STOCK } from '@switchyard/example-shop';
+import { applyMigrations } from '@switchyard/server/internal';
+import { freePort, get, type HttpAnswer, post, queryRows, resetDatabase, runNode, type RunningProcess, StreamingReplica, waitFor, waitForOutput } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApiKey, testEnv } from './support/stack.js';
 
-const MIGRATIONS = join(__dirname, '..', '..', 'prisma', 'migrations');
+const MIGRATIONS = join(__dirname, '..', '..', 'packages', 'server', 'prisma', 'migrations');
 
 /**
  * The API and a worker on a throwaway primary, with DATABASE_READ_URL on a
@@ -44,11 +45,11 @@ describe('console reads from a streaming read replica (DATABASE_READ_URL)', () =
     await cluster.waitForReplay();
     const env = testEnv({ DATABASE_URL: primary, DATABASE_READ_URL: cluster.replicaUrl('switchyard'), LOG_LEVEL: 'log' });
     const port = await freePort();
-    const apiProcess = runNode('apps/api/dist/main.js', { ...env, PORT: String(port) });
+    const apiProcess = runNode('examples/shop/dist/main/api.main.js', { ...env, PORT: String(port) });
     processes.push(apiProcess);
     await waitForOutput(apiProcess, /Switchyard API listening/, 'the API listening');
     api = `http://127.0.0.1:${port}`;
-    const worker = runNode('apps/worker/dist/main.js', { ...env, WORKER_ID: 'replica-worker' });
+    const worker = runNode('examples/shop/dist/main/worker.main.js', { ...env, WORKER_ID: 'replica-worker' });
     processes.push(worker);
     await waitForOutput(worker, /Switchyard worker .* ready/, 'the worker ready');
   });
@@ -131,7 +132,7 @@ describe('console reads from a streaming read replica (DATABASE_READ_URL)', () =
     try {
       const cutOff = `postgresql://postgres@127.0.0.1:${silentPort}/switchyard`;
       const port = await freePort();
-      const lonely = runNode('apps/api/dist/main.js', testEnv({ DATABASE_URL: primary, DATABASE_READ_URL: cutOff, PORT: String(port), LOG_LEVEL: 'log' }));
+      const lonely = runNode('examples/shop/dist/main/api.main.js', testEnv({ DATABASE_URL: primary, DATABASE_READ_URL: cutOff, PORT: String(port), LOG_LEVEL: 'log' }));
       processes.push(lonely);
       await waitForOutput(lonely, /Switchyard API listening/, 'the API listening');
       assert.match(lonely.output(), new RegExp(`Cannot reach the read replica at ${cutOff.replace(/[.]/g, '\\.')}.*starting anyway`));

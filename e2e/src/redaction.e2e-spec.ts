@@ -1,6 +1,7 @@
-import type { AcceptedEvent, DeadLetterDetail, DeadLetterPage, EventLineage, EventPage, QueueJob } from '@switchyard/contracts';
-import { PaymentGateway } from '@switchyard/commerce';
-import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, DeadLetterDetail, DeadLetterPage, EventLineage, EventPage, QueueJob } from '@switchyard/core/contracts';
+import { PaymentGateway } from '@switchyard/example-shop';
+import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';

@@ -1,6 +1,7 @@
-import type { AcceptedEvent, EventLineage, QueueSummary } from '@switchyard/contracts';
-import { assertServicesReachable, queueKeyPrefix, SignInThrottle } from '@switchyard/core';
-import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, testRedisUrl, ThrowawayRedisCluster, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, EventLineage, QueueSummary } from '@switchyard/core/contracts';
+import { assertServicesReachable, queueKeyPrefix, SignInThrottle } from '@switchyard/server/internal';
+import { queryRows, testDatabaseUrl, testRedisUrl, ThrowawayRedisCluster, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import { Redis } from 'ioredis';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,6 @@
-import { apiEnvSchema } from '@switchyard/api';
-import { workerEnvSchema } from '@switchyard/worker';
+import { commerceEnvSchema } from '@switchyard/example-shop';
+import { apiEnvSchema } from '@switchyard/server/internal';
+import { workerEnvSchema } from '@switchyard/server/internal';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ function productionSources(): string[] {
       } else if (/\.tsx?$/.test(name) && !/\.(e2e-)?spec\.ts$/.test(name)) found.push(path);
     }
   };
-  for (const base of ['apps', 'libs']) for (const pkg of readdirSync(join(root, base))) if (statSync(join(root, base, pkg, 'src'), { throwIfNoEntry: false })) walk(`${base}/${pkg}/src`);
+  for (const base of ['packages', 'examples']) for (const pkg of readdirSync(join(root, base))) if (statSync(join(root, base, pkg, 'src'), { throwIfNoEntry: false })) walk(`${base}/${pkg}/src`);
   return found;
 }
 
@@ -31,7 +32,7 @@ function productionSources(): string[] {
  */
 const SESSION_STATE: Array<{ what: string; pattern: RegExp; allowed: string[] }> = [
   // Migrations connect to DATABASE_DIRECT_URL, Postgres itself.
-  { what: 'a session advisory lock', pattern: /pg_(try_)?advisory_lock(_shared)?\s*\(/i, allowed: ['libs/db/src/migrations.ts'] },
+  { what: 'a session advisory lock', pattern: /pg_(try_)?advisory_lock(_shared)?\s*\(/i, allowed: ['packages/server/src/db/migrations.ts'] },
   // A statement that starts with SET (in '…' or `…`: SQL's own double quotes name identifiers, as in UPDATE "t" SET).
   { what: 'a session SET or RESET', pattern: /[`']\s*(SET|RESET)\s+(?!LOCAL\b|TRANSACTION\b|CONSTRAINTS\b)[a-z_]+/i, allowed: [] },
   { what: 'a session-wide set_config', pattern: /set_config\s*\([^)]*,\s*false\s*\)/i, allowed: [] },
@@ -39,17 +40,17 @@ const SESSION_STATE: Array<{ what: string; pattern: RegExp; allowed: string[] }>
   { what: 'a temporary table', pattern: /CREATE\s+(GLOBAL\s+|LOCAL\s+)?TEMP(ORARY)?\s+TABLE/i, allowed: [] },
   { what: 'a cursor', pattern: /DECLARE\s+\w+\s+(BINARY\s+)?(INSENSITIVE\s+)?(NO\s+)?(SCROLL\s+)?CURSOR/i, allowed: [] },
   // PgPool.prepared sends it unnamed when DATABASE_PREPARED_STATEMENTS=false.
-  { what: 'a named prepared statement', pattern: /\.query(<[^>]*>)?\(\s*\{\s*name\s*[:,]/, allowed: ['libs/db/src/pg-pool.ts'] },
+  { what: 'a named prepared statement', pattern: /\.query(<[^>]*>)?\(\s*\{\s*name\s*[:,]/, allowed: ['packages/server/src/db/pg-pool.ts'] },
 ];
 
 describe('what the repository promises its users', () => {
   it('.env.example documents every variable the apps read', () => {
     const documented = new Set([...read('.env.example').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]));
-    const read_ = new Set([...Object.keys(apiEnvSchema.shape), ...Object.keys(workerEnvSchema.shape)]);
+    const read_ = new Set([...Object.keys(apiEnvSchema.shape), ...Object.keys(workerEnvSchema.shape), ...Object.keys(commerceEnvSchema.shape)]);
     assert.deepEqual([...read_].filter((name) => !documented.has(name)), [], 'variables missing from .env.example');
     assert.deepEqual(
-      // TEST_* are read by the test helpers; the console reads its four in apps/console and scripts/start.mjs;
-      // the migration CLI (libs/db, no app config) reads DATABASE_DIRECT_URL.
+      // TEST_* are read by the test helpers; the console reads its four in packages/console and scripts/start.mjs;
+      // the migration CLI (no app config) reads DATABASE_DIRECT_URL.
       [...documented].filter(
         (name) =>
           !read_.has(name) &&
@@ -78,7 +79,7 @@ describe('what the repository promises its users', () => {
 
   it('production code keeps no session state in Postgres, so it runs behind PgBouncer in transaction mode', () => {
     const sources = productionSources();
-    assert.ok(sources.includes('libs/core/src/outbox/outbox-relay.ts'), 'the scan sees the sources');
+    assert.ok(sources.includes('packages/server/src/platform/outbox/outbox-relay.ts'), 'the scan sees the sources');
     const found = sources.flatMap((path) =>
       SESSION_STATE.filter(({ pattern, allowed }) => !allowed.includes(path) && pattern.test(read(path))).map(({ what }) => `${path}: ${what}`),
     );

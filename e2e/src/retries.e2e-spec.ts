@@ -1,5 +1,6 @@
-import type { AcceptedEvent, EventLineage } from '@switchyard/contracts';
-import { anOrder, orderPlacedEvent, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, EventLineage } from '@switchyard/core/contracts';
+import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-import type { EventLineage, Problem, SchedulePage, ScheduleSummary } from '@switchyard/contracts';
+import type { EventLineage, Problem, SchedulePage, ScheduleSummary } from '@switchyard/core/contracts';
 import { queryRows, runNode, type RunningProcess, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -232,7 +232,7 @@ describe('exactly one event per tick across replicas', () => {
     stack = await TestStack.start();
     // Two more worker processes of their own (own pools, own clocks), on the stack's queues and database.
     for (const n of [1, 2]) {
-      const worker = runNode('apps/worker/dist/main.js', { ...stack.env, WORKER_ID: `replica-${n}`, METRICS_PORT: '0', LOG_LEVEL: 'log' });
+      const worker = runNode('examples/shop/dist/main/worker.main.js', { ...stack.env, WORKER_ID: `replica-${n}`, METRICS_PORT: '0', LOG_LEVEL: 'log' });
       workers.push(worker);
       await waitFor(`worker replica-${n} ready`, () => /ready/.test(worker.output()) || (worker.child.exitCode !== null ? Promise.reject(new Error(worker.output())) : false), { timeoutMs: 60_000 });
     }

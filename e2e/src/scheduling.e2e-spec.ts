@@ -1,5 +1,6 @@
-import type { AcceptedEvent, BatchResult, EventLineage } from '@switchyard/contracts';
-import { aShipment, orderPlacedEvent, testDatabaseUrl, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, BatchResult, EventLineage } from '@switchyard/core/contracts';
+import { testDatabaseUrl, waitFor } from '@switchyard/testing';
+import { aShipment, orderPlacedEvent } from '@switchyard/example-shop';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';

@@ -1,5 +1,6 @@
-import type { AcceptedEvent, Problem } from '@switchyard/contracts';
-import { anOrder, get, orderPlacedEvent, post, queryRows, runNode, testDatabaseUrl, ThrowawayRedis } from '@switchyard/testing';
+import type { AcceptedEvent, Problem } from '@switchyard/core/contracts';
+import { get, post, queryRows, runNode, testDatabaseUrl, ThrowawayRedis } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
@@ -161,7 +162,7 @@ describe('npm run keys', () => {
   after(() => stack.close());
 
   const keys = async (...args: string[]) => {
-    const run = runNode('libs/core/dist/auth/keys.cli.js', { DATABASE_URL: db }, args);
+    const run = runNode('packages/server/dist/platform/auth/keys.cli.js', { DATABASE_URL: db }, args);
     const { code } = await run.exited;
     return { code, output: run.output() };
   };

@@ -1,5 +1,5 @@
-import type { AcceptedEvent, BatchResult, EventLineage, EventPage, Problem } from '@switchyard/contracts';
-import { applyMigrations, ensureDatabase } from '@switchyard/db';
+import type { AcceptedEvent, BatchResult, EventLineage, EventPage, Problem } from '@switchyard/core/contracts';
+import { applyMigrations, ensureDatabase } from '@switchyard/server/internal';
 import { queryRows, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
-const MIGRATIONS = join(__dirname, '..', '..', 'prisma', 'migrations');
+const MIGRATIONS = join(__dirname, '..', '..', 'packages', 'server', 'prisma', 'migrations');
 const THIS_MIGRATION = '20261207120200_event_source_id';
 const data = { ms: 1 };
 

@@ -1,7 +1,7 @@
 // The at-most-once start claim against the real Postgres: the verdicts a
 // second start of a job can get (runner/start-claim.ts).
-import { errorFingerprint, StartClaim, type SwitchyardConfig } from '@switchyard/core';
-import { PrismaService } from '@switchyard/db';
+import { errorFingerprint, StartClaim, type SwitchyardConfig } from '@switchyard/server/internal';
+import { PrismaService } from '@switchyard/server/internal';
 import { queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

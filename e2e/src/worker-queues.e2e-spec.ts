@@ -1,11 +1,12 @@
-import type { AcceptedEvent, EventLineage } from '@switchyard/contracts';
-import { anOrder, freePort, orderPlacedEvent, type RunningProcess, runNode, waitFor } from '@switchyard/testing';
+import type { AcceptedEvent, EventLineage } from '@switchyard/core/contracts';
+import { freePort, type RunningProcess, runNode, waitFor } from '@switchyard/testing';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
-const WORKER_MAIN = 'apps/worker/dist/main.js';
+const WORKER_MAIN = 'examples/shop/dist/main/worker.main.js';
 
 /** The real worker entry point, as a Deployment runs it: `main.js --queues …`. */
 function startWorker(stack: TestStack, args: string[], env: Record<string, string> = {}): RunningProcess {

@@ -1,4 +1,4 @@
-import type { ConsumerState } from '@switchyard/core';
+import type { ConsumerState } from '@switchyard/server/internal';
 import { freePort, get, type RunningProcess, runNode, ThrowawayRedis, waitFor, waitForOutput } from '@switchyard/testing';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -27,7 +27,7 @@ describe('a worker process whose blocking connection for one queue dies and cann
     // Opened first and kept: once maxclients is lowered, no new connection gets in.
     admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     metricsPort = await freePort();
-    worker = runNode('apps/worker/dist/main.js', testEnv({ REDIS_URL: redis.url, WORKER_ID: 'readiness', METRICS_PORT: String(metricsPort), LOG_LEVEL: 'log' }));
+    worker = runNode('examples/shop/dist/main/worker.main.js', testEnv({ REDIS_URL: redis.url, WORKER_ID: 'readiness', METRICS_PORT: String(metricsPort), LOG_LEVEL: 'log' }));
     await waitForOutput(worker, /worker readiness ready/, 'the worker to start', 60_000);
   });
   after(async () => {

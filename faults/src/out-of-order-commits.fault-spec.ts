@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { check, describeVerdict } from './harness/checker.js';
 import { aTask, FAULT_TIMERS, FaultStack } from './harness/fault-stack.js';
 import { FAULT_HANDLERS } from './fixtures/fault-events.js';
-import type { AcceptedEvent } from '@switchyard/contracts';
+import type { AcceptedEvent } from '@switchyard/core/contracts';
 
 describe('scenario 10: two ingest transactions committing out of id order', () => {
   let stack: FaultStack;

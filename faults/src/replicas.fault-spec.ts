@@ -9,7 +9,7 @@
 // per scenario would cost more than the scenarios): b's outage first, while
 // the time series holds nothing else; then the kills of a; c's schedule; and
 // d, which replaces the APIs by two twins under one WORKER_ID.
-import type { AcceptedEvent, OperationStatus } from '@switchyard/contracts';
+import type { AcceptedEvent, OperationStatus } from '@switchyard/core/contracts';
 import { post, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

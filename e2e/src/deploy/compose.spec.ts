@@ -1,4 +1,4 @@
-import { coreEnvSchema } from '@switchyard/core';
+import { coreEnvSchema } from '@switchyard/server/internal';
 import Ajv from 'ajv';
 import { DCLinter } from 'dclint';
 import { DockerfileParser } from 'dockerfile-ast';

@@ -116,7 +116,7 @@ describe('container images (deploy/docker/Dockerfile)', () => {
         for (const path of paths) assert.ok(!/node_modules/.test(path) && !/^\/app\/?$/.test(path), `${target}: COPY --from=${source} ${path}`);
       }
     }
-    assert.deepEqual([...dependencySources].sort(), ['api<-api-deps', 'worker<-worker-deps']);
+    assert.deepEqual([...dependencySources].sort(), ['api<-app-deps', 'worker<-app-deps']);
   });
 
   it('copies every workspace manifest before each npm ci, so the lockfile matches', () => {

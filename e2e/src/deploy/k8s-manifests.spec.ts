@@ -1,8 +1,8 @@
-import { apiEnvSchema } from '@switchyard/api';
-import { CommerceModule, commerceEnvSchema } from '@switchyard/commerce';
-import { commerceEvents } from '@switchyard/contracts';
-import { coreEnvSchema, HandlerRegistry, loadConfig } from '@switchyard/core';
-import { workerEnvSchema } from '@switchyard/worker';
+import { apiEnvSchema } from '@switchyard/server/internal';
+import { CommerceModule, commerceEnvSchema } from '@switchyard/example-shop';
+import { commerceEvents } from '@switchyard/example-shop';
+import { coreEnvSchema, HandlerRegistry, loadConfig } from '@switchyard/server/internal';
+import { workerEnvSchema } from '@switchyard/server/internal';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';

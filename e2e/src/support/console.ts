@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { freePort, runNode, type RunningProcess, toolPath, waitFor } from '@switchyard/testing';
 
 const root = join(__dirname, '..', '..', '..');
-const consoleDir = join(root, 'apps', 'console');
+const consoleDir = join(root, 'packages', 'console');
 const next = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 function newestSource(dir: string): number {

@@ -1,4 +1,4 @@
-import { SEED_STOCK } from '@switchyard/commerce';
+import { SEED_STOCK } from '@switchyard/example-shop';
 import { resetDatabase, testDatabaseUrl } from '@switchyard/testing';
 
 /** Empties the test database and stocks the example catalogue, as `npm run db:seed` does. */

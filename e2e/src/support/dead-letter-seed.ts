@@ -1,4 +1,4 @@
-import { errorFingerprint } from '@switchyard/core';
+import { errorFingerprint } from '@switchyard/server/internal';
 import { queryRows } from '@switchyard/testing';
 import { randomUUID } from 'node:crypto';
 

@@ -1,8 +1,8 @@
-import type { BatchResult } from '@switchyard/contracts';
-import { CommerceModule } from '@switchyard/commerce';
-import { loadConfig } from '@switchyard/core';
+import type { BatchResult } from '@switchyard/core/contracts';
+import { CommerceModule, commerceEnvSchema } from '@switchyard/example-shop';
+import { loadConfig } from '@switchyard/server/internal';
 import { queryRows, testDatabaseUrl } from '@switchyard/testing';
-import { workerEnvSchema } from '@switchyard/worker';
+import { workerEnvSchema } from '@switchyard/server/internal';
 import assert from 'node:assert/strict';
 import { OrderingHandlersModule, orderingEvents } from '../fixtures/ordering-handlers.js';
 import { testEvents } from '../fixtures/test-handlers.js';
@@ -12,7 +12,7 @@ import { type StackOptions, type TestStack, testEnv } from './stack.js';
 export function orderingStackOptions(env: Record<string, string> = {}): StackOptions {
   return {
     events: { ...testEvents, ...orderingEvents },
-    handlers: () => [CommerceModule.forRoot(loadConfig(workerEnvSchema, testEnv())), OrderingHandlersModule],
+    handlers: () => [CommerceModule.forRoot(loadConfig(commerceEnvSchema, testEnv())), OrderingHandlersModule],
     // 24 jobs at once need more than the tests' default 5 connections.
     env: { DATABASE_POOL_SIZE: '30', ...env },
   };

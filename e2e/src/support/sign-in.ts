@@ -1,5 +1,5 @@
-import type { Problem } from '@switchyard/contracts';
-import { checkRole, checkUsername, hashPassword } from '@switchyard/core';
+import type { Problem } from '@switchyard/core/contracts';
+import { checkRole, checkUsername, hashPassword } from '@switchyard/server/internal';
 import { type HttpAnswer, post, queryRows, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 

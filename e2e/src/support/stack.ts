@@ -1,12 +1,12 @@
 import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { apiEnvSchema, createApiApp, toApiConfig, type ApiConfig } from '@switchyard/api';
-import { CommerceModule } from '@switchyard/commerce';
-import { ApiKeyStore, type EventCatalog, loadConfig, QueueRegistry, RunnerEvents, type Scope } from '@switchyard/core';
+import { apiEnvSchema, createApiApp, toApiConfig, type ApiConfig } from '@switchyard/server/internal';
+import { CommerceModule, commerceEnvSchema } from '@switchyard/example-shop';
+import { ApiKeyStore, type EventCatalog, loadConfig, QueueRegistry, RunnerEvents, type Scope } from '@switchyard/server/internal';
 import { deleteKeysUnder, get, type HttpAnswer, post, testDatabaseUrl, testRedisClusterNodes, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/worker';
+import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/server/internal';
 import { TestHandlersModule, testEvents } from '../fixtures/test-handlers.js';
 
 export interface StackOptions {
@@ -152,6 +152,6 @@ export class TestStack {
 
 function handlersFor(options: StackOptions, env: Record<string, string>): Array<Type | DynamicModule> {
   if (options.handlers) return options.handlers();
-  const commerce = loadConfig(workerEnvSchema, env);
+  const commerce = loadConfig(commerceEnvSchema, env);
   return [CommerceModule.forRoot(commerce), TestHandlersModule];
 }

@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from '@switchyard/contracts';
+import type { AcceptedEvent } from '@switchyard/core/contracts';
 import { waitFor } from '@switchyard/testing';
 import type { FaultStack } from './fault-stack.js';
 

@@ -1,6 +1,6 @@
-import type { AcceptedEvent } from '@switchyard/contracts';
-import { createRedisClient, type JobPayload, parseClusterNodes, queueKeyPrefix, type RedisClient, type RedisTarget } from '@switchyard/core';
-import { applyMigrations, ensureDatabase } from '@switchyard/db';
+import type { AcceptedEvent } from '@switchyard/core/contracts';
+import { createRedisClient, type JobPayload, parseClusterNodes, queueKeyPrefix, type RedisClient, type RedisTarget } from '@switchyard/server/internal';
+import { applyMigrations, ensureDatabase } from '@switchyard/server/internal';
 import {
   freePort,
   post,
@@ -24,7 +24,7 @@ import { FAULT_TABLES_SQL } from '../fixtures/execution-journal.js';
 import type { FaultTask } from '../fixtures/fault-events.js';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const MIGRATIONS = join(ROOT, 'prisma', 'migrations');
+const MIGRATIONS = join(ROOT, 'packages', 'server', 'prisma', 'migrations');
 const API_MAIN = 'faults/dist/fixtures/fault-api.main.js';
 const WORKER_MAIN = 'faults/dist/fixtures/fault-worker.main.js';
 

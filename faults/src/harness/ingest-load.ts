@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from '@switchyard/contracts';
+import type { AcceptedEvent } from '@switchyard/core/contracts';
 import type { FaultTask } from '../fixtures/fault-events.js';
 import type { FaultStack } from './fault-stack.js';
 

@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from '@switchyard/contracts';
+import type { AcceptedEvent } from '@switchyard/core/contracts';
 import { get, waitFor } from '@switchyard/testing';
 import { Redis } from 'ioredis';
 import type { FaultStack, StackProcess } from './fault-stack.js';

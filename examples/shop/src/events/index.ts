@@ -1,0 +1,18 @@
+export { commerceEvents } from './catalog.js';
+export type { CommerceEventData, CommerceEventType } from './catalog.js';
+export { orderPlaced } from './order-placed.js';
+export type { OrderPlaced } from './order-placed.js';
+export { orderCancelled } from './order-cancelled.js';
+export type { OrderCancelled } from './order-cancelled.js';
+export { orderShipped } from './order-shipped.js';
+export type { OrderShipped } from './order-shipped.js';
+export { storeCreditGranted, storeCreditSpent } from './store-credit.js';
+export type { StoreCreditChange } from './store-credit.js';
+export { paymentFailed, paymentSucceeded } from './payment-outcomes.js';
+export type { PaymentFailed, PaymentSucceeded } from './payment-outcomes.js';
+export { inventoryReserved } from './inventory-reserved.js';
+export type { InventoryReserved } from './inventory-reserved.js';
+export { orderConfirmed } from './order-confirmed.js';
+export type { OrderConfirmed } from './order-confirmed.js';
+export { inventoryRestockCheck } from './inventory-restock-check.js';
+export type { InventoryRestockCheck } from './inventory-restock-check.js';

@@ -1,0 +1,176 @@
+import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import { type DeliveryMode, PLATFORM_EVENT_PREFIX, PLATFORM_EVENT_TYPES, type SubscriptionFilter } from '../contracts/index.js';
+import { subscriptionFilterErrors } from '../routing/subscription-filter.js';
+import { compileTopicPattern, topicPatternError } from '../routing/topic-pattern.js';
+import type { DomainEvent } from './handler.types.js';
+
+export interface BackoffPolicy {
+  type: 'exponential' | 'fixed';
+  /** Base delay in ms: attempt n waits delay × 2^(n-1) (exponential) or delay (fixed). */
+  delay: number;
+  /** 0..1: the share of each wait that is randomised, so retries do not stampede. */
+  jitter: number;
+}
+
+export interface RateLimit {
+  /** At most `max` jobs per `duration` ms, across every worker of the queue. */
+  max: number;
+  duration: number;
+}
+
+/** `TData` types the event `orderingKey` receives: `@EventHandler<OrderPlaced>({ …, orderingKey: (e) => e.data.orderId })`. */
+export interface EventHandlerOptions<TData = unknown> {
+  /** Unique across the deployment; jobs and dead letters are named after it. */
+  name: string;
+  /** Event types or patterns (`order.*`, `order.#`, `#`) this handler runs for. */
+  on: string | string[];
+  /** The BullMQ queue its jobs go to. Handlers may share a queue. */
+  queue: string;
+  /** Total attempts, first included. Default 3. */
+  attempts?: number;
+  /** Default: exponential from 1 s with 50 % jitter. */
+  backoff?: Partial<BackoffPolicy>;
+  /** BullMQ priority within the queue: 1 runs first; unset runs before any prioritised job. */
+  priority?: number;
+  /** Default delay in ms before a job may run. Producers may override per event. */
+  delay?: number;
+  /** Jobs of this queue run at once per worker process. Queue-wide: handlers sharing a queue must agree. */
+  concurrency?: number;
+  /** Queue-wide rate limit. Handlers sharing a queue must agree. */
+  rateLimit?: RateLimit;
+  /**
+   * When an operator replays events: `skip-applied` (default) lets the
+   * idempotency guard skip effects already committed for the event;
+   * `reapply` gives each replay operation its own guard key, so `ctx.once()`
+   * effects run again once per replay (for projections and read models).
+   */
+  onReplay?: 'skip-applied' | 'reapply';
+  /**
+   * Beside the type pattern, what the event must hold for this handler to
+   * get a job, SNS-filter-policy style: `{ 'data.total': { gte: 100000 } }`.
+   * Evaluated at fan-out; a filtered-out handler gets no job.
+   */
+  filter?: SubscriptionFilter;
+  /**
+   * `at-least-once` (default): a job may run again after a crash; `ctx.once()`
+   * keeps its effects single. `at-most-once`: one attempt, and a job that
+   * started once is never started again (a crash or a stall sends it to the
+   * dead letters instead), for effects where a duplicate is worse than a loss.
+   */
+  delivery?: DeliveryMode;
+  /**
+   * Ordering per key: jobs whose events give the same key run one at a time,
+   * in the order the events were accepted; different keys run in parallel
+   * up to the queue's concurrency. Return null or undefined for an event that
+   * needs no order. Runs in the API at ingest, on the validated event; a
+   * throw or a key that is not a string of 1–512 characters rejects the
+   * event with a 422.
+   */
+  orderingKey?: (event: DomainEvent<TData>) => string | null | undefined;
+  /**
+   * With `orderingKey`: what a dead-lettered job does to its key. `proceed`
+   * (default) lets the key's next job run; `block` holds the key until the
+   * dead letter is retried and succeeds, or is discarded.
+   */
+  afterDeadLetter?: AfterDeadLetter;
+}
+
+export type AfterDeadLetter = 'proceed' | 'block';
+
+/** How a handler orders its jobs: by the key its function computes, and what a dead letter does to that key. */
+export interface OrderingPolicy {
+  key: (event: DomainEvent) => string | null | undefined;
+  afterDeadLetter: AfterDeadLetter;
+}
+
+/** The options with defaults filled in, as the runner and the routing table use them. */
+export interface HandlerDefinition {
+  name: string;
+  patterns: string[];
+  queue: string;
+  attempts: number;
+  backoff: BackoffPolicy;
+  priority: number | null;
+  delay: number;
+  concurrency: number | null;
+  rateLimit: RateLimit | null;
+  onReplay: 'skip-applied' | 'reapply';
+  /** Null: the handler's jobs run in any order. */
+  ordering: OrderingPolicy | null;
+  filter: SubscriptionFilter | null;
+  delivery: DeliveryMode;
+}
+
+export const EVENT_HANDLER_METADATA = 'switchyard:event-handler';
+
+export const MAX_PRIORITY = 2_097_152; // BullMQ's limit
+
+const NAME = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
+const QUEUE = /^[a-z0-9]+([_-][a-z0-9]+)*$/;
+
+/**
+ * Declares a class as the handler of one kind of job. The class must have a
+ * `handle(event, ctx)` method; it is an ordinary Nest provider and can inject
+ * anything. Listing it in a module's `providers` is all the registration
+ * there is: the API routes events to it and the worker runs it.
+ */
+export function EventHandler<TData = unknown>(options: EventHandlerOptions<TData>): ClassDecorator {
+  return applyDecorators(Injectable(), SetMetadata(EVENT_HANDLER_METADATA, defineHandler(options)));
+}
+
+/** Validates options and fills defaults; throws with the handler's name on any mistake. */
+export function defineHandler<TData = unknown>(options: EventHandlerOptions<TData>): HandlerDefinition {
+  const fail = (message: string): never => {
+    throw new Error(`@EventHandler(${JSON.stringify(options.name)}): ${message}`);
+  };
+  if (!NAME.test(options.name ?? '')) fail('name must be lowercase words joined by ".", "-" or "_"');
+  if (!QUEUE.test(options.queue ?? '')) fail('queue must be lowercase letters, digits, "-" or "_" (no dots or colons)');
+  const patterns = [options.on].flat();
+  if (patterns.length === 0) fail('`on` needs at least one event type or pattern');
+  for (const pattern of patterns) {
+    const problem = topicPatternError(pattern);
+    if (problem) fail(`pattern "${pattern}" ${problem}`);
+    if (pattern.startsWith(PLATFORM_EVENT_PREFIX) && !PLATFORM_EVENT_TYPES.some(compileTopicPattern(pattern))) {
+      fail(`pattern "${pattern}" matches none of Switchyard's own events (${PLATFORM_EVENT_TYPES.join(', ')})`);
+    }
+  }
+  const delivery = options.delivery ?? 'at-least-once';
+  if (delivery !== 'at-least-once' && delivery !== 'at-most-once') fail('delivery must be "at-least-once" or "at-most-once"');
+  if (delivery === 'at-most-once' && options.attempts !== undefined && options.attempts !== 1) {
+    fail(`attempts is ${options.attempts} but delivery is "at-most-once", which never starts a job twice; leave attempts out (it is 1) or use "at-least-once"`);
+  }
+  const attempts = options.attempts ?? (delivery === 'at-most-once' ? 1 : 3);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 1000) fail('attempts must be an integer from 1 to 1000');
+  const backoff: BackoffPolicy = { type: 'exponential', delay: 1000, jitter: 0.5, ...options.backoff };
+  if (!['exponential', 'fixed'].includes(backoff.type)) fail('backoff.type must be "exponential" or "fixed"');
+  if (!(backoff.delay >= 0)) fail('backoff.delay must be ≥ 0 ms');
+  if (!(backoff.jitter >= 0 && backoff.jitter <= 1)) fail('backoff.jitter must be between 0 and 1');
+  const priority = options.priority ?? null;
+  if (priority !== null && (!Number.isInteger(priority) || priority < 1 || priority > MAX_PRIORITY)) {
+    fail(`priority must be an integer from 1 to ${MAX_PRIORITY}`);
+  }
+  const delay = options.delay ?? 0;
+  if (!Number.isInteger(delay) || delay < 0) fail('delay must be an integer ≥ 0 ms');
+  const concurrency = options.concurrency ?? null;
+  if (concurrency !== null && (!Number.isInteger(concurrency) || concurrency < 1)) fail('concurrency must be an integer ≥ 1');
+  const rateLimit = options.rateLimit ?? null;
+  if (rateLimit && !(rateLimit.max >= 1 && rateLimit.duration >= 1)) fail('rateLimit needs max ≥ 1 and duration ≥ 1 ms');
+  const onReplay = options.onReplay ?? 'skip-applied';
+  if (onReplay !== 'skip-applied' && onReplay !== 'reapply') fail('onReplay must be "skip-applied" or "reapply"');
+  const filter = options.filter ?? null;
+  if (filter !== null) {
+    const problems = subscriptionFilterErrors(filter);
+    if (problems.length) fail(problems.join('; '));
+  }
+  if (options.orderingKey !== undefined && typeof options.orderingKey !== 'function') {
+    fail('orderingKey must be a function of the event returning a string, null or undefined (e => e.data.orderId)');
+  }
+  if (options.afterDeadLetter !== undefined) {
+    if (!options.orderingKey) fail('afterDeadLetter needs an orderingKey: it says what a dead letter does to its key');
+    if (options.afterDeadLetter !== 'proceed' && options.afterDeadLetter !== 'block') fail('afterDeadLetter must be "proceed" or "block"');
+  }
+  const ordering: OrderingPolicy | null = options.orderingKey
+    ? { key: options.orderingKey as OrderingPolicy['key'], afterDeadLetter: options.afterDeadLetter ?? 'proceed' }
+    : null;
+  return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit, onReplay, filter, delivery, ordering };
+}

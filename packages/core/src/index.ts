@@ -1,0 +1,18 @@
+// @switchyard/core: what a team writes handlers with.
+export { EventHandler, MAX_PRIORITY } from './handlers/event-handler.decorator.js';
+export type { AfterDeadLetter, BackoffPolicy, EventHandlerOptions, HandlerDefinition, OrderingPolicy, RateLimit } from './handlers/event-handler.decorator.js';
+export { isNonRetryable, NonRetryableError, nonRetryable } from './handlers/handler.types.js';
+export type { DomainEvent, EmitOptions, EmittedEvent, Handler, HandlerContext, OnceResult } from './handlers/handler.types.js';
+export { EventSchedule } from './schedules/event-schedule.decorator.js';
+export type { EventScheduleOptions } from './schedules/event-schedule.decorator.js';
+export {
+  isPlatformEventType,
+  JOB_DEAD_LETTERED,
+  JOB_DISCARDED,
+  JOB_RESOLVED,
+  PLATFORM_EVENT_PREFIX,
+  PLATFORM_EVENT_TYPES,
+  platformEvents,
+} from './contracts/platform-events.js';
+export type { DeadLetterTransition, PlatformEventType } from './contracts/platform-events.js';
+export type { DeliveryMode, FilterCondition, FilterOperators, FilterScalar, SubscriptionFilter } from './contracts/subscription-filter.js';
