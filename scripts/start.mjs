@@ -104,7 +104,7 @@ async function ensureConsoleAdmin() {
   const client = new Client({ connectionString: env.DATABASE_URL });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT count(*)::int AS n FROM console_users');
+    const { rows } = await client.query('SELECT count(*)::int AS n FROM switchyard.console_users');
     if (rows[0].n > 0) {
       // Later starts: the password was shown once; say how to get back in without it.
       console.log(`\n▶ console sign-in: your console users (${rows[0].n}; npm run users -- list). Lost the password? npm run users -- create --username <you> --role admin`);

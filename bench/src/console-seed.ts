@@ -19,7 +19,7 @@ export async function seedConsoleData(url: string, rows: number, log: (line: str
     await client.query('CREATE TABLE IF NOT EXISTS bench_seed (kind text PRIMARY KEY, rows integer NOT NULL, seeded_at timestamptz NOT NULL DEFAULT now())');
     const marker = await client.query<{ rows: number }>("SELECT rows FROM bench_seed WHERE kind = 'console'");
     const counts = await client.query<{ events: string; dead: string }>(
-      'SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM dead_letters) AS dead',
+      'SELECT (SELECT count(*) FROM switchyard.events) AS events, (SELECT count(*) FROM switchyard.dead_letters) AS dead',
     );
     if (marker.rows[0]?.rows === rows && Number(counts.rows[0].events) === rows && Number(counts.rows[0].dead) === rows) {
       log(`console data: reusing ${rows.toLocaleString('en')} events and dead letters already seeded`);
@@ -38,7 +38,7 @@ export async function seedConsoleData(url: string, rows: number, log: (line: str
     await client.query('RESET session_replication_role').catch(() => undefined);
     await client.query("INSERT INTO bench_seed (kind, rows) VALUES ('console', $1) ON CONFLICT (kind) DO UPDATE SET rows = excluded.rows, seeded_at = now()", [rows]);
     log('console data: vacuum analyze');
-    await client.query('VACUUM ANALYZE events, jobs, dead_letters');
+    await client.query('VACUUM ANALYZE switchyard.events, switchyard.jobs, switchyard.dead_letters');
     const seconds = (Date.now() - started) / 1000;
     log(`console data: seeded in ${seconds.toFixed(0)} s`);
     return { seeded: true, seconds };
@@ -51,10 +51,10 @@ async function bulkLoad(client: Client, table: string, load: () => Promise<unkno
     `SELECT i.indexname, i.indexdef FROM pg_indexes i
      JOIN pg_class c ON c.relname = i.indexname
      LEFT JOIN pg_constraint k ON k.conindid = c.oid
-     WHERE i.schemaname = 'public' AND i.tablename = $1 AND k.oid IS NULL`,
+     WHERE i.schemaname = 'switchyard' AND i.tablename = $1 AND k.oid IS NULL`,
     [table],
   );
-  for (const index of indexes) await client.query(`DROP INDEX "${index.indexname}"`);
+  for (const index of indexes) await client.query(`DROP INDEX switchyard."${index.indexname}"`);
   let started = Date.now();
   await load();
   log(`console data: ${table} loaded in ${((Date.now() - started) / 1000).toFixed(1)} s; rebuilding ${indexes.length} indexes`);
@@ -76,12 +76,12 @@ const EVENT_DATA = `jsonb_build_object(
 
 const INSERTS: Record<string, string> = {
   events: `
-    INSERT INTO events (id, type, source, subject, format, data, received_at)
+    INSERT INTO switchyard.events (id, type, source, subject, format, data, received_at)
     SELECT md5('e' || i)::uuid, ${EVENT_TYPE}, 'urn:shop:checkout', 'ord_' || i, 'json', ${EVENT_DATA},
            now() - i * interval '250 milliseconds'
     FROM generate_series(1, $1::int) AS i`,
   jobs: `
-    INSERT INTO jobs (id, event_id, handler, queue, attempts, backoff, created_at, published_at, outcome, attempts_made, processed_at, finished_at)
+    INSERT INTO switchyard.jobs (id, event_id, handler, queue, attempts, backoff, created_at, published_at, outcome, attempts_made, processed_at, finished_at)
     SELECT md5('e' || i)::uuid::text || '.' || h.handler, md5('e' || i)::uuid, h.handler, h.queue, 3,
            '{"type":"exponential","delay":1000,"jitter":0.5}'::jsonb, t, t, 'completed', 1, t, t + interval '3 milliseconds'
     FROM generate_series(1, $1::int) AS i
@@ -97,7 +97,7 @@ const INSERTS: Record<string, string> = {
                    (4, 'email.shipping-notice', 'email', 'order.shipped')) AS h(k, handler, queue, event_type)
         ON h.k = i % 5
     )
-    INSERT INTO dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message, fingerprint,
+    INSERT INTO switchyard.dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message, fingerprint,
                               attempts_made, first_failed_at, last_failed_at, status, created_at, updated_at)
     SELECT md5('d' || i)::uuid, event_id::text || '.' || handler, event_id, event_type, handler, queue,
            jsonb_build_object('id', event_id, 'type', event_type, 'source', 'urn:shop:checkout', 'subject', 'ord_' || i,

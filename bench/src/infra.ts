@@ -1,4 +1,4 @@
-import { applyMigrations, ensureDatabase } from '@switchyard/server/internal';
+import { ensureDatabase, migrateSwitchyard } from '@switchyard/server/internal';
 import { Redis } from 'ioredis';
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
@@ -9,23 +9,25 @@ import { EFFECTS_TABLE_SQL } from './catalog.js';
 import { cpuSeconds } from './processes.js';
 
 export const ROOT = join(__dirname, '..', '..');
-const MIGRATIONS = join(ROOT, 'packages', 'server', 'prisma', 'migrations');
 
 /** Creates and migrates a benchmark database, adds the guarded handler's table, empties every table. */
 export async function prepareDatabase(url: string, { truncate = true } = {}): Promise<void> {
   await ensureDatabase(url);
-  await applyMigrations(url, MIGRATIONS);
+  await migrateSwitchyard(url);
   await withClient(url, async (client) => {
     await client.query(EFFECTS_TABLE_SQL);
     if (truncate) await truncateAll(client);
   });
 }
 
+/** Empties Switchyard's tables and the benchmark's own (public), but not the migrations' records or the installation's id. */
 export async function truncateAll(client: Client): Promise<void> {
-  const { rows } = await client.query<{ tablename: string }>(
-    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'",
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
+     WHERE schemaname IN ('switchyard', 'public') AND tablename <> '_prisma_migrations'
+       AND NOT (schemaname = 'switchyard' AND tablename = 'installation')`,
   );
-  await client.query(`TRUNCATE ${rows.map((row) => `"${row.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+  await client.query(`TRUNCATE ${rows.map((row) => row.name).join(', ')} RESTART IDENTITY CASCADE`);
 }
 
 export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {

@@ -434,8 +434,8 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Runner> = {
       await ctx.closed(api.url, { connections: s.probeConnections, seconds: s.warmupSeconds });
       await reset();
       const probe = await profiled(ctx, { api: api.pid }, () => ctx.closed(api.url, { connections: s.probeConnections, seconds: s.probeSeconds }), (r) => r.ok);
-      const stored = await ctx.count('SELECT count(*) AS n FROM events');
-      const jobs = await ctx.count('SELECT count(*) AS n FROM jobs');
+      const stored = await ctx.count('SELECT count(*) AS n FROM switchyard.events');
+      const jobs = await ctx.count('SELECT count(*) AS n FROM switchyard.jobs');
       const queued = await backlog(ctx.redis, ctx.options.prefix, FANOUT_QUEUES);
       ctx.log(`   closed loop, ${s.probeConnections} connections: ${round(probe.result.okPerSec)} events/s (p50 ${probe.result.latencyMs.p50} ms, p99 ${probe.result.latencyMs.p99} ms)`);
       await reset();
@@ -444,7 +444,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Runner> = {
       await reset();
       const search = await searchMaxRate(ctx, probe.result.okPerSec, async (rate) => {
         const load = await ctx.paced(api.url, rate, s.stepSeconds);
-        const outbox = await ctx.count('SELECT count(*) AS n FROM jobs WHERE published_at IS NULL');
+        const outbox = await ctx.count('SELECT count(*) AS n FROM switchyard.jobs WHERE published_at IS NULL');
         const why = judgeLoad(rate, load);
         if (outbox > rate * 3 * 0.5) why.push(`${outbox} outbox rows unpublished`);
         await reset();
@@ -487,7 +487,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Runner> = {
           () => ctx.closed(`${api.url}/batch`, { kind: 'batch', batchSize: size, connections: s.batchConnections, seconds: s.batchSeconds }),
           (r) => r.ok * size,
         );
-        const stored = await ctx.count('SELECT count(*) AS n FROM events');
+        const stored = await ctx.count('SELECT count(*) AS n FROM switchyard.events');
         const eventsPerSec = stored / run.result.seconds;
         ctx.log(`   ${size} per call: ${round(eventsPerSec)} events/s (${round(run.result.okPerSec)} calls/s, p50 ${run.result.latencyMs.p50} ms, p99 ${run.result.latencyMs.p99} ms)`);
         out[size] = {
@@ -609,7 +609,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Runner> = {
       await ctx.fill(api.origin, 'bench.guarded', jobs);
       const guarded = await ctx.measureDrain([GUARDED_QUEUE], jobs, () => ctx.startWorker('guarded', 'guarded'));
       const rows = await ctx.count('SELECT count(*) AS n FROM bench_effects');
-      const keys = await ctx.count("SELECT count(*) AS n FROM processed_keys WHERE handler = 'bench.guarded'");
+      const keys = await ctx.count("SELECT count(*) AS n FROM switchyard.processed_keys WHERE handler = 'bench.guarded'");
       ctx.log(`   guarded handler (one row via ctx.once): ${guarded.jobsPerSec} jobs/s; ${rows} rows, ${keys} processed keys`);
       return {
         noop: { ...noop, concurrency: s.workerConcurrency },
@@ -729,7 +729,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Runner> = {
         void name;
       }
       const counts = await withClient(url, async (client) =>
-        (await client.query('SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM jobs)::int AS jobs, (SELECT count(*) FROM dead_letters)::int AS dead_letters')).rows[0],
+        (await client.query('SELECT (SELECT count(*) FROM switchyard.events)::int AS events, (SELECT count(*) FROM switchyard.jobs)::int AS jobs, (SELECT count(*) FROM switchyard.dead_letters)::int AS dead_letters')).rows[0],
       );
       return { stored: counts, seeded: seed.seeded, seedSeconds: round(seed.seconds), requestsPerEndpoint: s.consoleRequests, endpoints: result.endpoints };
     } finally {

@@ -74,7 +74,7 @@ describe('the authorization matrix: every route × every kind of caller', () => 
     stack = await TestStack.start({ worker: false });
     for (const scope of SCOPES) tokens[scope] = await createApiKey(`matrix-${scope.replace(':', '-')}`, [scope]);
     tokens.revoked = await createApiKey('matrix-revoked', ['admin']);
-    await queryRows(db, "UPDATE api_keys SET revoked_at = now() WHERE name = 'matrix-revoked'");
+    await queryRows(db, "UPDATE switchyard.api_keys SET revoked_at = now() WHERE name = 'matrix-revoked'");
   });
   after(() => stack.close());
 
@@ -122,16 +122,16 @@ describe('the authorization matrix: every route × every kind of caller', () => 
     const answer = await fetch(stack.url('/v1/events'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'x', data: {} }) });
     assert.equal(answer.status, 401);
     assert.equal(answer.headers.get('www-authenticate'), 'Bearer realm="switchyard"');
-    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM events'), [{ n: 0 }]);
+    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM switchyard.events'), [{ n: 0 }]);
   });
 
   it('records the key as the actor; only admin keys may name someone else (X-Actor)', async () => {
-    await queryRows(db, 'DELETE FROM audit_log'); // the matrix above paused queues too
+    await queryRows(db, 'DELETE FROM switchyard.audit_log'); // the matrix above paused queues too
     const pause = (token: string, actor: string) =>
       fetch(stack.url('/v1/queues/test-timed/pause'), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-actor': actor } });
     assert.equal((await pause(tokens['ops:write'], 'mallory')).status, 200);
     assert.equal((await pause(tokens.admin, 'dana')).status, 200);
-    const actors = await queryRows<{ actor: string }>(db, "SELECT actor FROM audit_log WHERE action = 'queue.pause' ORDER BY id");
+    const actors = await queryRows<{ actor: string }>(db, "SELECT actor FROM switchyard.audit_log WHERE action = 'queue.pause' ORDER BY id");
     assert.deepEqual(actors.map((row) => row.actor), ['key:matrix-ops-write', 'dana']);
   });
 
@@ -139,10 +139,10 @@ describe('the authorization matrix: every route × every kind of caller', () => 
     const token = await createApiKey('matrix-soon-revoked', ['ops:read']);
     const call = () => fetch(stack.url('/v1/queues'), { headers: { authorization: `Bearer ${token}` } }).then((response) => response.status);
     assert.equal(await call(), 200);
-    await queryRows(db, "UPDATE api_keys SET revoked_at = now() WHERE name = 'matrix-soon-revoked'");
+    await queryRows(db, "UPDATE switchyard.api_keys SET revoked_at = now() WHERE name = 'matrix-soon-revoked'");
     await waitFor('the revoked key refused', async () => (await call()) === 401, { timeoutMs: 7_000, intervalMs: 250 });
     await stack.api.get(ApiKeyVerifier).beforeApplicationShutdown(); // the background flush, now
-    const [used] = await queryRows<{ n: number }>(db, "SELECT count(*)::int AS n FROM api_keys WHERE name = 'matrix-soon-revoked' AND last_used_at IS NOT NULL");
+    const [used] = await queryRows<{ n: number }>(db, "SELECT count(*)::int AS n FROM switchyard.api_keys WHERE name = 'matrix-soon-revoked' AND last_used_at IS NOT NULL");
     assert.equal(used.n, 1);
   });
 });
@@ -161,6 +161,6 @@ describe('development mode (AUTH_MODE=off)', () => {
     assert.equal(ready.body.auth, 'off');
     assert.equal((await stack.get('/v1/queues')).status, 200);
     assert.equal((await stack.post('/v1/queues/test-timed/pause', '', { 'X-Actor': 'erin' })).status, 200);
-    assert.deepEqual(await queryRows(db, "SELECT actor FROM audit_log WHERE action = 'queue.pause'"), [{ actor: 'erin' }]);
+    assert.deepEqual(await queryRows(db, "SELECT actor FROM switchyard.audit_log WHERE action = 'queue.pause'"), [{ actor: 'erin' }]);
   });
 });

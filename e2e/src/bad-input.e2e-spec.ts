@@ -12,7 +12,7 @@ const db = testDatabaseUrl();
 async function stored(): Promise<{ events: number; jobs: number; keys: number }> {
   const [row] = await queryRows<{ events: number; jobs: number; keys: number }>(
     db,
-    'SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM jobs) AS jobs, (SELECT count(*)::int FROM idempotency_keys) AS keys',
+    'SELECT (SELECT count(*)::int FROM switchyard.events) AS events, (SELECT count(*)::int FROM switchyard.jobs) AS jobs, (SELECT count(*)::int FROM switchyard.idempotency_keys) AS keys',
   );
   return row;
 }

@@ -49,7 +49,7 @@ describe('CloudEvents 1.0 over HTTP, sent with the official cloudevents SDK', ()
       assert.ok(lineage.jobs.every((job) => job.priority === 7), 'the priority extension overrides handler priorities');
       const [row] = await queryRows<{ format: string; source_event_id: string; extensions: Record<string, unknown> }>(
         db,
-        'SELECT format, source_event_id, extensions FROM events WHERE id = $1',
+        'SELECT format, source_event_id, extensions FROM switchyard.events WHERE id = $1',
         [accepted.eventId],
       );
       assert.equal(row.format, 'cloudevents');

@@ -72,9 +72,9 @@ describe('the console: access and error pages', needs('chromium'), () => {
   it('a viewer cannot retry: the button is disabled, and the server refuses the action sent with her session', async () => {
     seen.broken = true;
     const { body } = await stack.post<AcceptedEvent>('/v1/events', { type: 'test.switchable', data: { n: 99 } });
-    await waitFor('the dead letter', async () => (await queryRows(db, 'SELECT 1 FROM dead_letters WHERE event_id = $1', [body.eventId])).length === 1);
+    await waitFor('the dead letter', async () => (await queryRows(db, 'SELECT 1 FROM switchyard.dead_letters WHERE event_id = $1', [body.eventId])).length === 1);
     seen.broken = false;
-    const [{ id }] = await queryRows<{ id: string }>(db, 'SELECT id::text AS id FROM dead_letters WHERE event_id = $1', [body.eventId]);
+    const [{ id }] = await queryRows<{ id: string }>(db, 'SELECT id::text AS id FROM switchyard.dead_letters WHERE event_id = $1', [body.eventId]);
     const viewer = await signedIn('vera', VERA);
     const operator = await signedIn('dana', DANA);
     try {
@@ -91,8 +91,8 @@ describe('the console: access and error pages', needs('chromium'), () => {
       });
       const asVera = await replayAction(action, veraCookie, { [tokenIn(action)]: veraToken });
       assert.match(asVera.text, /Forbidden: vera is a viewer; this needs operator/);
-      assert.deepEqual(await queryRows(db, 'SELECT status FROM dead_letters WHERE id = $1', [id]), [{ status: 'open' }]);
-      assert.deepEqual(await queryRows(db, "SELECT 1 FROM audit_log WHERE actor = 'vera'"), []);
+      assert.deepEqual(await queryRows(db, 'SELECT status FROM switchyard.dead_letters WHERE id = $1', [id]), [{ status: 'open' }]);
+      assert.deepEqual(await queryRows(db, "SELECT 1 FROM switchyard.audit_log WHERE actor = 'vera'"), []);
     } finally {
       await viewer.context.close();
       await operator.context.close();
@@ -164,7 +164,7 @@ describe('the console: access and error pages', needs('chromium'), () => {
       await admin.page.getByRole('status').filter({ hasText: 'omar is now viewer' }).waitFor();
       await admin.page.locator('tr[data-user="omar"]').getByRole('button', { name: 'Disable' }).click();
       await admin.page.getByRole('status').filter({ hasText: 'Disabled omar' }).waitFor();
-      assert.deepEqual(await queryRows(db, "SELECT role, disabled_at IS NOT NULL AS disabled FROM console_users WHERE username = 'omar'"), [{ role: 'viewer', disabled: true }]);
+      assert.deepEqual(await queryRows(db, "SELECT role, disabled_at IS NOT NULL AS disabled FROM switchyard.console_users WHERE username = 'omar'"), [{ role: 'viewer', disabled: true }]);
     } finally {
       await admin.context.close();
     }

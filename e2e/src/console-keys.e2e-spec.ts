@@ -28,8 +28,8 @@ describe('console key API (/v1/console/keys)', () => {
     const text = await answer.text();
     return { status: answer.status, body: text ? JSON.parse(text) : null, type: answer.headers.get('content-type') ?? '' };
   };
-  const keyCount = async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM api_keys'))[0].n;
-  const auditCount = async () => (await queryRows<{ n: number }>(db, "SELECT count(*)::int AS n FROM audit_log WHERE action LIKE 'api-key.%'"))[0].n;
+  const keyCount = async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM switchyard.api_keys'))[0].n;
+  const auditCount = async () => (await queryRows<{ n: number }>(db, "SELECT count(*)::int AS n FROM switchyard.audit_log WHERE action LIKE 'api-key.%'"))[0].n;
 
   it('creates a key whose token works at once, shows it in the answer only, and audits the signed-in user', async () => {
     const created = await call('POST', '/v1/console/keys', { name: 'checkout', scopes: ['events:write', 'ops:read'], rateLimitPerSec: 50 });
@@ -43,7 +43,7 @@ describe('console key API (/v1/console/keys)', () => {
     const row = listed.body.find((key: { name: string }) => key.name === 'checkout');
     assert.equal(row.prefix, created.body.key.prefix);
     assert.ok(!JSON.stringify(listed.body).includes(created.body.token.slice(12)), 'the list carries no secret');
-    assert.deepEqual(await queryRows(db, "SELECT actor, action, target, detail->'scopes' AS scopes FROM audit_log WHERE action = 'api-key.create'"), [
+    assert.deepEqual(await queryRows(db, "SELECT actor, action, target, detail->'scopes' AS scopes FROM switchyard.audit_log WHERE action = 'api-key.create'"), [
       { actor: 'ada', action: 'api-key.create', target: 'api-key:checkout', scopes: ['events:write', 'ops:read'] },
     ]);
   });
@@ -81,7 +81,7 @@ describe('console key API (/v1/console/keys)', () => {
     assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
     assert.ok(revoked.body.revokedAt, 'revokedAt is set');
     await waitFor('the revoked token to be refused', async () => (await fetch(stack.url('/v1/queues'), { headers: { authorization: `Bearer ${created.body.token}` } })).status === 401, { timeoutMs: 15_000, intervalMs: 250 });
-    assert.deepEqual(await queryRows(db, "SELECT actor, target FROM audit_log WHERE action = 'api-key.revoke'"), [{ actor: 'ada', target: 'api-key:soon-gone' }]);
+    assert.deepEqual(await queryRows(db, "SELECT actor, target FROM switchyard.audit_log WHERE action = 'api-key.revoke'"), [{ actor: 'ada', target: 'api-key:soon-gone' }]);
 
     const audits = await auditCount();
     const again = await call('POST', '/v1/console/keys/soon-gone/revoke');
@@ -94,11 +94,11 @@ describe('console key API (/v1/console/keys)', () => {
   });
 
   it('will not revoke the key making the request (the console would lock everyone out)', async () => {
-    const [{ name }] = await queryRows<{ name: string }>(db, "SELECT name FROM api_keys WHERE name LIKE 'test-admin-%'");
+    const [{ name }] = await queryRows<{ name: string }>(db, "SELECT name FROM switchyard.api_keys WHERE name LIKE 'test-admin-%'");
     const answer = await call('POST', `/v1/console/keys/${name}/revoke`);
     assert.equal(answer.status, 409);
     assert.match(answer.body.detail, /the key making this request/);
-    assert.deepEqual(await queryRows(db, 'SELECT revoked_at FROM api_keys WHERE name = $1', [name]), [{ revoked_at: null }]);
+    assert.deepEqual(await queryRows(db, 'SELECT revoked_at FROM switchyard.api_keys WHERE name = $1', [name]), [{ revoked_at: null }]);
   });
 
   it('console user changes are audited under the signed-in user too', async () => {
@@ -108,9 +108,9 @@ describe('console key API (/v1/console/keys)', () => {
     assert.equal(signedIn.status, 201);
     assert.equal((await call('PATCH', '/v1/console/users/omar', { disabled: true })).status, 200);
     assert.equal((await call('GET', '/v1/console/session', undefined, { 'x-console-session': signedIn.body.token })).status, 404, 'disabling ends the session at once');
-    assert.deepEqual(await queryRows(db, "SELECT 1 FROM console_sessions s JOIN console_users u ON u.id = s.user_id WHERE u.username = 'omar'"), []);
+    assert.deepEqual(await queryRows(db, "SELECT 1 FROM switchyard.console_sessions s JOIN switchyard.console_users u ON u.id = s.user_id WHERE u.username = 'omar'"), []);
     assert.equal((await call('PATCH', '/v1/console/users/nobody', { role: 'viewer' })).status, 400);
-    assert.deepEqual(await queryRows(db, "SELECT actor, action, target FROM audit_log WHERE action LIKE 'console-user.%' ORDER BY id"), [
+    assert.deepEqual(await queryRows(db, "SELECT actor, action, target FROM switchyard.audit_log WHERE action LIKE 'console-user.%' ORDER BY id"), [
       { actor: 'ada', action: 'console-user.create', target: 'console-user:omar' },
       { actor: 'ada', action: 'console-user.set-role', target: 'console-user:omar' },
       { actor: 'ada', action: 'console-user.disable', target: 'console-user:omar' },

@@ -74,10 +74,10 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
     // Dead letters made by the real pipeline, then no worker: retried ones stay `retrying`, so the effect is there to see.
     seen.broken = true;
     const ids = await Promise.all(Array.from({ length: DEAD_LETTERS }, (_, n) => stack.post<AcceptedEvent>('/v1/events', { type: 'test.switchable', data: { n } })));
-    await waitFor('the dead letters', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE handler = 'test.switchable'")).length === DEAD_LETTERS, { timeoutMs: 30_000 });
+    await waitFor('the dead letters', async () => (await queryRows(db, "SELECT 1 FROM switchyard.dead_letters WHERE handler = 'test.switchable'")).length === DEAD_LETTERS, { timeoutMs: 30_000 });
     await stack.stopWorker();
     seen.broken = false;
-    const rows = await queryRows<{ id: string }>(db, 'SELECT id::text AS id FROM dead_letters WHERE event_id = ANY($1::uuid[]) ORDER BY id', [ids.map((answer) => answer.body.eventId)]);
+    const rows = await queryRows<{ id: string }>(db, 'SELECT id::text AS id FROM switchyard.dead_letters WHERE event_id = ANY($1::uuid[]) ORDER BY id', [ids.map((answer) => answer.body.eventId)]);
     deadLetters.push(...rows.map((row) => row.id));
     bait = deadLetters.pop()!;
 
@@ -106,7 +106,7 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
   };
   const go = (path: string) => page.goto(`${consoleUrl}${path}`, { waitUntil: 'load' });
   const one = async <T extends Record<string, unknown>>(sql: string, values: unknown[] = []) => (await queryRows<T>(db, sql, values))[0];
-  const status = async (id: string) => (await one<{ status: string }>('SELECT status FROM dead_letters WHERE id = $1', [id])).status;
+  const status = async (id: string) => (await one<{ status: string }>('SELECT status FROM switchyard.dead_letters WHERE id = $1', [id])).status;
   const alive = async (session: Session) => (await fetch(`${consoleUrl}/api/v1/queues`, { headers: { cookie: `sy_session=${session.cookie}` } })).status === 200;
   let nextDeadLetter = 0;
   const aDeadLetter = async () => deadLetters[nextDeadLetter++];
@@ -207,8 +207,8 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
       },
       placeholder: () => 'zz-new-user',
       target: async (attempt) => `made-${attempt}`,
-      done: async (name) => (await queryRows(db, 'SELECT 1 FROM console_users WHERE username = $1', [name])).length === 1,
-      untouched: async (name) => (await queryRows(db, 'SELECT 1 FROM console_users WHERE username = $1', [name])).length === 0,
+      done: async (name) => (await queryRows(db, 'SELECT 1 FROM switchyard.console_users WHERE username = $1', [name])).length === 1,
+      untouched: async (name) => (await queryRows(db, 'SELECT 1 FROM switchyard.console_users WHERE username = $1', [name])).length === 0,
     },
     {
       name: 'change a user’s role',
@@ -223,8 +223,8 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
       },
       placeholder: () => 'zz-role-target',
       target: (attempt) => aConsoleUser(`role-${attempt}`),
-      done: async (name) => (await one<{ role: string }>('SELECT role FROM console_users WHERE username = $1', [name])).role === 'operator',
-      untouched: async (name) => (await one<{ role: string }>('SELECT role FROM console_users WHERE username = $1', [name])).role === 'viewer',
+      done: async (name) => (await one<{ role: string }>('SELECT role FROM switchyard.console_users WHERE username = $1', [name])).role === 'operator',
+      untouched: async (name) => (await one<{ role: string }>('SELECT role FROM switchyard.console_users WHERE username = $1', [name])).role === 'viewer',
     },
     {
       name: 'disable a user',
@@ -237,8 +237,8 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
       },
       placeholder: () => 'zz-disable-target',
       target: (attempt) => aConsoleUser(`gone-${attempt}`),
-      done: async (name) => (await one<{ off: boolean }>('SELECT disabled_at IS NOT NULL AS off FROM console_users WHERE username = $1', [name])).off,
-      untouched: async (name) => !(await one<{ off: boolean }>('SELECT disabled_at IS NOT NULL AS off FROM console_users WHERE username = $1', [name])).off,
+      done: async (name) => (await one<{ off: boolean }>('SELECT disabled_at IS NOT NULL AS off FROM switchyard.console_users WHERE username = $1', [name])).off,
+      untouched: async (name) => !(await one<{ off: boolean }>('SELECT disabled_at IS NOT NULL AS off FROM switchyard.console_users WHERE username = $1', [name])).off,
     },
     {
       name: 'create an API key',
@@ -252,8 +252,8 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
       },
       placeholder: () => 'zz-new-key',
       target: async (attempt) => `key-made-${attempt}`,
-      done: async (name) => (await queryRows(db, 'SELECT 1 FROM api_keys WHERE name = $1', [name])).length === 1,
-      untouched: async (name) => (await queryRows(db, 'SELECT 1 FROM api_keys WHERE name = $1', [name])).length === 0,
+      done: async (name) => (await queryRows(db, 'SELECT 1 FROM switchyard.api_keys WHERE name = $1', [name])).length === 1,
+      untouched: async (name) => (await queryRows(db, 'SELECT 1 FROM switchyard.api_keys WHERE name = $1', [name])).length === 0,
     },
     {
       name: 'revoke an API key',
@@ -268,8 +268,8 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
       },
       placeholder: () => 'zz-revoke-target',
       target: async (attempt) => (await createApiKey(`key-gone-${attempt}`, ['ops:read']), `key-gone-${attempt}`),
-      done: async (name) => (await one<{ off: boolean }>('SELECT revoked_at IS NOT NULL AS off FROM api_keys WHERE name = $1', [name])).off,
-      untouched: async (name) => !(await one<{ off: boolean }>('SELECT revoked_at IS NOT NULL AS off FROM api_keys WHERE name = $1', [name])).off,
+      done: async (name) => (await one<{ off: boolean }>('SELECT revoked_at IS NOT NULL AS off FROM switchyard.api_keys WHERE name = $1', [name])).off,
+      untouched: async (name) => !(await one<{ off: boolean }>('SELECT revoked_at IS NOT NULL AS off FROM switchyard.api_keys WHERE name = $1', [name])).off,
     },
     {
       name: 'sign out',
@@ -295,7 +295,7 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
     await page.getByLabel('Name').fill('ui-key');
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.getByRole('alert').getByText(/scopes: give at least one of/).waitFor();
-    assert.deepEqual(await queryRows(db, "SELECT 1 FROM api_keys WHERE name = 'ui-key'"), []);
+    assert.deepEqual(await queryRows(db, "SELECT 1 FROM switchyard.api_keys WHERE name = 'ui-key'"), []);
 
     await page.getByLabel('events:read').check();
     await page.getByLabel('ops:read').check();
@@ -323,7 +323,7 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
     await row.getByRole('status').getByText('Revoked ui-key; the API refuses it within 5 s').waitFor();
     await row.getByText('revoked', { exact: true }).waitFor();
     await waitFor('the API to refuse the revoked token', async () => (await fetch(stack.url('/v1/queues'), { headers: { authorization: `Bearer ${token}` } })).status === 401, { timeoutMs: 15_000, intervalMs: 250 });
-    assert.deepEqual(await queryRows(db, "SELECT actor, action FROM audit_log WHERE target = 'api-key:ui-key' ORDER BY id"), [
+    assert.deepEqual(await queryRows(db, "SELECT actor, action FROM switchyard.audit_log WHERE target = 'api-key:ui-key' ORDER BY id"), [
       { actor: 'ada', action: 'api-key.create' },
       { actor: 'ada', action: 'api-key.revoke' },
     ]);
@@ -343,14 +343,14 @@ describe('console authorization matrix: every mutation × every role, and CSRF',
         // Sign-out ends the session it is sent with: every attempt gets one of its own.
         const session = mutation.audit === null ? await signInByApi(caller.role) : sessions[caller.role];
         const csrf = caller.csrf === 'own' ? session.csrf : caller.csrf === 'missing' ? '' : 'x'.repeat(43);
-        const [{ mark }] = await queryRows<{ mark: string }>(db, 'SELECT COALESCE(max(id), 0)::text AS mark FROM audit_log');
+        const [{ mark }] = await queryRows<{ mark: string }>(db, 'SELECT COALESCE(max(id), 0)::text AS mark FROM switchyard.audit_log');
         const swap: Record<string, string> = { [adminCsrf]: csrf };
         const placeholder = mutation.placeholder();
         if (placeholder && placeholder !== target) swap[placeholder] = target;
         const answer = await replayAction(captured, session.cookie, swap);
         const said = `${answer.redirect} ${answer.text}`;
         const audited = async () =>
-          (await queryRows(db, 'SELECT 1 FROM audit_log WHERE id > $1::bigint AND actor = $2 AND action = $3', [mark, PEOPLE[caller.role].username, mutation.audit])).length > 0;
+          (await queryRows(db, 'SELECT 1 FROM switchyard.audit_log WHERE id > $1::bigint AND actor = $2 AND action = $3', [mark, PEOPLE[caller.role].username, mutation.audit])).length > 0;
         if (answer.status >= 500 && allowed) failures.push(`${label}: HTTP ${answer.status}`);
         if (allowed) {
           const took = await waitFor(`${label} to take effect`, async () => (await mutation.done(target, session)) && (mutation.audit === null || (await audited())), { timeoutMs: 10_000 }).then(() => true, () => false);

@@ -61,13 +61,13 @@ describe('the console’s Schedules page', needs('chromium'), () => {
     await nightly.getByRole('button', { name: 'Confirm' }).click();
     await nightly.getByRole('status').filter({ hasText: `Schedule ${NIGHTLY} paused` }).waitFor();
     await waitFor('the page shows it paused', async () => (await nightly.getByTestId('schedule-state').textContent()) === 'paused');
-    assert.deepEqual(await queryRows(db, 'SELECT paused FROM schedules WHERE name = $1', [NIGHTLY]), [{ paused: true }]);
+    assert.deepEqual(await queryRows(db, 'SELECT paused FROM switchyard.schedules WHERE name = $1', [NIGHTLY]), [{ paused: true }]);
 
     await nightly.getByRole('button', { name: 'Resume' }).click();
     await nightly.getByRole('button', { name: 'Confirm' }).click();
     await nightly.getByRole('status').filter({ hasText: `Schedule ${NIGHTLY} resumed` }).waitFor();
-    assert.deepEqual(await queryRows(db, 'SELECT paused FROM schedules WHERE name = $1', [NIGHTLY]), [{ paused: false }]);
-    assert.deepEqual(await queryRows(db, `SELECT actor, action FROM audit_log WHERE target = 'schedule:${NIGHTLY}' ORDER BY id`), [
+    assert.deepEqual(await queryRows(db, 'SELECT paused FROM switchyard.schedules WHERE name = $1', [NIGHTLY]), [{ paused: false }]);
+    assert.deepEqual(await queryRows(db, `SELECT actor, action FROM switchyard.audit_log WHERE target = 'schedule:${NIGHTLY}' ORDER BY id`), [
       { actor: 'dana', action: 'schedule.pause' },
       { actor: 'dana', action: 'schedule.resume' },
     ]);
@@ -82,9 +82,9 @@ describe('the console’s Schedules page', needs('chromium'), () => {
   });
 
   it('links a schedule’s last fire to its event, which says which schedule and tick it came from', async () => {
-    await queryRows(db, "UPDATE schedules SET next_fire_at = date_trunc('second', now()) WHERE name = 'stock-pulse'");
+    await queryRows(db, "UPDATE switchyard.schedules SET next_fire_at = date_trunc('second', now()) WHERE name = 'stock-pulse'");
     const [{ id }] = await waitFor('stock-pulse fired', async () => {
-      const rows = await queryRows<{ id: string }>(db, "SELECT last_event_id::text AS id FROM schedules WHERE name = 'stock-pulse' AND last_event_id IS NOT NULL");
+      const rows = await queryRows<{ id: string }>(db, "SELECT last_event_id::text AS id FROM switchyard.schedules WHERE name = 'stock-pulse' AND last_event_id IS NOT NULL");
       return rows.length ? rows : false;
     }, { timeoutMs: 20_000 });
     const page = await signedIn('vera', 'vera-viewer-passphrase');

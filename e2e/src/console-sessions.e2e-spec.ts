@@ -48,7 +48,7 @@ describe('console sessions: expiry, the sign-in throttle, the way back after sig
     return `${url.pathname}${url.search}`;
   };
   const age = (username: string, set: string) =>
-    queryRows(db, `UPDATE console_sessions SET ${set} WHERE user_id = (SELECT id FROM console_users WHERE username = $1)`, [username]);
+    queryRows(db, `UPDATE switchyard.console_sessions SET ${set} WHERE user_id = (SELECT id FROM switchyard.console_users WHERE username = $1)`, [username]);
   const proxyStatus = async (context: BrowserContext) => {
     const cookie = (await context.cookies(consoleUrl)).find((each) => each.name === 'sy_session');
     return (await fetch(`${consoleUrl}/api/v1/queues`, { headers: { cookie: `sy_session=${cookie?.value}` } })).status;
@@ -113,7 +113,7 @@ describe('console sessions: expiry, the sign-in throttle, the way back after sig
       await submitSignIn(page, 'nia', PASSWORD);
       await signedInAs(page, 'nia');
       // expires_at is set by the API's clock, created_at by Postgres': allow a minute between them.
-      const [{ lifetime }] = await queryRows<{ lifetime: number }>(db, "SELECT extract(epoch FROM s.expires_at - s.created_at)::float8 AS lifetime FROM console_sessions s JOIN console_users u ON u.id = s.user_id WHERE u.username = 'nia'");
+      const [{ lifetime }] = await queryRows<{ lifetime: number }>(db, "SELECT extract(epoch FROM s.expires_at - s.created_at)::float8 AS lifetime FROM switchyard.console_sessions s JOIN switchyard.console_users u ON u.id = s.user_id WHERE u.username = 'nia'");
       assert.ok(Math.abs(lifetime - 7 * 86_400) < 60, `a session lasts at most 7 days from sign-in; got ${lifetime} s`);
 
       await age('nia', "last_seen_at = now() - interval '11 hours 59 minutes'");
@@ -166,7 +166,7 @@ describe('console sessions: expiry, the sign-in throttle, the way back after sig
       await submitSignIn(page, 'tess', PASSWORD);
       await page.getByRole('alert').getByText('Too many failed sign-ins; wait a few minutes and try again.').waitFor();
       assert.match(path(page), /^\/sign-in\?/);
-      assert.deepEqual(await queryRows(db, "SELECT 1 FROM console_sessions s JOIN console_users u ON u.id = s.user_id WHERE u.username = 'tess'"), [], 'no session was made');
+      assert.deepEqual(await queryRows(db, "SELECT 1 FROM switchyard.console_sessions s JOIN switchyard.console_users u ON u.id = s.user_id WHERE u.username = 'tess'"), [], 'no session was made');
 
       const signIn = (username: string, clientIp: string) =>
         fetch(stack.url('/v1/console/sessions'), { method: 'POST', headers: { ...stack.auth, 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD, clientIp }) });

@@ -54,7 +54,7 @@ describe('console sign-in throttle across two API processes', () => {
       retryAfter = assertThrottled(await attempt(api, 'dana', PASSWORD, '192.0.2.200'), `api ${api}`);
       assert.ok(retryAfter > FIFTEEN_MINUTES_S - 60 && retryAfter <= FIFTEEN_MINUTES_S, `locked for 15 minutes; Retry-After ${retryAfter}`);
     }
-    assert.deepEqual(await queryRows(db, "SELECT 1 FROM console_sessions s JOIN console_users u ON u.id = s.user_id WHERE u.username = 'dana'"), [], 'no session was made');
+    assert.deepEqual(await queryRows(db, "SELECT 1 FROM switchyard.console_sessions s JOIN switchyard.console_users u ON u.id = s.user_id WHERE u.username = 'dana'"), [], 'no session was made');
 
     const lock = `${env.QUEUE_PREFIX}:sign-in:account-lock:dana`;
     const left = await redis.pttl(lock);

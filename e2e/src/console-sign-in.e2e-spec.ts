@@ -20,7 +20,7 @@ async function olderHash(password: string): Promise<string> {
 }
 
 const storedHash = async (username: string) =>
-  (await queryRows<{ password_hash: string }>(db, 'SELECT password_hash FROM console_users WHERE username = $1', [username]))[0].password_hash;
+  (await queryRows<{ password_hash: string }>(db, 'SELECT password_hash FROM switchyard.console_users WHERE username = $1', [username]))[0].password_hash;
 
 describe('console sign-in replaces password hashes of an older cost', () => {
   let stack: TestStack;
@@ -30,7 +30,7 @@ describe('console sign-in replaces password hashes of an older cost', () => {
     await resetWithCatalogue(db);
     stack = await TestStack.start({ worker: false });
     await consoleUsers(['olga', 'otto']);
-    for (const username of ['olga', 'otto']) await queryRows(db, 'UPDATE console_users SET password_hash = $2 WHERE username = $1', [username, await olderHash(PASSWORD)]);
+    for (const username of ['olga', 'otto']) await queryRows(db, 'UPDATE switchyard.console_users SET password_hash = $2 WHERE username = $1', [username, await olderHash(PASSWORD)]);
   });
   after(() => stack?.close());
 
@@ -49,7 +49,7 @@ describe('console sign-in replaces password hashes of an older cost', () => {
     await queryRows(
       db,
       `CREATE FUNCTION refuse_hash_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'password hashes are read-only here'; END $$;
-       CREATE TRIGGER refuse_hash_change BEFORE UPDATE OF password_hash ON console_users FOR EACH ROW EXECUTE FUNCTION refuse_hash_change();`,
+       CREATE TRIGGER refuse_hash_change BEFORE UPDATE OF password_hash ON switchyard.console_users FOR EACH ROW EXECUTE FUNCTION refuse_hash_change();`,
     );
     try {
       const before = await storedHash('otto');
@@ -57,7 +57,7 @@ describe('console sign-in replaces password hashes of an older cost', () => {
       assert.equal(answer.status, 201, answer.text);
       assert.equal(await storedHash('otto'), before);
     } finally {
-      await queryRows(db, 'DROP TRIGGER refuse_hash_change ON console_users; DROP FUNCTION refuse_hash_change();');
+      await queryRows(db, 'DROP TRIGGER refuse_hash_change ON switchyard.console_users; DROP FUNCTION refuse_hash_change();');
     }
   });
 });
@@ -85,7 +85,7 @@ describe('console sign-in while Redis is down', () => {
     assert.match(refused.headers.get('content-type') ?? '', /application\/problem\+json/);
     assert.ok(Number(refused.headers.get('retry-after')) >= 1, `Retry-After ${refused.headers.get('retry-after')}`);
     assert.match(refused.body.detail ?? '', /Redis/);
-    assert.deepEqual(await queryRows(db, 'SELECT 1 FROM console_sessions'), [], 'no session was made');
+    assert.deepEqual(await queryRows(db, 'SELECT 1 FROM switchyard.console_sessions'), [], 'no session was made');
 
     await redis.start();
     await waitFor('signed in once Redis is back', async () => (await signIn()).status === 201, { timeoutMs: 20_000, intervalMs: 200 });

@@ -21,7 +21,7 @@ describe('npm run users', () => {
   it('creates a user with a scrypt hash, lists, re-roles and disables them', async () => {
     const created = users(['create', '--username', 'Dana', '--role', 'operator', '--password-stdin'], 'a long passphrase\n');
     assert.equal(created.code, 0, created.output);
-    const [row] = await queryRows<{ username: string; role: string; password_hash: string }>(db, 'SELECT username, role, password_hash FROM console_users');
+    const [row] = await queryRows<{ username: string; role: string; password_hash: string }>(db, 'SELECT username, role, password_hash FROM switchyard.console_users');
     assert.deepEqual([row.username, row.role], ['dana', 'operator']);
     assert.match(row.password_hash, /^scrypt\$17\$8\$1\$/);
     assert.match(users(['list']).output, /^dana\toperator\tactive\t/m);
@@ -31,7 +31,7 @@ describe('npm run users', () => {
   });
 
   it('refuses bad input with a clear message and exit 2, writing nothing', async () => {
-    const count = async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM console_users'))[0].n;
+    const count = async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM switchyard.console_users'))[0].n;
     const before = await count();
     const cases: Array<[string[], string | undefined, RegExp]> = [
       [['create', '--username', 'erin', '--role', 'root', '--password-stdin'], 'a long passphrase', /role must be one of viewer, operator, admin/],

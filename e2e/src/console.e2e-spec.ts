@@ -72,7 +72,7 @@ describe('the console', needs('chromium'), () => {
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Lax');
     assert.ok(cookie.expires > Date.now() / 1000, 'it expires');
-    assert.equal((await queryRows(db, "SELECT 1 FROM console_sessions s JOIN console_users u ON u.id = s.user_id WHERE u.username = 'dana'")).length, 1);
+    assert.equal((await queryRows(db, "SELECT 1 FROM switchyard.console_sessions s JOIN switchyard.console_users u ON u.id = s.user_id WHERE u.username = 'dana'")).length, 1);
   });
 
   it('overview: throughput rises while events are posted', async () => {
@@ -100,7 +100,7 @@ describe('the console', needs('chromium'), () => {
 
   it('dead letters: a declined payment is found by filter, retried, and resolved once the cause is gone', async () => {
     const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token: 'tok_declined' })));
-    await waitFor('the dead letter', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId])).length === 1);
+    await waitFor('the dead letter', async () => (await queryRows(db, "SELECT 1 FROM switchyard.dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId])).length === 1);
 
     await go('/dead-letters');
     // Typed before hydration, the text can be lost when React takes over the form.
@@ -131,7 +131,7 @@ describe('the console', needs('chromium'), () => {
   it('dead letters: bulk retry of a group shows a dry-run count, then the operation’s progress', async () => {
     seen.broken = true;
     for (let n = 0; n < 5; n++) await stack.post('/v1/events', { type: 'test.switchable', data: { n } });
-    await waitFor('five dead letters', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE handler = 'test.switchable' AND status = 'open'")).length === 5);
+    await waitFor('five dead letters', async () => (await queryRows(db, "SELECT 1 FROM switchyard.dead_letters WHERE handler = 'test.switchable' AND status = 'open'")).length === 5);
     seen.broken = false;
 
     await go('/dead-letters?handler=test.switchable');
@@ -143,7 +143,7 @@ describe('the console', needs('chromium'), () => {
     await waitFor('the operation to finish', async () => (await page.getByTestId('operation-done').textContent()) === '5', { timeoutMs: 15_000 });
     await page.locator('.badge.completed').waitFor();
     await shot('operation');
-    await waitFor('all five resolved', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE handler = 'test.switchable' AND status = 'resolved'")).length === 5);
+    await waitFor('all five resolved', async () => (await queryRows(db, "SELECT 1 FROM switchyard.dead_letters WHERE handler = 'test.switchable' AND status = 'resolved'")).length === 5);
   });
 
   it('queues: pause and resume with a confirmation', async () => {
@@ -158,7 +158,7 @@ describe('the console', needs('chromium'), () => {
     await row.getByRole('button', { name: 'Confirm' }).click();
     await row.getByText('paused', { exact: true }).waitFor({ state: 'detached', timeout: 10_000 });
     assert.equal(await stack.queue('test-timed').isPaused(), false);
-    assert.deepEqual(await queryRows(db, "SELECT actor, action FROM audit_log WHERE target = 'queue:test-timed' ORDER BY id"), [
+    assert.deepEqual(await queryRows(db, "SELECT actor, action FROM switchyard.audit_log WHERE target = 'queue:test-timed' ORDER BY id"), [
       { actor: 'dana', action: 'queue.pause' },
       { actor: 'dana', action: 'queue.resume' },
     ]);

@@ -42,7 +42,7 @@ describe('content filters on subscriptions', () => {
     Object.assign(small, { eventId: accepted.body.eventId, orderId: order.orderId });
     assert.deepEqual(accepted.body.jobs.map((job) => job.handler), ['inventory.reserve', 'payment.charge']);
     await allDone(accepted.body.eventId);
-    assert.deepEqual(await queryRows(db, "SELECT id FROM jobs WHERE event_id = $1 AND handler = 'fraud.review'", [accepted.body.eventId]), []);
+    assert.deepEqual(await queryRows(db, "SELECT id FROM switchyard.jobs WHERE event_id = $1 AND handler = 'fraud.review'", [accepted.body.eventId]), []);
     assert.equal(await stack.queue('fraud').getJob(`${accepted.body.eventId}.fraud.review`), undefined, 'no BullMQ job either');
     assert.deepEqual(await queryRows(db, "SELECT id FROM emails WHERE order_id = $1 AND template = 'fraud-review'", [order.orderId]), []);
   });
@@ -93,9 +93,9 @@ describe('content filters on subscriptions', () => {
       return body.status === 'completed' && body;
     });
     assert.deepEqual([finished.done, finished.failed], [1, 1]);
-    const replayJobs = await queryRows<{ event_id: string }>(db, 'SELECT event_id::text AS event_id FROM jobs WHERE operation_id = $1', [replay.body.id]);
+    const replayJobs = await queryRows<{ event_id: string }>(db, 'SELECT event_id::text AS event_id FROM switchyard.jobs WHERE operation_id = $1', [replay.body.id]);
     assert.deepEqual(replayJobs, [{ event_id: large.eventId }]);
-    const [skipped] = await queryRows<{ error: string }>(db, "SELECT error FROM operation_items WHERE operation_id = $1 AND status = 'failed'", [replay.body.id]);
+    const [skipped] = await queryRows<{ error: string }>(db, "SELECT error FROM switchyard.operation_items WHERE operation_id = $1 AND status = 'failed'", [replay.body.id]);
     assert.match(skipped.error, /filtered out by the content filter of fraud.review/);
   });
 });

@@ -28,7 +28,7 @@ describe('a dead letter survives a worker killed right after the final failure',
 
     const { signal } = await crashing.exited;
     assert.equal(signal, 'SIGKILL', 'the worker died when the dead letter was written');
-    const letters = () => queryRows<{ attempts_made: number; status: string; job_id: string }>(db, 'SELECT attempts_made, status, job_id FROM dead_letters WHERE event_id = $1', [body.eventId]);
+    const letters = () => queryRows<{ attempts_made: number; status: string; job_id: string }>(db, 'SELECT attempts_made, status, job_id FROM switchyard.dead_letters WHERE event_id = $1', [body.eventId]);
     assert.deepEqual(await letters(), [{ attempts_made: 1, status: 'open', job_id: paymentJobId }]);
     const job = await stack.queue('payment').getJob(paymentJobId);
     assert.equal(await job?.getState(), 'active', 'BullMQ never heard of the failure: the job is still locked by the dead worker');
@@ -39,7 +39,7 @@ describe('a dead letter survives a worker killed right after the final failure',
     const [letter] = await letters();
     assert.deepEqual(await letters(), [{ attempts_made: 2, status: 'open', job_id: paymentJobId }], 'one record; its history grew');
     assert.equal(letter.status, 'open');
-    const attempts = await queryRows<{ attempt: number }>(db, "SELECT attempt FROM job_attempts WHERE event_id = $1 AND handler = 'payment.charge' ORDER BY id", [body.eventId]);
+    const attempts = await queryRows<{ attempt: number }>(db, "SELECT attempt FROM switchyard.job_attempts WHERE event_id = $1 AND handler = 'payment.charge' ORDER BY id", [body.eventId]);
     assert.deepEqual(attempts.map((row) => row.attempt), [1, 1], 'the re-run after a stall is the same attempt as far as BullMQ counts');
 
     // Whatever else the killed worker had in flight was recovered too, with its effects applied once.

@@ -19,8 +19,8 @@ describe('a job whose dead letter cannot be written is held, not dropped', () =>
   before(async () => {
     await resetWithCatalogue(db);
     await queryRows(db, `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}') THEN CREATE ROLE ${ROLE} LOGIN; END IF; END $$`);
-    await queryRows(db, `GRANT ALL ON ALL TABLES IN SCHEMA public TO ${ROLE}; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${ROLE}`);
-    await queryRows(db, `REVOKE INSERT ON dead_letters FROM ${ROLE}`);
+    await queryRows(db, `GRANT USAGE ON SCHEMA switchyard TO ${ROLE}; GRANT ALL ON ALL TABLES IN SCHEMA switchyard, public TO ${ROLE}; GRANT ALL ON ALL SEQUENCES IN SCHEMA switchyard, public TO ${ROLE}; GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA switchyard TO ${ROLE}`);
+    await queryRows(db, `REVOKE INSERT ON switchyard.dead_letters FROM ${ROLE}`);
     stack = await TestStack.start({ worker: false });
     const url = new URL(db);
     url.username = ROLE;
@@ -37,11 +37,11 @@ describe('a job whose dead letter cannot be written is held, not dropped', () =>
     const state = async () => (await stack.queue('payment').getJob(jobId))?.getState();
 
     await waitFor('the job to be held back in delayed', async () => (await state()) === 'delayed');
-    assert.deepEqual(await queryRows(db, 'SELECT * FROM dead_letters'), []);
+    assert.deepEqual(await queryRows(db, 'SELECT * FROM switchyard.dead_letters'), []);
 
-    await queryRows(db, `GRANT INSERT ON dead_letters TO ${ROLE}`);
+    await queryRows(db, `GRANT INSERT ON switchyard.dead_letters TO ${ROLE}`);
     await waitFor('BullMQ to fail the job', async () => (await state()) === 'failed', { timeoutMs: 20_000 });
-    assert.deepEqual(await queryRows(db, 'SELECT handler, attempts_made, status FROM dead_letters WHERE event_id = $1', [body.eventId]), [
+    assert.deepEqual(await queryRows(db, 'SELECT handler, attempts_made, status FROM switchyard.dead_letters WHERE event_id = $1', [body.eventId]), [
       { handler: 'payment.charge', attempts_made: 1, status: 'open' },
     ]);
   });

@@ -33,7 +33,7 @@ const paymentsOf = (orderId: string) => queryRows<{ kind: string }>(db, 'SELECT 
 const platformJobs = (correlationId: string) =>
   queryRows<{ type: string; handler: string; outcome: string | null }>(
     db,
-    `SELECT e.type, j.handler, j.outcome FROM events e JOIN jobs j ON j.event_id = e.id
+    `SELECT e.type, j.handler, j.outcome FROM switchyard.events e JOIN switchyard.jobs j ON j.event_id = e.id
      WHERE e.correlation_id = $1 AND e.type LIKE 'switchyard.%' ORDER BY e.received_at, j.handler`,
     [correlationId],
   );
@@ -62,7 +62,7 @@ describe('the order saga when the charge fails for good: switchyard.job.* events
     const { status, body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     assert.equal(status, 202);
     const deadLetter = await waitFor('the charge dead-lettered', async () => {
-      const [row] = await queryRows<{ id: string }>(db, "SELECT id::text FROM dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId]);
+      const [row] = await queryRows<{ id: string }>(db, "SELECT id::text FROM switchyard.dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId]);
       return row && (await stack.get<DeadLetterSummary>(`/v1/dead-letters/${row.id}`)).body;
     });
     return { order, eventId: body.eventId, deadLetter };
@@ -78,13 +78,13 @@ describe('the order saga when the charge fails for good: switchyard.job.* events
     const { order, eventId, deadLetter } = await declinedOrder();
     assert.deepEqual(await settled(eventId), [{ type: 'switchyard.job.dead_lettered', handler: 'inventory.release-unpaid', outcome: 'completed' }]);
     // Wait for inventory.reserve as well: whichever ran first, nothing stays reserved.
-    await waitFor('the reservation settled', async () => (await queryRows(db, "SELECT 1 FROM jobs WHERE event_id = $1 AND handler = 'inventory.reserve' AND outcome = 'completed'", [eventId])).length === 1);
+    await waitFor('the reservation settled', async () => (await queryRows(db, "SELECT 1 FROM switchyard.jobs WHERE event_id = $1 AND handler = 'inventory.reserve' AND outcome = 'completed'", [eventId])).length === 1);
     assert.deepEqual(await stock(), UNTOUCHED);
     assert.deepEqual(await progressOf(order.orderId), { confirmed: false, cancelled: false, released: true, charge_dead: true });
 
     const [event] = await queryRows<{ type: string; source: string; correlation_id: string; causation_id: string; data: DeadLetterTransition<OrderPlaced> }>(
       db,
-      "SELECT type, source, correlation_id, causation_id::text, data FROM events WHERE type = 'switchyard.job.dead_lettered' AND correlation_id = $1",
+      "SELECT type, source, correlation_id, causation_id::text, data FROM switchyard.events WHERE type = 'switchyard.job.dead_lettered' AND correlation_id = $1",
       [eventId],
     );
     assert.equal(event.source, 'urn:switchyard:dead-letters');
@@ -128,7 +128,7 @@ describe('the order saga when the charge fails for good: switchyard.job.* events
     const discarded = await stack.post(`/v1/dead-letters/${deadLetter.id}/discard`, { reason: 'card blocked by the bank' });
     assert.equal(discarded.status, 200, JSON.stringify(discarded.body));
     await waitFor('the cancellation email', async () => (await emailsOf(order.orderId)).includes('order-cancelled'), { timeoutMs: 20_000 });
-    const [cancelled] = await queryRows<{ data: { reason: string } }>(db, "SELECT data FROM events WHERE type = 'order.cancelled' AND correlation_id = $1", [eventId]);
+    const [cancelled] = await queryRows<{ data: { reason: string } }>(db, "SELECT data FROM switchyard.events WHERE type = 'order.cancelled' AND correlation_id = $1", [eventId]);
     assert.equal(cancelled.data.reason, 'the payment could not be taken (card blocked by the bank)');
     assert.deepEqual(await progressOf(order.orderId), { confirmed: false, cancelled: true, released: true, charge_dead: true });
 
@@ -141,7 +141,7 @@ describe('the order saga when the charge fails for good: switchyard.job.* events
       { type: 'switchyard.job.discarded', handler: 'order.cancel-unpaid', outcome: 'completed' },
       { type: 'switchyard.job.resolved', handler: 'inventory.re-reserve', outcome: 'completed' },
     ]);
-    await waitFor('every job of the order finished', async () => (await queryRows(db, 'SELECT 1 FROM jobs j JOIN events e ON e.id = j.event_id WHERE e.correlation_id = $1 AND j.outcome IS NULL', [eventId])).length === 0);
+    await waitFor('every job of the order finished', async () => (await queryRows(db, 'SELECT 1 FROM switchyard.jobs j JOIN switchyard.events e ON e.id = j.event_id WHERE e.correlation_id = $1 AND j.outcome IS NULL', [eventId])).length === 0);
     assert.deepEqual(await paymentsOf(order.orderId), [], 'nothing charged, nothing to refund');
     assert.deepEqual(await stock(), UNTOUCHED);
     assert.deepEqual(await progressOf(order.orderId), { confirmed: false, cancelled: true, released: true, charge_dead: true });
@@ -166,7 +166,7 @@ describe('a worker killed between the dead letter and the compensation', () => {
     const { signal } = await crashing.exited;
     assert.equal(signal, 'SIGKILL', 'the worker died right after committing the dead letter, before publishing anything');
 
-    const [announced] = await queryRows<{ id: string }>(db, "SELECT id::text FROM events WHERE type = 'switchyard.job.dead_lettered' AND correlation_id = $1", [body.eventId]);
+    const [announced] = await queryRows<{ id: string }>(db, "SELECT id::text FROM switchyard.events WHERE type = 'switchyard.job.dead_lettered' AND correlation_id = $1", [body.eventId]);
     assert.ok(announced, 'the event was committed with the dead letter');
 
     // A healthy worker: the API's relay publishes the compensation's job, and the orphaned charge fails again.
@@ -176,14 +176,14 @@ describe('a worker killed between the dead letter and the compensation', () => {
       return progress?.charge_dead;
     }, { timeoutMs: 30_000 });
     await waitFor('BullMQ to fail the orphaned charge', async () => {
-      const [letter] = await queryRows<{ attempts_made: number }>(db, "SELECT attempts_made FROM dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId]);
+      const [letter] = await queryRows<{ attempts_made: number }>(db, "SELECT attempts_made FROM switchyard.dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId]);
       return letter?.attempts_made === 2;
     }, { timeoutMs: 30_000 });
     // The killed worker's last completions may not be in the jobs table (their record is batched): its guard rows are.
-    await waitFor('inventory.reserve done', async () => (await queryRows(db, "SELECT 1 FROM processed_keys WHERE handler = 'inventory.reserve'")).length === 1, { timeoutMs: 30_000 });
+    await waitFor('inventory.reserve done', async () => (await queryRows(db, "SELECT 1 FROM switchyard.processed_keys WHERE handler = 'inventory.reserve'")).length === 1, { timeoutMs: 30_000 });
     await waitFor('the compensation recorded complete', async () => (await platformJobs(body.eventId)).every((job) => job.outcome === 'completed'));
     assert.deepEqual(await platformJobs(body.eventId), [{ type: 'switchyard.job.dead_lettered', handler: 'inventory.release-unpaid', outcome: 'completed' }], 'the re-run failing again announced nothing new');
-    assert.deepEqual(await queryRows(db, "SELECT count(*)::int AS n FROM processed_keys WHERE handler = 'inventory.release-unpaid'"), [{ n: 1 }], 'the compensation applied once');
+    assert.deepEqual(await queryRows(db, "SELECT count(*)::int AS n FROM switchyard.processed_keys WHERE handler = 'inventory.release-unpaid'"), [{ n: 1 }], 'the compensation applied once');
     assert.deepEqual(await stock(), UNTOUCHED);
   });
 });

@@ -20,7 +20,7 @@ describe('dead-letter triage', () => {
   after(() => stack.close());
 
   const deadLetterOf = async (eventId: string, handler: string): Promise<DeadLetterSummary> => {
-    const [row] = await queryRows<{ id: string }>(db, 'SELECT id::text FROM dead_letters WHERE event_id = $1 AND handler = $2', [eventId, handler]);
+    const [row] = await queryRows<{ id: string }>(db, 'SELECT id::text FROM switchyard.dead_letters WHERE event_id = $1 AND handler = $2', [eventId, handler]);
     return (await stack.get<DeadLetterDetail>(`/v1/dead-letters/${row.id}`)).body;
   };
   const waitForStatus = (id: string, status: string, timeoutMs = 15_000) =>
@@ -30,7 +30,7 @@ describe('dead-letter triage', () => {
     }, { timeoutMs });
   const deadPayment = async (token = 'tok_declined'): Promise<{ eventId: string; deadLetter: DeadLetterSummary }> => {
     const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token })));
-    await waitFor('payment dead-lettered', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId])).length === 1);
+    await waitFor('payment dead-lettered', async () => (await queryRows(db, "SELECT 1 FROM switchyard.dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId])).length === 1);
     return { eventId: body.eventId, deadLetter: await deadLetterOf(body.eventId, 'payment.charge') };
   };
 
@@ -50,7 +50,7 @@ describe('dead-letter triage', () => {
   it('retries one: a fixed cause leads to resolved; a double click makes one job', async () => {
     const order = anOrder({ items: [{ sku: 'SKU-LAST-ONE', quantity: 3, unitPrice: 100 }] });
     const { body: accepted } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
-    await waitFor('reservation dead-lettered', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE event_id = $1 AND handler = 'inventory.reserve'", [accepted.eventId])).length === 1);
+    await waitFor('reservation dead-lettered', async () => (await queryRows(db, "SELECT 1 FROM switchyard.dead_letters WHERE event_id = $1 AND handler = 'inventory.reserve'", [accepted.eventId])).length === 1);
     const deadLetter = await deadLetterOf(accepted.eventId, 'inventory.reserve');
     await queryRows(db, "UPDATE stock_items SET available = 10 WHERE sku = 'SKU-LAST-ONE'"); // the fix
 
@@ -68,7 +68,7 @@ describe('dead-letter triage', () => {
       ['alice', 'retry', 'retrying'],
       ['system', 'resolved', 'resolved'],
     ]);
-    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM jobs WHERE id LIKE $1', [`${accepted.eventId}.inventory.reserve.r%`]), [{ n: 1 }]);
+    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM switchyard.jobs WHERE id LIKE $1', [`${accepted.eventId}.inventory.reserve.r%`]), [{ n: 1 }]);
     assert.deepEqual(await queryRows(db, 'SELECT quantity FROM stock_reservations WHERE order_id = $1', [order.orderId]), [{ quantity: 3 }]);
     const again = await post<Problem>(url, '', { ...stack.auth, ...alice });
     assert.equal(again.status, 409, 'a resolved dead letter is not retried');
@@ -87,7 +87,7 @@ describe('dead-letter triage', () => {
     assert.equal(reopened.jobId, retry.body.jobId, 'the record points at the latest job');
     assert.deepEqual(reopened.attempts.map((attempt) => attempt.jobId), [deadLetter.jobId, retry.body.jobId]);
     assert.deepEqual(reopened.actions.map((action) => action.action), ['dead-lettered', 'retry', 'failed-again']);
-    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM dead_letters WHERE event_id = $1', [deadLetter.eventId]), [{ n: 1 }]);
+    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM switchyard.dead_letters WHERE event_id = $1', [deadLetter.eventId]), [{ n: 1 }]);
   });
 
   it('discards with a reason, and refuses without one', async () => {
@@ -107,7 +107,7 @@ describe('dead-letter triage', () => {
     seen.broken = true;
     const ids: string[] = [];
     for (let n = 0; n < 12; n++) ids.push((await stack.post<AcceptedEvent>('/v1/events', { type: 'test.switchable', data: { n } })).body.eventId);
-    await waitFor('twelve dead letters', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE handler = 'test.switchable' AND status = 'open'")).length === 12);
+    await waitFor('twelve dead letters', async () => (await queryRows(db, "SELECT 1 FROM switchyard.dead_letters WHERE handler = 'test.switchable' AND status = 'open'")).length === 12);
     const [group] = (await stack.get<DeadLetterGroup[]>('/v1/dead-letters/groups?handler=test.switchable')).body;
     assert.equal(group.count, 12, 'messages differing only in ids form one group');
     assert.equal(group.pattern, 'Order <id> failed: downstream rejected <str>');
@@ -116,7 +116,7 @@ describe('dead-letter triage', () => {
     assert.equal(dryRun.status, 200);
     assert.equal(dryRun.body.matched, 12);
     assert.equal(dryRun.body.sample.length, 10);
-    assert.deepEqual(await queryRows(db, "SELECT count(*)::int AS n FROM dead_letters WHERE handler = 'test.switchable' AND status = 'open'"), [{ n: 12 }], 'a dry run changes nothing');
+    assert.deepEqual(await queryRows(db, "SELECT count(*)::int AS n FROM switchyard.dead_letters WHERE handler = 'test.switchable' AND status = 'open'"), [{ n: 12 }], 'a dry run changes nothing');
 
     seen.broken = false; // the fix is deployed
     const started = Date.now();
@@ -131,15 +131,15 @@ describe('dead-letter triage', () => {
     const elapsed = Date.now() - started;
     assert.deepEqual([done.matched, done.done, done.failed], [12, 12, 0]);
     assert.ok(elapsed >= 2_000, `4 per second for 12 takes about 3 s, took ${elapsed} ms`);
-    await waitFor('all twelve resolved', async () => (await queryRows(db, "SELECT 1 FROM dead_letters WHERE handler = 'test.switchable' AND status = 'resolved'")).length === 12);
+    await waitFor('all twelve resolved', async () => (await queryRows(db, "SELECT 1 FROM switchyard.dead_letters WHERE handler = 'test.switchable' AND status = 'resolved'")).length === 12);
 
     const [audit] = await queryRows<{ actor: string; action: string; target: string; count: number; filter: unknown }>(
       db,
-      "SELECT actor, action, target, count, filter FROM audit_log WHERE action = 'dead-letters.retry'",
+      "SELECT actor, action, target, count, filter FROM switchyard.audit_log WHERE action = 'dead-letters.retry'",
     );
     assert.deepEqual(audit, { actor: 'alice', action: 'dead-letters.retry', target: `operation:${operation.body.id}`, count: 12, filter: { status: 'open', fingerprint: group.fingerprint } });
     assert.deepEqual(
-      await queryRows(db, "SELECT count(*)::int AS n FROM dead_letter_actions a JOIN audit_log l ON l.id = a.audit_id WHERE l.action = 'dead-letters.retry'"),
+      await queryRows(db, "SELECT count(*)::int AS n FROM switchyard.dead_letter_actions a JOIN switchyard.audit_log l ON l.id = a.audit_id WHERE l.action = 'dead-letters.retry'"),
       [{ n: 12 }],
       'the audit row leads to every record it touched',
     );
@@ -199,7 +199,7 @@ describe('dead-letter triage', () => {
       assert.equal(await count('eventType=seed.even'), 5_000);
       assert.equal(await count('q=cus_77x'), 10); // customer id in the payload
       assert.equal(await count('q=timeout%20after'), 2_500); // error text
-      const [row] = await queryRows<{ at: Date }>(db, "SELECT last_failed_at AS at FROM dead_letters WHERE handler = 'seed.handler' ORDER BY last_failed_at DESC OFFSET 99 LIMIT 1");
+      const [row] = await queryRows<{ at: Date }>(db, "SELECT last_failed_at AS at FROM switchyard.dead_letters WHERE handler = 'seed.handler' ORDER BY last_failed_at DESC OFFSET 99 LIMIT 1");
       assert.equal(await count(`since=${row.at.toISOString()}`), 100);
       const bad = await stack.get<Problem>('/v1/dead-letters?status=lost&since=yesterday&colour=red');
       assert.equal(bad.status, 400);

@@ -39,7 +39,7 @@ describe('delivery modes: a worker killed in the middle of a job', () => {
   const deadLetters = (eventId: string) =>
     queryRows<{ id: string; handler: string; status: string; error_name: string; error_message: string; attempts_made: number }>(
       db,
-      'SELECT id::text AS id, handler, status, error_name, error_message, attempts_made FROM dead_letters WHERE event_id = $1',
+      'SELECT id::text AS id, handler, status, error_name, error_message, attempts_made FROM switchyard.dead_letters WHERE event_id = $1',
       [eventId],
     );
   const stateOf = async (queue: string, jobId: string) => (await stack.queue(queue).getJob(jobId))?.getState();
@@ -91,7 +91,7 @@ describe('delivery modes: a worker killed in the middle of a job', () => {
     assert.equal(letters[0].handler, MOST);
     assert.equal(letters[0].error_name, 'StartedBeforeError');
     assert.match(letters[0].error_message, REFUSAL);
-    assert.deepEqual(await queryRows(db, 'SELECT job_id FROM job_starts WHERE event_id = $1', [eventId]), [{ job_id: jobId }]);
+    assert.deepEqual(await queryRows(db, 'SELECT job_id FROM switchyard.job_starts WHERE event_id = $1', [eventId]), [{ job_id: jobId }]);
   });
 
   it('an operator’s redrive of the at-most-once dead letter is a new delivery: it runs, once', async () => {

@@ -29,7 +29,7 @@ describe('event search and replay', () => {
       await waitFor('order handled', async () => (await stack.get<EventLineage>(`/v1/events/${id}`)).body.jobs.every((job) => job.state === 'completed'));
     }
     // The order saga's follow-up events (payment.succeeded, inventory.reserved, order.confirmed) carry the customer too.
-    await waitFor('both orders confirmed', async () => (await queryRows(db, "SELECT 1 FROM events WHERE type = 'order.confirmed'")).length === 2, { timeoutMs: 20_000 });
+    await waitFor('both orders confirmed', async () => (await queryRows(db, "SELECT 1 FROM switchyard.events WHERE type = 'order.confirmed'")).length === 2, { timeoutMs: 20_000 });
   });
   after(() => stack.close());
 
@@ -52,7 +52,7 @@ describe('event search and replay', () => {
   it('filters by subject, time and text', async () => {
     assert.deepEqual(await search('subject=customers/cus_7'), [ids.bob]);
     assert.deepEqual(await search('type=order.placed&q=bob@example'), [ids.bob]);
-    const [row] = await queryRows<{ received_at: Date }>(db, 'SELECT received_at FROM events WHERE id = $1', [ids.bob]);
+    const [row] = await queryRows<{ received_at: Date }>(db, 'SELECT received_at FROM switchyard.events WHERE id = $1', [ids.bob]);
     assert.deepEqual(await search(`type=order.placed&until=${row.received_at.toISOString()}`), [ids.ada]);
     const bad = await stack.get<Problem>('/v1/events?custmer=1&data.=x&since=soon');
     assert.equal(bad.status, 400);
@@ -66,7 +66,7 @@ describe('event search and replay', () => {
       // On a near-empty table Postgres rightly prefers a scan; forbidding it shows the index serves this query shape.
       await client.query('SET enable_seqscan = off');
       const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN SELECT id FROM events e WHERE (e.data @> '{"customer":{"id":"cus_42"}}'::jsonb OR e.data @> '{"total":4500}'::jsonb)`,
+        `EXPLAIN SELECT id FROM switchyard.events e WHERE (e.data @> '{"customer":{"id":"cus_42"}}'::jsonb OR e.data @> '{"total":4500}'::jsonb)`,
       );
       assert.match(rows.map((row) => row['QUERY PLAN']).join('\n'), /Bitmap Index Scan on events_data_idx/);
     } finally {
@@ -76,7 +76,7 @@ describe('event search and replay', () => {
 
   it('replays stored events: dry run, then an audited operation; the guard decides what applies again', async () => {
     const emailsBefore = await queryRows(db, 'SELECT count(*)::int AS n FROM emails');
-    const confirmed = await queryRows<{ id: string }>(db, "SELECT id::text AS id FROM events WHERE type = 'order.confirmed'");
+    const confirmed = await queryRows<{ id: string }>(db, "SELECT id::text AS id FROM switchyard.events WHERE type = 'order.confirmed'");
     const dryRun = await stack.post<ReplayDryRun>('/v1/events/replay', { filter: { type: 'order.confirmed' }, handlers: ['email.order-confirmation'], dryRun: true });
     assert.equal(dryRun.status, 200);
     assert.equal(dryRun.body.matched, 2);
@@ -89,7 +89,7 @@ describe('event search and replay', () => {
     );
     assert.equal(replay.status, 202);
     await waitFor('replay done', async () => (await stack.get<OperationStatus>(`/v1/operations/${replay.body.id}`)).body.status === 'completed');
-    const replayJobs = await queryRows<{ id: string }>(db, "SELECT id FROM jobs WHERE kind = 'replay' AND operation_id = $1", [replay.body.id]);
+    const replayJobs = await queryRows<{ id: string }>(db, "SELECT id FROM switchyard.jobs WHERE kind = 'replay' AND operation_id = $1", [replay.body.id]);
     assert.equal(replayJobs.length, 2);
     await waitFor('replayed jobs ran', async () => {
       for (const { id } of confirmed) {
@@ -100,7 +100,7 @@ describe('event search and replay', () => {
       return true;
     });
     assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM emails'), emailsBefore, 'the confirmation was not sent twice');
-    assert.deepEqual(await queryRows(db, "SELECT actor, count FROM audit_log WHERE action = 'events.replay'"), [{ actor: 'carol', count: 2 }]);
+    assert.deepEqual(await queryRows(db, "SELECT actor, count FROM switchyard.audit_log WHERE action = 'events.replay'"), [{ actor: 'carol', count: 2 }]);
   });
 
   it('re-applies effects on replay for a handler that opts in', async () => {
@@ -109,7 +109,7 @@ describe('event search and replay', () => {
     const replay = await stack.post<OperationStatus>('/v1/events/replay', { filter: { ids: [accepted.body.eventId] } });
     await waitFor('projected again on replay', () => seen.projected === 2);
     // Once per replay operation: a redelivery of the same replay job applies nothing more.
-    const keys = await queryRows<{ key: string }>(db, "SELECT key FROM processed_keys WHERE handler = 'test.projection' ORDER BY key");
+    const keys = await queryRows<{ key: string }>(db, "SELECT key FROM switchyard.processed_keys WHERE handler = 'test.projection' ORDER BY key");
     assert.deepEqual(keys.map((row) => row.key), [accepted.body.eventId, `${accepted.body.eventId}:replay:${replay.body.id}`]);
   });
 

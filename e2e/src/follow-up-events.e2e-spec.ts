@@ -38,8 +38,8 @@ describe('ctx.emit: follow-up events written with the handler’s effects, once'
     queryRows<EmittedRow>(
       db,
       `SELECT e.id::text AS id, e.data, e.causation_id::text AS causation_id, e.correlation_id,
-              array(SELECT j.priority FROM jobs j WHERE j.event_id = e.id AND j.handler <> 'test.emitted-in-order' ORDER BY j.handler) AS priorities
-       FROM events e WHERE e.causation_id = $1 AND e.type NOT LIKE 'switchyard.%' ORDER BY (e.data->>'n')::int`,
+              array(SELECT j.priority FROM switchyard.jobs j WHERE j.event_id = e.id AND j.handler <> 'test.emitted-in-order' ORDER BY j.handler) AS priorities
+       FROM switchyard.events e WHERE e.causation_id = $1 AND e.type NOT LIKE 'switchyard.%' ORDER BY (e.data->>'n')::int`,
       [eventId],
     );
   const settled = (eventId: string) =>
@@ -86,7 +86,7 @@ describe('ctx.emit: follow-up events written with the handler’s effects, once'
     const [sequence] = await queryRows<{ seqs: number[]; held_left: number }>(
       db,
       `SELECT array_agg(j.ordering_seq::int ORDER BY (e.data->>'n')::int) AS seqs, count(*) FILTER (WHERE j.held)::int AS held_left
-       FROM jobs j JOIN events e ON e.id = j.event_id WHERE e.causation_id = $1 AND j.handler = 'test.emitted-in-order'`,
+       FROM switchyard.jobs j JOIN switchyard.events e ON e.id = j.event_id WHERE e.causation_id = $1 AND j.handler = 'test.emitted-in-order'`,
       [eventId],
     );
     assert.deepEqual(sequence.seqs, Array.from({ length: ORDERED_EMITS }, (_, index) => index + 1), 'numbered in emission order');
@@ -98,7 +98,7 @@ describe('ctx.emit: follow-up events written with the handler’s effects, once'
     const tree = await settled(eventId);
     assert.equal(tree.roots[0].jobs[0].state, 'dead');
     assert.deepEqual(await emittedBy(eventId), []);
-    assert.deepEqual(await queryRows(db, "SELECT count(*)::int AS n FROM events WHERE type = 'test.emitted' AND causation_id = $1", [eventId]), [{ n: 0 }]);
+    assert.deepEqual(await queryRows(db, "SELECT count(*)::int AS n FROM switchyard.events WHERE type = 'test.emitted' AND causation_id = $1", [eventId]), [{ n: 0 }]);
     assert.equal(sinkRuns.size, 0);
   });
 
@@ -111,7 +111,7 @@ describe('ctx.emit: follow-up events written with the handler’s effects, once'
       await settled(eventId);
       const [letter] = await queryRows<{ error_name: string; error_message: string; attempts_made: number }>(
         db,
-        'SELECT error_name, error_message, attempts_made FROM dead_letters WHERE event_id = $1',
+        'SELECT error_name, error_message, attempts_made FROM switchyard.dead_letters WHERE event_id = $1',
         [eventId],
       );
       assert.equal(letter.error_name, 'NonRetryableError');

@@ -236,15 +236,15 @@ describe(`fuzz: ${RUNS.toLocaleString('en')} generated requests across every end
   async function halfWritten(): Promise<Array<{ what: string; n: number }>> {
     const orphans = await queryRows<{ what: string; n: number }>(
       db,
-      `SELECT 'events without jobs' AS what, count(*)::int AS n FROM events e
-         WHERE e.type IN ('order.placed', 'test.timed', 'test.leaky') AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id)
+      `SELECT 'events without jobs' AS what, count(*)::int AS n FROM switchyard.events e
+         WHERE e.type IN ('order.placed', 'test.timed', 'test.leaky') AND NOT EXISTS (SELECT 1 FROM switchyard.jobs j WHERE j.event_id = e.id)
        UNION ALL
-       SELECT 'keys without events', count(*)::int FROM idempotency_keys k WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = k.event_id)
+       SELECT 'keys without events', count(*)::int FROM switchyard.idempotency_keys k WHERE NOT EXISTS (SELECT 1 FROM switchyard.events e WHERE e.id = k.event_id)
        UNION ALL
-       SELECT 'schedules without audit', count(*)::int FROM schedules s
-         WHERE s.origin = 'api' AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'schedule.create' AND a.target = 'schedule:' || s.name)
+       SELECT 'schedules without audit', count(*)::int FROM switchyard.schedules s
+         WHERE s.origin = 'api' AND NOT EXISTS (SELECT 1 FROM switchyard.audit_log a WHERE a.action = 'schedule.create' AND a.target = 'schedule:' || s.name)
        UNION ALL
-       SELECT 'operations without audit', count(*)::int FROM operations o WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.operation_id = o.id)`,
+       SELECT 'operations without audit', count(*)::int FROM switchyard.operations o WHERE NOT EXISTS (SELECT 1 FROM switchyard.audit_log a WHERE a.operation_id = o.id)`,
     );
     return orphans.filter((row) => row.n > 0);
   }

@@ -31,8 +31,8 @@ describe('the idempotency guard under forced double runs', () => {
               (SELECT reserved FROM stock_items WHERE sku = 'SKU-RED-MUG') AS reserved,
               (SELECT count(*)::int FROM payments WHERE order_id = $1) AS payments,
               (SELECT count(*)::int FROM emails WHERE order_id = $1) AS emails,
-              (SELECT count(*)::int FROM processed_keys) AS keys,
-              (SELECT count(*)::int FROM events WHERE causation_id IS NOT NULL AND data->>'orderId' = $1) AS "followUps"`,
+              (SELECT count(*)::int FROM switchyard.processed_keys) AS keys,
+              (SELECT count(*)::int FROM switchyard.events WHERE causation_id IS NOT NULL AND data->>'orderId' = $1) AS "followUps"`,
       [orderId],
     );
     return row;

@@ -12,7 +12,7 @@ const db = testDatabaseUrl();
 async function countRows(eventId: string): Promise<{ events: number; jobs: number }> {
   const [row] = await queryRows<{ events: string; jobs: string }>(
     db,
-    'SELECT (SELECT count(*) FROM events WHERE id = $1) AS events, (SELECT count(*) FROM jobs WHERE event_id = $1) AS jobs',
+    'SELECT (SELECT count(*) FROM switchyard.events WHERE id = $1) AS events, (SELECT count(*) FROM switchyard.jobs WHERE event_id = $1) AS jobs',
     [eventId],
   );
   return { events: Number(row.events), jobs: Number(row.jobs) };
@@ -43,13 +43,13 @@ describe('ingest idempotency', () => {
 
   it('answers 422 when a key comes back with a different body, and stores nothing', async () => {
     const first = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'mismatch-1' });
-    const before = await queryRows(db, 'SELECT count(*)::int AS n FROM events');
+    const before = await queryRows(db, 'SELECT count(*)::int AS n FROM switchyard.events');
     const second = await stack.post<Problem>('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'mismatch-1' });
     assert.equal(second.status, 422);
     assert.match(second.headers.get('content-type') ?? '', /application\/problem\+json/);
     assert.equal(second.body.type, 'urn:switchyard:problem:idempotency-key-reused');
     assert.equal(second.body.eventId, first.body.eventId);
-    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM events'), before);
+    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM switchyard.events'), before);
   });
 
   it('makes one event of 20 concurrent submits with one key', async () => {
@@ -63,7 +63,7 @@ describe('ingest idempotency', () => {
     assert.equal(eventIds.size, 1);
     const [eventId] = eventIds;
     assert.deepEqual(await countRows(eventId), { events: 1, jobs: 2 });
-    assert.equal((await queryRows(db, "SELECT 1 FROM idempotency_keys WHERE key LIKE '%/key:concurrent-1'")).length, 1);
+    assert.equal((await queryRows(db, "SELECT 1 FROM switchyard.idempotency_keys WHERE key LIKE '%/key:concurrent-1'")).length, 1);
   });
 
   it('treats a CloudEvent with a known (source, id) as a replay, whatever the mode', async () => {
@@ -104,11 +104,11 @@ describe('ingest idempotency', () => {
 
   it('lets a key be reused once it has expired', async () => {
     const first = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'expiring-1' });
-    await queryRows(db, "UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key LIKE '%/key:expiring-1'");
+    await queryRows(db, "UPDATE switchyard.idempotency_keys SET expires_at = now() - interval '1 second' WHERE key LIKE '%/key:expiring-1'");
     const second = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'expiring-1' });
     assert.equal(second.status, 202);
     assert.notEqual(second.body.eventId, first.body.eventId);
-    const [key] = await queryRows<{ event_id: string; expires_at: Date }>(db, "SELECT event_id, expires_at FROM idempotency_keys WHERE key LIKE '%/key:expiring-1'");
+    const [key] = await queryRows<{ event_id: string; expires_at: Date }>(db, "SELECT event_id, expires_at FROM switchyard.idempotency_keys WHERE key LIKE '%/key:expiring-1'");
     assert.equal(key.event_id, second.body.eventId);
     const hours = (key.expires_at.getTime() - Date.now()) / 3_600_000;
     assert.ok(hours > 23.9 && hours <= 24, `kept 24 h by default, got ${hours}`);
@@ -117,9 +117,9 @@ describe('ingest idempotency', () => {
   it('sweeps expired keys, and only those', async () => {
     await stack.post('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'old-1' });
     await stack.post('/v1/events', orderPlacedEvent(), { 'Idempotency-Key': 'fresh-1' });
-    await queryRows(db, "UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key LIKE '%/key:old-1'");
+    await queryRows(db, "UPDATE switchyard.idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key LIKE '%/key:old-1'");
     assert.ok((await stack.api.get(IdempotencyKeySweeper).sweep()) >= 1);
-    const keys = (await queryRows<{ key: string }>(db, 'SELECT key FROM idempotency_keys')).map((row) => row.key);
+    const keys = (await queryRows<{ key: string }>(db, 'SELECT key FROM switchyard.idempotency_keys')).map((row) => row.key);
     // Stored per API key: `<key id>/key:<Idempotency-Key>`.
     assert.ok(keys.some((key) => key.endsWith('/key:fresh-1')));
     assert.ok(!keys.some((key) => key.endsWith('/key:old-1')));

@@ -39,7 +39,7 @@ describe('ingest admission: a heap budget for request bodies', () => {
   after(async () => stack.close());
 
   const batchOf = (n: number) => JSON.stringify(Array.from({ length: n }, () => orderPlacedEvent()));
-  const storedEvents = async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM events'))[0].n;
+  const storedEvents = async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM switchyard.events'))[0].n;
 
   it('refuses bodies beyond the budget with 503 and Retry-After, stores nothing of them, and admits again once bytes are released', async () => {
     const first = halfSentBatch(stack.url('/v1/events/batch'), batchOf(10), stack.auth);

@@ -14,7 +14,7 @@ describe('process lifecycle', () => {
   for (const app of ['api', 'worker']) {
     it(`${app}: exits at once, naming the URL and the fix, when Redis does not answer`, async () => {
       const port = await freePort();
-      const run = runNode(`apps/${app}/dist/main.js`, testEnv({ REDIS_URL: `redis://127.0.0.1:${port}` }));
+      const run = runNode(`examples/shop/dist/main/${app}.main.js`, testEnv({ REDIS_URL: `redis://127.0.0.1:${port}` }));
       const { code } = await run.exited;
       assert.equal(code, 1);
       assert.match(run.output(), new RegExp(`Cannot reach Redis at redis://127\\.0\\.0\\.1:${port}`));
@@ -23,7 +23,7 @@ describe('process lifecycle', () => {
 
     it(`${app}: exits at once, naming the URL and the fix, when Postgres does not answer`, async () => {
       const port = await freePort();
-      const run = runNode(`apps/${app}/dist/main.js`, testEnv({ DATABASE_URL: `postgresql://app:secret@127.0.0.1:${port}/switchyard` }));
+      const run = runNode(`examples/shop/dist/main/${app}.main.js`, testEnv({ DATABASE_URL: `postgresql://app:secret@127.0.0.1:${port}/switchyard` }));
       const { code } = await run.exited;
       assert.equal(code, 1);
       assert.match(run.output(), new RegExp(`Cannot reach Postgres at postgresql://app:\\*\\*\\*@127\\.0\\.0\\.1:${port}/switchyard`));
@@ -58,7 +58,7 @@ describe('process lifecycle', () => {
       assert.equal(code, 0, worker.output());
       assert.ok(Date.now() - signalled < 5_000, 'within the grace period');
       // The in-flight attempt ran to its end (a gateway timeout) and was recorded, not abandoned.
-      const attempts = await queryRows(db, "SELECT error_name FROM job_attempts WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId]);
+      const attempts = await queryRows(db, "SELECT error_name FROM switchyard.job_attempts WHERE event_id = $1 AND handler = 'payment.charge'", [body.eventId]);
       assert.deepEqual(attempts, [{ error_name: 'GatewayTimeoutError' }]);
       const state = await (await stack.queue('payment').getJob(paymentJob))?.getState();
       assert.ok(state === 'delayed' || state === 'waiting', `handed back for its retry, got ${state}`);

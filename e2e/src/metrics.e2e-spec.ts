@@ -31,7 +31,7 @@ describe('Prometheus metrics on the API and the workers', () => {
     // Five jobs for the good order's saga (inventory.reserve, payment.charge, order.confirm twice, the email),
     // four for the declined one (its payment dead, its reservation recorded by order.confirm, no confirmation,
     // and inventory.release-unpaid on the dead letter's switchyard.job.dead_lettered).
-    await waitFor('both orders handled', async () => (await queryRows(db, "SELECT 1 FROM jobs WHERE outcome IS NOT NULL")).length === 9, { timeoutMs: 20_000 });
+    await waitFor('both orders handled', async () => (await queryRows(db, "SELECT 1 FROM switchyard.jobs WHERE outcome IS NOT NULL")).length === 9, { timeoutMs: 20_000 });
     assert.ok(good.body.eventId);
     apiText = (await stack.get<string>('/metrics')).text;
     const port = stack.worker!.get(MetricsServer).port;

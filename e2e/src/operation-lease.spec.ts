@@ -65,8 +65,8 @@ describe('bulk operation lease', () => {
   it('lets a holder frozen past its lease neither commit nor publish the batch it was in', async () => {
     const operationId = randomUUID();
     const items = Array.from({ length: 3 }, () => randomUUID());
-    await queryRows(db, `INSERT INTO operations (id, kind, status, actor, filter, params, matched) VALUES ($1, 'dead-letters.retry', 'running', 'test', '{}', '{"ratePerSecond": 1000}', 3)`, [operationId]);
-    await queryRows(db, 'INSERT INTO operation_items (operation_id, seq, item_id) SELECT $1, n, (ARRAY[$2, $3, $4]::uuid[])[n] FROM generate_series(1, 3) n', [operationId, ...items]);
+    await queryRows(db, `INSERT INTO switchyard.operations (id, kind, status, actor, filter, params, matched) VALUES ($1, 'dead-letters.retry', 'running', 'test', '{}', '{"ratePerSecond": 1000}', 3)`, [operationId]);
+    await queryRows(db, 'INSERT INTO switchyard.operation_items (operation_id, seq, item_id) SELECT $1, n, (ARRAY[$2, $3, $4]::uuid[])[n] FROM generate_series(1, 3) n', [operationId, ...items]);
 
     // A claims and freezes inside its first batch (as SIGSTOP would, mid-transaction).
     const frozenTriage = new RecordingTriage();
@@ -79,10 +79,10 @@ describe('bulk operation lease', () => {
     await inBatch;
 
     // Its lease lapses; a process with the same WORKER_ID takes the operation over and finishes it.
-    await queryRows(db, "UPDATE operations SET lease_until = now() - interval '1 second' WHERE id = $1", [operationId]);
+    await queryRows(db, "UPDATE switchyard.operations SET lease_until = now() - interval '1 second' WHERE id = $1", [operationId]);
     const takeoverPublisher = new RecordingPublisher();
     aRunner('api-1', new RecordingTriage(), takeoverPublisher).onApplicationBootstrap();
-    await waitFor('the new holder to finish', async () => (await queryRows<{ status: string }>(db, 'SELECT status FROM operations WHERE id = $1', [operationId]))[0].status === 'completed');
+    await waitFor('the new holder to finish', async () => (await queryRows<{ status: string }>(db, 'SELECT status FROM switchyard.operations WHERE id = $1', [operationId]))[0].status === 'completed');
 
     // A thaws: its batch finds the lease gone, rolls back and publishes nothing.
     thaw();
@@ -90,8 +90,8 @@ describe('bulk operation lease', () => {
     assert.equal(frozenTriage.batches.length, 1);
     assert.deepEqual(frozenPublisher.published, [], 'the batch of a lost lease publishes nothing');
     assert.deepEqual(takeoverPublisher.published.sort(), items.map((id) => `job-${id}`).sort(), 'each item published once, by the holder');
-    const [operation] = await queryRows<{ done: number; failed: number; status: string }>(db, 'SELECT done, failed, status FROM operations WHERE id = $1', [operationId]);
+    const [operation] = await queryRows<{ done: number; failed: number; status: string }>(db, 'SELECT done, failed, status FROM switchyard.operations WHERE id = $1', [operationId]);
     assert.deepEqual(operation, { done: 3, failed: 0, status: 'completed' });
-    assert.deepEqual(await queryRows(db, "SELECT count(*)::int AS n FROM operation_items WHERE operation_id = $1 AND status = 'done'", [operationId]), [{ n: 3 }]);
+    assert.deepEqual(await queryRows(db, "SELECT count(*)::int AS n FROM switchyard.operation_items WHERE operation_id = $1 AND status = 'done'", [operationId]), [{ n: 3 }]);
   });
 });

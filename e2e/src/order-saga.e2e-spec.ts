@@ -125,12 +125,12 @@ describe('the order saga: follow-up events from order.placed to order.confirmed,
         await stack.queue('inventory').pause();
         const placed = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
         const reserveJob = placed.body.jobs.find((job) => job.handler === 'inventory.reserve')!.id;
-        await waitFor('payment.failed', async () => (await queryRows(db, "SELECT 1 FROM events WHERE type = 'payment.failed' AND causation_id = $1", [placed.body.eventId])).length === 1, { timeoutMs: 30_000 });
+        await waitFor('payment.failed', async () => (await queryRows(db, "SELECT 1 FROM switchyard.events WHERE type = 'payment.failed' AND causation_id = $1", [placed.body.eventId])).length === 1, { timeoutMs: 30_000 });
         await waitFor('the reserve job in Redis', async () => (await stack.queue('inventory').remove(reserveJob)) === 1);
         await stack.queue('inventory').resume();
         await waitFor('the release after payment.failed', async () => (await queryRows(db, 'SELECT 1 FROM order_progress WHERE order_id = $1 AND released_at IS NOT NULL', [order.orderId])).length === 1, { timeoutMs: 30_000 });
-        await queryRows(db, 'UPDATE jobs SET published_at = NULL WHERE id = $1', [reserveJob]);
-        await waitFor('the late reserve job to run', async () => (await queryRows(db, "SELECT 1 FROM jobs WHERE id = $1 AND outcome = 'completed'", [reserveJob])).length === 1, { timeoutMs: 30_000 });
+        await queryRows(db, 'UPDATE switchyard.jobs SET published_at = NULL WHERE id = $1', [reserveJob]);
+        await waitFor('the late reserve job to run', async () => (await queryRows(db, "SELECT 1 FROM switchyard.jobs WHERE id = $1 AND outcome = 'completed'", [reserveJob])).length === 1, { timeoutMs: 30_000 });
         await checkReleased(placed.body.eventId, ['order.placed', 'payment.failed']);
       } else {
         await stack.queue('payment').pause();
@@ -171,7 +171,7 @@ describe('the order saga: follow-up events from order.placed to order.confirmed,
     }
     assert.equal(crashing.child.signalCode, 'SIGKILL', crashing.output());
 
-    const [succeeded] = await queryRows<{ id: string }>(db, "SELECT id::text AS id FROM events WHERE type = 'payment.succeeded' AND causation_id = $1", [placed.body.eventId]);
+    const [succeeded] = await queryRows<{ id: string }>(db, "SELECT id::text AS id FROM switchyard.events WHERE type = 'payment.succeeded' AND causation_id = $1", [placed.body.eventId]);
     assert.ok(succeeded, 'payment.succeeded was committed with the payment');
     const confirmJob = `${succeeded.id}.order.confirm`;
     // No worker runs now: only the API's outbox relay can have put the job in Redis.

@@ -41,7 +41,7 @@ describe('ordering per key survives a worker killed mid-run', () => {
     for (const [key, ns] of byKey(applied)) assert.deepEqual(ns, sent.get(key), `key ${key}: effects in the order sent`);
     assert.equal(overlap(applied).sameKeyOverlaps, 0);
     assert.equal(await count("SELECT count(DISTINCT event_id)::int AS n FROM e2e_ordering_effects WHERE handler = 'test.keyed'"), 2_000, 'each once');
-    assert.equal(await count("SELECT count(*)::int AS n FROM ordering_keys WHERE handler = 'test.keyed' AND next_seq <> last_seq + 1"), 0);
-    assert.equal(await count('SELECT count(*)::int AS n FROM dead_letters'), 0);
+    assert.equal(await count("SELECT count(*)::int AS n FROM switchyard.ordering_keys WHERE handler = 'test.keyed' AND next_seq <> last_seq + 1"), 0);
+    assert.equal(await count('SELECT count(*)::int AS n FROM switchyard.dead_letters'), 0);
   });
 });

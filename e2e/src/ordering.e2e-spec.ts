@@ -38,15 +38,15 @@ describe('ordering per key', () => {
     for (const [key, ns] of byKey(effects)) assert.deepEqual(ns, sent.get(key), `key ${key}: effects in the order sent`);
     // The order the platform assigned (commit order) is the order the producer sent in.
     assert.equal(
-      await count(`SELECT count(*)::int AS n FROM jobs j JOIN events e ON e.id = j.event_id
+      await count(`SELECT count(*)::int AS n FROM switchyard.jobs j JOIN switchyard.events e ON e.id = j.event_id
                    WHERE j.handler = 'test.keyed' AND j.ordering_seq <> (e.data->>'n')::int + 1`),
       0,
     );
     const { maxAtOnce, sameKeyOverlaps } = overlap(effects);
     assert.equal(sameKeyOverlaps, 0, 'no two runs of one key overlapped');
     assert.ok(maxAtOnce > 1 && maxAtOnce <= 24, `runs of different keys overlapped, up to the concurrency (24): ${maxAtOnce}`);
-    assert.equal(await count("SELECT count(*)::int AS n FROM jobs WHERE handler = 'test.keyed' AND (held OR published_at IS NULL)"), 0);
-    assert.equal(await count("SELECT count(*)::int AS n FROM ordering_keys WHERE handler = 'test.keyed' AND next_seq <> last_seq + 1"), 0);
+    assert.equal(await count("SELECT count(*)::int AS n FROM switchyard.jobs WHERE handler = 'test.keyed' AND (held OR published_at IS NULL)"), 0);
+    assert.equal(await count("SELECT count(*)::int AS n FROM switchyard.ordering_keys WHERE handler = 'test.keyed' AND next_seq <> last_seq + 1"), 0);
   });
 
   it('holds a failing job’s key only: a dead letter does not block other keys, and with `proceed` its key continues', async () => {
@@ -82,12 +82,12 @@ describe('ordering per key', () => {
     // Not a matter of time: the jobs after each dead letter are held in Postgres, never handed to BullMQ.
     const held = await queryRows<{ key: string; id: string }>(
       db,
-      "SELECT ordering_key AS key, id FROM jobs WHERE handler = 'test.keyed-blocking' AND held ORDER BY ordering_key, ordering_seq",
+      "SELECT ordering_key AS key, id FROM switchyard.jobs WHERE handler = 'test.keyed-blocking' AND held ORDER BY ordering_key, ordering_seq",
     );
     assert.deepEqual(held.map((job) => job.key), ['b-discard', 'b-discard', 'b-retry', 'b-retry', 'b-retry']);
     for (const job of held) assert.equal(await stack.queue('test-keyed-blocking').getJob(job.id), undefined, `${job.id} is not in BullMQ`);
 
-    const eventOf = async (id: string) => (await queryRows<{ key: string }>(db, "SELECT data->>'key' AS key FROM events WHERE id = $1", [id]))[0].key;
+    const eventOf = async (id: string) => (await queryRows<{ key: string }>(db, "SELECT data->>'key' AS key FROM switchyard.events WHERE id = $1", [id]))[0].key;
     const byKeyLetter = new Map(await Promise.all(letters.map(async (letter) => [await eventOf(letter.eventId), letter.id] as const)));
     const discarded = await stack.post(`/v1/dead-letters/${byKeyLetter.get('b-discard')}/discard`, { reason: 'skip this one' });
     assert.equal(discarded.status, 200);
@@ -103,7 +103,7 @@ describe('ordering per key', () => {
     orderingSwitches.healed = false;
     // The completion that resolves the dead letter is recorded in batches, a moment after the effect.
     await waitFor('the retried dead letter resolved', async () => {
-      const statuses = await queryRows<{ status: string }>(db, "SELECT status FROM dead_letters WHERE handler = 'test.keyed-blocking' ORDER BY status");
+      const statuses = await queryRows<{ status: string }>(db, "SELECT status FROM switchyard.dead_letters WHERE handler = 'test.keyed-blocking' ORDER BY status");
       return statuses.map((row) => row.status).join() === 'discarded,resolved';
     });
   });
@@ -112,13 +112,13 @@ describe('ordering per key', () => {
     orderingSwitches.healed = false;
     await postInBatches(stack, range(3).map((n) => ({ type: 'test.keyed-blocking', data: { key: 'r-orphan', n, ms: 0, poison: n === 0 } })));
     const [dead] = await waitFor('the dead letter', async () => {
-      const rows = await queryRows<{ job_id: string }>(db, "SELECT d.job_id FROM dead_letters d JOIN events e ON e.id = d.event_id WHERE e.data->>'key' = 'r-orphan'");
+      const rows = await queryRows<{ job_id: string }>(db, "SELECT d.job_id FROM switchyard.dead_letters d JOIN switchyard.events e ON e.id = d.event_id WHERE e.data->>'key' = 'r-orphan'");
       return rows.length === 1 && rows;
     });
     // What a discard or a worker does, without the publish that follows its commit: as if it died right then.
-    const released = await queryRows<{ id: string }>(db, 'SELECT id FROM switchyard_release_keys($1)', [[dead.job_id]]);
+    const released = await queryRows<{ id: string }>(db, 'SELECT id FROM switchyard.switchyard_release_keys($1)', [[dead.job_id]]);
     assert.equal(released.length, 1);
-    assert.deepEqual(await queryRows(db, 'SELECT held, published_at IS NULL AS unpublished FROM jobs WHERE id = $1', [released[0].id]), [
+    assert.deepEqual(await queryRows(db, 'SELECT held, published_at IS NULL AS unpublished FROM switchyard.jobs WHERE id = $1', [released[0].id]), [
       { held: false, unpublished: true },
     ]);
     await waitFor('the relay to publish it and the key to finish', async () => byKey(await effectsOf('test.keyed-blocking')).get('r-orphan')?.length === 2);
@@ -129,16 +129,16 @@ describe('ordering per key', () => {
     const free = await stack.post<AcceptedEvent>('/v1/events', { type: 'test.keyed-optional', data: { key: null, n: 1 } });
     assert.equal(free.status, 202);
     await waitFor('the unordered job', async () => (await count("SELECT count(*)::int AS n FROM e2e_ordering_effects WHERE handler = 'test.keyed-optional'")) === 1);
-    assert.deepEqual(await queryRows(db, 'SELECT ordering_key, ordering_seq FROM jobs WHERE event_id = $1', [free.body.eventId]), [
+    assert.deepEqual(await queryRows(db, 'SELECT ordering_key, ordering_seq FROM switchyard.jobs WHERE event_id = $1', [free.body.eventId]), [
       { ordering_key: null, ordering_seq: null },
     ]);
 
-    const events = await count('SELECT count(*)::int AS n FROM events');
+    const events = await count('SELECT count(*)::int AS n FROM switchyard.events');
     const tooLong = await stack.post<Problem>('/v1/events', { type: 'test.keyed', data: { key: 'x'.repeat(600), n: 0, ms: 0 } });
     assert.equal(tooLong.status, 422);
     assert.equal(tooLong.body.type, 'urn:switchyard:problem:ordering-key-unusable');
     assert.match(tooLong.body.detail ?? '', /test\.keyed orders its jobs by a key .* 1 to 512 characters \(got 600\)/);
-    assert.equal(await count('SELECT count(*)::int AS n FROM events'), events);
+    assert.equal(await count('SELECT count(*)::int AS n FROM switchyard.events'), events);
   });
 
   it('shows in the routing table which handlers are ordered by key, and their policy', async () => {

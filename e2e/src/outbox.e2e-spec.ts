@@ -31,7 +31,7 @@ describe('the outbox: an event answered 202 is never lost', () => {
       waitFor(
         'jobs marked published',
         async () =>
-          (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM jobs WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL', [eventIds]))[0]
+          (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM switchyard.jobs WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL', [eventIds]))[0]
             .n === 0,
         // Under the relay's grace period (3 s here): only the API's own mark can explain it.
         { timeoutMs: 1_500 },
@@ -54,14 +54,14 @@ describe('the outbox: an event answered 202 is never lost', () => {
       answers.push(answer.body);
     }
     // Counted per event: follow-up events of earlier orders, emitted while Redis is down, wait in the outbox too.
-    const pending = await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL AND event_id = ANY($1::uuid[])', [answers.map((answer) => answer.eventId)]);
+    const pending = await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL AND event_id = ANY($1::uuid[])', [answers.map((answer) => answer.eventId)]);
     assert.equal(pending[0].n, 6, 'all six jobs (inventory.reserve and payment.charge of each) wait in the outbox');
     assert.deepEqual(new Set((await lineage(answers[0].eventId)).jobs.map((job) => job.state)), new Set(['pending']));
 
     await redis.start();
     for (const answer of answers) await allCompleted(answer.eventId);
     // Everything, follow-up events' jobs included, leaves the outbox.
-    await waitFor('the outbox empty', async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL'))[0].n === 0, { timeoutMs: 20_000 });
+    await waitFor('the outbox empty', async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL'))[0].n === 0, { timeoutMs: 20_000 });
     assert.equal(
       (await queryRows(db, 'SELECT 1 FROM payments WHERE order_id = ANY($1)', [orders.map((order) => order.orderId)])).length,
       3,
@@ -75,20 +75,20 @@ describe('the outbox: an event answered 202 is never lost', () => {
     // Copy the event under a new id with unpublished jobs, as a dead API would leave it.
     const [copy] = await queryRows<{ id: string }>(
       db,
-      `INSERT INTO events (id, type, source, format, data, received_at)
+      `INSERT INTO switchyard.events (id, type, source, format, data, received_at)
        SELECT gen_random_uuid(), type, source, format, jsonb_set(data, '{orderId}', to_jsonb('ord_crash'::text)), now()
-       FROM events WHERE id = $1 RETURNING id::text`,
+       FROM switchyard.events WHERE id = $1 RETURNING id::text`,
       [answer.eventId],
     );
     await queryRows(
       db,
-      `INSERT INTO jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at)
+      `INSERT INTO switchyard.jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at)
        SELECT $1 || '.' || handler, $1::uuid, handler, queue, priority, attempts, backoff, now() - interval '5 seconds'
-       FROM jobs WHERE event_id = $2`,
+       FROM switchyard.jobs WHERE event_id = $2`,
       [copy.id, answer.eventId],
     );
     await allCompleted(copy.id);
-    const jobs = await queryRows<{ published_at: Date | null }>(db, 'SELECT published_at FROM jobs WHERE event_id = $1', [copy.id]);
+    const jobs = await queryRows<{ published_at: Date | null }>(db, 'SELECT published_at FROM switchyard.jobs WHERE event_id = $1', [copy.id]);
     assert.ok(jobs.every((job) => job.published_at !== null));
   });
 });

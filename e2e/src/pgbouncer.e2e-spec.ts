@@ -51,7 +51,7 @@ describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'),
 
   it('migrates through DATABASE_DIRECT_URL, not through the pooler', async () => {
     // DATABASE_URL names a port nothing listens on: only the direct URL can work.
-    const migrate = runNode('libs/db/dist/migrate.cli.js', { DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/${database}`, DATABASE_DIRECT_URL: direct });
+    const migrate = runNode('packages/server/dist/db/migrate.cli.js', { DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/${database}`, DATABASE_DIRECT_URL: direct });
     const { code } = await migrate.exited;
     assert.equal(code, 0, migrate.output());
   });
@@ -70,7 +70,7 @@ describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'),
     );
     // Outcomes are recorded in batches after the handler's own commit: wait for the last batch.
     await waitFor('every job recorded completed', async () => {
-      const jobs = await queryRows<{ outcome: string | null; n: number }>(direct, 'SELECT outcome, count(*)::int AS n FROM jobs GROUP BY outcome');
+      const jobs = await queryRows<{ outcome: string | null; n: number }>(direct, 'SELECT outcome, count(*)::int AS n FROM switchyard.jobs GROUP BY outcome');
       return jobs.length === 1 && jobs[0].outcome === 'completed';
     }, { timeoutMs: 15_000 });
     // The traffic went through the pooler: its transactions outnumber its two server connections many times over.
@@ -101,9 +101,9 @@ describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'),
 
   it('runs the background work through it too: the outbox relay, the scheduler, a leased bulk retry', async () => {
     // Rows nobody published (as after a crash between commit and enqueue): the relay's sweep transaction takes them.
-    const unpublished = await queryRows<{ id: string }>(direct, 'UPDATE jobs SET published_at = NULL WHERE id IN (SELECT id FROM jobs ORDER BY id LIMIT 5) RETURNING id');
+    const unpublished = await queryRows<{ id: string }>(direct, 'UPDATE switchyard.jobs SET published_at = NULL WHERE id IN (SELECT id FROM switchyard.jobs ORDER BY id LIMIT 5) RETURNING id');
     await waitFor('the relay to mark them published again', async () => {
-      const [{ n }] = await queryRows<{ n: number }>(direct, 'SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1) AND published_at IS NULL', [unpublished.map((row) => row.id)]);
+      const [{ n }] = await queryRows<{ n: number }>(direct, 'SELECT count(*)::int AS n FROM switchyard.jobs WHERE id = ANY($1) AND published_at IS NULL', [unpublished.map((row) => row.id)]);
       return n === 0;
     }, { timeoutMs: 15_000 });
 
@@ -112,7 +112,7 @@ describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'),
     await waitFor('three ticks fired and handled', async () => {
       const rows = await queryRows<{ n: number }>(
         direct,
-        `SELECT count(*)::int AS n FROM jobs j JOIN events e ON e.id = j.event_id
+        `SELECT count(*)::int AS n FROM switchyard.jobs j JOIN switchyard.events e ON e.id = j.event_id
          WHERE e.type = 'inventory.restock-check' AND e.source LIKE '%bounced-tick%' AND j.outcome = 'completed'`,
       );
       return rows[0].n >= 3;
@@ -122,7 +122,7 @@ describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'),
     const declined = await Promise.all(Array.from({ length: 3 }, () => post<AcceptedEvent>(`${apis[0]}/v1/events`, orderPlacedEvent(anOrder({ token: 'tok_declined' })), auth())));
     const eventIds = declined.map((answer) => answer.body.eventId);
     await waitFor('three payments dead-lettered', async () => {
-      const rows = await queryRows(direct, "SELECT 1 FROM dead_letters WHERE handler = 'payment.charge' AND status = 'open' AND event_id = ANY($1)", [eventIds]);
+      const rows = await queryRows(direct, "SELECT 1 FROM switchyard.dead_letters WHERE handler = 'payment.charge' AND status = 'open' AND event_id = ANY($1)", [eventIds]);
       return rows.length === 3;
     }, { timeoutMs: 20_000 });
     const operation = await post<OperationStatus>(`${apis[1]}/v1/dead-letters/retry`, { filter: { handler: 'payment.charge', status: 'open' }, ratePerSecond: 50 }, auth());

@@ -61,7 +61,7 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
     ]);
     // The outcome is recorded in Postgres too, for when BullMQ has dropped the job.
     await waitFor('outcomes recorded', async () => {
-      const rows = await queryRows<{ outcome: string | null }>(db, 'SELECT outcome FROM jobs WHERE event_id = $1', [answer.body.eventId]);
+      const rows = await queryRows<{ outcome: string | null }>(db, 'SELECT outcome FROM switchyard.jobs WHERE event_id = $1', [answer.body.eventId]);
       return rows.length === 2 && rows.every((row) => row.outcome === 'completed');
     });
   });

@@ -11,12 +11,12 @@ import { resetWithCatalogue } from './support/database.js';
 import { TestStack, testEnv } from './support/stack.js';
 
 const db = testDatabaseUrl();
-const platformEventCount = () => queryRows<{ n: number }>(db, "SELECT count(*)::int AS n FROM events WHERE type LIKE 'switchyard.%'").then((rows) => rows[0].n);
+const platformEventCount = () => queryRows<{ n: number }>(db, "SELECT count(*)::int AS n FROM switchyard.events WHERE type LIKE 'switchyard.%'").then((rows) => rows[0].n);
 const deadLetterOf = (handler: string) =>
   waitFor(`a dead letter of ${handler}`, async () => {
     const [row] = await queryRows<{ id: string; status: string; error_message: string; event_type: string }>(
       db,
-      'SELECT id::text, status, error_message, event_type FROM dead_letters WHERE handler = $1',
+      'SELECT id::text, status, error_message, event_type FROM switchyard.dead_letters WHERE handler = $1',
       [handler],
     );
     return row;
@@ -110,7 +110,7 @@ describe('failure is an event too: switchyard.job.dead_lettered, .discarded and 
     const schedule = await stack.post<Problem>('/v1/schedules', { name: 'forged', type: 'switchyard.job.resolved', data: {}, intervalMs: 3_600_000 });
     assert.equal(schedule.status, 422, schedule.text);
     assert.match(schedule.body.detail ?? '', /is reserved/);
-    assert.equal(await queryRows(db, "SELECT 1 FROM schedules WHERE name = 'forged'").then((rows) => rows.length), 0);
+    assert.equal(await queryRows(db, "SELECT 1 FROM switchyard.schedules WHERE name = 'forged'").then((rows) => rows.length), 0);
 
     assert.equal((await stack.post('/v1/events', { type: 'test.forge', source: 'urn:test', data: { n: 1 } })).status, 202);
     const forged = await deadLetterOf('test.forger');

@@ -36,7 +36,7 @@ describe('queues: counts, lag as time, throughput, control', () => {
     assert.equal(paused.body.paused, true);
     const resumed = await stack.post<QueueSummary>('/v1/queues/test-timed/resume', '', { 'X-Actor': 'bob' });
     assert.equal(resumed.body.paused, false);
-    assert.deepEqual(await queryRows(db, "SELECT actor, action, target FROM audit_log WHERE target = 'queue:test-timed' ORDER BY id"), [
+    assert.deepEqual(await queryRows(db, "SELECT actor, action, target FROM switchyard.audit_log WHERE target = 'queue:test-timed' ORDER BY id"), [
       { actor: 'bob', action: 'queue.pause', target: 'queue:test-timed' },
       { actor: 'bob', action: 'queue.resume', target: 'queue:test-timed' },
     ]);

@@ -1,15 +1,11 @@
 import type { AcceptedEvent, DeadLetterDetail, DeadLetterPage, DeadLetterStats, EventPage, Problem, SchedulePage, ScheduleSummary } from '@switchyard/core/contracts';
 import { SEED_STOCK } from '@switchyard/example-shop';
-import { applyMigrations } from '@switchyard/server/internal';
-import { freePort, get, type HttpAnswer, post, queryRows, resetDatabase, runNode, type RunningProcess, StreamingReplica, waitFor, waitForOutput } from '@switchyard/testing';
+import { freePort, get, type HttpAnswer, post, prepareTestDatabase, queryRows, resetDatabase, runNode, type RunningProcess, StreamingReplica, waitFor, waitForOutput } from '@switchyard/testing';
 import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApiKey, testEnv } from './support/stack.js';
-
-const MIGRATIONS = join(__dirname, '..', '..', 'packages', 'server', 'prisma', 'migrations');
 
 /**
  * The API and a worker on a throwaway primary, with DATABASE_READ_URL on a
@@ -31,7 +27,7 @@ describe('console reads from a streaming read replica (DATABASE_READ_URL)', () =
     const accepted = await write<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder({ token: 'tok_declined' })));
     assert.equal(accepted.status, 202, accepted.text);
     const [row] = await waitFor('the payment dead-lettered on the primary', () =>
-      queryRows<{ id: string }>(primary, "SELECT id::text FROM dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [accepted.body.eventId]).then((rows) => rows.length > 0 && rows),
+      queryRows<{ id: string }>(primary, "SELECT id::text FROM switchyard.dead_letters WHERE event_id = $1 AND handler = 'payment.charge'", [accepted.body.eventId]).then((rows) => rows.length > 0 && rows),
     { timeoutMs: 20_000 });
     return { eventId: accepted.body.eventId, deadLetterId: row.id };
   };
@@ -39,7 +35,7 @@ describe('console reads from a streaming read replica (DATABASE_READ_URL)', () =
   before(async () => {
     cluster = await StreamingReplica.start(['switchyard']);
     primary = cluster.primaryUrl('switchyard');
-    await applyMigrations(primary, MIGRATIONS);
+    await prepareTestDatabase(primary);
     await resetDatabase(primary, { stock_items: SEED_STOCK });
     token = await createApiKey('replica-admin', ['admin'], null, primary);
     await cluster.waitForReplay();

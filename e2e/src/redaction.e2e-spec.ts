@@ -19,7 +19,7 @@ describe('redaction (REDACT_PATHS)', () => {
   after(() => stack.close());
 
   const deadLetterOf = async (eventId: string, handler: string) => {
-    const [row] = await waitFor('the dead letter', () => queryRows<{ id: string }>(db, 'SELECT id::text AS id FROM dead_letters WHERE event_id = $1 AND handler = $2', [eventId, handler]).then((rows) => rows.length > 0 && rows));
+    const [row] = await waitFor('the dead letter', () => queryRows<{ id: string }>(db, 'SELECT id::text AS id FROM switchyard.dead_letters WHERE event_id = $1 AND handler = $2', [eventId, handler]).then((rows) => rows.length > 0 && rows));
     return row.id;
   };
 
@@ -28,7 +28,7 @@ describe('redaction (REDACT_PATHS)', () => {
     const { body: accepted } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     const id = await deadLetterOf(accepted.eventId, 'payment.charge');
 
-    const [stored] = await queryRows<{ payload: { data: typeof order } }>(db, 'SELECT payload FROM dead_letters WHERE id = $1', [id]);
+    const [stored] = await queryRows<{ payload: { data: typeof order } }>(db, 'SELECT payload FROM switchyard.dead_letters WHERE id = $1', [id]);
     assert.equal(stored.payload.data.payment.token, '[redacted]');
     assert.equal(stored.payload.data.customer.email, '[redacted]');
     assert.deepEqual(stored.payload.data.items.map((item) => item.sku), ['[redacted]', '[redacted]']);
@@ -44,7 +44,7 @@ describe('redaction (REDACT_PATHS)', () => {
     assert.equal((await stack.get<DeadLetterPage>('/v1/dead-letters?q=tok_declined')).body.items.length, 0);
 
     // The event keeps the token while its dead letter is open: a retry charges the real card.
-    const [event] = await queryRows<{ token: string; redacted: boolean }>(db, "SELECT data->'payment'->>'token' AS token, redacted_at IS NOT NULL AS redacted FROM events WHERE id = $1", [accepted.eventId]);
+    const [event] = await queryRows<{ token: string; redacted: boolean }>(db, "SELECT data->'payment'->>'token' AS token, redacted_at IS NOT NULL AS redacted FROM switchyard.events WHERE id = $1", [accepted.eventId]);
     assert.deepEqual(event, { token: 'tok_declined', redacted: false });
     stack.worker!.get(PaymentGateway, { strict: false }).approve('tok_declined');
     assert.equal((await stack.post(`/v1/dead-letters/${id}/retry`, '')).status, 202);
@@ -52,7 +52,7 @@ describe('redaction (REDACT_PATHS)', () => {
 
     // Every job done and the dead letter resolved: the stored event is scrubbed.
     const scrubbed = await waitFor('the stored event scrubbed', async () => {
-      const [row] = await queryRows<{ data: typeof order; redacted: boolean }>(db, 'SELECT data, redacted_at IS NOT NULL AS redacted FROM events WHERE id = $1', [accepted.eventId]);
+      const [row] = await queryRows<{ data: typeof order; redacted: boolean }>(db, 'SELECT data, redacted_at IS NOT NULL AS redacted FROM switchyard.events WHERE id = $1', [accepted.eventId]);
       return row.redacted && row.data;
     });
     assert.equal(scrubbed.payment.token, '[redacted]');
@@ -79,7 +79,7 @@ describe('redaction (REDACT_PATHS)', () => {
     const secret = 'hunter2-s3cret';
     const { body: accepted } = await stack.post<AcceptedEvent>('/v1/events', { type: 'test.leaky', data: { secret, fail: true } });
     const id = await deadLetterOf(accepted.eventId, 'test.leaky');
-    const [attempt] = await queryRows<{ error_message: string; error_stack: string }>(db, 'SELECT error_message, error_stack FROM job_attempts WHERE event_id = $1', [accepted.eventId]);
+    const [attempt] = await queryRows<{ error_message: string; error_stack: string }>(db, 'SELECT error_message, error_stack FROM switchyard.job_attempts WHERE event_id = $1', [accepted.eventId]);
     assert.equal(attempt.error_message, 'upstream refused secret "[redacted]"');
     assert.ok(!attempt.error_stack.includes(secret));
     const detail = (await stack.get<DeadLetterDetail>(`/v1/dead-letters/${id}`)).body;

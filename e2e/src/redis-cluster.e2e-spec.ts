@@ -111,7 +111,7 @@ describe('on a Redis Cluster (3 masters, each with a replica)', () => {
     const answer = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder()));
     assert.equal(answer.status, 202, answer.text);
     const unpublished = async () =>
-      (await queryRows<{ queue: string }>(db, 'SELECT queue FROM jobs WHERE event_id = $1 AND published_at IS NULL ORDER BY queue', [answer.body.eventId])).map((row) => row.queue);
+      (await queryRows<{ queue: string }>(db, 'SELECT queue FROM switchyard.jobs WHERE event_id = $1 AND published_at IS NULL ORDER BY queue', [answer.body.eventId])).map((row) => row.queue);
     // inventory's master still has its replica: marked; payment's has none: left to the relay, however often it tries.
     await waitFor('inventory marked published', async () => !(await unpublished()).includes('inventory'), { timeoutMs: 5_000 });
     // A fixed wait on purpose: what is asserted is that nothing happens, over

@@ -35,8 +35,8 @@ interface DeadLetterRow extends Record<string, unknown> {
 }
 
 const attemptsOf = (eventId: string, handler: string) =>
-  queryRows<AttemptRow>(db, 'SELECT * FROM job_attempts WHERE event_id = $1 AND handler = $2 ORDER BY id', [eventId, handler]);
-const deadLettersOf = (eventId: string) => queryRows<DeadLetterRow>(db, 'SELECT * FROM dead_letters WHERE event_id = $1', [eventId]);
+  queryRows<AttemptRow>(db, 'SELECT * FROM switchyard.job_attempts WHERE event_id = $1 AND handler = $2 ORDER BY id', [eventId, handler]);
+const deadLettersOf = (eventId: string) => queryRows<DeadLetterRow>(db, 'SELECT * FROM switchyard.dead_letters WHERE event_id = $1', [eventId]);
 
 describe('retries, non-retryable errors and dead letters', () => {
   let stack: TestStack;

@@ -15,8 +15,8 @@ interface StoredEvent extends Record<string, unknown> {
 }
 
 const eventsOf = (schedule: string) =>
-  queryRows<StoredEvent>(db, "SELECT id::text AS id, time, extensions FROM events WHERE extensions->>'schedule' = $1 ORDER BY time", [schedule]);
-const scheduleRow = async (name: string) => (await queryRows<{ next_fire_at: Date; paused: boolean; data: unknown; last_event_id: string | null }>(db, 'SELECT next_fire_at, paused, data, last_event_id::text AS last_event_id FROM schedules WHERE name = $1', [name]))[0];
+  queryRows<StoredEvent>(db, "SELECT id::text AS id, time, extensions FROM switchyard.events WHERE extensions->>'schedule' = $1 ORDER BY time", [schedule]);
+const scheduleRow = async (name: string) => (await queryRows<{ next_fire_at: Date; paused: boolean; data: unknown; last_event_id: string | null }>(db, 'SELECT next_fire_at, paused, data, last_event_id::text AS last_event_id FROM switchyard.schedules WHERE name = $1', [name]))[0];
 
 function remove(stack: TestStack, path: string, token = stack.token) {
   return fetch(stack.url(path), { method: 'DELETE', headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -49,7 +49,7 @@ describe('schedules over the API', () => {
     const rest = await stack.get<SchedulePage>(`/v1/schedules?cursor=${page.body.nextCursor}`);
     assert.deepEqual(rest.body.items.map((s) => [s.name, s.origin]), [[NIGHTLY, 'code']]);
     assert.equal(rest.body.nextCursor, null);
-    assert.deepEqual(await queryRows(db, "SELECT actor, action, target FROM audit_log WHERE action = 'schedule.create'"), [{ actor: 'dana', action: 'schedule.create', target: 'schedule:hourly-check' }]);
+    assert.deepEqual(await queryRows(db, "SELECT actor, action, target FROM switchyard.audit_log WHERE action = 'schedule.create'"), [{ actor: 'dana', action: 'schedule.create', target: 'schedule:hourly-check' }]);
   });
 
   it('answers mistakes with a 4xx problem naming the field, and stores nothing', async () => {
@@ -75,7 +75,7 @@ describe('schedules over the API', () => {
     }
     const text = await fetch(stack.url('/v1/schedules'), { method: 'POST', headers: { ...stack.auth, 'content-type': 'text/plain' }, body: 'x' });
     assert.equal(text.status, 415);
-    assert.deepEqual(await queryRows(db, 'SELECT name FROM schedules ORDER BY name'), [{ name: 'hourly-check' }, { name: NIGHTLY }]);
+    assert.deepEqual(await queryRows(db, 'SELECT name FROM switchyard.schedules ORDER BY name'), [{ name: 'hourly-check' }, { name: NIGHTLY }]);
     assert.equal((await stack.get('/v1/schedules/no-such-schedule')).status, 404);
     assert.equal((await stack.get('/v1/schedules?limit=0')).status, 400);
   });
@@ -93,7 +93,7 @@ describe('schedules over the API', () => {
     assert.equal(resumed.body.paused, false);
     assert.ok(new Date(resumed.body.nextFireAt).getTime() > Date.now());
     assert.deepEqual(
-      await queryRows(db, "SELECT actor, action FROM audit_log WHERE target = 'schedule:hourly-check' AND action <> 'schedule.create' ORDER BY id"),
+      await queryRows(db, "SELECT actor, action FROM switchyard.audit_log WHERE target = 'schedule:hourly-check' AND action <> 'schedule.create' ORDER BY id"),
       [{ actor: 'key:schedules-operator', action: 'schedule.pause' }, { actor: 'key:schedules-operator', action: 'schedule.resume' }],
     );
     assert.equal((await remove(stack, '/v1/schedules/hourly-check', operator)).status, 204);
@@ -130,7 +130,7 @@ describe('a schedule declared in code (the nightly restock check)', () => {
     const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(new Date(body.nextFireAt));
     assert.equal(berlin, '06:00');
     assert.equal((await stack.post(`/v1/schedules/${NIGHTLY}/pause`, '')).status, 200);
-    await queryRows(db, `UPDATE schedules SET data = '{"threshold": 99}' WHERE name = $1`, [NIGHTLY]);
+    await queryRows(db, `UPDATE switchyard.schedules SET data = '{"threshold": 99}' WHERE name = $1`, [NIGHTLY]);
     await stack.restartApi();
     const row = await scheduleRow(NIGHTLY);
     assert.equal(row.paused, true);
@@ -140,7 +140,7 @@ describe('a schedule declared in code (the nightly restock check)', () => {
   });
 
   it('fires when due, and its handler files restock requests for the SKUs running low', async () => {
-    await queryRows(db, "UPDATE schedules SET next_fire_at = date_trunc('second', now()) WHERE name = $1", [NIGHTLY]);
+    await queryRows(db, "UPDATE switchyard.schedules SET next_fire_at = date_trunc('second', now()) WHERE name = $1", [NIGHTLY]);
     const [event] = await waitFor('the restock check emitted', async () => ((await eventsOf(NIGHTLY)).length === 1 ? eventsOf(NIGHTLY) : false), { timeoutMs: 20_000 });
     assert.equal(event.extensions.catchup, undefined, 'on time: not a catch-up');
     await waitFor('restock requests filed', async () => (await queryRows(db, 'SELECT sku FROM restock_requests')).length > 0, { timeoutMs: 20_000 });
@@ -169,10 +169,10 @@ describe('catch-up after downtime', () => {
     // As if every process had been down for five and a half hours.
     const [{ missedSince }] = await queryRows<{ missedSince: Date }>(
       db,
-      "UPDATE schedules SET next_fire_at = date_trunc('second', now()) - interval '5 hours 30 minutes' WHERE name LIKE 'hourly-%' RETURNING next_fire_at AS \"missedSince\"",
+      "UPDATE switchyard.schedules SET next_fire_at = date_trunc('second', now()) - interval '5 hours 30 minutes' WHERE name LIKE 'hourly-%' RETURNING next_fire_at AS \"missedSince\"",
     );
     await waitFor('both moved past now', async () => {
-      const rows = await queryRows<{ n: number }>(db, "SELECT count(*)::int AS n FROM schedules WHERE name LIKE 'hourly-%' AND next_fire_at > now()");
+      const rows = await queryRows<{ n: number }>(db, "SELECT count(*)::int AS n FROM switchyard.schedules WHERE name LIKE 'hourly-%' AND next_fire_at > now()");
       return rows[0].n === 2;
     }, { timeoutMs: 20_000 });
     assert.deepEqual(await eventsOf('hourly-skip'), []);
@@ -206,7 +206,7 @@ describe('schedules that can no longer fire', () => {
     // Rows as an older deploy could have left them: a type since removed, a cron this runtime cannot read.
     await queryRows(
       db,
-      `INSERT INTO schedules (id, name, event_type, data, source, kind, cron, time_zone, interval_ms, catch_up, next_fire_at, origin, created_by) VALUES
+      `INSERT INTO switchyard.schedules (id, name, event_type, data, source, kind, cron, time_zone, interval_ms, catch_up, next_fire_at, origin, created_by) VALUES
          (gen_random_uuid(), 'gone-type', 'report.retired', '{}', 'urn:test', 'interval', NULL, NULL, 60000, 'skip', now() - interval '2 seconds', 'api', 'test'),
          (gen_random_uuid(), 'broken-cron', 'inventory.restock-check', '{"threshold": 1}', 'urn:test', 'cron', 'not a cron', 'UTC', NULL, 'skip', now() - interval '3 seconds', 'api', 'test'),
          (gen_random_uuid(), 'healthy', 'inventory.restock-check', '{"threshold": 1}', 'urn:test', 'interval', NULL, NULL, 60000, 'skip', now() - interval '1 second', 'api', 'test')`,
@@ -264,12 +264,12 @@ describe('exactly one event per tick across replicas', () => {
       for (const event of events) replicas.add(event.extensions.firedby);
     }
     assert.ok(replicas.size >= 2, `every tick fired by one replica: ${[...replicas].join(', ')}`);
-    const [{ keys }] = await queryRows<{ keys: number }>(db, "SELECT count(*)::int AS keys FROM idempotency_keys WHERE key LIKE 'schedule:%'");
+    const [{ keys }] = await queryRows<{ keys: number }>(db, "SELECT count(*)::int AS keys FROM switchyard.idempotency_keys WHERE key LIKE 'schedule:%'");
     assert.equal(keys, total);
     await waitFor('every event’s job completed', async () => {
       const [{ done }] = await queryRows<{ done: number }>(
         db,
-        "SELECT count(*)::int AS done FROM jobs j JOIN events e ON e.id = j.event_id WHERE e.extensions->>'schedule' LIKE 'every-%' AND j.outcome = 'completed'",
+        "SELECT count(*)::int AS done FROM switchyard.jobs j JOIN switchyard.events e ON e.id = j.event_id WHERE e.extensions->>'schedule' LIKE 'every-%' AND j.outcome = 'completed'",
       );
       return done === total;
     }, { timeoutMs: 60_000, intervalMs: 250 });

@@ -28,7 +28,7 @@ describe('per-key ingest limits and idempotency', () => {
     assert.match(refused.headers.get('content-type')!, /application\/problem\+json/);
     assert.ok(Number(refused.headers.get('retry-after')) >= 1, `Retry-After ${refused.headers.get('retry-after')}`);
     assert.equal(refused.body.type, 'urn:switchyard:problem:rate-limited');
-    assert.deepEqual(await queryRows(db, "SELECT count(*)::int AS n FROM events WHERE type = 'test.timed'"), [{ n: 5 }]);
+    assert.deepEqual(await queryRows(db, "SELECT count(*)::int AS n FROM switchyard.events WHERE type = 'test.timed'"), [{ n: 5 }]);
     // Another key has its own allowance (the deployment default: unlimited).
     const other = await createApiKey('unlimited', ['events:write']);
     for (let n = 0; n < 8; n++) assert.equal((await post(stack.url('/v1/events'), { type: 'test.timed', data: { ms: 0 } }, bearer(other))).status, 202);
@@ -166,14 +166,14 @@ describe('npm run keys', () => {
     const { code } = await run.exited;
     return { code, output: run.output() };
   };
-  const count = async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM api_keys'))[0].n;
+  const count = async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM switchyard.api_keys'))[0].n;
 
   it('creates a key whose token (shown once) works, lists it without its secret, and revokes it', async () => {
     const created = await keys('create', '--name', 'checkout', '--scopes', 'events:write,events:read', '--rate-limit', '50');
     assert.equal(created.code, 0, created.output);
     const token = /^(sy_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43,})$/m.exec(created.output)?.[1];
     assert.ok(token, created.output);
-    const [row] = await queryRows<{ secret_hash: string; scopes: string[]; rate_limit_per_sec: number }>(db, "SELECT secret_hash, scopes, rate_limit_per_sec FROM api_keys WHERE name = 'checkout'");
+    const [row] = await queryRows<{ secret_hash: string; scopes: string[]; rate_limit_per_sec: number }>(db, "SELECT secret_hash, scopes, rate_limit_per_sec FROM switchyard.api_keys WHERE name = 'checkout'");
     assert.deepEqual(row.scopes, ['events:write', 'events:read']);
     assert.equal(row.rate_limit_per_sec, 50);
     // The secret is everything after "sy_<prefix>_" (base64url, so it may itself hold '_').
@@ -189,7 +189,7 @@ describe('npm run keys', () => {
 
     const revoked = await keys('revoke', '--name', 'checkout');
     assert.equal(revoked.code, 0, revoked.output);
-    assert.deepEqual(await queryRows(db, "SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE name = 'checkout'"), [{ revoked: true }]);
+    assert.deepEqual(await queryRows(db, "SELECT revoked_at IS NOT NULL AS revoked FROM switchyard.api_keys WHERE name = 'checkout'"), [{ revoked: true }]);
   });
 
   it('refuses bad input with a clear message and exit 2, writing nothing', async () => {

@@ -1,17 +1,11 @@
 import type { AcceptedEvent, BatchResult, EventLineage, EventPage, Problem } from '@switchyard/core/contracts';
-import { applyMigrations, ensureDatabase } from '@switchyard/server/internal';
 import { queryRows, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
-const MIGRATIONS = join(__dirname, '..', '..', 'packages', 'server', 'prisma', 'migrations');
-const THIS_MIGRATION = '20261207120200_event_source_id';
 const data = { ms: 1 };
 
 /**
@@ -68,7 +62,7 @@ describe("the producer's id for an event (sourceId)", () => {
     );
     assert.equal((await event(keyed)).sourceId, 'checkout-7f3a');
     // What the key sweeper does once IDEMPOTENCY_TTL_HOURS have passed.
-    await queryRows(db, 'DELETE FROM idempotency_keys WHERE event_id = $1', [keyed]);
+    await queryRows(db, 'DELETE FROM switchyard.idempotency_keys WHERE event_id = $1', [keyed]);
     assert.equal((await event(keyed)).sourceId, 'checkout-7f3a', 'the event keeps it');
     assert.deepEqual((await search('source=urn:shop:checkout&sourceId=checkout-7f3a')).map((item) => item.eventId), [keyed]);
 
@@ -120,78 +114,16 @@ describe("the producer's id for an event (sourceId)", () => {
     // to weigh the index against a scan of that source's events (at a million rows: a few ms against a second).
     await queryRows(
       db,
-      `INSERT INTO events (id, type, source, source_event_id, format, data, received_at)
+      `INSERT INTO switchyard.events (id, type, source, source_event_id, format, data, received_at)
        SELECT gen_random_uuid(), 'test.timed', CASE WHEN n % 2 = 0 THEN 'urn:test:big' ELSE 'urn:test:p' || (n % 20) END,
               CASE WHEN n % 4 = 0 THEN NULL ELSE 'bulk-' || n END, 'cloudevents', '{}', now() - n * interval '1 ms'
        FROM generate_series(1, 20000) n`,
     );
-    await queryRows(db, 'ANALYZE events');
+    await queryRows(db, 'ANALYZE switchyard.events');
     for (const where of [`e.source_event_id = 'bulk-2'`, `e.source = 'urn:test:big' AND e.source_event_id = 'bulk-2'`]) {
-      const plan = await queryRows<{ 'QUERY PLAN': string }>(db, `EXPLAIN SELECT e.id FROM events e WHERE ${where} ORDER BY e.received_at DESC, e.id DESC LIMIT 51`);
+      const plan = await queryRows<{ 'QUERY PLAN': string }>(db, `EXPLAIN SELECT e.id FROM switchyard.events e WHERE ${where} ORDER BY e.received_at DESC, e.id DESC LIMIT 51`);
       assert.match(plan.map((row) => row['QUERY PLAN']).join('\n'), /Index Scan using events_source_event_id_idx/, where);
     }
     assert.deepEqual((await search('source=urn:test:big&sourceId=bulk-2')).map((item) => item.sourceId), ['bulk-2']);
-  });
-});
-
-describe(`migration ${THIS_MIGRATION}`, () => {
-  // A database of this spec's own, next to the test database, made and dropped here.
-  const url = new URL(db);
-  url.pathname = `${url.pathname}_source_id_migration`;
-  const scratch = url.toString();
-  const admin = () => {
-    const postgres = new URL(db);
-    postgres.pathname = '/postgres';
-    return postgres.toString();
-  };
-  const dropScratch = () => queryRows(admin(), `DROP DATABASE IF EXISTS "${decodeURIComponent(url.pathname.slice(1))}" WITH (FORCE)`);
-  let earlier = '';
-  before(async () => {
-    await dropScratch();
-    await ensureDatabase(scratch);
-    earlier = mkdtempSync(join(tmpdir(), 'migrations-'));
-    for (const name of readdirSync(MIGRATIONS)) if (name !== THIS_MIGRATION) cpSync(join(MIGRATIONS, name), join(earlier, name), { recursive: true });
-    await applyMigrations(scratch, earlier);
-  });
-  after(async () => {
-    if (earlier) rmSync(earlier, { recursive: true, force: true });
-    await dropScratch();
-  });
-
-  it('copies Idempotency-Keys still held onto their plain events, as the producer gave them', async () => {
-    const apiKey = '01a00000-0000-7000-8000-00000000000a';
-    const events = {
-      keyed: '01a00000-0000-7000-8000-000000000001',
-      keyedWithApiKey: '01a00000-0000-7000-8000-000000000002',
-      cloudEvent: '01a00000-0000-7000-8000-000000000003',
-      unkeyed: '01a00000-0000-7000-8000-000000000004',
-    };
-    for (const [name, id] of Object.entries(events)) {
-      const ce = name === 'cloudEvent';
-      await queryRows(scratch, `INSERT INTO events (id, type, source, source_event_id, format, data) VALUES ($1, 'test.timed', 's', $2, $3, '{}')`, [
-        id,
-        ce ? 'ce-1' : null,
-        ce ? 'cloudevents' : 'json',
-      ]);
-    }
-    const keys: Array<[string, string]> = [
-      ['key:checkout/7f3a', events.keyed],
-      [`${apiKey}/key:with-api-key`, events.keyedWithApiKey],
-      [`${apiKey}/ce:["s","ce-1"]`, events.cloudEvent],
-    ];
-    for (const [key, eventId] of keys) {
-      await queryRows(scratch, `INSERT INTO idempotency_keys (key, request_hash, event_id, response, expires_at) VALUES ($1, 'h', $2, '{}', now() + interval '1 hour')`, [key, eventId]);
-    }
-
-    assert.deepEqual(await applyMigrations(scratch, MIGRATIONS), [THIS_MIGRATION]);
-    const rows = await queryRows<{ id: string; source_event_id: string | null }>(scratch, 'SELECT id::text AS id, source_event_id FROM events ORDER BY id');
-    assert.deepEqual(rows, [
-      { id: events.keyed, source_event_id: 'checkout/7f3a' },
-      { id: events.keyedWithApiKey, source_event_id: 'with-api-key' },
-      { id: events.cloudEvent, source_event_id: 'ce-1' },
-      { id: events.unkeyed, source_event_id: null },
-    ]);
-    const [index] = await queryRows<{ indexdef: string }>(scratch, "SELECT indexdef FROM pg_indexes WHERE indexname = 'events_source_event_id_idx'");
-    assert.match(index.indexdef, /\(source_event_id\) WHERE \(source_event_id IS NOT NULL\)/);
   });
 });

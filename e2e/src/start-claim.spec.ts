@@ -18,9 +18,9 @@ describe('at-most-once start claim', () => {
   before(async () => {
     await prisma.$connect();
     await resetDatabase(db);
-    await queryRows(db, `INSERT INTO events (id, type, source, format, data) VALUES ($1, 'test.sms', 'urn:test', 'json', '{}')`, [eventId]);
+    await queryRows(db, `INSERT INTO switchyard.events (id, type, source, format, data) VALUES ($1, 'test.sms', 'urn:test', 'json', '{}')`, [eventId]);
     for (const [suffix, outcome, reason] of [['', null, null], ['.r1', 'completed', null], ['.r2', 'dead', 'gateway said no']]) {
-      await queryRows(db, `INSERT INTO jobs (id, event_id, handler, queue, attempts, backoff, outcome, failed_reason) VALUES ($1, $2, 'sms.send', 'sms', 1, '{}', $3, $4)`, [
+      await queryRows(db, `INSERT INTO switchyard.jobs (id, event_id, handler, queue, attempts, backoff, outcome, failed_reason) VALUES ($1, $2, 'sms.send', 'sms', 1, '{}', $3, $4)`, [
         job(suffix as string).jobId,
         eventId,
         outcome,

@@ -65,7 +65,7 @@ describe('scenario 13: a replica frozen inside a claim', () => {
     // The frozen sweep's rows stay locked until Postgres ends its session: until then the worker's outcome
     // writes for its jobs wait on them, and the other relay skips them.
     await waitFor('every job run and recorded completed while the relay is frozen', async () => {
-      const [row] = await stack.query<{ n: number }>("SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1) AND outcome = 'completed' AND published_at IS NOT NULL", [jobIds]);
+      const [row] = await stack.query<{ n: number }>("SELECT count(*)::int AS n FROM switchyard.jobs WHERE id = ANY($1) AND outcome = 'completed' AND published_at IS NOT NULL", [jobIds]);
       return row.n === jobIds.length;
     }, { timeoutMs: 20_000, intervalMs: 100 });
     assert.ok(frozen.stopped(), 'still frozen');

@@ -27,11 +27,11 @@ describe('scenario 10: two ingest transactions committing out of id order', () =
     await client.connect();
     const eventId = randomUUID();
     await client.query('BEGIN');
-    await client.query("INSERT INTO events (id, type, source, format, data, received_at) VALUES ($1, 'fault.task', 'urn:faults', 'json', $2, now())", [eventId, JSON.stringify(aTask())]);
+    await client.query("INSERT INTO switchyard.events (id, type, source, format, data, received_at) VALUES ($1, 'fault.task', 'urn:faults', 'json', $2, now())", [eventId, JSON.stringify(aTask())]);
     const jobs = FAULT_HANDLERS.map((handler) => ({ id: `${eventId}.${handler}`, queue: handler === 'fault.apply' ? 'fault-apply' : 'fault-tally', handler }));
     for (const job of jobs) {
       await client.query(
-        `INSERT INTO jobs (id, event_id, handler, queue, attempts, backoff, created_at)
+        `INSERT INTO switchyard.jobs (id, event_id, handler, queue, attempts, backoff, created_at)
          VALUES ($1, $2, $3, $4, 3, '{"type":"exponential","delay":100,"jitter":0.5}', now())`,
         [job.id, eventId, job.handler, job.queue],
       );
@@ -40,7 +40,7 @@ describe('scenario 10: two ingest transactions committing out of id order', () =
   }
 
   const published = async (event: AcceptedEvent) =>
-    (await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE event_id = $1 AND published_at IS NOT NULL', [event.eventId]))[0].n === 2;
+    (await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM switchyard.jobs WHERE event_id = $1 AND published_at IS NOT NULL', [event.eventId]))[0].n === 2;
 
   it('publishes both, the earlier-created one after the later', async () => {
     const first = await openIngest();

@@ -40,7 +40,7 @@ describe('scenario 2: a poison message that kills the worker every time', () => 
     const [runs] = await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM executions WHERE job_id = $1', [poisonJob]);
     assert.equal(runs.n, FAULT_TIMERS.maxStalledCount + 1, 'it ran once, then once per allowed stall, and never again');
     assert.equal(supervisor.restarts, FAULT_TIMERS.maxStalledCount + 1, 'it crashed the worker each time it ran');
-    const [letter] = await stack.query<{ error_message: string }>('SELECT error_message FROM dead_letters WHERE job_id = $1', [poisonJob]);
+    const [letter] = await stack.query<{ error_message: string }>('SELECT error_message FROM switchyard.dead_letters WHERE job_id = $1', [poisonJob]);
     assert.match(letter.error_message, /stalled more than allowable limit/);
     assert.equal(await (await stack.queue('fault-apply').getJob(poisonJob))?.getState(), 'failed');
   });

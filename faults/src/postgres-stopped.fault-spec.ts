@@ -53,7 +53,7 @@ describe('scenario 8: Postgres stopped', () => {
       for (const job of await stack.queue(queue).getJobs(['completed', 'failed', 'waiting', 'active', 'delayed', 'prioritized'], 0, -1)) jobIds.push(job.id ?? '');
     }
     const [orphans] = await stack.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM unnest($1::text[]) AS j(id) WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id::text = split_part(j.id, \'.\', 1))',
+      'SELECT count(*)::int AS n FROM unnest($1::text[]) AS j(id) WHERE NOT EXISTS (SELECT 1 FROM switchyard.events e WHERE e.id::text = split_part(j.id, \'.\', 1))',
       [jobIds],
     );
     console.log(`scenario 8a: ${jobIds.length} jobs in BullMQ, ${orphans.n} without an event row`);
@@ -74,11 +74,11 @@ describe('scenario 8: Postgres stopped', () => {
     await waitForDrain(stack, [doomed], 30_000);
     await waitFor('BullMQ to fail the job', async () => (await (await stack.queue('fault-apply').getJob(jobId))?.getState()) === 'failed', { timeoutMs: 15_000 });
     const letters = await stack.query<{ status: string; written_ms: number }>(
-      'SELECT status, (extract(epoch FROM created_at) * 1000 - $2::float8)::int AS written_ms FROM dead_letters WHERE job_id = $1',
+      'SELECT status, (extract(epoch FROM created_at) * 1000 - $2::float8)::int AS written_ms FROM switchyard.dead_letters WHERE job_id = $1',
       [jobId, up],
     );
     const actions = await stack.query<{ action: string }>(
-      'SELECT a.action FROM dead_letter_actions a JOIN dead_letters d ON d.id = a.dead_letter_id WHERE d.job_id = $1',
+      'SELECT a.action FROM switchyard.dead_letter_actions a JOIN switchyard.dead_letters d ON d.id = a.dead_letter_id WHERE d.job_id = $1',
       [jobId],
     );
     const verdict = await check(stack, [doomed], FAULT_TIMERS.maxStalledCount);

@@ -63,7 +63,7 @@ describe('Redis Cluster: a master killed and failed over during sustained ingest
     assert.equal(verdict.duplicatedEffects, 0);
     assert.equal(verdict.deadLetters.size, 0);
     assert.ok(workers.every((worker) => worker.child.exitCode === null), 'the same workers, never restarted');
-    const unpublished = async () => (await stack!.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL'))[0].n;
+    const unpublished = async () => (await stack!.query<{ n: number }>('SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL'))[0].n;
     await waitFor('the outbox empty', async () => (await unpublished()) === 0, { timeoutMs: 20_000 });
     await stack.close();
     stack = undefined;
@@ -85,7 +85,7 @@ describe('Redis Cluster: a master killed and failed over during sustained ingest
     for (const id of verdict.lost) if (!(await stack.queue(queueOf.get(id)!).getJob(id))) gone.push(id);
     console.log(`redis-cluster failover, no replica acks: ${describeVerdict(verdict)}; ${gone.length} of them gone from Redis`);
     assert.ok(gone.length > 0, 'jobs only the killed master had are gone');
-    const [{ n }] = await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL AND id = ANY($1::text[])', [gone]);
+    const [{ n }] = await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL AND id = ANY($1::text[])', [gone]);
     assert.equal(n, 0, 'nothing left in the outbox to bring them back');
   });
 });

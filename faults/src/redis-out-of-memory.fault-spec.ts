@@ -22,7 +22,7 @@ describe('scenario 7: Redis out of memory', () => {
     const load = await duringIngest(stack, async () => {
       await stack.redis.starve(0);
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      [{ n: unsentAtPeak }] = await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL');
+      [{ n: unsentAtPeak }] = await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL');
       await stack.redis.feed();
     }, { task: { sleepMs: 20 } });
     console.log(`scenario 7: answers ${JSON.stringify(load.byStatus())}; ${unsentAtPeak} jobs waiting in the outbox while Redis refused writes`);

@@ -50,6 +50,6 @@ describe('scenario 5: Redis restarted during sustained ingest', () => {
     assert.deepEqual(verdict.overBudget, []);
     assert.equal(verdict.deadLetters.size, 0);
     assert.ok(workers.every((worker) => worker.child.exitCode === null), 'the same workers, never restarted');
-    await waitFor('the outbox empty', async () => (await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL'))[0].n === 0);
+    await waitFor('the outbox empty', async () => (await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL'))[0].n === 0);
   });
 });

@@ -27,14 +27,14 @@ describe('scenario 9: the relay killed between enqueue and marking rows sent', (
     const { signal } = await doomed.exited;
     assert.equal(signal, 'SIGKILL', doomed.output());
     assert.match(doomed.output(), /relay enqueued \d+ jobs; dying before marking them sent/);
-    const [unsent] = await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL');
+    const [unsent] = await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL');
     assert.equal(unsent.n, 40, 'the relay died before its transaction committed: every row still unsent');
     // The worker runs the jobs the dead relay did enqueue.
     await waitFor('the first publish to run', async () => (await stack.query('SELECT 1 FROM effects LIMIT 1')).length > 0, { timeoutMs: 20_000 });
 
     await stack.startApi();
     await waitForDrain(stack, accepted);
-    await waitFor('every row marked sent', async () => (await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL'))[0].n === 0);
+    await waitFor('every row marked sent', async () => (await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL'))[0].n === 0);
     const verdict = await check(stack, accepted, FAULT_TIMERS.maxStalledCount);
     console.log(`scenario 9: ${describeVerdict(verdict)}`);
     assert.deepEqual(verdict.lost, []);

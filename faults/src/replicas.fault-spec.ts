@@ -60,7 +60,7 @@ describe('replicas: 2 APIs and 3 workers on one Redis and one Postgres', () => {
     assert.deepEqual(letters.filter((letter) => letter.redrives !== 1 || letter.retries !== 1), [], 'each dead letter retried exactly once');
     const final = await operationRow(stack, operation.id);
     assert.deepEqual({ status: final.status, done: final.done, failed: final.failed }, { status: 'completed', done: operation.matched, failed: 0 }, 'every item done once, none skipped');
-    const redrives = await stack.query<{ id: string }>('SELECT id FROM jobs WHERE operation_id = $1', [operation.id]);
+    const redrives = await stack.query<{ id: string }>('SELECT id FROM switchyard.jobs WHERE operation_id = $1', [operation.id]);
     assert.equal(redrives.length, operation.matched, 'one redrive job per dead letter');
     assert.ok(redrives.every((job) => job.id.endsWith('.r1')), 'no second redrive of anything');
     return operation;
@@ -71,7 +71,7 @@ describe('replicas: 2 APIs and 3 workers on one Redis and one Postgres', () => {
     const jobs = 800;
     await stack.redis.stop();
     const accepted = await stack.acceptTasks(jobs / 2, {}, apis().map((api) => api.url));
-    const [unsent] = await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL');
+    const [unsent] = await stack.query<{ n: number }>('SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL');
     assert.equal(unsent.n, jobs, 'Redis away: every job left in the outbox');
     await stack.redis.start();
     await Promise.all(apis().map(apiReady));
@@ -133,7 +133,7 @@ describe('replicas: 2 APIs and 3 workers on one Redis and one Postgres', () => {
     assertClean(verdict);
     const [letters] = await stack.query<{ n: number; unplanted: number }>(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE d.handler <> 'fault.apply' OR (e.data->>'failRuns')::int = 0)::int AS unplanted
-       FROM dead_letters d JOIN events e ON e.id = d.event_id`,
+       FROM switchyard.dead_letters d JOIN switchyard.events e ON e.id = d.event_id`,
     );
     assert.ok(letters.n >= 10, `enough dead letters to retry (${letters.n})`);
     assert.equal(letters.unplanted, 0, 'only the planted failures dead-lettered');

@@ -63,7 +63,7 @@ describe('soak: mixed load with random faults', { skip: SOAK ? false : 'set FAUL
     const unanswered = load.answers.filter((answer) => answer.status === 0);
     const unexpected = load.unexpected().filter((answer) => !(answer.status === 0 && inApiOutage(answer.at)));
     const poisonJobs = new Set(
-      (await stack.query<{ id: string }>("SELECT j.id FROM jobs j JOIN events e ON e.id = j.event_id WHERE (e.data->>'crash')::boolean AND j.handler = 'fault.apply'")).map((row) => row.id),
+      (await stack.query<{ id: string }>("SELECT j.id FROM switchyard.jobs j JOIN switchyard.events e ON e.id = j.event_id WHERE (e.data->>'crash')::boolean AND j.handler = 'fault.apply'")).map((row) => row.id),
     );
     const otherLetters = [...verdict.deadLetters.keys()].filter((jobId) => !poisonJobs.has(jobId));
     const figures = {

@@ -1,4 +1,4 @@
-export { prepareTestDatabase, queryRows, resetDatabase } from './database.js';
+export { prepareTestDatabase, queryRows, resetDatabase, scratchDatabase } from './database.js';
 export { aDomainEvent } from './events.js';
 export { get, post } from './http.js';
 export type { HttpAnswer } from './http.js';

@@ -37,7 +37,7 @@ export async function seedDeadLetters(url: string, count: number): Promise<void>
   });
   await queryRows(
     url,
-    `INSERT INTO dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message, fingerprint,
+    `INSERT INTO switchyard.dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message, fingerprint,
                                attempts_made, first_failed_at, last_failed_at, status)
      SELECT id, job_id, event_id, event_type, 'seed.handler', queue, payload, 'SeedError', error_message, fingerprint,
             3, first_failed_at, last_failed_at, status

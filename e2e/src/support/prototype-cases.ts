@@ -187,11 +187,11 @@ export async function storeRowsNamedAfterPrototypeMembers(db: string): Promise<{
   // Built as text: an object literal would give __proto__ a prototype, not a key.
   const named = (name: string) => `{${JSON.stringify(name)}: ${JSON.stringify(name)}}`;
   for (const { name, eventId, deadLetterId } of rows) {
-    await queryRows(db, `INSERT INTO events (id, type, source, format, data, extensions, correlation_id) VALUES ($1, $2, $2, 'json', $3::jsonb, $3::jsonb, $4)`, [eventId, name, named(name), eventId]);
-    await queryRows(db, `INSERT INTO jobs (id, event_id, handler, queue, attempts, backoff, outcome) VALUES ($1, $2, $3, $3, 1, '{}', 'failed')`, [`${eventId}.${name}`, eventId, name]);
+    await queryRows(db, `INSERT INTO switchyard.events (id, type, source, format, data, extensions, correlation_id) VALUES ($1, $2, $2, 'json', $3::jsonb, $3::jsonb, $4)`, [eventId, name, named(name), eventId]);
+    await queryRows(db, `INSERT INTO switchyard.jobs (id, event_id, handler, queue, attempts, backoff, outcome) VALUES ($1, $2, $3, $3, 1, '{}', 'failed')`, [`${eventId}.${name}`, eventId, name]);
     await queryRows(
       db,
-      `INSERT INTO dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message, attempts_made, first_failed_at, last_failed_at)
+      `INSERT INTO switchyard.dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message, attempts_made, first_failed_at, last_failed_at)
        VALUES ($1, $2, $3, $4, $4, $4, $5::jsonb, 'Error', 'failed', 1, now(), now())`,
       [deadLetterId, `${eventId}.${name}`, eventId, name, `{"id": ${JSON.stringify(eventId)}, "type": ${JSON.stringify(name)}, "source": "urn:fuzz", "data": ${named(name)}}`],
     );

@@ -17,7 +17,7 @@ const hashes = new Map<string, Promise<string>>();
 export async function aConsoleUser(username: string, { password = PASSWORD, role = 'viewer' }: { password?: string; role?: string } = {}, db = testDatabaseUrl()): Promise<string> {
   if (!hashes.has(password)) hashes.set(password, hashPassword(password));
   const name = checkUsername(username);
-  await queryRows(db, 'INSERT INTO console_users (id, username, password_hash, role) VALUES (gen_random_uuid(), $1, $2, $3)', [name, await hashes.get(password)!, checkRole(role)]);
+  await queryRows(db, 'INSERT INTO switchyard.console_users (id, username, password_hash, role) VALUES (gen_random_uuid(), $1, $2, $3)', [name, await hashes.get(password)!, checkRole(role)]);
   return name;
 }
 

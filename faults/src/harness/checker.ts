@@ -36,7 +36,7 @@ export async function waitForDrain(stack: FaultStack, accepted: AcceptedEvent[],
       const [row] = await stack.query<{ settled: number }>(
         `SELECT count(*)::int AS settled FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, handler text)
          WHERE EXISTS (SELECT 1 FROM effects e WHERE e.event_id = x.event_id AND e.handler = x.handler)
-            OR EXISTS (SELECT 1 FROM dead_letters d WHERE d.event_id = x.event_id AND d.handler = x.handler)`,
+            OR EXISTS (SELECT 1 FROM switchyard.dead_letters d WHERE d.event_id = x.event_id AND d.handler = x.handler)`,
         [JSON.stringify(jobs.map((job) => ({ event_id: job.eventId, handler: job.handler })))],
       );
       return row.settled === jobs.length || undefined;
@@ -59,19 +59,19 @@ export async function check(stack: FaultStack, accepted: AcceptedEvent[], maxSta
   const lost = await stack.query<{ job_id: string }>(
     `SELECT x.job_id FROM jsonb_to_recordset($1::jsonb) AS x(job_id text, event_id uuid, handler text)
      WHERE NOT EXISTS (SELECT 1 FROM effects e WHERE e.event_id = x.event_id AND e.handler = x.handler)
-       AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.event_id = x.event_id AND d.handler = x.handler)`,
+       AND NOT EXISTS (SELECT 1 FROM switchyard.dead_letters d WHERE d.event_id = x.event_id AND d.handler = x.handler)`,
     [JSON.stringify(jobs.map((job) => ({ job_id: job.jobId, event_id: job.eventId, handler: job.handler })))],
   );
   const [{ duplicated }] = await stack.query<{ duplicated: number }>('SELECT count(*)::int AS duplicated FROM effects WHERE applied > 1');
   const scope = onlyAccepted ? accepted.map((event) => event.eventId) : null;
   const letters = await stack.query<{ job_id: string; n: number }>(
-    'SELECT job_id, count(*)::int AS n FROM dead_letters WHERE $1::uuid[] IS NULL OR event_id = ANY($1::uuid[]) GROUP BY job_id',
+    'SELECT job_id, count(*)::int AS n FROM switchyard.dead_letters WHERE $1::uuid[] IS NULL OR event_id = ANY($1::uuid[]) GROUP BY job_id',
     [scope],
   );
   const runs = await stack.query<{ job_id: string; executions: number; attempts: number | null }>(
     `SELECT x.job_id, x.executions, j.attempts
      FROM (SELECT job_id, count(*)::int AS executions FROM executions WHERE $1::uuid[] IS NULL OR event_id = ANY($1::uuid[]) GROUP BY job_id) x
-     LEFT JOIN jobs j ON j.id = x.job_id`,
+     LEFT JOIN switchyard.jobs j ON j.id = x.job_id`,
     [scope],
   );
   const executionsHistogram: Record<number, number> = {};

@@ -1,6 +1,6 @@
 import type { AcceptedEvent } from '@switchyard/core/contracts';
 import { createRedisClient, type JobPayload, parseClusterNodes, queueKeyPrefix, type RedisClient, type RedisTarget } from '@switchyard/server/internal';
-import { applyMigrations, ensureDatabase } from '@switchyard/server/internal';
+import { ensureDatabase, migrateSwitchyard } from '@switchyard/server/internal';
 import {
   freePort,
   post,
@@ -24,7 +24,6 @@ import { FAULT_TABLES_SQL } from '../fixtures/execution-journal.js';
 import type { FaultTask } from '../fixtures/fault-events.js';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const MIGRATIONS = join(ROOT, 'packages', 'server', 'prisma', 'migrations');
 const API_MAIN = 'faults/dist/fixtures/fault-api.main.js';
 const WORKER_MAIN = 'faults/dist/fixtures/fault-worker.main.js';
 
@@ -286,7 +285,7 @@ export function aTask(overrides: Partial<FaultTask> = {}): FaultTask {
 /** Creates and migrates the database, empties it, and adds the checker's tables. */
 export async function prepareFaultDatabase(url: string): Promise<void> {
   await ensureDatabase(url);
-  await applyMigrations(url, MIGRATIONS);
+  await migrateSwitchyard(url);
   await withClient(url, (client) => client.query(FAULT_TABLES_SQL));
   await resetDatabase(url);
 }

@@ -26,7 +26,7 @@ export interface OperationRow extends Record<string, unknown> {
 }
 
 export async function operationRow(stack: FaultStack, id: string): Promise<OperationRow> {
-  const [row] = await stack.query<OperationRow>('SELECT status, matched, done, failed, lease_owner FROM operations WHERE id = $1', [id]);
+  const [row] = await stack.query<OperationRow>('SELECT status, matched, done, failed, lease_owner FROM switchyard.operations WHERE id = $1', [id]);
   return row;
 }
 
@@ -38,8 +38,8 @@ export async function operationRow(stack: FaultStack, id: string): Promise<Opera
 export async function retriesPerDeadLetter(stack: FaultStack, operationId: string): Promise<Array<{ id: string; status: string; redrives: number; retries: number }>> {
   return stack.query(
     `SELECT d.id::text AS id, d.status, d.redrives,
-            (SELECT count(*)::int FROM dead_letter_actions a WHERE a.dead_letter_id = d.id AND a.action = 'retry') AS retries
-     FROM operation_items i JOIN dead_letters d ON d.id = i.item_id
+            (SELECT count(*)::int FROM switchyard.dead_letter_actions a WHERE a.dead_letter_id = d.id AND a.action = 'retry') AS retries
+     FROM switchyard.operation_items i JOIN switchyard.dead_letters d ON d.id = i.item_id
      WHERE i.operation_id = $1 ORDER BY i.seq`,
     [operationId],
   );
@@ -82,7 +82,7 @@ export async function completionsCounted(stack: FaultStack, queueName: string): 
 /** The events a schedule emitted, one row per event, with the tick it stands for and the replica that fired it. */
 export async function scheduleEvents(stack: FaultStack, name: string): Promise<Array<{ event_id: string; tick: Date; fired_by: string }>> {
   return stack.query(
-    `SELECT id::text AS event_id, time AS tick, extensions->>'firedby' AS fired_by FROM events
+    `SELECT id::text AS event_id, time AS tick, extensions->>'firedby' AS fired_by FROM switchyard.events
      WHERE extensions->>'schedule' = $1 ORDER BY time, id`,
     [name],
   );
@@ -91,7 +91,7 @@ export async function scheduleEvents(stack: FaultStack, name: string): Promise<A
 /** Events not accepted over HTTP (a schedule's, say) as the checker takes them: each with its jobs. */
 export async function storedAsAccepted(stack: FaultStack, eventIds: string[]): Promise<AcceptedEvent[]> {
   const rows = await stack.query<{ event_id: string; id: string; handler: string }>(
-    "SELECT event_id::text AS event_id, id, handler FROM jobs WHERE event_id = ANY($1::uuid[]) AND kind = 'fanout'",
+    "SELECT event_id::text AS event_id, id, handler FROM switchyard.jobs WHERE event_id = ANY($1::uuid[]) AND kind = 'fanout'",
     [eventIds],
   );
   return eventIds.map((eventId) => ({

@@ -48,7 +48,7 @@ describe('the saga around a dead-lettered charge, events in any order', () => {
       reason,
     });
   const stock = () => queryRows(db, "SELECT available, reserved FROM stock_items WHERE sku = 'SKU-MUG'").then((rows) => rows[0]);
-  const emitted = () => queryRows<{ type: string }>(db, 'SELECT type FROM events ORDER BY received_at').then((rows) => rows.map((row) => row.type));
+  const emitted = () => queryRows<{ type: string }>(db, 'SELECT type FROM switchyard.events ORDER BY received_at').then((rows) => rows.map((row) => row.type));
   const progress = () =>
     queryRows(db, 'SELECT cancelled_at IS NOT NULL AS cancelled, charge_dead_at IS NOT NULL AS charge_dead FROM order_progress WHERE order_id = $1', [order.orderId]).then((rows) => rows[0]);
 
@@ -110,7 +110,7 @@ describe('the saga around a dead-lettered charge, events in any order', () => {
     // The stock goes back through order.cancelled's inventory.release, not this stale event.
     assert.deepEqual(await stock(), { available: 8, reserved: 2 });
     assert.deepEqual(await emitted(), ['inventory.reserved', 'order.cancelled']);
-    const [cancelled] = await queryRows<{ data: { reason: string } }>(db, "SELECT data FROM events WHERE type = 'order.cancelled'");
+    const [cancelled] = await queryRows<{ data: { reason: string } }>(db, "SELECT data FROM switchyard.events WHERE type = 'order.cancelled'");
     assert.equal(cancelled.data.reason, 'the payment could not be taken (card blocked)');
   });
 

@@ -45,7 +45,7 @@ describe('inventory.reserve', () => {
     await Promise.all([run(order, event), run(order, event), run(order, event)]);
     await run(order, event);
     assert.deepEqual(await stock('SKU-RED-MUG'), { available: 999_998, reserved: 2 });
-    assert.deepEqual(await queryRows(db, 'SELECT type, data, causation_id FROM events'), [
+    assert.deepEqual(await queryRows(db, 'SELECT type, data, causation_id FROM switchyard.events'), [
       {
         type: 'inventory.reserved',
         data: { orderId: order.orderId, customer: order.customer, lines: [{ sku: 'SKU-BLUE-TEE', quantity: 1 }, { sku: 'SKU-RED-MUG', quantity: 2 }] },
@@ -59,7 +59,7 @@ describe('inventory.reserve', () => {
     await queryRows(db, 'INSERT INTO order_progress (order_id, released_at, payment_failed_at) VALUES ($1, now(), now())', [order.orderId]);
     assert.deepEqual(await run(order), { reserved: 0 });
     assert.deepEqual(await stock('SKU-RED-MUG'), { available: 1_000_000, reserved: 0 });
-    assert.deepEqual(await queryRows(db, 'SELECT * FROM events'), []);
+    assert.deepEqual(await queryRows(db, 'SELECT * FROM switchyard.events'), []);
   });
 
   it('refuses, without retries and without side effects, an unknown SKU or short stock', async () => {
@@ -68,8 +68,8 @@ describe('inventory.reserve', () => {
     const short = anOrder({ items: [{ sku: 'SKU-LAST-ONE', quantity: 2, unitPrice: 1 }] });
     await assert.rejects(run(short), (error: Error) => isNonRetryable(error) && /2 ordered, 1 available/.test(error.message));
     assert.deepEqual(await stock('SKU-RED-MUG'), { available: 1_000_000, reserved: 0 });
-    assert.deepEqual(await queryRows(db, 'SELECT * FROM processed_keys'), [], 'a failed run records nothing, so a fixed retry can apply');
-    assert.deepEqual(await queryRows(db, 'SELECT * FROM events'), [], 'and emits nothing');
+    assert.deepEqual(await queryRows(db, 'SELECT * FROM switchyard.processed_keys'), [], 'a failed run records nothing, so a fixed retry can apply');
+    assert.deepEqual(await queryRows(db, 'SELECT * FROM switchyard.events'), [], 'and emits nothing');
   });
 
   it('refuses a second event for an order that already has stock reserved', async () => {

@@ -19,7 +19,7 @@ describe('order.confirm', () => {
     paid: aDomainEvent<PaymentSucceeded>('payment.succeeded', { orderId, customer, amount: 4500, currency: 'EUR', chargeId: 'ch_1' }, { correlationId }),
     reserved: aDomainEvent<InventoryReserved>('inventory.reserved', { orderId, customer, lines: [{ sku: 'SKU-RED-MUG', quantity: 2 }] }, { correlationId }),
   });
-  const confirmations = () => queryRows(db, "SELECT data, correlation_id FROM events WHERE type = 'order.confirmed'");
+  const confirmations = () => queryRows(db, "SELECT data, correlation_id FROM switchyard.events WHERE type = 'order.confirmed'");
 
   before(() => prisma.$connect());
   beforeEach(() => resetDatabase(db));

@@ -15,7 +15,7 @@ describe('payment.charge', () => {
   const prisma = new PrismaService({ url: db, poolSize: 2 });
   const charge = (handler: ChargePaymentHandler, token: string, event = aDomainEvent('order.placed', anOrder({ token }))) =>
     handler.handle(event, createHandlerContext(prisma, { handler: 'payment.charge', event, events: commerceEvents }));
-  const emitted = () => queryRows(db, 'SELECT type, data, causation_id, correlation_id FROM events ORDER BY received_at');
+  const emitted = () => queryRows(db, 'SELECT type, data, causation_id, correlation_id FROM switchyard.events ORDER BY received_at');
 
   before(() => prisma.$connect());
   beforeEach(() => resetDatabase(db));

@@ -3,22 +3,39 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
+/** The Postgres schema that holds every Switchyard table, and the record of its migrations. */
+export const SWITCHYARD_SCHEMA = 'switchyard';
+
+const PRISMA_DIR = join(__dirname, '..', '..', 'prisma');
+
 /**
- * Applies prisma/migrations/<name>/migration.sql files that are not applied
- * yet, recording each in `_prisma_migrations` exactly as `prisma migrate
- * deploy` does (same table, checksum and advisory lock), so either tool can
- * run against the same database. We need our own because the Prisma CLI's
+ * Applies `<migrationsDir>/<name>/migration.sql` files that are not applied
+ * yet, in name order, each in its own transaction, and records each in
+ * `<schema>._prisma_migrations` (the schema is created if missing) exactly
+ * as `prisma migrate deploy` does: same table, checksum and advisory lock.
+ *
+ * `prisma migrate deploy` keeps that table in the schema named by the
+ * connection URL's `?schema=` (default public): with Prisma 7 that is the
+ * datasource `url` in prisma.config.ts, so a team that runs Switchyard's
+ * migrations with Prisma's CLI sets `?schema=switchyard` there, and either
+ * tool sees the other's record. We need our own because the Prisma CLI's
  * schema engine is a native binary downloaded at install time, which is not
  * always possible.
+ *
+ * Teams may use it for their own migrations too, in a schema of their own:
+ * the example shop applies `examples/shop/prisma/migrations` with
+ * `{ schema: 'shop' }`.
  */
-export async function applyMigrations(url: string, migrationsDir: string): Promise<string[]> {
+export async function applyMigrations(url: string, migrationsDir: string, options: { schema: string }): Promise<string[]> {
+  const record = `${quoteIdentifier(options.schema)}."_prisma_migrations"`;
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
     // The advisory lock key Prisma's schema engine takes for migrations.
     await client.query('SELECT pg_advisory_lock(72707369)');
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
     await client.query(`
-      CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+      CREATE TABLE IF NOT EXISTS ${record} (
         "id" VARCHAR(36) PRIMARY KEY NOT NULL,
         "checksum" VARCHAR(64) NOT NULL,
         "finished_at" TIMESTAMPTZ,
@@ -29,7 +46,7 @@ export async function applyMigrations(url: string, migrationsDir: string): Promi
         "applied_steps_count" INTEGER NOT NULL DEFAULT 0
       )`);
     const { rows } = await client.query<{ migration_name: string; finished_at: Date | null }>(
-      'SELECT migration_name, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
+      `SELECT migration_name, finished_at FROM ${record} WHERE rolled_back_at IS NULL`,
     );
     const failed = rows.find((row) => row.finished_at === null);
     if (failed) {
@@ -51,15 +68,9 @@ export async function applyMigrations(url: string, migrationsDir: string): Promi
       const id = randomUUID();
       await client.query('BEGIN');
       try {
-        await client.query(
-          'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())',
-          [id, checksum, name],
-        );
+        await client.query(`INSERT INTO ${record} (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`, [id, checksum, name]);
         await client.query(script);
-        await client.query(
-          'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
-          [id],
-        );
+        await client.query(`UPDATE ${record} SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
@@ -74,6 +85,17 @@ export async function applyMigrations(url: string, migrationsDir: string): Promi
   }
 }
 
+/**
+ * Applies Switchyard's migrations to the database at `url` (Postgres itself,
+ * not a transaction-mode PgBouncer: they hold a session lock). `guardOnly`:
+ * only the idempotency guard's tables, for a team database that is not
+ * Switchyard's but where handlers' ctx.once() writes (docs/handlers.md,
+ * "Handlers on your own database").
+ */
+export function migrateSwitchyard(url: string, options: { guardOnly?: boolean } = {}): Promise<string[]> {
+  return applyMigrations(url, join(PRISMA_DIR, options.guardOnly ? 'guard-migrations' : 'migrations'), { schema: SWITCHYARD_SCHEMA });
+}
+
 /** Creates the database named in `url` if it does not exist (connecting to `postgres`). */
 export async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);
@@ -85,8 +107,12 @@ export async function ensureDatabase(url: string): Promise<void> {
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    if (!rowCount) await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
   } finally {
     await client.end();
   }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }

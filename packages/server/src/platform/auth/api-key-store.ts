@@ -60,10 +60,10 @@ export class ApiKeyStore {
     try {
       const [row] = await this.sql.query<Row>(
         `WITH created AS (
-           INSERT INTO api_keys (id, name, prefix, secret_hash, scopes, rate_limit_per_sec)
+           INSERT INTO switchyard.api_keys (id, name, prefix, secret_hash, scopes, rate_limit_per_sec)
            VALUES ($1, $2, $3, $4, $5::text[], $6) RETURNING ${COLUMNS}
          ), audited AS (
-           INSERT INTO audit_log (actor, action, target, count, detail)
+           INSERT INTO switchyard.audit_log (actor, action, target, count, detail)
            SELECT $7, 'api-key.create', 'api-key:' || name, 1, jsonb_build_object('prefix', prefix, 'scopes', scopes, 'rateLimitPerSec', rate_limit_per_sec)
            FROM created WHERE $7::text IS NOT NULL
          )
@@ -79,17 +79,17 @@ export class ApiKeyStore {
   }
 
   async list(): Promise<ApiKeyRecord[]> {
-    return (await this.sql.query<Row>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, name`, [])).map(toRecord);
+    return (await this.sql.query<Row>(`SELECT ${COLUMNS} FROM switchyard.api_keys ORDER BY created_at, name`, [])).map(toRecord);
   }
 
   async findByName(name: string): Promise<ApiKeyRecord | null> {
-    const [row] = await this.sql.query<Row>(`SELECT ${COLUMNS} FROM api_keys WHERE name = $1`, [name]);
+    const [row] = await this.sql.query<Row>(`SELECT ${COLUMNS} FROM switchyard.api_keys WHERE name = $1`, [name]);
     return row ? toRecord(row) : null;
   }
 
   /** The key a token's prefix names, with its stored hash, for verification. */
   async findByPrefix(prefix: string): Promise<{ key: ApiKeyRecord; secretHash: string } | null> {
-    const [row] = await this.sql.query<Row & { secret_hash: string }>(`SELECT ${COLUMNS}, secret_hash FROM api_keys WHERE prefix = $1`, [prefix]);
+    const [row] = await this.sql.query<Row & { secret_hash: string }>(`SELECT ${COLUMNS}, secret_hash FROM switchyard.api_keys WHERE prefix = $1`, [prefix]);
     return row ? { key: toRecord(row), secretHash: row.secret_hash } : null;
   }
 
@@ -97,9 +97,9 @@ export class ApiKeyStore {
   async revoke(name: string, actor?: string): Promise<boolean> {
     const rows = await this.sql.query(
       `WITH revoked AS (
-         UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id, prefix
+         UPDATE switchyard.api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id, prefix
        ), audited AS (
-         INSERT INTO audit_log (actor, action, target, count, detail)
+         INSERT INTO switchyard.audit_log (actor, action, target, count, detail)
          SELECT $2, 'api-key.revoke', 'api-key:' || $1, 1, jsonb_build_object('prefix', prefix) FROM revoked WHERE $2::text IS NOT NULL
        )
        SELECT id FROM revoked`,
@@ -111,7 +111,7 @@ export class ApiKeyStore {
   /** Records that these keys were used (at most one write per flush, see ApiKeyVerifier). */
   async touch(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.sql.query(`UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+    await this.sql.query(`UPDATE switchyard.api_keys SET last_used_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
   }
 }
 

@@ -36,7 +36,7 @@ export class ConsoleSessionStore {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + SESSION_ABSOLUTE_MS);
-    await this.sql.query(`INSERT INTO console_sessions (id, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)`, [sessionId(token), found.user.id, csrfToken, expiresAt]);
+    await this.sql.query(`INSERT INTO switchyard.console_sessions (id, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)`, [sessionId(token), found.user.id, csrfToken, expiresAt]);
     return { token, session: toSession(found.user, csrfToken, expiresAt) };
   }
 
@@ -56,8 +56,8 @@ export class ConsoleSessionStore {
   /** The live session `token` names, touching its idle clock; null when unknown, expired, idle or its user is disabled. */
   async current(token: string): Promise<ConsoleSession | null> {
     const [row] = await this.sql.query<{ username: string; role: ConsoleRole; csrf_token: string; expires_at: Date }>(
-      `UPDATE console_sessions s SET last_seen_at = now()
-       FROM console_users u
+      `UPDATE switchyard.console_sessions s SET last_seen_at = now()
+       FROM switchyard.console_users u
        WHERE s.id = $1 AND u.id = s.user_id AND u.disabled_at IS NULL
          AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
        RETURNING u.username, u.role, s.csrf_token, s.expires_at`,
@@ -68,7 +68,7 @@ export class ConsoleSessionStore {
 
   /** Ends the session server-side: the cookie's token is worthless afterwards. */
   async signOut(token: string): Promise<void> {
-    await this.sql.query(`DELETE FROM console_sessions WHERE id = $1`, [sessionId(token)]);
+    await this.sql.query(`DELETE FROM switchyard.console_sessions WHERE id = $1`, [sessionId(token)]);
   }
 }
 

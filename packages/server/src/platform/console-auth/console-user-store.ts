@@ -66,7 +66,7 @@ export class ConsoleUserStore {
     try {
       const [row] = await this.sql.query<Row>(
         `WITH created AS (
-           INSERT INTO console_users (id, username, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}
+           INSERT INTO switchyard.console_users (id, username, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}
          ), audited AS (${auditRow('console-user.create', 'created', `jsonb_build_object('role', role)`)})
          SELECT * FROM created`,
         [uuidv7(), username, hash, role, actor ?? null],
@@ -79,12 +79,12 @@ export class ConsoleUserStore {
   }
 
   async list(): Promise<ConsoleUser[]> {
-    return (await this.sql.query<Row>(`SELECT ${COLUMNS} FROM console_users ORDER BY username`, [])).map(toUser);
+    return (await this.sql.query<Row>(`SELECT ${COLUMNS} FROM switchyard.console_users ORDER BY username`, [])).map(toUser);
   }
 
   /** The user and their hash, for sign-in; null when there is no such user. */
   async findForSignIn(username: string): Promise<{ user: ConsoleUser; passwordHash: string } | null> {
-    const [row] = await this.sql.query<Row & { password_hash: string }>(`SELECT ${COLUMNS}, password_hash FROM console_users WHERE username = $1`, [normaliseUsername(username)]);
+    const [row] = await this.sql.query<Row & { password_hash: string }>(`SELECT ${COLUMNS}, password_hash FROM switchyard.console_users WHERE username = $1`, [normaliseUsername(username)]);
     return row ? { user: toUser(row), passwordHash: row.password_hash } : null;
   }
 
@@ -93,14 +93,14 @@ export class ConsoleUserStore {
    * just verified against); nothing when the hash has changed meanwhile.
    */
   async replacePasswordHash(userId: string, previous: string, next: string): Promise<void> {
-    await this.sql.query(`UPDATE console_users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, [userId, previous, next]);
+    await this.sql.query(`UPDATE switchyard.console_users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, [userId, previous, next]);
   }
 
   async setRole(username: string, role: string, actor?: string): Promise<ConsoleUser> {
     const checked = checkRole(role);
     const [row] = await this.sql.query<Row>(
       `WITH changed AS (
-         UPDATE console_users SET role = $2 WHERE username = $1 RETURNING ${COLUMNS}
+         UPDATE switchyard.console_users SET role = $2 WHERE username = $1 RETURNING ${COLUMNS}
        ), audited AS (${auditRow('console-user.set-role', 'changed', `jsonb_build_object('role', role)`, '$3')})
        SELECT * FROM changed`,
       [checkUsername(username), checked, actor ?? null],
@@ -113,9 +113,9 @@ export class ConsoleUserStore {
   async disable(username: string, actor?: string): Promise<ConsoleUser> {
     const [row] = await this.sql.query<Row>(
       `WITH disabled AS (
-         UPDATE console_users SET disabled_at = COALESCE(disabled_at, now()) WHERE username = $1 RETURNING ${COLUMNS}
+         UPDATE switchyard.console_users SET disabled_at = COALESCE(disabled_at, now()) WHERE username = $1 RETURNING ${COLUMNS}
        ), ended AS (
-         DELETE FROM console_sessions WHERE user_id IN (SELECT id::uuid FROM disabled)
+         DELETE FROM switchyard.console_sessions WHERE user_id IN (SELECT id::uuid FROM disabled)
        ), audited AS (${auditRow('console-user.disable', 'disabled', 'NULL', '$2')})
        SELECT * FROM disabled`,
       [checkUsername(username), actor ?? null],
@@ -127,7 +127,7 @@ export class ConsoleUserStore {
 
 /** An audit row for each row of CTE `from`, written only when an actor is given (the console; the CLI writes none). */
 function auditRow(action: string, from: string, detail: string, actorParam = '$5'): string {
-  return `INSERT INTO audit_log (actor, action, target, count, detail)
+  return `INSERT INTO switchyard.audit_log (actor, action, target, count, detail)
           SELECT ${actorParam}, '${action}', 'console-user:' || username, 1, ${detail} FROM ${from} WHERE ${actorParam}::text IS NOT NULL`;
 }
 

@@ -64,7 +64,7 @@ export class DeadLetterEvents {
       SELECT a.id::text AS action_id, a.action, a.from_status, a.actor, a.reason, a.job_id,
              d.id::text AS dead_letter_id, d.status, d.handler, d.queue, d.job_id AS dead_job_id, d.error_name, d.error_message,
              d.attempts_made, d.redrives, d.payload
-      FROM dead_letter_actions a JOIN dead_letters d ON d.id = a.dead_letter_id
+      FROM switchyard.dead_letter_actions a JOIN switchyard.dead_letters d ON d.id = a.dead_letter_id
       WHERE a.id = ANY(${actionIds.map(String)}::bigint[])
       ORDER BY a.id`;
     const events = rows.flatMap((row) => {

@@ -35,7 +35,7 @@ export class DeadLetterQueryService {
     const after = cursor ? decodeCursor(cursor) : null;
     const keyset = after ? Prisma.sql`AND (d.last_failed_at, d.id) < (${after.at}, ${after.id}::uuid)` : Prisma.empty;
     const rows = await db.$queryRaw<DeadLetterRow[]>`
-      SELECT ${SUMMARY_COLUMNS} FROM dead_letters d
+      SELECT ${SUMMARY_COLUMNS} FROM switchyard.dead_letters d
       WHERE ${deadLetterCondition(filter)} AND ${condition} ${keyset}
       ORDER BY d.last_failed_at DESC, d.id DESC
       LIMIT ${limit + 1}`;
@@ -157,13 +157,13 @@ export class DeadLetterQueryService {
         SELECT d.fingerprint, d.handler, d.error_name, count(*)::int AS count,
                (count(*) FILTER (WHERE d.status = 'open'))::int AS open,
                min(d.first_failed_at) AS first_seen, max(d.last_failed_at) AS last_seen
-        FROM dead_letters d WHERE ${deadLetterCondition(filter)}
+        FROM switchyard.dead_letters d WHERE ${deadLetterCondition(filter)}
         GROUP BY d.fingerprint, d.handler, d.error_name
         ORDER BY last_seen DESC
         LIMIT ${limit}
       ) g
       CROSS JOIN LATERAL (
-        SELECT error_message FROM dead_letters s
+        SELECT error_message FROM switchyard.dead_letters s
         WHERE s.fingerprint = g.fingerprint ORDER BY s.last_failed_at DESC LIMIT 1
       ) s
       ORDER BY g.last_seen DESC`;

@@ -85,7 +85,7 @@ export class DeadLetterTriageService {
     }
     const { condition, filter } = this.targets(kind, body);
     if (body.dryRun) {
-      const [{ count }] = await this.prisma.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS count FROM dead_letters d WHERE ${condition}`;
+      const [{ count }] = await this.prisma.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS count FROM switchyard.dead_letters d WHERE ${condition}`;
       const sample = await this.query.matching(condition, 10);
       return { dryRun: true, matched: count, sample: sample.items };
     }
@@ -96,7 +96,7 @@ export class DeadLetterTriageService {
           actor,
           filter: body.ids ? { ids: body.ids.length } : filter,
           params: { ratePerSecond: kind === 'retry' ? body.ratePerSecond : 10_000, reason: body.reason },
-          items: Prisma.sql`SELECT d.id, row_number() OVER (ORDER BY d.last_failed_at DESC, d.id DESC)::int AS seq FROM dead_letters d WHERE ${condition}`,
+          items: Prisma.sql`SELECT d.id, row_number() OVER (ORDER BY d.last_failed_at DESC, d.id DESC)::int AS seq FROM switchyard.dead_letters d WHERE ${condition}`,
         });
         const auditId = await this.audit.record(tx, {
           actor,

@@ -93,16 +93,16 @@ export async function redrive(tx: TransactionClient, registry: HandlerRegistry, 
   if (jobs.length === 0) return result;
   const rowsJson = JSON.stringify(jobs);
   await tx.$executeRaw`
-    UPDATE dead_letters d SET status = 'retrying', redrives = d.redrives + 1, discard_reason = NULL, updated_at = now()
+    UPDATE switchyard.dead_letters d SET status = 'retrying', redrives = d.redrives + 1, discard_reason = NULL, updated_at = now()
     FROM jsonb_to_recordset(${rowsJson}::jsonb) AS x(dead_letter_id uuid) WHERE d.id = x.dead_letter_id`;
   await tx.$executeRaw`
-    INSERT INTO jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at, kind, operation_id, ordering_key, ordering_seq)
+    INSERT INTO switchyard.jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at, kind, operation_id, ordering_key, ordering_seq)
     SELECT x.id, x.event_id, x.handler, x.queue, x.priority, x.attempts, x.backoff, now(), 'redrive', ${acting.operationId ?? null}::uuid,
            x.ordering_key, x.ordering_seq
     FROM jsonb_to_recordset(${rowsJson}::jsonb)
       AS x(id text, event_id uuid, handler text, queue text, priority int, attempts int, backoff jsonb, ordering_key text, ordering_seq bigint)`;
   await tx.$executeRaw`
-    INSERT INTO dead_letter_actions (dead_letter_id, audit_id, actor, action, from_status, to_status, job_id)
+    INSERT INTO switchyard.dead_letter_actions (dead_letter_id, audit_id, actor, action, from_status, to_status, job_id)
     SELECT x.dead_letter_id, ${acting.auditId}, ${acting.actor}, 'retry', x.from_status, 'retrying', x.id
     FROM jsonb_to_recordset(${rowsJson}::jsonb) AS x(dead_letter_id uuid, from_status text, id text)`;
   return result;
@@ -127,10 +127,10 @@ export async function discard(tx: TransactionClient, events: DeadLetterEvents, i
   if (eligible.length === 0) return result;
   const trail = await tx.$queryRaw<Array<{ id: bigint }>>`
     WITH discarded AS (
-      UPDATE dead_letters SET status = 'discarded', discard_reason = ${reason}, updated_at = now()
+      UPDATE switchyard.dead_letters SET status = 'discarded', discard_reason = ${reason}, updated_at = now()
       WHERE id = ANY(${eligible}::uuid[]) RETURNING id
     )
-    INSERT INTO dead_letter_actions (dead_letter_id, audit_id, actor, action, from_status, to_status, reason)
+    INSERT INTO switchyard.dead_letter_actions (dead_letter_id, audit_id, actor, action, from_status, to_status, reason)
     SELECT id, ${acting.auditId}, ${acting.actor}, 'discard', 'open', 'discarded', ${reason} FROM discarded
     RETURNING id`;
   result.done.push(...eligible.map((id) => ({ id, jobId: null })));
@@ -150,7 +150,7 @@ async function lock(tx: TransactionClient, ids: string[]): Promise<LockedRow[]> 
     SELECT d.id::text AS id, d.status, d.event_id::text AS event_id, d.handler, d.queue,
            CASE WHEN e.id IS NULL THEN d.payload ELSE jsonb_set(d.payload, '{data}', e.data) END AS payload, d.redrives, e.priority AS event_priority,
            e.id IS NOT NULL AS event_exists, d.job_id, j.ordering_key, j.ordering_seq
-    FROM dead_letters d LEFT JOIN events e ON e.id = d.event_id LEFT JOIN jobs j ON j.id = d.job_id
+    FROM switchyard.dead_letters d LEFT JOIN switchyard.events e ON e.id = d.event_id LEFT JOIN switchyard.jobs j ON j.id = d.job_id
     WHERE d.id = ANY(${ids}::uuid[])
     ORDER BY d.id
     FOR UPDATE OF d`;

@@ -16,15 +16,15 @@ export interface SucceededJob {
 export async function resolveDeadLetter(tx: TransactionClient, job: SucceededJob): Promise<bigint[]> {
   const rows = await tx.$queryRaw<Array<{ id: bigint }>>`
     WITH target AS (
-      SELECT id, status FROM dead_letters
+      SELECT id, status FROM switchyard.dead_letters
       WHERE event_id = ${job.eventId}::uuid AND handler = ${job.handler} AND status IN ('open', 'retrying')
       FOR UPDATE
     ), resolved AS (
-      UPDATE dead_letters AS d SET status = 'resolved', updated_at = now()
+      UPDATE switchyard.dead_letters AS d SET status = 'resolved', updated_at = now()
       FROM target t WHERE d.id = t.id
       RETURNING t.id, t.status AS from_status
     )
-    INSERT INTO dead_letter_actions (dead_letter_id, actor, action, from_status, to_status, job_id)
+    INSERT INTO switchyard.dead_letter_actions (dead_letter_id, actor, action, from_status, to_status, job_id)
     SELECT id, 'system', 'resolved', from_status, 'resolved', ${job.jobId} FROM resolved
     RETURNING id`;
   return rows.map((row) => row.id);

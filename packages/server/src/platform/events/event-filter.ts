@@ -76,7 +76,7 @@ export function eventCondition(search: EventSearch, redactor?: Redactor): Prisma
   if (search.until) conditions.push(Prisma.sql`e.received_at < ${search.until}`);
   if (search.ids) conditions.push(Prisma.sql`e.id = ANY(${search.ids}::uuid[])`);
   if (search.q) {
-    const text = redactor?.enabled ? Prisma.sql`switchyard_redact(e.data, ${redactor.sqlPaths()}::jsonb)::text` : Prisma.sql`e.data::text`;
+    const text = redactor?.enabled ? Prisma.sql`switchyard.switchyard_redact(e.data, ${redactor.sqlPaths()}::jsonb)::text` : Prisma.sql`e.data::text`;
     conditions.push(Prisma.sql`${text} ILIKE ${`%${escapeLike(search.q)}%`}`);
   }
   for (const [path, value] of search.data) {

@@ -98,8 +98,8 @@ export class EventQueryService {
       Array<{ id: string; type: string; source: string; source_event_id: string | null; subject: string | null; received_at: Date; job_count: number }>
     >`
       SELECT e.id::text AS id, e.type, e.source, e.source_event_id, e.subject, e.received_at,
-             (SELECT count(*)::int FROM jobs j WHERE j.event_id = e.id) AS job_count
-      FROM events e
+             (SELECT count(*)::int FROM switchyard.jobs j WHERE j.event_id = e.id) AS job_count
+      FROM switchyard.events e
       WHERE ${eventCondition(search, this.redactor)} ${keyset}
       ORDER BY e.received_at DESC, e.id DESC
       LIMIT ${limit + 1}`;

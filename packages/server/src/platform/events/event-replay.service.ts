@@ -86,7 +86,7 @@ export class EventReplayService {
           actor,
           filter: body.filter,
           params: { ratePerSecond: body.ratePerSecond, handlers: body.handlers ?? null },
-          items: Prisma.sql`SELECT e.id, row_number() OVER (ORDER BY e.received_at, e.id)::int AS seq FROM events e WHERE ${condition}`,
+          items: Prisma.sql`SELECT e.id, row_number() OVER (ORDER BY e.received_at, e.id)::int AS seq FROM switchyard.events e WHERE ${condition}`,
         });
         const auditId = await this.audit.record(tx, {
           actor,
@@ -126,7 +126,7 @@ export class EventReplayService {
         causation_id: string | null;
       }>
     >`SELECT id::text AS id, type, source, subject, time, data, extensions, received_at, priority, correlation_id, causation_id::text AS causation_id
-      FROM events WHERE id = ANY(${eventIds}::uuid[])`;
+      FROM switchyard.events WHERE id = ANY(${eventIds}::uuid[])`;
     const result: ActionResult = { done: [], skipped: [], toPublish: [] };
     const found = new Set(events.map((event) => event.id));
     for (const id of eventIds) if (!found.has(id)) result.skipped.push({ id, reason: 'no longer exists', status: null, jobId: null });
@@ -174,7 +174,7 @@ export class EventReplayService {
     }
     if (rows.length) {
       await tx.$executeRaw`
-        INSERT INTO jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at, kind, operation_id)
+        INSERT INTO switchyard.jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at, kind, operation_id)
         SELECT x.id, x.event_id, x.handler, x.queue, x.priority, x.attempts, x.backoff, now(), 'replay', ${acting.operationId}::uuid
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
           AS x(id text, event_id uuid, handler text, queue text, priority int, attempts int, backoff jsonb)
@@ -185,7 +185,7 @@ export class EventReplayService {
 
   private async dryRun(condition: Prisma.Sql, handlers: string[] | null): Promise<ReplayDryRun> {
     const types = await this.prisma.$queryRaw<Array<{ type: string; count: number }>>`
-      SELECT e.type, count(*)::int AS count FROM events e WHERE ${condition} GROUP BY e.type`;
+      SELECT e.type, count(*)::int AS count FROM switchyard.events e WHERE ${condition} GROUP BY e.type`;
     // Counted in a Map: a handler may be named `constructor`, which a plain object already has.
     const jobs = new Map<string, number>();
     const filtered = new Set<string>();
@@ -197,7 +197,7 @@ export class EventReplayService {
       }
     }
     const sample = await this.prisma.$queryRaw<Array<{ id: string; type: string; received_at: Date }>>`
-      SELECT e.id::text AS id, e.type, e.received_at FROM events e WHERE ${condition} ORDER BY e.received_at, e.id LIMIT 10`;
+      SELECT e.id::text AS id, e.type, e.received_at FROM switchyard.events e WHERE ${condition} ORDER BY e.received_at, e.id LIMIT 10`;
     return {
       dryRun: true,
       matched: types.reduce((sum, row) => sum + row.count, 0),

@@ -13,7 +13,7 @@ WITH input AS (
     id uuid, ord int, type text, source text, subject text, data jsonb, priority int, deliver_at timestamptz,
     correlation_id text, causation_id uuid, jobs jsonb)
 ), stored_events AS (
-  INSERT INTO events (id, type, source, subject, format, data, priority, deliver_at, received_at, correlation_id, causation_id)
+  INSERT INTO switchyard.events (id, type, source, subject, format, data, priority, deliver_at, received_at, correlation_id, causation_id)
   SELECT id, type, source, subject, 'json', data, priority, deliver_at, now(), correlation_id, causation_id
   FROM input
   ON CONFLICT (id) DO NOTHING

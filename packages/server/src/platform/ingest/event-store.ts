@@ -41,7 +41,7 @@ export const SEQUENCED_JOBS_CTES = `
 key_counts AS (
   SELECT handler, ordering_key, count(*)::bigint AS n FROM planned WHERE ordering_key IS NOT NULL GROUP BY handler, ordering_key
 ), sequenced AS (
-  INSERT INTO ordering_keys AS k (handler, key, last_seq)
+  INSERT INTO switchyard.ordering_keys AS k (handler, key, last_seq)
   SELECT handler, ordering_key, n FROM key_counts ORDER BY handler, ordering_key
   ON CONFLICT (handler, key) DO UPDATE SET last_seq = k.last_seq + excluded.last_seq
   RETURNING k.handler, k.key, k.last_seq, k.next_seq
@@ -51,7 +51,7 @@ key_counts AS (
   JOIN key_counts c ON c.handler = p.handler AND c.ordering_key = p.ordering_key
   JOIN sequenced s ON s.handler = p.handler AND s.key = p.ordering_key
 ), stored_jobs AS (
-  INSERT INTO jobs (id, event_id, handler, queue, priority, deliver_at, attempts, backoff, created_at, ordering_key, ordering_seq, held)
+  INSERT INTO switchyard.jobs (id, event_id, handler, queue, priority, deliver_at, attempts, backoff, created_at, ordering_key, ordering_seq, held)
   SELECT p.id, p.event_id, p.handler, p.queue, p.priority, p.deliver_at, p.attempts, p.backoff, now(),
          p.ordering_key, n.seq, COALESCE(n.seq <> n.next_seq, false)
   FROM planned p LEFT JOIN numbered n ON n.id = p.id
@@ -72,7 +72,7 @@ WITH ${MARK_PUBLISHED_CTES('$3')}, input AS (
     priority int, deliver_at timestamptz, idempotency_key text, request_hash text,
     response jsonb, jobs jsonb, correlation_id text, causation_id uuid)
 ), claimed AS (
-  INSERT INTO idempotency_keys AS k (key, request_hash, event_id, response, expires_at)
+  INSERT INTO switchyard.idempotency_keys AS k (key, request_hash, event_id, response, expires_at)
   SELECT idempotency_key, request_hash, id, response, now() + make_interval(hours => $2::int)
   FROM input WHERE idempotency_key IS NOT NULL
   ON CONFLICT (key) DO UPDATE
@@ -83,7 +83,7 @@ WITH ${MARK_PUBLISHED_CTES('$3')}, input AS (
 ), accepted AS (
   SELECT * FROM input WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM claimed)
 ), stored_events AS (
-  INSERT INTO events (id, type, source, source_event_id, subject, format, data_content_type,
+  INSERT INTO switchyard.events (id, type, source, source_event_id, subject, format, data_content_type,
                       data, extensions, "time", priority, deliver_at, received_at, correlation_id, causation_id)
   SELECT id, type, source, source_event_id, subject, format, data_content_type,
          data, extensions, "time", priority, deliver_at, now(), correlation_id, causation_id

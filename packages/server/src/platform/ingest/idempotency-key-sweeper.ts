@@ -32,8 +32,8 @@ export class IdempotencyKeySweeper implements OnApplicationBootstrap, OnModuleDe
     try {
       for (;;) {
         const deleted = await this.prisma.$executeRaw`
-          DELETE FROM idempotency_keys WHERE key IN (
-            SELECT key FROM idempotency_keys WHERE expires_at < now() LIMIT ${BATCH})`;
+          DELETE FROM switchyard.idempotency_keys WHERE key IN (
+            SELECT key FROM switchyard.idempotency_keys WHERE expires_at < now() LIMIT ${BATCH})`;
         total += deleted;
         if (deleted < BATCH) return total;
       }

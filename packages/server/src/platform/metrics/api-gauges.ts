@@ -23,7 +23,7 @@ export class ApiGauges implements OnModuleInit {
       for (const lag of await currentLags()) gauge.set({ queue: lag.queue }, lag.oldestWaitingAgeMs / 1000);
     });
     this.metrics.gauge('switchyard_outbox_backlog', 'Jobs committed in Postgres and not yet handed to BullMQ.', [], async (gauge) => {
-      const [row] = await this.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM jobs WHERE published_at IS NULL`;
+      const [row] = await this.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL`;
       gauge.set(row.n);
     });
     this.metrics.gauge('switchyard_dead_letters_open', 'Dead letters waiting for an operator.', [], async (gauge) => {

@@ -84,10 +84,10 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async claim(): Promise<ClaimedOperation | null> {
     const [operation] = await this.prisma.$queryRaw<ClaimedOperation[]>`
-      UPDATE operations SET lease_owner = ${this.owner}, lease_until = now() + make_interval(secs => ${this.leaseSeconds}::float8),
+      UPDATE switchyard.operations SET lease_owner = ${this.owner}, lease_until = now() + make_interval(secs => ${this.leaseSeconds}::float8),
                             started_at = COALESCE(started_at, now())
       WHERE id = (
-        SELECT id FROM operations WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now())
+        SELECT id FROM switchyard.operations WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now())
         ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING id::text AS id, kind, actor, params`;
     return operation ?? null;
@@ -129,11 +129,11 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
         // them; after a lease idle in the transaction (the lease has lapsed by then) Postgres ends it.
         await tx.$queryRawUnsafe(LIMIT_IDLE_IN_TRANSACTION_SQL, idleLimit(this.leaseSeconds * 1000));
         const items = await tx.$queryRaw<Array<{ seq: number; item_id: string }>>`
-          SELECT seq, item_id::text AS item_id FROM operation_items
+          SELECT seq, item_id::text AS item_id FROM switchyard.operation_items
           WHERE operation_id = ${operation.id}::uuid AND status = 'pending' ORDER BY seq LIMIT ${size}`;
         if (items.length === 0) {
           await tx.$executeRaw`
-            UPDATE operations SET status = 'completed', finished_at = now(), lease_owner = NULL, lease_until = NULL
+            UPDATE switchyard.operations SET status = 'completed', finished_at = now(), lease_owner = NULL, lease_until = NULL
             WHERE id = ${operation.id}::uuid AND lease_owner = ${this.owner}`;
           return { outcome: 'finished' as const, toPublish: [] };
         }
@@ -145,11 +145,11 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
           ...result.skipped.map(({ id, reason }) => ({ seq: seqOf.get(id), status: 'failed', error: reason })),
         ]);
         await tx.$executeRaw`
-          UPDATE operation_items i SET status = x.status, error = x.error
+          UPDATE switchyard.operation_items i SET status = x.status, error = x.error
           FROM jsonb_to_recordset(${marks}::jsonb) AS x(seq int, status text, error text)
           WHERE i.operation_id = ${operation.id}::uuid AND i.seq = x.seq`;
         const renewed = await tx.$executeRaw`
-          UPDATE operations SET done = done + ${result.done.length}, failed = failed + ${result.skipped.length},
+          UPDATE switchyard.operations SET done = done + ${result.done.length}, failed = failed + ${result.skipped.length},
                                 lease_until = now() + make_interval(secs => ${this.leaseSeconds}::float8)
           WHERE id = ${operation.id}::uuid AND lease_owner = ${this.owner}`;
         // Another process took the operation over (our lease lapsed): undo this batch.
@@ -171,7 +171,7 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private async fail(operation: ClaimedOperation, error: Error): Promise<void> {
     this.logger.error(`Operation ${operation.id} failed: ${error.message}`);
     await this.prisma.$executeRaw`
-      UPDATE operations SET status = 'failed', error = ${error.message.slice(0, 2_000)}, finished_at = now(), lease_owner = NULL, lease_until = NULL
+      UPDATE switchyard.operations SET status = 'failed', error = ${error.message.slice(0, 2_000)}, finished_at = now(), lease_owner = NULL, lease_until = NULL
       WHERE id = ${operation.id}::uuid AND lease_owner = ${this.owner}`;
   }
 

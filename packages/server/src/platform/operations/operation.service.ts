@@ -37,7 +37,7 @@ export class OperationService {
       data: { id, kind: operation.kind, status: 'running', actor: operation.actor, filter: operation.filter as object, params: operation.params as object, matched: 0 },
     });
     const matched = await tx.$executeRaw`
-      INSERT INTO operation_items (operation_id, seq, item_id)
+      INSERT INTO switchyard.operation_items (operation_id, seq, item_id)
       SELECT ${id}::uuid, x.seq, x.id FROM (${operation.items}) x`;
     await tx.operation.update({ where: { id }, data: { matched } });
     return { id, matched };

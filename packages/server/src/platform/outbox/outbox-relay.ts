@@ -118,7 +118,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id::text AS operation_id, j.ordering_key,
                  e.id::text AS event_id, e.type, e.source, e.subject, e.time, e.data, e.received_at,
                  e.correlation_id, e.causation_id::text AS causation_id
-          FROM jobs j JOIN events e ON e.id = j.event_id
+          FROM switchyard.jobs j JOIN switchyard.events e ON e.id = j.event_id
           WHERE j.published_at IS NULL AND NOT j.held
             AND j.created_at <= now() - make_interval(secs => ${graceSeconds}::float8)
             AND (j.released_at IS NULL OR j.released_at <= now() - make_interval(secs => ${graceSeconds}::float8))
@@ -134,7 +134,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           failure = error as Error;
           ids = (error as { published?: string[] }).published ?? [];
         }
-        if (ids.length > 0) await tx.$executeRaw`UPDATE jobs SET published_at = now() WHERE id = ANY(${ids}::text[])`;
+        if (ids.length > 0) await tx.$executeRaw`UPDATE switchyard.jobs SET published_at = now() WHERE id = ANY(${ids}::text[])`;
         return { count: ids.length, failure };
       },
       { maxWait: 10_000, timeout: 60_000 },

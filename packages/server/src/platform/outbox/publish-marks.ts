@@ -27,10 +27,10 @@ const LINGER_MS = 25;
 export const MARK_PUBLISHED_CTES = (param: string) => `
 publishable AS (
   SELECT j.id FROM unnest(${param}::text[]) AS p(id)
-  CROSS JOIN LATERAL (SELECT id, published_at FROM jobs WHERE jobs.id = p.id FOR NO KEY UPDATE SKIP LOCKED) j
+  CROSS JOIN LATERAL (SELECT id, published_at FROM switchyard.jobs WHERE jobs.id = p.id FOR NO KEY UPDATE SKIP LOCKED) j
   WHERE j.published_at IS NULL
 ), marked AS (
-  UPDATE jobs SET published_at = now() FROM publishable WHERE jobs.id = publishable.id
+  UPDATE switchyard.jobs SET published_at = now() FROM publishable WHERE jobs.id = publishable.id
 )`;
 
 /** Marks one set of rows published; unprepared, so it is planned with its values. */

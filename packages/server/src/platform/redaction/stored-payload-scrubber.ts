@@ -31,15 +31,15 @@ export class StoredPayloadScrubber {
 
   /** Locks the events, so concurrent completions of one event take turns; first in the transaction. */
   lock(eventIds: string[]): Prisma.PrismaPromise<unknown> {
-    return this.prisma.$queryRaw`SELECT 1 FROM events WHERE id = ANY(${eventIds}::uuid[]) ORDER BY id FOR UPDATE`;
+    return this.prisma.$queryRaw`SELECT 1 FROM switchyard.events WHERE id = ANY(${eventIds}::uuid[]) ORDER BY id FOR UPDATE`;
   }
 
   /** Scrubs those of the events that are finished; last in the transaction. */
   scrub(eventIds: string[]): Prisma.PrismaPromise<number> {
     return this.prisma.$executeRaw`
-      UPDATE events e SET data = switchyard_redact(e.data, ${this.redactor.sqlPaths()}::jsonb), redacted_at = now()
+      UPDATE switchyard.events e SET data = switchyard.switchyard_redact(e.data, ${this.redactor.sqlPaths()}::jsonb), redacted_at = now()
       WHERE e.id = ANY(${eventIds}::uuid[]) AND e.redacted_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.outcome IS NULL)
-        AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.event_id = e.id AND d.status <> 'resolved')`;
+        AND NOT EXISTS (SELECT 1 FROM switchyard.jobs j WHERE j.event_id = e.id AND j.outcome IS NULL)
+        AND NOT EXISTS (SELECT 1 FROM switchyard.dead_letters d WHERE d.event_id = e.id AND d.status <> 'resolved')`;
   }
 }

@@ -59,7 +59,7 @@ export class FailureRecorder {
     const { event, handler, error } = failure;
     const message = truncate(error.message || String(error));
     const attempt = (db: Pick<TransactionClient, '$executeRaw'>) => db.$executeRaw`
-      INSERT INTO job_attempts (job_id, event_id, handler, queue, attempt, worker_id, started_at, finished_at,
+      INSERT INTO switchyard.job_attempts (job_id, event_id, handler, queue, attempt, worker_id, started_at, finished_at,
                                 duration_ms, error_name, error_message, error_stack, retryable)
       VALUES (${failure.jobId}, ${event.id}::uuid, ${handler}, ${failure.queue}, ${failure.attempt}, ${this.config.worker.id},
               ${failure.startedAt}, ${failure.finishedAt}, ${failure.finishedAt.getTime() - failure.startedAt.getTime()},
@@ -80,12 +80,12 @@ export class FailureRecorder {
         WITH previous AS (
           -- No FOR UPDATE: the upsert below changes this row in the same statement, and a
           -- locking read skips rows its own statement updated; the snapshot read sees the old status.
-          SELECT id, status FROM dead_letters WHERE event_id = ${event.id}::uuid AND handler = ${handler}
+          SELECT id, status FROM switchyard.dead_letters WHERE event_id = ${event.id}::uuid AND handler = ${handler}
         ), history AS (
           SELECT count(*)::int AS attempts, min(finished_at) AS first_at, max(finished_at) AS last_at
-          FROM job_attempts WHERE event_id = ${event.id}::uuid AND handler = ${handler}
+          FROM switchyard.job_attempts WHERE event_id = ${event.id}::uuid AND handler = ${handler}
         ), upserted AS (
-          INSERT INTO dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message,
+          INSERT INTO switchyard.dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message,
                                     fingerprint, attempts_made, first_failed_at, last_failed_at, status)
           SELECT ${uuidv7()}::uuid, ${failure.jobId}, ${event.id}::uuid, ${event.type}, ${handler}, ${failure.queue},
                  ${JSON.stringify(this.redactor.mask(event))}::jsonb, ${errorName}, ${message},
@@ -98,13 +98,13 @@ export class FailureRecorder {
                 status = 'open', updated_at = now()
           RETURNING id
         )
-        INSERT INTO dead_letter_actions (dead_letter_id, actor, action, from_status, to_status, job_id, reason)
+        INSERT INTO switchyard.dead_letter_actions (dead_letter_id, actor, action, from_status, to_status, job_id, reason)
         SELECT u.id, 'system', CASE WHEN p.id IS NULL THEN 'dead-lettered' ELSE 'failed-again' END,
                COALESCE(p.status, 'none'), 'open', ${failure.jobId}, ${message}
         FROM upserted u LEFT JOIN previous p ON p.id = u.id
         RETURNING id`;
       await tx.$executeRaw`
-        UPDATE jobs SET outcome = 'dead', attempts_made = ${failure.attempt}, finished_at = ${failure.finishedAt},
+        UPDATE switchyard.jobs SET outcome = 'dead', attempts_made = ${failure.attempt}, finished_at = ${failure.finishedAt},
                         processed_at = COALESCE(processed_at, ${failure.startedAt}), failed_reason = ${message},
                         published_at = COALESCE(published_at, ${failure.startedAt})
         WHERE id = ${failure.jobId}`;

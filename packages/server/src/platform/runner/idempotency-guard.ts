@@ -16,7 +16,7 @@ export class IdempotencyGuard {
     return this.prisma.$transaction(
       async (tx) => {
         const inserted = await tx.$executeRaw`
-          INSERT INTO processed_keys (handler, key) VALUES (${handler}, ${key}) ON CONFLICT DO NOTHING`;
+          INSERT INTO switchyard.processed_keys (handler, key) VALUES (${handler}, ${key}) ON CONFLICT DO NOTHING`;
         if (inserted === 0) return { applied: false } as const;
         return { applied: true, value: await effects(tx) } as const;
       },

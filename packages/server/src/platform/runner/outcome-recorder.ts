@@ -61,7 +61,7 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
     try {
       const recorded = [
         this.prisma.$executeRaw`
-          UPDATE jobs AS j
+          UPDATE switchyard.jobs AS j
           SET outcome = 'completed', attempts_made = x.attempts_made, processed_at = x.processed_at,
               finished_at = x.finished_at, failed_reason = NULL,
               -- It ran, so it was published; ingest's own mark skips rows this holds.

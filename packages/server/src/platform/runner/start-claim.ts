@@ -45,15 +45,15 @@ export class StartClaim {
       Array<{ claimed: boolean; started_at: Date | null; worker_id: string | null; outcome: string | null; failed_reason: string | null }>
     >`
       WITH claim AS (
-        INSERT INTO job_starts (job_id, event_id, handler, worker_id)
+        INSERT INTO switchyard.job_starts (job_id, event_id, handler, worker_id)
         VALUES (${job.jobId}, ${job.eventId}::uuid, ${job.handler}, ${this.config.worker.id})
         ON CONFLICT (job_id) DO NOTHING
         RETURNING job_id
       )
       SELECT EXISTS (SELECT 1 FROM claim) AS claimed, s.started_at, s.worker_id, j.outcome, j.failed_reason
       FROM (SELECT 1) AS one
-      LEFT JOIN job_starts s ON s.job_id = ${job.jobId}
-      LEFT JOIN jobs j ON j.id = ${job.jobId}`;
+      LEFT JOIN switchyard.job_starts s ON s.job_id = ${job.jobId}
+      LEFT JOIN switchyard.jobs j ON j.id = ${job.jobId}`;
     if (row.claimed) return { kind: 'claimed' };
     if (row.outcome === 'completed') return { kind: 'completed-before' };
     if (row.outcome === 'dead') return { kind: 'dead-before', reason: row.failed_reason ?? 'failed for good before' };

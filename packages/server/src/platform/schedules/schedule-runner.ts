@@ -111,7 +111,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
   /** How long until the earliest unpaused schedule is due, at most SCHEDULE_POLL_MS. */
   private async untilNextDue(): Promise<number> {
     const [row] = await this.pg.query<{ ms: number | null }>(
-      'SELECT (extract(epoch FROM min(next_fire_at) - now()) * 1000)::float8 AS ms FROM schedules WHERE NOT paused',
+      'SELECT (extract(epoch FROM min(next_fire_at) - now()) * 1000)::float8 AS ms FROM switchyard.schedules WHERE NOT paused',
       [],
     );
     const ms = row?.ms ?? Infinity;
@@ -135,7 +135,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       const { rows } = await client.query<DueRow>(
         `SELECT id::text AS id, name, event_type, data, source, subject, kind, cron, time_zone, interval_ms,
                 catch_up, next_fire_at, now() AS now
-         FROM schedules
+         FROM switchyard.schedules
          WHERE NOT paused AND next_fire_at <= now()
          ORDER BY next_fire_at
          LIMIT $1
@@ -157,7 +157,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       const stored = await this.store.appendWithin(client, toStore);
       for (const outcome of outcomes) if (outcome.event_id !== null && !stored.has(outcome.event_id)) outcome.event_id = null;
       await client.query(
-        `UPDATE schedules s SET next_fire_at = o.next, last_fired_at = coalesce(o.fired_at, s.last_fired_at),
+        `UPDATE switchyard.schedules s SET next_fire_at = o.next, last_fired_at = coalesce(o.fired_at, s.last_fired_at),
                 last_event_id = coalesce(o.event_id, s.last_event_id), last_error = o.error
          FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, next timestamptz, fired_at timestamptz, event_id uuid, error text)
          WHERE s.id = o.id`,

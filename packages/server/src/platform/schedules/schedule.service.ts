@@ -43,7 +43,7 @@ export class ScheduleService {
     try {
       const row = await this.prisma.$transaction(async (tx) => {
         const [created] = await tx.$queryRaw<Array<{ id: string }>>`
-          INSERT INTO schedules (id, name, event_type, data, source, subject, kind, cron, time_zone, interval_ms, catch_up, paused, next_fire_at, origin, created_by)
+          INSERT INTO switchyard.schedules (id, name, event_type, data, source, subject, kind, cron, time_zone, interval_ms, catch_up, paused, next_fire_at, origin, created_by)
           VALUES (${uuidv7()}::uuid, ${spec.name}, ${columns.eventType}, ${JSON.stringify(spec.data)}::jsonb, ${columns.source}, ${columns.subject},
                   ${columns.kind}, ${columns.cron}, ${columns.timeZone}, ${columns.intervalMs}, ${columns.catchUp}, ${spec.paused},
                   ${nextTick(spec.timing, new Date())}, 'api', ${actor})
@@ -123,8 +123,8 @@ export class ScheduleService {
     for (const spec of specs) {
       const columns = specColumns(spec);
       const [row] = await this.prisma.$queryRaw<Array<{ was: string | null }>>`
-        WITH previous AS (SELECT origin FROM schedules WHERE name = ${spec.name})
-        INSERT INTO schedules AS s (id, name, event_type, data, source, subject, kind, cron, time_zone, interval_ms, catch_up, paused, next_fire_at, origin, created_by)
+        WITH previous AS (SELECT origin FROM switchyard.schedules WHERE name = ${spec.name})
+        INSERT INTO switchyard.schedules AS s (id, name, event_type, data, source, subject, kind, cron, time_zone, interval_ms, catch_up, paused, next_fire_at, origin, created_by)
         VALUES (${uuidv7()}::uuid, ${spec.name}, ${columns.eventType}, ${JSON.stringify(spec.data)}::jsonb, ${columns.source}, ${columns.subject},
                 ${columns.kind}, ${columns.cron}, ${columns.timeZone}, ${columns.intervalMs}, ${columns.catchUp}, ${spec.paused},
                 ${nextTick(spec.timing, new Date())}, 'code', 'code')
@@ -145,7 +145,7 @@ export class ScheduleService {
 
   private async find(db: TransactionClient | PrismaService | ReadPrismaService, name: string, lock = false): Promise<ScheduleModel> {
     if (!NAME.test(name)) throw new ProblemError(problems.notFound(`No schedule named ${JSON.stringify(name)}`));
-    if (lock) await db.$executeRaw`SELECT 1 FROM schedules WHERE name = ${name} FOR UPDATE`;
+    if (lock) await db.$executeRaw`SELECT 1 FROM switchyard.schedules WHERE name = ${name} FOR UPDATE`;
     const row = await db.schedule.findUnique({ where: { name } });
     if (!row) throw new ProblemError(problems.notFound(`No schedule named ${JSON.stringify(name)}`));
     return row;
