@@ -3,6 +3,8 @@ export { EventHandler, MAX_PRIORITY } from './handlers/event-handler.decorator.j
 export type { AfterDeadLetter, BackoffPolicy, EventHandlerOptions, HandlerDefinition, OrderingPolicy, RateLimit } from './handlers/event-handler.decorator.js';
 export { isNonRetryable, NonRetryableError, nonRetryable } from './handlers/handler.types.js';
 export type { DomainEvent, EmitOptions, EmittedEvent, Handler, HandlerContext, OnceResult } from './handlers/handler.types.js';
+// Where ctx.once() writes: adapters for pg and Prisma are at @switchyard/core/pg and @switchyard/core/prisma.
+export type { SqlExecutor, TransactionAdapter, TransactionOf } from './transactions/transaction-adapter.js';
 export { EventSchedule } from './schedules/event-schedule.decorator.js';
 export type { EventScheduleOptions } from './schedules/event-schedule.decorator.js';
 export {

@@ -6,3 +6,4 @@ export * from './handlers/handler.types.js';
 export * from './routing/subscription-filter.js';
 export * from './routing/topic-pattern.js';
 export * from './schedules/event-schedule.decorator.js';
+export * from './transactions/transaction-adapter.js';
