@@ -89,6 +89,7 @@ if (problem) {
   process.exit(1);
 }
 step('migrate', process.execPath, ['packages/server/dist/db/migrate.cli.js']);
+step("migrate the shop's tables", process.execPath, ['examples/shop/dist/migrate.cli.js']);
 step('seed', process.execPath, ['examples/shop/dist/seed.cli.js']);
 await ensureConsoleAdmin();
 

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { commerceEvents } from '@switchyard/example-shop';
-import { type DomainEvent, EventHandler, type Handler, type HandlerContext, type TransactionClient } from '@switchyard/server/internal';
+import { type DomainEvent, EventHandler, type Handler, type HandlerContext } from '@switchyard/server/internal';
+import type { PoolClient } from 'pg';
 import { z } from 'zod';
 import { Samples } from './stats.js';
 
@@ -85,12 +86,12 @@ export class NoopSingle implements Handler {
   }
 }
 
-/** Writes one row through the idempotency guard: the processed key and the row commit together. */
+/** Writes one row through the idempotency guard: the processed key and the row commit together (the default adapter: a pg client on Switchyard's database). */
 @EventHandler({ name: 'bench.guarded', on: 'bench.guarded', queue: GUARDED_QUEUE, ...options })
 export class Guarded implements Handler<{ n: number }> {
-  async handle(event: DomainEvent<{ n: number }>, ctx: HandlerContext<TransactionClient>): Promise<void> {
+  async handle(event: DomainEvent<{ n: number }>, ctx: HandlerContext<PoolClient>): Promise<void> {
     recorder.record(event);
-    await ctx.once((tx) => tx.$executeRaw`INSERT INTO bench_effects (event_id, n) VALUES (${event.id}::uuid, ${event.data.n})`);
+    await ctx.once((tx) => tx.query('INSERT INTO bench_effects (event_id, n) VALUES ($1::uuid, $2)', [event.id, event.data.n]));
   }
 }
 

@@ -1,4 +1,5 @@
-import { ensureDatabase, migrateSwitchyard } from '@switchyard/server/internal';
+import { SHOP_MIGRATIONS } from '@switchyard/example-shop';
+import { applyMigrations, ensureDatabase, migrateSwitchyard } from '@switchyard/server/internal';
 import { Redis } from 'ioredis';
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
@@ -10,21 +11,22 @@ import { cpuSeconds } from './processes.js';
 
 export const ROOT = join(__dirname, '..', '..');
 
-/** Creates and migrates a benchmark database, adds the guarded handler's table, empties every table. */
+/** Creates and migrates a benchmark database (Switchyard's tables and the shop's), adds the guarded handler's table, empties every table. */
 export async function prepareDatabase(url: string, { truncate = true } = {}): Promise<void> {
   await ensureDatabase(url);
   await migrateSwitchyard(url);
+  await applyMigrations(url, SHOP_MIGRATIONS.dir, { schema: SHOP_MIGRATIONS.schema });
   await withClient(url, async (client) => {
     await client.query(EFFECTS_TABLE_SQL);
     if (truncate) await truncateAll(client);
   });
 }
 
-/** Empties Switchyard's tables and the benchmark's own (public), but not the migrations' records or the installation's id. */
+/** Empties Switchyard's tables, the shop's and the benchmark's own (public), but not the migrations' records or the installation's id. */
 export async function truncateAll(client: Client): Promise<void> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
-     WHERE schemaname IN ('switchyard', 'public') AND tablename <> '_prisma_migrations'
+     WHERE schemaname IN ('switchyard', 'shop', 'public') AND tablename <> '_prisma_migrations'
        AND NOT (schemaname = 'switchyard' AND tablename = 'installation')`,
   );
   await client.query(`TRUNCATE ${rows.map((row) => row.name).join(', ')} RESTART IDENTITY CASCADE`);

@@ -9,7 +9,8 @@
 import 'reflect-metadata';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { apiEnvSchema, createApiApp, toApiConfig } from '@switchyard/server/internal';
-import { type DomainEvent, EventHandler, type Handler, type HandlerContext, type TransactionClient, loadConfig } from '@switchyard/server/internal';
+import { type DomainEvent, EventHandler, type Handler, type HandlerContext, loadConfig } from '@switchyard/server/internal';
+import type { PoolClient } from 'pg';
 import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/server/internal';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -25,9 +26,9 @@ const TABLE = `CREATE TABLE IF NOT EXISTS bench_ordered_effects (id bigserial PR
 function orderedModule(concurrency: number, sleepMs: number): DynamicModule {
   @EventHandler<Keyed>({ name: 'bench.ordered', on: 'bench.keyed', queue: 'bench-ordered', concurrency, attempts: 1, orderingKey: (event) => event.data.key })
   class OrderedHandler implements Handler<Keyed> {
-    async handle(event: DomainEvent<Keyed>, ctx: HandlerContext<TransactionClient>): Promise<void> {
+    async handle(event: DomainEvent<Keyed>, ctx: HandlerContext<PoolClient>): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, sleepMs));
-      await ctx.once((tx) => tx.$executeRaw`INSERT INTO bench_ordered_effects (key, n) VALUES (${event.data.key}, ${event.data.n})`);
+      await ctx.once((tx) => tx.query('INSERT INTO bench_ordered_effects (key, n) VALUES ($1, $2)', [event.data.key, event.data.n]));
     }
   }
   @Module({ providers: [OrderedHandler] })

@@ -44,7 +44,7 @@ describe('content filters on subscriptions', () => {
     await allDone(accepted.body.eventId);
     assert.deepEqual(await queryRows(db, "SELECT id FROM switchyard.jobs WHERE event_id = $1 AND handler = 'fraud.review'", [accepted.body.eventId]), []);
     assert.equal(await stack.queue('fraud').getJob(`${accepted.body.eventId}.fraud.review`), undefined, 'no BullMQ job either');
-    assert.deepEqual(await queryRows(db, "SELECT id FROM emails WHERE order_id = $1 AND template = 'fraud-review'", [order.orderId]), []);
+    assert.deepEqual(await queryRows(db, "SELECT id FROM shop.emails WHERE order_id = $1 AND template = 'fraud-review'", [order.orderId]), []);
   });
 
   it('makes the job, and the handler runs, when the event matches', async () => {
@@ -55,7 +55,7 @@ describe('content filters on subscriptions', () => {
     assert.deepEqual(accepted.body.jobs.map((job) => job.handler), ['fraud.review', 'inventory.reserve', 'payment.charge']);
     const lineage = await allDone(accepted.body.eventId);
     assert.ok(lineage.jobs.some((job) => job.handler === 'fraud.review' && job.queue === 'fraud'));
-    const emails = await queryRows<{ recipient: string; subject: string }>(db, "SELECT recipient, subject FROM emails WHERE order_id = $1 AND template = 'fraud-review'", [order.orderId]);
+    const emails = await queryRows<{ recipient: string; subject: string }>(db, "SELECT recipient, subject FROM shop.emails WHERE order_id = $1 AND template = 'fraud-review'", [order.orderId]);
     assert.deepEqual(emails, [{ recipient: 'fraud-desk@shop.example', subject: `Review order ${order.orderId} (€1,200.00)` }]);
   });
 

@@ -47,6 +47,6 @@ describe('a dead letter survives a worker killed right after the final failure',
       const { body: lineage } = await stack.get<EventLineage>(`/v1/events/${body.eventId}`);
       return lineage.jobs.filter((job) => job.handler !== 'payment.charge').every((job) => job.state === 'completed');
     }, { timeoutMs: 20_000 });
-    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM stock_reservations WHERE order_id = $1', [order.orderId]), [{ n: 2 }]);
+    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM shop.stock_reservations WHERE order_id = $1', [order.orderId]), [{ n: 2 }]);
   });
 });

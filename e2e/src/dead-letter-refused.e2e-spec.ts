@@ -19,7 +19,7 @@ describe('a job whose dead letter cannot be written is held, not dropped', () =>
   before(async () => {
     await resetWithCatalogue(db);
     await queryRows(db, `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}') THEN CREATE ROLE ${ROLE} LOGIN; END IF; END $$`);
-    await queryRows(db, `GRANT USAGE ON SCHEMA switchyard TO ${ROLE}; GRANT ALL ON ALL TABLES IN SCHEMA switchyard, public TO ${ROLE}; GRANT ALL ON ALL SEQUENCES IN SCHEMA switchyard, public TO ${ROLE}; GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA switchyard TO ${ROLE}`);
+    await queryRows(db, `GRANT USAGE ON SCHEMA switchyard, shop TO ${ROLE}; GRANT ALL ON ALL TABLES IN SCHEMA switchyard, shop, public TO ${ROLE}; GRANT ALL ON ALL SEQUENCES IN SCHEMA switchyard, shop, public TO ${ROLE}; GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA switchyard TO ${ROLE}`);
     await queryRows(db, `REVOKE INSERT ON switchyard.dead_letters FROM ${ROLE}`);
     stack = await TestStack.start({ worker: false });
     const url = new URL(db);

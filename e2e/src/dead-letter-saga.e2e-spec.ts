@@ -18,17 +18,17 @@ const RESERVED = [
   { sku: 'SKU-BLUE-TEE', available: 999_999, reserved: 1 },
   { sku: 'SKU-RED-MUG', available: 999_998, reserved: 2 },
 ];
-const stock = () => queryRows(db, "SELECT sku, available, reserved FROM stock_items WHERE sku IN ('SKU-RED-MUG', 'SKU-BLUE-TEE') ORDER BY sku");
+const stock = () => queryRows(db, "SELECT sku, available, reserved FROM shop.stock_items WHERE sku IN ('SKU-RED-MUG', 'SKU-BLUE-TEE') ORDER BY sku");
 const progressOf = (orderId: string) =>
   queryRows<{ confirmed: boolean; cancelled: boolean; released: boolean; charge_dead: boolean }>(
     db,
     `SELECT confirmed_at IS NOT NULL AS confirmed, cancelled_at IS NOT NULL AS cancelled, released_at IS NOT NULL AS released,
             charge_dead_at IS NOT NULL AS charge_dead
-     FROM order_progress WHERE order_id = $1`,
+     FROM shop.order_progress WHERE order_id = $1`,
     [orderId],
   ).then((rows) => rows[0]);
-const emailsOf = (orderId: string) => queryRows<{ template: string }>(db, 'SELECT template FROM emails WHERE order_id = $1 ORDER BY sent_at', [orderId]).then((rows) => rows.map((row) => row.template));
-const paymentsOf = (orderId: string) => queryRows<{ kind: string }>(db, 'SELECT kind FROM payments WHERE order_id = $1 ORDER BY created_at', [orderId]).then((rows) => rows.map((row) => row.kind));
+const emailsOf = (orderId: string) => queryRows<{ template: string }>(db, 'SELECT template FROM shop.emails WHERE order_id = $1 ORDER BY sent_at', [orderId]).then((rows) => rows.map((row) => row.template));
+const paymentsOf = (orderId: string) => queryRows<{ kind: string }>(db, 'SELECT kind FROM shop.payments WHERE order_id = $1 ORDER BY created_at', [orderId]).then((rows) => rows.map((row) => row.kind));
 /** Every job of `handler` for the platform events about the charge of `correlationId`'s order, with its state. */
 const platformJobs = (correlationId: string) =>
   queryRows<{ type: string; handler: string; outcome: string | null }>(
@@ -39,7 +39,7 @@ const platformJobs = (correlationId: string) =>
   );
 
 async function restock(): Promise<void> {
-  for (const item of SEED_STOCK) await queryRows(db, 'UPDATE stock_items SET available = $2, reserved = 0 WHERE sku = $1', [item.sku, item.available]);
+  for (const item of SEED_STOCK) await queryRows(db, 'UPDATE shop.stock_items SET available = $2, reserved = 0 WHERE sku = $1', [item.sku, item.available]);
 }
 
 describe('the order saga when the charge fails for good: switchyard.job.* events drive the compensation', () => {
@@ -172,7 +172,7 @@ describe('a worker killed between the dead letter and the compensation', () => {
     // A healthy worker: the API's relay publishes the compensation's job, and the orphaned charge fails again.
     await stack.startWorker();
     await waitFor('the stock released', async () => {
-      const [progress] = await queryRows<{ charge_dead: boolean }>(db, 'SELECT charge_dead_at IS NOT NULL AS charge_dead FROM order_progress WHERE order_id = $1', [order.orderId]);
+      const [progress] = await queryRows<{ charge_dead: boolean }>(db, 'SELECT charge_dead_at IS NOT NULL AS charge_dead FROM shop.order_progress WHERE order_id = $1', [order.orderId]);
       return progress?.charge_dead;
     }, { timeoutMs: 30_000 });
     await waitFor('BullMQ to fail the orphaned charge', async () => {

@@ -52,7 +52,7 @@ describe('dead-letter triage', () => {
     const { body: accepted } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     await waitFor('reservation dead-lettered', async () => (await queryRows(db, "SELECT 1 FROM switchyard.dead_letters WHERE event_id = $1 AND handler = 'inventory.reserve'", [accepted.eventId])).length === 1);
     const deadLetter = await deadLetterOf(accepted.eventId, 'inventory.reserve');
-    await queryRows(db, "UPDATE stock_items SET available = 10 WHERE sku = 'SKU-LAST-ONE'"); // the fix
+    await queryRows(db, "UPDATE shop.stock_items SET available = 10 WHERE sku = 'SKU-LAST-ONE'"); // the fix
 
     const url = stack.url(`/v1/dead-letters/${deadLetter.id}/retry`);
     const [first, second] = await Promise.all([post<RetryAnswer>(url, '', { ...stack.auth, ...alice }), post<RetryAnswer>(url, '', { ...stack.auth, ...alice })]);
@@ -69,7 +69,7 @@ describe('dead-letter triage', () => {
       ['system', 'resolved', 'resolved'],
     ]);
     assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM switchyard.jobs WHERE id LIKE $1', [`${accepted.eventId}.inventory.reserve.r%`]), [{ n: 1 }]);
-    assert.deepEqual(await queryRows(db, 'SELECT quantity FROM stock_reservations WHERE order_id = $1', [order.orderId]), [{ quantity: 3 }]);
+    assert.deepEqual(await queryRows(db, 'SELECT quantity FROM shop.stock_reservations WHERE order_id = $1', [order.orderId]), [{ quantity: 3 }]);
     const again = await post<Problem>(url, '', { ...stack.auth, ...alice });
     assert.equal(again.status, 409, 'a resolved dead letter is not retried');
   });

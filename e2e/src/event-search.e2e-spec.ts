@@ -75,7 +75,7 @@ describe('event search and replay', () => {
   });
 
   it('replays stored events: dry run, then an audited operation; the guard decides what applies again', async () => {
-    const emailsBefore = await queryRows(db, 'SELECT count(*)::int AS n FROM emails');
+    const emailsBefore = await queryRows(db, 'SELECT count(*)::int AS n FROM shop.emails');
     const confirmed = await queryRows<{ id: string }>(db, "SELECT id::text AS id FROM switchyard.events WHERE type = 'order.confirmed'");
     const dryRun = await stack.post<ReplayDryRun>('/v1/events/replay', { filter: { type: 'order.confirmed' }, handlers: ['email.order-confirmation'], dryRun: true });
     assert.equal(dryRun.status, 200);
@@ -99,7 +99,7 @@ describe('event search and replay', () => {
       }
       return true;
     });
-    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM emails'), emailsBefore, 'the confirmation was not sent twice');
+    assert.deepEqual(await queryRows(db, 'SELECT count(*)::int AS n FROM shop.emails'), emailsBefore, 'the confirmation was not sent twice');
     assert.deepEqual(await queryRows(db, "SELECT actor, count FROM switchyard.audit_log WHERE action = 'events.replay'"), [{ actor: 'carol', count: 2 }]);
   });
 

@@ -27,10 +27,10 @@ describe('the idempotency guard under forced double runs', () => {
   async function effectsOf(orderId: string) {
     const [row] = await queryRows<{ reservations: number; reserved: number; payments: number; emails: number; keys: number; followUps: number }>(
       db,
-      `SELECT (SELECT count(*)::int FROM stock_reservations WHERE order_id = $1) AS reservations,
-              (SELECT reserved FROM stock_items WHERE sku = 'SKU-RED-MUG') AS reserved,
-              (SELECT count(*)::int FROM payments WHERE order_id = $1) AS payments,
-              (SELECT count(*)::int FROM emails WHERE order_id = $1) AS emails,
+      `SELECT (SELECT count(*)::int FROM shop.stock_reservations WHERE order_id = $1) AS reservations,
+              (SELECT reserved FROM shop.stock_items WHERE sku = 'SKU-RED-MUG') AS reserved,
+              (SELECT count(*)::int FROM shop.payments WHERE order_id = $1) AS payments,
+              (SELECT count(*)::int FROM shop.emails WHERE order_id = $1) AS emails,
               (SELECT count(*)::int FROM switchyard.processed_keys) AS keys,
               (SELECT count(*)::int FROM switchyard.events WHERE causation_id IS NOT NULL AND data->>'orderId' = $1) AS "followUps"`,
       [orderId],

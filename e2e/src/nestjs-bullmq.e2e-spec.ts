@@ -1,6 +1,5 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { apiEnvSchema, createApiApp, toApiConfig } from '@switchyard/server/internal';
-import { CommerceModule, commerceEnvSchema } from '@switchyard/example-shop';
 import type { AcceptedEvent } from '@switchyard/core/contracts';
 import { loadConfig, QueueRegistry, queueKeyPrefix } from '@switchyard/server/internal';
 import { runNode, ThrowawayRedisCluster, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
@@ -21,16 +20,17 @@ import {
 } from './fixtures/bullmq-neighbours.js';
 import { TestHandlersModule, testEvents } from './fixtures/test-handlers.js';
 import { resetWithCatalogue } from './support/database.js';
+import { type AppHandlers, shopApp } from './support/shop.js';
 import { TestStack } from './support/stack.js';
 
 /** The stack's usual handler modules plus `extra`. */
-function handlersWith(env: Record<string, string>, ...extra: Array<Type | DynamicModule>): Array<Type | DynamicModule> {
-  return [CommerceModule.forRoot(loadConfig(commerceEnvSchema, env)), TestHandlersModule, ...extra];
+function handlersWith(env: Record<string, string>, ...extra: Array<Type | DynamicModule>): AppHandlers {
+  return shopApp(env, TestHandlersModule, ...extra);
 }
 
 /** An API app (not yet initialised) on `stack`'s Redis and database, with `extra` beside the handlers. */
 function apiWith(stack: TestStack, ...extra: Array<Type | DynamicModule>) {
-  return createApiApp({ config: toApiConfig(loadConfig(apiEnvSchema, stack.env)), events: testEvents, handlers: handlersWith(stack.env, ...extra) });
+  return createApiApp({ config: toApiConfig(loadConfig(apiEnvSchema, stack.env)), events: testEvents, ...handlersWith(stack.env, ...extra) });
 }
 
 /** Initialises `app` expecting a refusal and returns it; the app is closed either way. */
@@ -118,7 +118,7 @@ describe('@nestjs/bullmq beside Switchyard', () => {
   });
 
   it("runs a @Processor on a queue of the app's own", async () => {
-    const worker = await createWorkerApp({ config: toWorkerConfig(loadConfig(workerEnvSchema, stack.env)), events: testEvents, handlers: handlersWith(stack.env, ReportsModule) });
+    const worker = await createWorkerApp({ config: toWorkerConfig(loadConfig(workerEnvSchema, stack.env)), events: testEvents, ...handlersWith(stack.env, ReportsModule) });
     try {
       await worker.get(Reports, { strict: false }).queue.add('monthly', { n: 7 });
       await waitFor('the report job to run', () => neighbours.reported.includes(7));
@@ -135,7 +135,7 @@ describe('@nestjs/bullmq beside Switchyard', () => {
     const worker = await createWorkerApp({
       config: toWorkerConfig(loadConfig(workerEnvSchema, stack.env)),
       events: testEvents,
-      handlers: handlersWith(stack.env, OwnConnectionPaymentQueueEventsModule),
+      ...handlersWith(stack.env, OwnConnectionPaymentQueueEventsModule),
     });
     try {
       const jobId = await publishPaymentJob(stack);

@@ -25,11 +25,11 @@ function shape(nodes: EventTreeNode[], depth = 0): string[] {
     ]);
 }
 
-const emailsOf = (orderId: string) => queryRows<{ template: string }>(db, 'SELECT template FROM emails WHERE order_id = $1', [orderId]);
-const stockOf = () => queryRows(db, "SELECT sku, available, reserved FROM stock_items WHERE sku IN ('SKU-RED-MUG', 'SKU-BLUE-TEE') ORDER BY sku");
+const emailsOf = (orderId: string) => queryRows<{ template: string }>(db, 'SELECT template FROM shop.emails WHERE order_id = $1', [orderId]);
+const stockOf = () => queryRows(db, "SELECT sku, available, reserved FROM shop.stock_items WHERE sku IN ('SKU-RED-MUG', 'SKU-BLUE-TEE') ORDER BY sku");
 /** Puts the catalogue back to its seeded levels (not resetWithCatalogue: that would drop the stack's API key). */
 async function restock(): Promise<void> {
-  for (const item of SEED_STOCK) await queryRows(db, 'UPDATE stock_items SET available = $2, reserved = 0 WHERE sku = $1', [item.sku, item.available]);
+  for (const item of SEED_STOCK) await queryRows(db, 'UPDATE shop.stock_items SET available = $2, reserved = 0 WHERE sku = $1', [item.sku, item.available]);
 }
 const UNTOUCHED_STOCK = [
   { sku: 'SKU-BLUE-TEE', available: 1_000_000, reserved: 0 },
@@ -99,7 +99,7 @@ describe('the order saga: follow-up events from order.placed to order.confirmed,
     assert.equal(lineage.body.causationId, second.eventId);
 
     assert.deepEqual(await emailsOf(order.orderId), [{ template: 'order-confirmation' }]);
-    assert.deepEqual(await queryRows(db, 'SELECT kind, amount FROM payments WHERE order_id = $1', [order.orderId]), [{ kind: 'captured', amount: 4500 }]);
+    assert.deepEqual(await queryRows(db, 'SELECT kind, amount FROM shop.payments WHERE order_id = $1', [order.orderId]), [{ kind: 'captured', amount: 4500 }]);
     assert.deepEqual(await stockOf(), [
       { sku: 'SKU-BLUE-TEE', available: 999_999, reserved: 1 },
       { sku: 'SKU-RED-MUG', available: 999_998, reserved: 2 },
@@ -128,14 +128,14 @@ describe('the order saga: follow-up events from order.placed to order.confirmed,
         await waitFor('payment.failed', async () => (await queryRows(db, "SELECT 1 FROM switchyard.events WHERE type = 'payment.failed' AND causation_id = $1", [placed.body.eventId])).length === 1, { timeoutMs: 30_000 });
         await waitFor('the reserve job in Redis', async () => (await stack.queue('inventory').remove(reserveJob)) === 1);
         await stack.queue('inventory').resume();
-        await waitFor('the release after payment.failed', async () => (await queryRows(db, 'SELECT 1 FROM order_progress WHERE order_id = $1 AND released_at IS NOT NULL', [order.orderId])).length === 1, { timeoutMs: 30_000 });
+        await waitFor('the release after payment.failed', async () => (await queryRows(db, 'SELECT 1 FROM shop.order_progress WHERE order_id = $1 AND released_at IS NOT NULL', [order.orderId])).length === 1, { timeoutMs: 30_000 });
         await queryRows(db, 'UPDATE switchyard.jobs SET published_at = NULL WHERE id = $1', [reserveJob]);
         await waitFor('the late reserve job to run', async () => (await queryRows(db, "SELECT 1 FROM switchyard.jobs WHERE id = $1 AND outcome = 'completed'", [reserveJob])).length === 1, { timeoutMs: 30_000 });
         await checkReleased(placed.body.eventId, ['order.placed', 'payment.failed']);
       } else {
         await stack.queue('payment').pause();
         const placed = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
-        await waitFor('the reservation recorded', async () => (await queryRows(db, 'SELECT 1 FROM order_progress WHERE order_id = $1 AND reserved_at IS NOT NULL', [order.orderId])).length === 1, { timeoutMs: 30_000 });
+        await waitFor('the reservation recorded', async () => (await queryRows(db, 'SELECT 1 FROM shop.order_progress WHERE order_id = $1 AND reserved_at IS NOT NULL', [order.orderId])).length === 1, { timeoutMs: 30_000 });
         assert.equal((await stockOf()).find((row) => row.sku === 'SKU-RED-MUG')?.reserved, 2, 'reserved before the payment fails');
         await stack.queue('payment').resume();
         await checkReleased(placed.body.eventId, ['inventory.reserved', 'order.placed', 'payment.failed']);
@@ -146,8 +146,8 @@ describe('the order saga: follow-up events from order.placed to order.confirmed,
         assert.deepEqual(nodesOf(tree.roots).map((node) => node.type).sort(), expectedTypes);
         assert.deepEqual(await stockOf(), UNTOUCHED_STOCK, 'nothing stays reserved');
         assert.deepEqual(await emailsOf(order.orderId), []);
-        assert.deepEqual(await queryRows(db, 'SELECT * FROM payments WHERE order_id = $1', [order.orderId]), []);
-        assert.deepEqual(await queryRows(db, 'SELECT confirmed_at FROM order_progress WHERE order_id = $1', [order.orderId]), [{ confirmed_at: null }]);
+        assert.deepEqual(await queryRows(db, 'SELECT * FROM shop.payments WHERE order_id = $1', [order.orderId]), []);
+        assert.deepEqual(await queryRows(db, 'SELECT confirmed_at FROM shop.order_progress WHERE order_id = $1', [order.orderId]), [{ confirmed_at: null }]);
       }
     });
   }
@@ -184,6 +184,6 @@ describe('the order saga: follow-up events from order.placed to order.confirmed,
     const types = nodesOf(tree.roots).map((node) => node.type).sort();
     assert.deepEqual(types, ['inventory.reserved', 'order.confirmed', 'order.placed', 'payment.succeeded'], 'each emitted once, the re-run payment.charge included');
     assert.deepEqual(await emailsOf(order.orderId), [{ template: 'order-confirmation' }]);
-    assert.deepEqual(await queryRows(db, 'SELECT kind FROM payments WHERE order_id = $1', [order.orderId]), [{ kind: 'captured' }]);
+    assert.deepEqual(await queryRows(db, 'SELECT kind FROM shop.payments WHERE order_id = $1', [order.orderId]), [{ kind: 'captured' }]);
   });
 });

@@ -158,7 +158,7 @@ describe('ordering per key', () => {
     const ledger = await waitFor('nine ledger lines', async () => {
       const rows = await queryRows<{ customer_id: string; kind: string; balance: number }>(
         db,
-        'SELECT customer_id, kind, balance FROM store_credit_entries ORDER BY customer_id, position',
+        'SELECT customer_id, kind, balance FROM shop.store_credit_entries ORDER BY customer_id, position',
       );
       return rows.length === 9 && rows;
     });

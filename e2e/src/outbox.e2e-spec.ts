@@ -63,7 +63,7 @@ describe('the outbox: an event answered 202 is never lost', () => {
     // Everything, follow-up events' jobs included, leaves the outbox.
     await waitFor('the outbox empty', async () => (await queryRows<{ n: number }>(db, 'SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL'))[0].n === 0, { timeoutMs: 20_000 });
     assert.equal(
-      (await queryRows(db, 'SELECT 1 FROM payments WHERE order_id = ANY($1)', [orders.map((order) => order.orderId)])).length,
+      (await queryRows(db, 'SELECT 1 FROM shop.payments WHERE order_id = ANY($1)', [orders.map((order) => order.orderId)])).length,
       3,
     );
   });

@@ -49,11 +49,14 @@ describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'),
     await bouncer?.dispose();
   });
 
-  it('migrates through DATABASE_DIRECT_URL, not through the pooler', async () => {
+  it('migrates through DATABASE_DIRECT_URL, not through the pooler: Switchyard’s tables, then the shop’s', async () => {
     // DATABASE_URL names a port nothing listens on: only the direct URL can work.
-    const migrate = runNode('packages/server/dist/db/migrate.cli.js', { DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/${database}`, DATABASE_DIRECT_URL: direct });
-    const { code } = await migrate.exited;
-    assert.equal(code, 0, migrate.output());
+    const env = { DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/${database}`, DATABASE_DIRECT_URL: direct };
+    for (const cli of ['packages/server/dist/db/migrate.cli.js', 'examples/shop/dist/migrate.cli.js']) {
+      const migrate = runNode(cli, env);
+      const { code } = await migrate.exited;
+      assert.equal(code, 0, migrate.output());
+    }
   });
 
   it('ingests on both APIs and runs the whole order saga: fan-out, handlers, follow-up events, the email', async () => {
@@ -63,7 +66,7 @@ describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'),
     await waitFor(
       'every order confirmed and emailed',
       async () => {
-        const [{ n }] = await queryRows<{ n: number }>(direct, "SELECT count(*)::int AS n FROM emails WHERE template = 'order-confirmation' AND order_id = ANY($1)", [orders.map((order) => order.orderId)]);
+        const [{ n }] = await queryRows<{ n: number }>(direct, "SELECT count(*)::int AS n FROM shop.emails WHERE template = 'order-confirmation' AND order_id = ANY($1)", [orders.map((order) => order.orderId)]);
         return n === orders.length;
       },
       { timeoutMs: 60_000, intervalMs: 200 },
@@ -88,7 +91,7 @@ describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'),
       assert.equal(status, 200);
       return body.items.find((item) => item.eventId === accepted.eventId);
     }, { timeoutMs: 30_000 });
-    await queryRows(direct, "UPDATE stock_items SET available = 10 WHERE sku = 'SKU-LAST-ONE'"); // the fix
+    await queryRows(direct, "UPDATE shop.stock_items SET available = 10 WHERE sku = 'SKU-LAST-ONE'"); // the fix
 
     const retried = await post<RetryAnswer>(`${apis[1]}/v1/dead-letters/${deadLetter.id}/retry`, '', { ...auth(), 'X-Actor': 'alice' });
     assert.equal(retried.status, 202, JSON.stringify(retried.body));

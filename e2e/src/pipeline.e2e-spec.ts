@@ -46,17 +46,17 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
     assert.deepEqual(job?.opts.removeOnComplete, { count: 1000, age: 3600 });
     assert.deepEqual(job?.opts.removeOnFail, { count: 10_000, age: 604_800 });
 
-    const stock = await queryRows(db, "SELECT sku, available, reserved FROM stock_items WHERE sku IN ('SKU-RED-MUG', 'SKU-BLUE-TEE') ORDER BY sku");
+    const stock = await queryRows(db, "SELECT sku, available, reserved FROM shop.stock_items WHERE sku IN ('SKU-RED-MUG', 'SKU-BLUE-TEE') ORDER BY sku");
     assert.deepEqual(stock, [
       { sku: 'SKU-BLUE-TEE', available: 999_999, reserved: 1 },
       { sku: 'SKU-RED-MUG', available: 999_998, reserved: 2 },
     ]);
-    assert.deepEqual(await queryRows(db, 'SELECT order_id, kind, amount, currency FROM payments'), [
+    assert.deepEqual(await queryRows(db, 'SELECT order_id, kind, amount, currency FROM shop.payments'), [
       { order_id: order.orderId, kind: 'captured', amount: 4500, currency: 'EUR' },
     ]);
     // The confirmation email follows order.confirmed, which the order saga emits once both succeeded.
-    await waitFor('the confirmation email', async () => (await queryRows(db, 'SELECT 1 FROM emails')).length > 0);
-    assert.deepEqual(await queryRows(db, 'SELECT template, recipient, order_id FROM emails'), [
+    await waitFor('the confirmation email', async () => (await queryRows(db, 'SELECT 1 FROM shop.emails')).length > 0);
+    assert.deepEqual(await queryRows(db, 'SELECT template, recipient, order_id FROM shop.emails'), [
       { template: 'order-confirmation', recipient: 'ada@example.com', order_id: order.orderId },
     ]);
     // The outcome is recorded in Postgres too, for when BullMQ has dropped the job.
@@ -81,17 +81,17 @@ describe('the core pipeline: an order.placed event fans out and every handler ru
       return body.jobs.every((job) => job.state === 'completed');
     });
     assert.deepEqual(
-      await queryRows(db, 'SELECT sku, status FROM stock_reservations WHERE order_id = $1 ORDER BY sku', [order.orderId]),
+      await queryRows(db, 'SELECT sku, status FROM shop.stock_reservations WHERE order_id = $1 ORDER BY sku', [order.orderId]),
       [
         { sku: 'SKU-BLUE-TEE', status: 'released' },
         { sku: 'SKU-RED-MUG', status: 'released' },
       ],
     );
-    assert.deepEqual(await queryRows(db, 'SELECT kind, amount FROM payments WHERE order_id = $1 ORDER BY created_at', [order.orderId]), [
+    assert.deepEqual(await queryRows(db, 'SELECT kind, amount FROM shop.payments WHERE order_id = $1 ORDER BY created_at', [order.orderId]), [
       { kind: 'captured', amount: 4500 },
       { kind: 'refunded', amount: 4500 },
     ]);
-    assert.equal((await queryRows(db, "SELECT 1 FROM emails WHERE order_id = $1 AND template = 'order-cancelled'", [order.orderId])).length, 1);
+    assert.equal((await queryRows(db, "SELECT 1 FROM shop.emails WHERE order_id = $1 AND template = 'order-cancelled'", [order.orderId])).length, 1);
   });
 
   it('shows the routing table, derived from the handler modules', async () => {

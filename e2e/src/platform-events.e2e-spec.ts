@@ -1,6 +1,4 @@
-import { CommerceModule, commerceEnvSchema } from '@switchyard/example-shop';
 import type { BatchResult, DeadLetterSummary, Problem, RouteInfo } from '@switchyard/core/contracts';
-import { loadConfig } from '@switchyard/server/internal';
 import { queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import { workerEnvSchema } from '@switchyard/server/internal';
 import assert from 'node:assert/strict';
@@ -8,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { heard, PlatformEventHandlersModule, platformTestEvents } from './fixtures/platform-event-handlers.js';
 import { seen, TestHandlersModule } from './fixtures/test-handlers.js';
 import { resetWithCatalogue } from './support/database.js';
+import { shopApp } from './support/shop.js';
 import { TestStack, testEnv } from './support/stack.js';
 
 const db = testDatabaseUrl();
@@ -32,7 +31,7 @@ describe('failure is an event too: switchyard.job.dead_lettered, .discarded and 
     stack = await TestStack.start({
       env,
       events: platformTestEvents,
-      handlers: () => [CommerceModule.forRoot(loadConfig(commerceEnvSchema, env)), TestHandlersModule, PlatformEventHandlersModule],
+      handlers: (stackEnv) => shopApp(stackEnv, TestHandlersModule, PlatformEventHandlersModule),
     });
   });
   after(async () => {

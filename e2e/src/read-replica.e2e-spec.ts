@@ -36,7 +36,7 @@ describe('console reads from a streaming read replica (DATABASE_READ_URL)', () =
     cluster = await StreamingReplica.start(['switchyard']);
     primary = cluster.primaryUrl('switchyard');
     await prepareTestDatabase(primary);
-    await resetDatabase(primary, { stock_items: SEED_STOCK });
+    await resetDatabase(primary, { 'shop.stock_items': SEED_STOCK });
     token = await createApiKey('replica-admin', ['admin'], null, primary);
     await cluster.waitForReplay();
     const env = testEnv({ DATABASE_URL: primary, DATABASE_READ_URL: cluster.replicaUrl('switchyard'), LOG_LEVEL: 'log' });
@@ -106,7 +106,7 @@ describe('console reads from a streaming read replica (DATABASE_READ_URL)', () =
       const order = anOrder();
       assert.equal((await write('/v1/events', orderPlacedEvent(order))).status, 202);
       await waitFor('the order confirmed and emailed', () =>
-        queryRows(primary, "SELECT 1 FROM emails WHERE order_id = $1 AND template = 'order-confirmation'", [order.orderId]).then((rows) => rows.length === 1),
+        queryRows(primary, "SELECT 1 FROM shop.emails WHERE order_id = $1 AND template = 'order-confirmation'", [order.orderId]).then((rows) => rows.length === 1),
       { timeoutMs: 30_000 });
       assert.equal((await write(`/v1/dead-letters/${deadLetterId}/retry`, '')).status, 202);
       assert.equal((await get(`${api}/health/ready`)).status, 200, 'readiness does not hang on the replica');

@@ -48,7 +48,7 @@ describe('redaction (REDACT_PATHS)', () => {
     assert.deepEqual(event, { token: 'tok_declined', redacted: false });
     stack.worker!.get(PaymentGateway, { strict: false }).approve('tok_declined');
     assert.equal((await stack.post(`/v1/dead-letters/${id}/retry`, '')).status, 202);
-    await waitFor('the retry charged the card', async () => (await queryRows(db, 'SELECT 1 FROM payments WHERE order_id = $1', [order.orderId])).length === 1);
+    await waitFor('the retry charged the card', async () => (await queryRows(db, 'SELECT 1 FROM shop.payments WHERE order_id = $1', [order.orderId])).length === 1);
 
     // Every job done and the dead letter resolved: the stored event is scrubbed.
     const scrubbed = await waitFor('the stored event scrubbed', async () => {

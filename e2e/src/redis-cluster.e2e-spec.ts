@@ -66,8 +66,8 @@ describe('on a Redis Cluster (3 masters, each with a replica)', () => {
     const answer = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     assert.equal(answer.status, 202, answer.text);
     await completed(answer.body.eventId);
-    assert.deepEqual(await queryRows(db, 'SELECT kind, amount FROM payments WHERE order_id = $1', [order.orderId]), [{ kind: 'captured', amount: 4500 }]);
-    await waitFor('the confirmation email', async () => (await queryRows(db, 'SELECT 1 FROM emails WHERE order_id = $1', [order.orderId])).length === 1);
+    assert.deepEqual(await queryRows(db, 'SELECT kind, amount FROM shop.payments WHERE order_id = $1', [order.orderId]), [{ kind: 'captured', amount: 4500 }]);
+    await waitFor('the confirmation email', async () => (await queryRows(db, 'SELECT 1 FROM shop.emails WHERE order_id = $1', [order.orderId])).length === 1);
     const summaries = (await stack.get<QueueSummary[]>('/v1/queues')).body;
     assert.ok(summaries.find((queue) => queue.name === 'payment')!.counts.completed >= 2, 'queue pages read the per-queue keys');
     // The throughput series: MULTI and pipelines over {prefix}-tagged keys, one slot on a cluster.

@@ -114,18 +114,18 @@ describe('retries, non-retryable errors and dead letters', () => {
     const [dead] = await deadLettersOf(answer.body.eventId);
     assert.equal(dead.attempts_made, 1);
     assert.equal(dead.error_message, 'card declined');
-    assert.equal(await queryRows(db, 'SELECT 1 FROM payments WHERE order_id = $1', [(dead.payload.data as { orderId: string }).orderId]).then((rows) => rows.length), 0);
+    assert.equal(await queryRows(db, 'SELECT 1 FROM shop.payments WHERE order_id = $1', [(dead.payload.data as { orderId: string }).orderId]).then((rows) => rows.length), 0);
   });
 
   it('rolls back a partial reservation when one SKU is short, and dead-letters it', async () => {
     const order = anOrder({ items: [{ sku: 'SKU-RED-MUG', quantity: 1, unitPrice: 100 }, { sku: 'SKU-LAST-ONE', quantity: 2, unitPrice: 100 }] });
-    const before = await queryRows(db, "SELECT available FROM stock_items WHERE sku = 'SKU-RED-MUG'");
+    const before = await queryRows(db, "SELECT available FROM shop.stock_items WHERE sku = 'SKU-RED-MUG'");
     const answer = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
     await waitFor('inventory dead', async () => (await lineage(answer.body.eventId)).jobs.find((job) => job.handler === 'inventory.reserve')?.state === 'dead');
     const [dead] = (await deadLettersOf(answer.body.eventId)).filter((row) => row.handler === 'inventory.reserve');
     assert.equal(dead.error_message, 'Not enough stock of SKU-LAST-ONE: 2 ordered, 1 available');
     assert.equal(dead.attempts_made, 1);
-    assert.deepEqual(await queryRows(db, "SELECT available FROM stock_items WHERE sku = 'SKU-RED-MUG'"), before, 'the mug was put back');
-    assert.deepEqual(await queryRows(db, 'SELECT * FROM stock_reservations WHERE order_id = $1', [order.orderId]), []);
+    assert.deepEqual(await queryRows(db, "SELECT available FROM shop.stock_items WHERE sku = 'SKU-RED-MUG'"), before, 'the mug was put back');
+    assert.deepEqual(await queryRows(db, 'SELECT * FROM shop.stock_reservations WHERE order_id = $1', [order.orderId]), []);
   });
 });

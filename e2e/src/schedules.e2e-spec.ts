@@ -143,8 +143,8 @@ describe('a schedule declared in code (the nightly restock check)', () => {
     await queryRows(db, "UPDATE switchyard.schedules SET next_fire_at = date_trunc('second', now()) WHERE name = $1", [NIGHTLY]);
     const [event] = await waitFor('the restock check emitted', async () => ((await eventsOf(NIGHTLY)).length === 1 ? eventsOf(NIGHTLY) : false), { timeoutMs: 20_000 });
     assert.equal(event.extensions.catchup, undefined, 'on time: not a catch-up');
-    await waitFor('restock requests filed', async () => (await queryRows(db, 'SELECT sku FROM restock_requests')).length > 0, { timeoutMs: 20_000 });
-    assert.deepEqual(await queryRows(db, 'SELECT event_id::text AS event_id, sku, available, threshold FROM restock_requests'), [
+    await waitFor('restock requests filed', async () => (await queryRows(db, 'SELECT sku FROM shop.restock_requests')).length > 0, { timeoutMs: 20_000 });
+    assert.deepEqual(await queryRows(db, 'SELECT event_id::text AS event_id, sku, available, threshold FROM shop.restock_requests'), [
       { event_id: event.id, sku: 'SKU-LAST-ONE', available: 1, threshold: 5 },
     ]);
     const row = await scheduleRow(NIGHTLY);

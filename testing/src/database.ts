@@ -1,19 +1,24 @@
-import { ensureDatabase, migrateSwitchyard } from '@switchyard/server/internal';
+import { applyMigrations, ensureDatabase, migrateSwitchyard } from '@switchyard/server/internal';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { testDatabaseUrl } from './test-env.js';
 
-/** The schemas specs write to: Switchyard's tables, and the example shop's and fixtures' own (public). */
-const SCHEMAS = ['switchyard', 'public'];
+/** The example shop's migrations: its tables, in its own schema, as `npm run db:migrate` applies them. */
+const SHOP_MIGRATIONS = join(__dirname, '..', '..', 'examples', 'shop', 'prisma', 'migrations');
 
-/** Creates and migrates the test database (once per run; `npm test` does it before any spec). */
+/** The schemas specs write to: Switchyard's tables, the example shop's, and fixtures' own (public). */
+const SCHEMAS = ['switchyard', 'shop', 'public'];
+
+/** Creates and migrates the test database, Switchyard's tables and the shop's (once per run; `npm test` does it before any spec). */
 export async function prepareTestDatabase(url: string): Promise<void> {
   await ensureDatabase(url);
   await migrateSwitchyard(url);
+  await applyMigrations(url, SHOP_MIGRATIONS, { schema: 'shop' });
 }
 
 /**
  * Empties every table but the migrations' records and the installation's id,
- * then inserts `seed` rows (keyed by table, or `schema.table`). Spec files
+ * then inserts `seed` rows (keyed by table: `shop.stock_items`). Spec files
  * call it first: they share the database and run one after another.
  */
 export async function resetDatabase(url: string, seed: Record<string, Array<Record<string, unknown>>> = {}): Promise<void> {

@@ -1,11 +1,11 @@
 import { apiEnvSchema } from '@switchyard/server/internal';
-import { CommerceModule, commerceEnvSchema } from '@switchyard/example-shop';
 import { commerceEvents } from '@switchyard/example-shop';
 import { coreEnvSchema, HandlerRegistry, loadConfig } from '@switchyard/server/internal';
 import { workerEnvSchema } from '@switchyard/server/internal';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { shopApp } from '../support/shop.js';
 import { TestStack } from '../support/stack.js';
 import { type K8sObject, K8S_DIR, k8sManifests, manifestFiles, queuesOf, readRepoFile, validateK8s } from './deploy-files.js';
 
@@ -149,7 +149,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
   describe('against the API and handlers as production loads them', () => {
     let stack: TestStack;
     before(async () => {
-      stack = await TestStack.start({ worker: false, events: commerceEvents, handlers: () => [CommerceModule.forRoot(loadConfig(commerceEnvSchema, {}))] });
+      stack = await TestStack.start({ worker: false, events: commerceEvents, handlers: (env) => shopApp(env) });
     });
     after(() => stack.close());
 

@@ -3,5 +3,5 @@ import { resetDatabase, testDatabaseUrl } from '@switchyard/testing';
 
 /** Empties the test database and stocks the example catalogue, as `npm run db:seed` does. */
 export function resetWithCatalogue(url = testDatabaseUrl()): Promise<void> {
-  return resetDatabase(url, { stock_items: SEED_STOCK });
+  return resetDatabase(url, { 'shop.stock_items': SEED_STOCK });
 }

@@ -1,18 +1,17 @@
 import type { BatchResult } from '@switchyard/core/contracts';
-import { CommerceModule, commerceEnvSchema } from '@switchyard/example-shop';
-import { loadConfig } from '@switchyard/server/internal';
 import { queryRows, testDatabaseUrl } from '@switchyard/testing';
 import { workerEnvSchema } from '@switchyard/server/internal';
 import assert from 'node:assert/strict';
 import { OrderingHandlersModule, orderingEvents } from '../fixtures/ordering-handlers.js';
 import { testEvents } from '../fixtures/test-handlers.js';
-import { type StackOptions, type TestStack, testEnv } from './stack.js';
+import { shopApp } from './shop.js';
+import type { StackOptions, TestStack } from './stack.js';
 
 /** A stack running the commerce handlers and the ordering fixtures. */
 export function orderingStackOptions(env: Record<string, string> = {}): StackOptions {
   return {
     events: { ...testEvents, ...orderingEvents },
-    handlers: () => [CommerceModule.forRoot(loadConfig(commerceEnvSchema, testEnv())), OrderingHandlersModule],
+    handlers: (env) => shopApp(env, OrderingHandlersModule),
     // 24 jobs at once need more than the tests' default 5 connections.
     env: { DATABASE_POOL_SIZE: '30', ...env },
   };

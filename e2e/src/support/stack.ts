@@ -1,13 +1,13 @@
 import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { apiEnvSchema, createApiApp, toApiConfig, type ApiConfig } from '@switchyard/server/internal';
-import { CommerceModule, commerceEnvSchema } from '@switchyard/example-shop';
 import { ApiKeyStore, type EventCatalog, loadConfig, QueueRegistry, RunnerEvents, type Scope } from '@switchyard/server/internal';
 import { deleteKeysUnder, get, type HttpAnswer, post, testDatabaseUrl, testRedisClusterNodes, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/server/internal';
 import { TestHandlersModule, testEvents } from '../fixtures/test-handlers.js';
+import { type AppHandlers, shopApp } from './shop.js';
 
 export interface StackOptions {
   /** Environment on top of the test defaults (REDIS_URL, PAYMENT_FAILURE_RATE, …). */
@@ -15,7 +15,8 @@ export interface StackOptions {
   /** Start an in-process worker with the API. Default true. */
   worker?: boolean;
   events?: EventCatalog;
-  handlers?: () => Array<Type | DynamicModule>;
+  /** Each app's handler modules (and their transactions adapter); default: the shop and the test handlers. */
+  handlers?: (env: Record<string, string>) => Array<Type | DynamicModule> | AppHandlers;
 }
 
 /**
@@ -80,7 +81,7 @@ export class TestStack {
     const env = testEnv(options.env);
     const config = toApiConfig(loadConfig(apiEnvSchema, env));
     const token = config.security.authMode === 'keys' ? await createApiKey(`test-admin-${randomBytes(4).toString('hex')}`, ['admin'], null, env.DATABASE_URL) : '';
-    const api = await createApiApp({ config, events: options.events ?? testEvents, handlers: handlersFor(options, env) });
+    const api = await createApiApp({ config, events: options.events ?? testEvents, ...handlersFor(options, env) });
     await api.listen(0, '127.0.0.1');
     const stack = new TestStack(env, api, await api.getUrl(), options, token);
     if (options.worker !== false) await stack.startWorker();
@@ -108,7 +109,7 @@ export class TestStack {
     await this.api.close();
     await new Promise((resolve) => setTimeout(resolve, downForMs));
     const config = toApiConfig(loadConfig(apiEnvSchema, this.env));
-    this.api = await createApiApp({ config, events: this.options.events ?? testEvents, handlers: handlersFor(this.options, this.env) });
+    this.api = await createApiApp({ config, events: this.options.events ?? testEvents, ...handlersFor(this.options, this.env) });
     await this.api.listen(port, '127.0.0.1');
   }
 
@@ -123,7 +124,7 @@ export class TestStack {
   /** Starts the in-process worker; `env` overrides the stack's for this worker only. */
   async startWorker(env: Record<string, string> = {}): Promise<INestApplicationContext> {
     const config = toWorkerConfig(loadConfig(workerEnvSchema, { ...this.env, ...env }));
-    this.worker = await createWorkerApp({ config, events: this.options.events ?? testEvents, handlers: handlersFor(this.options, this.env) });
+    this.worker = await createWorkerApp({ config, events: this.options.events ?? testEvents, ...handlersFor(this.options, { ...this.env, ...env }) });
     await this.worker.init();
     return this.worker;
   }
@@ -150,8 +151,8 @@ export class TestStack {
   }
 }
 
-function handlersFor(options: StackOptions, env: Record<string, string>): Array<Type | DynamicModule> {
-  if (options.handlers) return options.handlers();
-  const commerce = loadConfig(commerceEnvSchema, env);
-  return [CommerceModule.forRoot(commerce), TestHandlersModule];
+function handlersFor(options: StackOptions, env: Record<string, string>): AppHandlers {
+  if (!options.handlers) return shopApp(env, TestHandlersModule);
+  const given = options.handlers(env);
+  return Array.isArray(given) ? { handlers: given } : given;
 }

@@ -1,14 +1,14 @@
 // `npm run db:seed`: stocks the example catalogue.
-import { PrismaService } from '@switchyard/server/internal';
 import { seedStock } from './stock.seed.js';
+import { ShopDatabase } from './shop-database.js';
 
 async function main(): Promise<void> {
-  const prisma = new PrismaService({ url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard', poolSize: 1 });
+  const shop = new ShopDatabase({ url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard', poolSize: 1 });
   try {
-    const added = await seedStock(prisma);
+    const added = await seedStock(shop);
     console.log(added ? `stocked ${added} SKUs` : 'catalogue already stocked');
   } finally {
-    await prisma.$disconnect();
+    await shop.$disconnect();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { HandlerContext } from '@switchyard/core';
-import type { TransactionClient } from '@switchyard/server/internal';
+import type { ShopTransaction } from './shop-database.js';
 
-/** The context the shop's handlers get: `once()` hands them a transaction of the shop's database. */
-export type ShopContext = HandlerContext<TransactionClient>;
+/** The context the shop's handlers get: `once()` hands them a transaction of the shop's own client. */
+export type ShopContext = HandlerContext<ShopTransaction>;

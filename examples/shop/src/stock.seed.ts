@@ -1,4 +1,4 @@
-import type { PrismaService } from '@switchyard/server/internal';
+import type { ShopDatabase } from './shop-database.js';
 
 /** The example catalogue, stocked generously so demos and load tests do not run out. */
 export const SEED_STOCK = [
@@ -11,7 +11,7 @@ export const SEED_STOCK = [
 ];
 
 /** Inserts the catalogue items that are missing; existing stock levels are left alone. */
-export async function seedStock(prisma: Pick<PrismaService, 'stockItem'>): Promise<number> {
+export async function seedStock(prisma: Pick<ShopDatabase, 'stockItem'>): Promise<number> {
   const { count } = await prisma.stockItem.createMany({ data: SEED_STOCK, skipDuplicates: true });
   return count;
 }

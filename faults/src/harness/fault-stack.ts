@@ -1,9 +1,9 @@
 import type { AcceptedEvent } from '@switchyard/core/contracts';
 import { createRedisClient, type JobPayload, parseClusterNodes, queueKeyPrefix, type RedisClient, type RedisTarget } from '@switchyard/server/internal';
-import { ensureDatabase, migrateSwitchyard } from '@switchyard/server/internal';
 import {
   freePort,
   post,
+  prepareTestDatabase,
   resetDatabase,
   runNode,
   type RunningProcess,
@@ -284,8 +284,7 @@ export function aTask(overrides: Partial<FaultTask> = {}): FaultTask {
 
 /** Creates and migrates the database, empties it, and adds the checker's tables. */
 export async function prepareFaultDatabase(url: string): Promise<void> {
-  await ensureDatabase(url);
-  await migrateSwitchyard(url);
+  await prepareTestDatabase(url);
   await withClient(url, (client) => client.query(FAULT_TABLES_SQL));
   await resetDatabase(url);
 }

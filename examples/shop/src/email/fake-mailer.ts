@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TransactionClient } from '@switchyard/server/internal';
+import type { ShopTransaction } from '../shop-database.js';
 import { v7 as uuidv7 } from 'uuid';
 
 export interface EmailMessage {
@@ -17,7 +17,7 @@ export interface EmailMessage {
  */
 @Injectable()
 export class FakeMailer {
-  async send(tx: TransactionClient, message: EmailMessage): Promise<string> {
+  async send(tx: ShopTransaction, message: EmailMessage): Promise<string> {
     const id = uuidv7();
     await tx.email.create({
       data: { id, template: message.template, recipient: message.to, subject: message.subject, body: message.body, orderId: message.orderId, eventId: message.eventId },

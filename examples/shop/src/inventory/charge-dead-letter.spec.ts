@@ -1,11 +1,12 @@
 import { commerceEvents, type OrderPlaced } from '../events/index.js';
 import { type DeadLetterTransition, JOB_DEAD_LETTERED, JOB_DISCARDED, JOB_RESOLVED } from '@switchyard/core';
-import { createHandlerContext } from '@switchyard/server/internal';
+import { createHandlerContext } from '@switchyard/server';
+import { prismaTransactions } from '@switchyard/core/prisma';
 import { type DomainEvent } from '@switchyard/core';
-import { PrismaService } from '@switchyard/server/internal';
 import { aDomainEvent, queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
 import { anOrder } from '../builders.js';
 import assert from 'node:assert/strict';
+import { ShopDatabase } from '../shop-database.js';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { CancelUnpaidOrderHandler } from '../orders/cancel-unpaid-order.handler.js';
 import { ReReserveStockHandler } from './re-reserve-stock.handler.js';
@@ -20,13 +21,14 @@ const db = testDatabaseUrl();
  * each retried on its own, so a later transition may be handled first.
  */
 describe('the saga around a dead-lettered charge, events in any order', () => {
-  const prisma = new PrismaService({ url: db, poolSize: 4 });
+  const shop = new ShopDatabase({ url: db, poolSize: 4 });
+  const transactions = prismaTransactions(shop);
   const release = new ReleaseUnpaidStockHandler();
   const reReserve = new ReReserveStockHandler();
   const cancel = new CancelUnpaidOrderHandler();
   const reserve = new ReserveStockHandler();
   const run = <T>(handler: { handle(event: DomainEvent<T>, ctx: ReturnType<typeof createHandlerContext>): Promise<unknown> }, name: string, event: DomainEvent<T>) =>
-    handler.handle(event, createHandlerContext(prisma, { handler: name, event, events: commerceEvents }));
+    handler.handle(event, createHandlerContext(transactions, { handler: name, event, events: commerceEvents }));
 
   const order = anOrder({ token: 'tok_declined', items: [{ sku: 'SKU-MUG', quantity: 2, unitPrice: 1000 }] });
   const placed = aDomainEvent('order.placed', order);
@@ -47,17 +49,17 @@ describe('the saga around a dead-lettered charge, events in any order', () => {
       actor: reason ? 'alice' : 'system',
       reason,
     });
-  const stock = () => queryRows(db, "SELECT available, reserved FROM stock_items WHERE sku = 'SKU-MUG'").then((rows) => rows[0]);
+  const stock = () => queryRows(db, "SELECT available, reserved FROM shop.stock_items WHERE sku = 'SKU-MUG'").then((rows) => rows[0]);
   const emitted = () => queryRows<{ type: string }>(db, 'SELECT type FROM switchyard.events ORDER BY received_at').then((rows) => rows.map((row) => row.type));
   const progress = () =>
-    queryRows(db, 'SELECT cancelled_at IS NOT NULL AS cancelled, charge_dead_at IS NOT NULL AS charge_dead FROM order_progress WHERE order_id = $1', [order.orderId]).then((rows) => rows[0]);
+    queryRows(db, 'SELECT cancelled_at IS NOT NULL AS cancelled, charge_dead_at IS NOT NULL AS charge_dead FROM shop.order_progress WHERE order_id = $1', [order.orderId]).then((rows) => rows[0]);
 
-  before(() => prisma.$connect());
+  before(() => shop.$connect());
   beforeEach(async () => {
-    await resetDatabase(db, { stock_items: [{ sku: 'SKU-MUG', name: 'Mug', available: 10 }] });
+    await resetDatabase(db, { 'shop.stock_items': [{ sku: 'SKU-MUG', name: 'Mug', available: 10 }] });
     sequence = 0;
   });
-  after(() => prisma.$disconnect());
+  after(() => shop.$disconnect());
 
   it('dead_lettered then resolved: released, then reserved again and announced', async () => {
     await run(reserve, 'inventory.reserve', placed);
@@ -93,7 +95,7 @@ describe('the saga around a dead-lettered charge, events in any order', () => {
   it('resolved when the stock is gone meanwhile: the paid order is cancelled (and so refunded)', async () => {
     await run(reserve, 'inventory.reserve', placed);
     await run(release, 'inventory.release-unpaid', transition(JOB_DEAD_LETTERED, 'open'));
-    await queryRows(db, "UPDATE stock_items SET available = 1 WHERE sku = 'SKU-MUG'");
+    await queryRows(db, "UPDATE shop.stock_items SET available = 1 WHERE sku = 'SKU-MUG'");
     assert.deepEqual(await run(reReserve, 'inventory.re-reserve', transition(JOB_RESOLVED, 'resolved')), { outcome: 'out-of-stock' });
     assert.deepEqual(await stock(), { available: 1, reserved: 0 });
     assert.deepEqual(await emitted(), ['inventory.reserved', 'order.cancelled']);

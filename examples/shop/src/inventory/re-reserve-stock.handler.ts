@@ -35,12 +35,12 @@ export class ReReserveStockHandler implements Handler<DeadLetterTransition<Order
       if (!progress.charge_dead_at) return 'nothing-released';
       const shortage = await reserveStock(tx, orderId, lines);
       if (shortage) {
-        await tx.$executeRaw`UPDATE order_progress SET cancelled_at = now(), charge_dead_at = NULL, updated_at = now() WHERE order_id = ${orderId}`;
+        await tx.$executeRaw`UPDATE shop.order_progress SET cancelled_at = now(), charge_dead_at = NULL, updated_at = now() WHERE order_id = ${orderId}`;
         const reason = `the payment went through on a retry, but ${shortage.charAt(0).toLowerCase()}${shortage.slice(1)}`;
         await ctx.emit('order.cancelled', { orderId, customer, reason } satisfies OrderCancelled, { subject: orderId });
         return 'out-of-stock';
       }
-      await tx.$executeRaw`UPDATE order_progress SET released_at = NULL, charge_dead_at = NULL, updated_at = now() WHERE order_id = ${orderId}`;
+      await tx.$executeRaw`UPDATE shop.order_progress SET released_at = NULL, charge_dead_at = NULL, updated_at = now() WHERE order_id = ${orderId}`;
       await ctx.emit('inventory.reserved', { orderId, customer, lines } satisfies InventoryReserved, { subject: orderId });
       return 'reserved';
     });

@@ -22,7 +22,7 @@ export class ReleaseStockHandler implements Handler<OrderCancelled | PaymentFail
     const result = await ctx.once(async (tx) => {
       await lockOrderProgress(tx, orderId);
       await tx.$executeRaw`
-        UPDATE order_progress SET released_at = coalesce(released_at, now()),
+        UPDATE shop.order_progress SET released_at = coalesce(released_at, now()),
                payment_failed_at = CASE WHEN ${event.type}::text = 'payment.failed' THEN coalesce(payment_failed_at, now()) ELSE payment_failed_at END,
                cancelled_at = CASE WHEN ${event.type}::text = 'order.cancelled' THEN coalesce(cancelled_at, now()) ELSE cancelled_at END,
                updated_at = now()

@@ -28,7 +28,7 @@ export class ReleaseUnpaidStockHandler implements Handler<DeadLetterTransition<O
       if (!(await takeChargeTransition(tx, orderId, sequence))) return null;
       // released_at keeps inventory.reserve (if it has not run yet) from reserving for an unpaid order.
       await tx.$executeRaw`
-        UPDATE order_progress SET released_at = coalesce(released_at, now()), charge_dead_at = now(), updated_at = now()
+        UPDATE shop.order_progress SET released_at = coalesce(released_at, now()), charge_dead_at = now(), updated_at = now()
         WHERE order_id = ${orderId}`;
       return releaseStock(tx, orderId);
     });

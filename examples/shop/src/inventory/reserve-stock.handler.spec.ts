@@ -1,10 +1,11 @@
 import { commerceEvents, type OrderPlaced } from '../events/index.js';
-import { createHandlerContext } from '@switchyard/server/internal';
+import { createHandlerContext } from '@switchyard/server';
+import { prismaTransactions } from '@switchyard/core/prisma';
 import { isNonRetryable } from '@switchyard/core';
-import { PrismaService } from '@switchyard/server/internal';
 import { aDomainEvent, queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
 import { anOrder } from '../builders.js';
 import assert from 'node:assert/strict';
+import { ShopDatabase } from '../shop-database.js';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SEED_STOCK } from '../stock.seed.js';
 import { ReserveStockHandler } from './reserve-stock.handler.js';
@@ -12,16 +13,17 @@ import { ReserveStockHandler } from './reserve-stock.handler.js';
 const db = testDatabaseUrl();
 
 describe('inventory.reserve', () => {
-  const prisma = new PrismaService({ url: db, poolSize: 4 });
+  const shop = new ShopDatabase({ url: db, poolSize: 4 });
+  const transactions = prismaTransactions(shop);
   const handler = new ReserveStockHandler();
   const run = (order: OrderPlaced, event = aDomainEvent('order.placed', order)) =>
-    handler.handle(event, createHandlerContext(prisma, { handler: 'inventory.reserve', event, events: commerceEvents }));
+    handler.handle(event, createHandlerContext(transactions, { handler: 'inventory.reserve', event, events: commerceEvents }));
   const stock = async (sku: string) =>
-    (await queryRows<{ available: number; reserved: number }>(db, 'SELECT available, reserved FROM stock_items WHERE sku = $1', [sku]))[0];
+    (await queryRows<{ available: number; reserved: number }>(db, 'SELECT available, reserved FROM shop.stock_items WHERE sku = $1', [sku]))[0];
 
-  before(() => prisma.$connect());
-  beforeEach(() => resetDatabase(db, { stock_items: SEED_STOCK }));
-  after(() => prisma.$disconnect());
+  before(() => shop.$connect());
+  beforeEach(() => resetDatabase(db, { 'shop.stock_items': SEED_STOCK }));
+  after(() => shop.$disconnect());
 
   it('moves ordered quantities from available to reserved, merging lines of one SKU', async () => {
     const order = anOrder({
@@ -33,7 +35,7 @@ describe('inventory.reserve', () => {
     });
     assert.deepEqual(await run(order), { reserved: 2 });
     assert.deepEqual(await stock('SKU-RED-MUG'), { available: 999_995, reserved: 5 });
-    assert.deepEqual(await queryRows(db, 'SELECT sku, quantity FROM stock_reservations WHERE order_id = $1 ORDER BY sku', [order.orderId]), [
+    assert.deepEqual(await queryRows(db, 'SELECT sku, quantity FROM shop.stock_reservations WHERE order_id = $1 ORDER BY sku', [order.orderId]), [
       { sku: 'SKU-BLUE-TEE', quantity: 1 },
       { sku: 'SKU-RED-MUG', quantity: 5 },
     ]);
@@ -56,7 +58,7 @@ describe('inventory.reserve', () => {
 
   it('reserves nothing for an order released before its reservation (payment.failed came first)', async () => {
     const order = anOrder();
-    await queryRows(db, 'INSERT INTO order_progress (order_id, released_at, payment_failed_at) VALUES ($1, now(), now())', [order.orderId]);
+    await queryRows(db, 'INSERT INTO shop.order_progress (order_id, released_at, payment_failed_at) VALUES ($1, now(), now())', [order.orderId]);
     assert.deepEqual(await run(order), { reserved: 0 });
     assert.deepEqual(await stock('SKU-RED-MUG'), { available: 1_000_000, reserved: 0 });
     assert.deepEqual(await queryRows(db, 'SELECT * FROM switchyard.events'), []);

@@ -22,9 +22,9 @@ export class RestockCheckHandler implements Handler<InventoryRestockCheck> {
   async handle(event: DomainEvent<InventoryRestockCheck>, ctx: ShopContext): Promise<{ low: number }> {
     const result = await ctx.once(async (tx) =>
       tx.$executeRaw`
-        INSERT INTO restock_requests (event_id, sku, available, threshold)
+        INSERT INTO shop.restock_requests (event_id, sku, available, threshold)
         SELECT ${event.id}::uuid, sku, available, ${event.data.threshold}
-        FROM stock_items WHERE available < ${event.data.threshold}`,
+        FROM shop.stock_items WHERE available < ${event.data.threshold}`,
     );
     return { low: result.applied ? result.value : 0 };
   }

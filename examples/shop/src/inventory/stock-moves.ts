@@ -1,4 +1,4 @@
-import type { TransactionClient } from '@switchyard/server/internal';
+import type { ShopTransaction } from '../shop-database.js';
 
 export type StockLine = { sku: string; quantity: number };
 
@@ -9,10 +9,10 @@ export type StockLine = { sku: string; quantity: number };
  * SKU order (`stockLines` sorts them), so concurrent orders cannot deadlock.
  * A reservation released earlier (its charge dead-lettered) is taken again.
  */
-export async function reserveStock(tx: TransactionClient, orderId: string, lines: StockLine[]): Promise<string | null> {
+export async function reserveStock(tx: ShopTransaction, orderId: string, lines: StockLine[]): Promise<string | null> {
   const skus = lines.map((line) => line.sku);
   const items = await tx.$queryRaw<Array<{ sku: string; available: number }>>`
-    SELECT sku, available FROM stock_items WHERE sku = ANY(${skus}::text[]) ORDER BY sku FOR UPDATE`;
+    SELECT sku, available FROM shop.stock_items WHERE sku = ANY(${skus}::text[]) ORDER BY sku FOR UPDATE`;
   const available = new Map(items.map((item) => [item.sku, item.available]));
   for (const { sku, quantity } of lines) {
     const left = available.get(sku);
@@ -21,25 +21,25 @@ export async function reserveStock(tx: TransactionClient, orderId: string, lines
   }
   const json = JSON.stringify(lines);
   await tx.$executeRaw`
-    UPDATE stock_items s SET available = s.available - x.quantity, reserved = s.reserved + x.quantity, updated_at = now()
+    UPDATE shop.stock_items s SET available = s.available - x.quantity, reserved = s.reserved + x.quantity, updated_at = now()
     FROM jsonb_to_recordset(${json}::jsonb) AS x(sku text, quantity int) WHERE s.sku = x.sku`;
   await tx.$executeRaw`
-    INSERT INTO stock_reservations (order_id, sku, quantity, status)
+    INSERT INTO shop.stock_reservations (order_id, sku, quantity, status)
     SELECT ${orderId}, x.sku, x.quantity, 'reserved' FROM jsonb_to_recordset(${json}::jsonb) AS x(sku text, quantity int)
     ON CONFLICT (order_id, sku) DO UPDATE SET quantity = excluded.quantity, status = 'reserved', released_at = NULL, created_at = now()`;
   return null;
 }
 
 /** Gives the order's reserved stock back; returns how many lines it released (0 when none were reserved). */
-export async function releaseStock(tx: TransactionClient, orderId: string): Promise<number> {
+export async function releaseStock(tx: ShopTransaction, orderId: string): Promise<number> {
   const reservations = await tx.$queryRaw<StockLine[]>`
-    SELECT sku, quantity FROM stock_reservations WHERE order_id = ${orderId} AND status = 'reserved' ORDER BY sku`;
+    SELECT sku, quantity FROM shop.stock_reservations WHERE order_id = ${orderId} AND status = 'reserved' ORDER BY sku`;
   // One row at a time in SKU order: the lock order reserveStock uses.
   for (const { sku, quantity } of reservations) {
     await tx.$executeRaw`
-      UPDATE stock_items SET available = available + ${quantity}, reserved = reserved - ${quantity}, updated_at = now() WHERE sku = ${sku}`;
+      UPDATE shop.stock_items SET available = available + ${quantity}, reserved = reserved - ${quantity}, updated_at = now() WHERE sku = ${sku}`;
   }
   await tx.$executeRaw`
-    UPDATE stock_reservations SET status = 'released', released_at = now() WHERE order_id = ${orderId} AND status = 'reserved'`;
+    UPDATE shop.stock_reservations SET status = 'released', released_at = now() WHERE order_id = ${orderId} AND status = 'reserved'`;
   return reservations.length;
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { commerceEnvSchema } from '../commerce-config.js';
 import { CommerceModule } from '../commerce.module.js';
 import { commerceEvents } from '../events/index.js';
+import { ShopDatabase } from '../shop-database.js';
 import { assertServicesReachable, closeOnSignals, ConfigError, loadConfig, ServiceUnreachableError } from '@switchyard/server';
 import { apiEnvSchema, toApiConfig } from '@switchyard/server';
 import { createApiApp } from '@switchyard/server';
@@ -9,7 +10,9 @@ import { createApiApp } from '@switchyard/server';
 async function main(): Promise<void> {
   const config = toApiConfig(loadConfig(apiEnvSchema, process.env));
   await assertServicesReachable(config.switchyard);
-  const app = await createApiApp({ config, events: commerceEvents, handlers: [CommerceModule.forRoot(loadConfig(commerceEnvSchema, process.env))] });
+  // The API routes to the shop's handlers but runs none: their client connects only if used.
+  const shop = new ShopDatabase({ url: config.switchyard.databaseUrl, poolSize: 1 });
+  const app = await createApiApp({ config, events: commerceEvents, handlers: [CommerceModule.forRoot(loadConfig(commerceEnvSchema, process.env), shop)] });
   closeOnSignals(app);
   await app.listen(config.port, config.host);
   console.log(`Switchyard API listening on http://${config.host}:${config.port} (OpenAPI at /docs)`);

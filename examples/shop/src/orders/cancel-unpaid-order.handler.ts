@@ -25,7 +25,7 @@ export class CancelUnpaidOrderHandler implements Handler<DeadLetterTransition<Or
     const result = await ctx.once(async (tx) => {
       const progress = await lockOrderProgress(tx, orderId);
       if (!(await takeChargeTransition(tx, orderId, sequence)) || progress.cancelled_at || progress.confirmed_at) return false;
-      await tx.$executeRaw`UPDATE order_progress SET cancelled_at = now(), updated_at = now() WHERE order_id = ${orderId}`;
+      await tx.$executeRaw`UPDATE shop.order_progress SET cancelled_at = now(), updated_at = now() WHERE order_id = ${orderId}`;
       const cancelled: OrderCancelled = { orderId, customer, reason: `the payment could not be taken${reason ? ` (${reason})` : ''}`.slice(0, 500) };
       await ctx.emit('order.cancelled', cancelled, { subject: orderId });
       return true;

@@ -28,18 +28,18 @@ export class ConfirmOrderHandler implements Handler<PaymentSucceeded | Inventory
       const [row] =
         event.type === 'payment.succeeded'
           ? await tx.$queryRaw<Progress[]>`
-              UPDATE order_progress SET paid_at = now(), amount = ${(event.data as PaymentSucceeded).amount},
+              UPDATE shop.order_progress SET paid_at = now(), amount = ${(event.data as PaymentSucceeded).amount},
                      currency = ${(event.data as PaymentSucceeded).currency}, customer = ${customerJson}::jsonb, updated_at = now()
               WHERE order_id = ${orderId} RETURNING paid_at, reserved_at, confirmed_at, released_at, amount, currency, item_count`
           : await tx.$queryRaw<Progress[]>`
-              UPDATE order_progress SET reserved_at = now(), item_count = ${(event.data as InventoryReserved).lines.length},
+              UPDATE shop.order_progress SET reserved_at = now(), item_count = ${(event.data as InventoryReserved).lines.length},
                      customer = ${customerJson}::jsonb, updated_at = now()
               WHERE order_id = ${orderId} RETURNING paid_at, reserved_at, confirmed_at, released_at, amount, currency, item_count`;
       if (!row.paid_at || !row.reserved_at || row.confirmed_at || row.released_at) return false;
       const confirmed: OrderConfirmed = { orderId, customer, total: row.amount!, currency: row.currency!, lineCount: row.item_count! };
       const emitted = await ctx.emit('order.confirmed', confirmed, { subject: orderId });
       await tx.$executeRaw`
-        UPDATE order_progress SET confirmed_at = now(), confirmed_event_id = ${emitted.eventId}::uuid WHERE order_id = ${orderId}`;
+        UPDATE shop.order_progress SET confirmed_at = now(), confirmed_event_id = ${emitted.eventId}::uuid WHERE order_id = ${orderId}`;
       return true;
     });
     return { confirmed: result.applied && result.value };

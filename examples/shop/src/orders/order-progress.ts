@@ -1,4 +1,4 @@
-import type { TransactionClient } from '@switchyard/server/internal';
+import type { ShopTransaction } from '../shop-database.js';
 
 export interface OrderProgressRow {
   order_id: string;
@@ -20,11 +20,11 @@ export interface OrderProgressRow {
  * of one order run their check-and-act one at a time, in one lock order, on
  * however many workers.
  */
-export async function lockOrderProgress(tx: TransactionClient, orderId: string): Promise<OrderProgressRow> {
+export async function lockOrderProgress(tx: ShopTransaction, orderId: string): Promise<OrderProgressRow> {
   // ON CONFLICT DO UPDATE locks the existing row; two first inserts at once
   // serialise on the primary key, the second then updating (and locking) it.
   const [row] = await tx.$queryRaw<OrderProgressRow[]>`
-    INSERT INTO order_progress (order_id) VALUES (${orderId})
+    INSERT INTO shop.order_progress (order_id) VALUES (${orderId})
     ON CONFLICT (order_id) DO UPDATE SET updated_at = now()
     RETURNING order_id, paid_at, payment_failed_at, reserved_at, released_at, confirmed_at, cancelled_at, charge_dead_at, amount, currency, item_count`;
   return row;
@@ -37,9 +37,9 @@ export async function lockOrderProgress(tx: TransactionClient, orderId: string):
  * queues, retries); only the latest transition may act, so a late
  * `dead_lettered` cannot release stock that a later `resolved` re-reserved.
  */
-export async function takeChargeTransition(tx: TransactionClient, orderId: string, sequence: number): Promise<boolean> {
+export async function takeChargeTransition(tx: ShopTransaction, orderId: string, sequence: number): Promise<boolean> {
   const taken = await tx.$executeRaw`
-    UPDATE order_progress SET charge_transition_seq = ${sequence}, updated_at = now()
+    UPDATE shop.order_progress SET charge_transition_seq = ${sequence}, updated_at = now()
     WHERE order_id = ${orderId} AND (charge_transition_seq IS NULL OR charge_transition_seq < ${sequence})`;
   return taken === 1;
 }

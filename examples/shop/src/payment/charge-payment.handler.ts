@@ -1,6 +1,6 @@
 import type { OrderPlaced, PaymentFailed, PaymentSucceeded } from '../events/index.js';
 import { type DomainEvent, EventHandler, type Handler } from '@switchyard/core';
-import { PrismaService } from '@switchyard/server/internal';
+import { ShopDatabase } from '../shop-database.js';
 import { v7 as uuidv7 } from 'uuid';
 import { lockOrderProgress } from '../orders/order-progress.js';
 import { type Charge, InsufficientFundsError, PaymentGateway } from './payment-gateway.js';
@@ -27,7 +27,7 @@ import type { ShopContext } from '../shop-context.js';
 export class ChargePaymentHandler implements Handler<OrderPlaced> {
   constructor(
     private readonly gateway: PaymentGateway,
-    private readonly prisma: PrismaService,
+    private readonly prisma: ShopDatabase,
   ) {}
 
   async handle(event: DomainEvent<OrderPlaced>, ctx: ShopContext): Promise<{ chargeId: string | null; refundId?: string }> {

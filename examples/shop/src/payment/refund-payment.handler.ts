@@ -1,6 +1,6 @@
 import type { OrderCancelled } from '../events/index.js';
 import { type DomainEvent, EventHandler, type Handler } from '@switchyard/core';
-import { PrismaService } from '@switchyard/server/internal';
+import { ShopDatabase } from '../shop-database.js';
 import { lockOrderProgress } from '../orders/order-progress.js';
 import { PaymentGateway } from './payment-gateway.js';
 import { refundCapture } from './refunds.js';
@@ -23,14 +23,14 @@ import type { ShopContext } from '../shop-context.js';
 export class RefundPaymentHandler implements Handler<OrderCancelled> {
   constructor(
     private readonly gateway: PaymentGateway,
-    private readonly prisma: PrismaService,
+    private readonly prisma: ShopDatabase,
   ) {}
 
   async handle(event: DomainEvent<OrderCancelled>, ctx: ShopContext): Promise<{ refundId: string | null }> {
     const { orderId } = event.data;
     const captured = await this.prisma.$transaction(async (tx) => {
       await lockOrderProgress(tx, orderId);
-      await tx.$executeRaw`UPDATE order_progress SET cancelled_at = coalesce(cancelled_at, now()) WHERE order_id = ${orderId}`;
+      await tx.$executeRaw`UPDATE shop.order_progress SET cancelled_at = coalesce(cancelled_at, now()) WHERE order_id = ${orderId}`;
       return tx.payment.findFirst({ where: { orderId, kind: 'captured' } });
     });
     if (!captured) {

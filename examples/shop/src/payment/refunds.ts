@@ -20,7 +20,7 @@ export async function refundCapture(gateway: PaymentGateway, ctx: ShopContext, c
   const refund = await gateway.refund({ chargeId: capture.gatewayRef, amount: capture.amount, currency: capture.currency, idempotencyKey: key });
   await ctx.once(
     (tx) => tx.$executeRaw`
-      INSERT INTO payments (id, order_id, kind, amount, currency, gateway_ref, idempotency_key)
+      INSERT INTO shop.payments (id, order_id, kind, amount, currency, gateway_ref, idempotency_key)
       VALUES (${uuidv7()}::uuid, ${capture.orderId}, 'refunded', ${capture.amount}, ${capture.currency}, ${refund.id}, ${key})
       ON CONFLICT (idempotency_key) DO NOTHING`,
     step ? { step } : undefined,

@@ -1,27 +1,29 @@
 import 'reflect-metadata';
 import type { StoreCreditChange } from '../events/index.js';
-import { createHandlerContext } from '@switchyard/server/internal';
+import { createHandlerContext } from '@switchyard/server';
+import { prismaTransactions } from '@switchyard/core/prisma';
 import { type HandlerDefinition } from '@switchyard/core';
-import { PrismaService } from '@switchyard/server/internal';
 import { aDomainEvent, queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
+import { ShopDatabase } from '../shop-database.js';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { RecordStoreCreditHandler } from './record-store-credit.handler.js';
 
 const db = testDatabaseUrl();
 
 describe('store-credit.ledger', () => {
-  const prisma = new PrismaService({ url: db, poolSize: 4 });
+  const shop = new ShopDatabase({ url: db, poolSize: 4 });
+  const transactions = prismaTransactions(shop);
   const handler = new RecordStoreCreditHandler();
   const change = (type: 'granted' | 'spent', amount: number, customerId = 'cus_1') =>
     aDomainEvent<StoreCreditChange>(`store-credit.${type}`, { customerId, amount, reference: `${type}-${amount}` });
-  const run = (event = change('granted', 100)) => handler.handle(event, createHandlerContext(prisma, { handler: 'store-credit.ledger', event }));
+  const run = (event = change('granted', 100)) => handler.handle(event, createHandlerContext(transactions, { handler: 'store-credit.ledger', event }));
   const ledger = (customerId = 'cus_1') =>
-    queryRows(db, 'SELECT position, kind, amount, balance FROM store_credit_entries WHERE customer_id = $1 ORDER BY position', [customerId]);
+    queryRows(db, 'SELECT position, kind, amount, balance FROM shop.store_credit_entries WHERE customer_id = $1 ORDER BY position', [customerId]);
 
-  before(() => prisma.$connect());
+  before(() => shop.$connect());
   beforeEach(() => resetDatabase(db));
-  after(() => prisma.$disconnect());
+  after(() => shop.$disconnect());
 
   it('is ordered by customer and blocks the customer on a dead letter', () => {
     const definition = Reflect.getMetadata('switchyard:event-handler', RecordStoreCreditHandler) as HandlerDefinition;

@@ -27,7 +27,7 @@ export class RecordStoreCreditHandler implements Handler<StoreCreditChange> {
     const { customerId, amount, reference } = event.data;
     const applied = await ctx.once(async (tx) => {
       const [last] = await tx.$queryRaw<Array<{ position: number; balance: number }>>`
-        SELECT position, balance FROM store_credit_entries WHERE customer_id = ${customerId} ORDER BY position DESC LIMIT 1`;
+        SELECT position, balance FROM shop.store_credit_entries WHERE customer_id = ${customerId} ORDER BY position DESC LIMIT 1`;
       const before = last?.balance ?? 0;
       const kind: StoreCreditEntryKind = event.type === 'store-credit.granted' ? 'granted' : amount <= before ? 'spent' : 'refused';
       const balance = kind === 'granted' ? before + amount : kind === 'spent' ? before - amount : before;

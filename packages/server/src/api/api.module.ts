@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import type { TransactionAdapter } from '@switchyard/core';
 import { ConsoleAuthController } from './console-auth/console-auth.controller.js';
 import { ConsoleKeysController } from './console-auth/console-keys.controller.js';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
@@ -22,6 +23,8 @@ export interface ApiModuleOptions {
   events: EventCatalog;
   /** Modules holding @EventHandler classes: the API routes to them, it does not run them. */
   handlers: Array<Type | DynamicModule>;
+  /** Accepted so both apps take the same options; the API runs no handlers (see WorkerModuleOptions.transactions). */
+  transactions?: TransactionAdapter<unknown>;
 }
 
 @Module({})
@@ -30,7 +33,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers }),
+        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers, transactions: options.transactions }),
         DiscoveryModule,
         IngestModule,
         OperationsModule,

@@ -2,9 +2,11 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { isPlatformEventType, PLATFORM_EVENT_PREFIX } from '@switchyard/core/contracts';
+import type { TransactionAdapter } from '@switchyard/core/internal';
 import { DbModule } from '../db/index.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from './config/core-config.js';
 import { handlerQueuesIn } from './handlers/handler-queues.js';
+import { HANDLER_TRANSACTIONS } from './handlers/handler-transactions.js';
 import { HandlerRegistry } from './handlers/handler-registry.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { ReadinessProbe } from './health/readiness-probe.js';
@@ -27,6 +29,15 @@ export interface SwitchyardModuleOptions {
    * `@InjectQueue(queue)` injects the Queue Switchyard publishes to.
    */
   handlers?: Array<Type | DynamicModule>;
+  /**
+   * Where handlers' `ctx.once()` opens its transactions: the team's own
+   * database and data-access library (`prismaTransactions(prisma)` from
+   * `@switchyard/core/prisma`, `pgTransactions(pool)` from
+   * `@switchyard/core/pg`, or one of the team's). Default: `pgTransactions`
+   * over Switchyard's own pool, so `tx` is a pg client on Switchyard's
+   * database. Workers use it; the API runs no handlers and ignores it.
+   */
+  transactions?: TransactionAdapter<unknown>;
 }
 
 /**
@@ -62,6 +73,7 @@ export class SwitchyardModule {
       providers: [
         { provide: SWITCHYARD_CONFIG, useValue: config },
         { provide: EVENT_CATALOG, useValue: options.events },
+        { provide: HANDLER_TRANSACTIONS, useValue: options.transactions ?? null },
         { provide: EventTypes, useValue: new EventTypes(options.events) },
         RedisConnection,
         ...bull.providers,
@@ -73,7 +85,7 @@ export class SwitchyardModule {
         PrometheusMetrics,
         Redactor,
       ],
-      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, EventTypes, RedisConnection, BullModuleConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, PrometheusMetrics, Redactor, BullModule],
+      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, HANDLER_TRANSACTIONS, EventTypes, RedisConnection, BullModuleConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, PrometheusMetrics, Redactor, BullModule],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import type { TransactionAdapter } from '@switchyard/core';
 import { type EventCatalog, RunnerModule, SchedulesModule, SwitchyardModule } from '../platform/index.js';
 import { METRICS_LISTEN, MetricsServer } from './metrics-server.js';
 import type { WorkerConfig } from './worker-config.js';
@@ -8,6 +9,12 @@ export interface WorkerModuleOptions {
   events: EventCatalog;
   /** Modules holding the @EventHandler classes this process runs. */
   handlers: Array<Type | DynamicModule>;
+  /**
+   * Where handlers' ctx.once() opens its transactions (their own database and
+   * data-access library); default: Switchyard's database through its pg pool.
+   * See SwitchyardModuleOptions.transactions.
+   */
+  transactions?: TransactionAdapter<unknown>;
 }
 
 @Module({})
@@ -16,7 +23,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers }),
+        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers, transactions: options.transactions }),
         RunnerModule,
         SchedulesModule,
         ...options.handlers,

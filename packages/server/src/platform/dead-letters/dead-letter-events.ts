@@ -72,7 +72,7 @@ export class DeadLetterEvents {
       if (type === null || isPlatformEventType(row.payload.type)) return [];
       return [this.plan(type, row)];
     });
-    return storeEmitted(tx, events);
+    return storeEmitted((text, values) => tx.$queryRawUnsafe(text, ...values), events);
   }
 
   private plan(type: PlatformEventType, row: TransitionRow): EventToStore {

@@ -1,10 +1,13 @@
-import type { TransactionClient } from '../../db/index.js';
+import type { SqlExecutor } from '@switchyard/core/internal';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { type AppendedRow, type EventToStore, jobsToPublish, SEQUENCED_JOBS_CTES, storedEvents, toJobRow } from './event-store.js';
 
 // Emitted events have no idempotency key: their ids are deterministic (see
 // FollowUpEmitter), so a second insert of one is the same event and is
-// skipped (ON CONFLICT), with its jobs. Runs in the handler's transaction.
+// skipped (ON CONFLICT), with its jobs. Runs in the handler's transaction,
+// through whatever driver the handlers' transactions adapter uses: values go
+// in as text (one JSON document) and come back as text, so every driver
+// reads the same rows.
 // Jobs of handlers ordered by key are numbered as at ingest; all but each
 // key's head are held (not published) until the job before them ends.
 const STORE_EMITTED_SQL = `
@@ -24,7 +27,7 @@ WITH input AS (
   CROSS JOIN LATERAL jsonb_to_recordset(i.jobs) AS j(
     id text, handler text, queue text, priority int, deliver_at timestamptz, attempts int, backoff jsonb, ordering_key text)
 ), ${SEQUENCED_JOBS_CTES}
-SELECT s.id::text AS id, s.received_at, h.held_job_ids
+SELECT s.id::text AS id, to_char(s.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS received_at, h.held_job_ids
 FROM stored_events s
 LEFT JOIN (SELECT event_id, array_agg(id) AS held_job_ids FROM stored_jobs WHERE held GROUP BY event_id) h ON h.event_id = s.id`;
 
@@ -33,7 +36,7 @@ LEFT JOIN (SELECT event_id, array_agg(id) AS held_job_ids FROM stored_jobs WHERE
  * Returns the outbox entries of the events actually inserted (with their
  * time of receipt), less held jobs, to publish once that transaction has committed.
  */
-export async function storeEmitted(tx: TransactionClient, events: EventToStore[]): Promise<OutboxEntry[]> {
+export async function storeEmitted(sql: SqlExecutor, events: EventToStore[]): Promise<OutboxEntry[]> {
   if (events.length === 0) return [];
   const rows = events.map(({ eventId, incoming, jobs, correlationId, causationId }, ord) => ({
     id: eventId,
@@ -48,6 +51,6 @@ export async function storeEmitted(tx: TransactionClient, events: EventToStore[]
     causation_id: causationId,
     jobs: jobs.map(toJobRow),
   }));
-  const stored = await tx.$queryRawUnsafe<AppendedRow[]>(STORE_EMITTED_SQL, JSON.stringify(rows));
-  return jobsToPublish(events, storedEvents(stored));
+  const stored = (await sql(STORE_EMITTED_SQL, [JSON.stringify(rows)])) as Array<{ id: string; received_at: string; held_job_ids: string[] | null }>;
+  return jobsToPublish(events, storedEvents(stored.map((row): AppendedRow => ({ ...row, received_at: new Date(row.received_at) }))));
 }

@@ -1,15 +1,14 @@
-import type { PrismaService } from '../../db/index.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { isNonRetryable } from '@switchyard/core/internal';
+import { isNonRetryable, type TransactionAdapter } from '@switchyard/core/internal';
 import { createHandlerContext } from './handler-context.factory.js';
 
 const event = { id: '0190a000-0000-7000-8000-000000000001', type: 'order.placed', source: 'urn:test', subject: null, time: null, data: {}, receivedAt: new Date().toISOString(), correlationId: '0190a000-0000-7000-8000-000000000001', causationId: null };
 
 describe('ctx.emit with a type outside the catalog', () => {
   // The type is checked before anything is written, so no database is reached.
-  const ctx = createHandlerContext({} as PrismaService, { handler: 'orders.confirm', event, events: { 'order.confirmed': z.object({}) } });
+  const ctx = createHandlerContext({} as TransactionAdapter<unknown>, { handler: 'orders.confirm', event, events: { 'order.confirmed': z.object({}) } });
 
   it('fails for good, naming the catalog, even for a type named after an Object.prototype member', async () => {
     for (const type of ['order.teleported', ...Object.getOwnPropertyNames(Object.prototype)]) {

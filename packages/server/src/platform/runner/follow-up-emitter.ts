@@ -1,9 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { isPlatformEventType, PLATFORM_EVENT_PREFIX } from '@switchyard/core/contracts';
-import type { TransactionClient } from '../../db/index.js';
 import { v5 as uuidv5 } from 'uuid';
 import { MAX_PRIORITY } from '@switchyard/core/internal';
-import { type DomainEvent, type EmitOptions, NonRetryableError } from '@switchyard/core/internal';
+import { type DomainEvent, type EmitOptions, NonRetryableError, type SqlExecutor } from '@switchyard/core/internal';
 import { validateData } from '../ingest/data-validation.js';
 import type { IncomingEvent } from '../ingest/envelope.js';
 import { EventTypes } from '../ingest/event-catalog.js';
@@ -87,9 +86,9 @@ export class FollowUpEmitter {
     return planned.store;
   }
 
-  /** Writes planned events in `tx`; returns the jobs to publish after it commits. */
-  store(tx: TransactionClient, events: EventToStore[]): Promise<OutboxEntry[]> {
-    return storeEmitted(tx, events);
+  /** Writes planned events in the transaction `sql` runs in; returns the jobs to publish after it commits. */
+  store(sql: SqlExecutor, events: EventToStore[]): Promise<OutboxEntry[]> {
+    return storeEmitted(sql, events);
   }
 
   /**

@@ -1,5 +1,9 @@
--- The example shop's tables (examples/shop), until the shop migrates its own.
-CREATE TABLE "public"."stock_items" (
+-- The example shop's tables, in a schema of its own (`shop`), so they sit in
+-- Switchyard's database beside its `switchyard` schema: the shop's handlers'
+-- effects, Switchyard's guard row and the events they emit commit together.
+CREATE SCHEMA IF NOT EXISTS "shop";
+
+CREATE TABLE "shop"."stock_items" (
     "sku" TEXT NOT NULL,
     "name" TEXT NOT NULL,
     "available" INTEGER NOT NULL,
@@ -10,7 +14,7 @@ CREATE TABLE "public"."stock_items" (
 );
 
 -- What inventory.reserve took for an order, so inventory.release can give it back.
-CREATE TABLE "public"."stock_reservations" (
+CREATE TABLE "shop"."stock_reservations" (
     "order_id" TEXT NOT NULL,
     "sku" TEXT NOT NULL,
     "quantity" INTEGER NOT NULL,
@@ -22,7 +26,7 @@ CREATE TABLE "public"."stock_reservations" (
 );
 
 -- Captures and refunds; the idempotency key is what was sent to the gateway.
-CREATE TABLE "public"."payments" (
+CREATE TABLE "shop"."payments" (
     "id" UUID NOT NULL,
     "order_id" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
@@ -34,11 +38,11 @@ CREATE TABLE "public"."payments" (
 
     CONSTRAINT "payments_pkey" PRIMARY KEY ("id")
 );
-CREATE UNIQUE INDEX "payments_idempotency_key_key" ON "public"."payments"("idempotency_key");
-CREATE INDEX "payments_order_id_idx" ON "public"."payments"("order_id");
+CREATE UNIQUE INDEX "payments_idempotency_key_key" ON "shop"."payments"("idempotency_key");
+CREATE INDEX "payments_order_id_idx" ON "shop"."payments"("order_id");
 
 -- The fake mailer's outbox: every email "sent", for the example's effects to be seen in Postgres.
-CREATE TABLE "public"."emails" (
+CREATE TABLE "shop"."emails" (
     "id" UUID NOT NULL,
     "template" TEXT NOT NULL,
     "recipient" TEXT NOT NULL,
@@ -50,7 +54,7 @@ CREATE TABLE "public"."emails" (
 
     CONSTRAINT "emails_pkey" PRIMARY KEY ("id")
 );
-CREATE INDEX "emails_order_id_idx" ON "public"."emails"("order_id");
+CREATE INDEX "emails_order_id_idx" ON "shop"."emails"("order_id");
 
 -- The order saga (src/orders): one row per order, locked by every saga
 -- handler, so two successes arriving at once on two workers confirm the order
@@ -59,7 +63,7 @@ CREATE INDEX "emails_order_id_idx" ON "public"."emails"("order_id");
 -- the charge's dead letter (switchyard.job.* events): stock released while
 -- the charge is dead, reserved again if a retry succeeds, the order cancelled
 -- if an operator discards the charge.
-CREATE TABLE "public"."order_progress" (
+CREATE TABLE "shop"."order_progress" (
     "order_id" TEXT NOT NULL,
     "customer" JSONB,
     "amount" INTEGER,
@@ -82,7 +86,7 @@ CREATE TABLE "public"."order_progress" (
 -- The ordered handler's ledger (src/store-credit): one numbered line per
 -- grant or spend per customer. kind: `granted`, `spent` or `refused` (a spend
 -- beyond the balance).
-CREATE TABLE "public"."store_credit_entries" (
+CREATE TABLE "shop"."store_credit_entries" (
     "customer_id" TEXT NOT NULL,
     "position" INTEGER NOT NULL,
     "event_id" UUID NOT NULL,
@@ -96,7 +100,7 @@ CREATE TABLE "public"."store_credit_entries" (
 );
 
 -- The nightly restock check (src/inventory/restock-check.handler.ts).
-CREATE TABLE "public"."restock_requests" (
+CREATE TABLE "shop"."restock_requests" (
     "event_id" UUID NOT NULL,
     "sku" TEXT NOT NULL,
     "available" INTEGER NOT NULL,
