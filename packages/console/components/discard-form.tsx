@@ -20,7 +20,7 @@ export function DiscardForm({ id }: { id: string }) {
     >
       <label>
         Reason to discard
-        <input value={reason} onChange={(event) => setReason(event.target.value)} required placeholder="e.g. duplicate test order" />
+        <input value={reason} onChange={(event) => setReason(event.target.value)} required placeholder="e.g. duplicate test event" />
       </label>
       <button type="submit" className="danger" disabled={pending || !reason.trim() || !can('operator')}>
         {pending ? 'Discarding…' : 'Discard'}

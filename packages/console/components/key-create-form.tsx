@@ -34,7 +34,7 @@ export function KeyCreateForm() {
         <div className="row" style={{ alignItems: 'end' }}>
           <label>
             Name
-            <input name="name" required maxLength={64} pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="checkout" value={name} onChange={(event) => setName(event.target.value)} />
+            <input name="name" required maxLength={64} pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="signup-service" value={name} onChange={(event) => setName(event.target.value)} />
           </label>
           <label>
             Rate limit (events/s)

@@ -110,7 +110,7 @@ export interface EventPage {
   nextCursor: string | null;
 }
 
-/** One field that failed validation; `path` is dotted (`data.items.0.sku`). */
+/** One field that failed validation; `path` is dotted (`data.lines.0.code`). */
 export interface FieldError {
   path: string;
   message: string;

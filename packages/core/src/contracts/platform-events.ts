@@ -57,7 +57,7 @@ const deadLetterTransition = z.object({
 
 /**
  * The data of Switchyard's dead-letter events, typed by the failed event's
- * data: `Handler<DeadLetterTransition<OrderPlaced>>`.
+ * data: `Handler<DeadLetterTransition<UserCreated>>`.
  */
 export type DeadLetterTransition<TData = unknown> = Omit<z.infer<typeof deadLetterTransition>, 'event'> & {
   event: Omit<z.infer<typeof deadLetterTransition>['event'], 'data'> & { data: TData };

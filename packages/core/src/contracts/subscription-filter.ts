@@ -22,7 +22,7 @@ export type FilterCondition = FilterScalar | FilterScalar[] | FilterOperators;
 /**
  * A handler's content filter, in the style of SNS filter policies: paths into
  * the event (`type`, `source`, `subject`, `time`, `data.total`,
- * `data.items[].sku`, `extensions.<name>`) mapped to conditions; an event
+ * `data.lines[].code`, `extensions.<name>`) mapped to conditions; an event
  * reaches the handler only when every path's condition holds.
  */
 export type SubscriptionFilter = Record<string, FilterCondition>;

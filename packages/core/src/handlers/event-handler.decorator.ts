@@ -18,11 +18,11 @@ export interface RateLimit {
   duration: number;
 }
 
-/** `TData` types the event `orderingKey` receives: `@EventHandler<OrderPlaced>({ …, orderingKey: (e) => e.data.orderId })`. */
+/** `TData` types the event `orderingKey` receives: `@EventHandler<UserChanged>({ …, orderingKey: (e) => e.data.userId })`. */
 export interface EventHandlerOptions<TData = unknown> {
   /** Unique across the deployment; jobs and dead letters are named after it. */
   name: string;
-  /** Event types or patterns (`order.*`, `order.#`, `#`) this handler runs for. */
+  /** Event types or patterns (`user.*`, `user.#`, `#`) this handler runs for. */
   on: string | string[];
   /** The BullMQ queue its jobs go to. Handlers may share a queue. */
   queue: string;
@@ -163,7 +163,7 @@ export function defineHandler<TData = unknown>(options: EventHandlerOptions<TDat
     if (problems.length) fail(problems.join('; '));
   }
   if (options.orderingKey !== undefined && typeof options.orderingKey !== 'function') {
-    fail('orderingKey must be a function of the event returning a string, null or undefined (e => e.data.orderId)');
+    fail('orderingKey must be a function of the event returning a string, null or undefined (e => e.data.userId)');
   }
   if (options.afterDeadLetter !== undefined) {
     if (!options.orderingKey) fail('afterDeadLetter needs an orderingKey: it says what a dead letter does to its key');

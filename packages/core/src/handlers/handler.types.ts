@@ -50,7 +50,7 @@ export interface HandlerContext<TTx = unknown> {
   readonly maxAttempts: number;
   /**
    * Stable across retries and redrives of this event for this handler: send
-   * it to external APIs (payment gateways, mailers) that deduplicate on it.
+   * it to external APIs that deduplicate on it (a webhook receiver, a third-party API's idempotency key).
    */
   readonly idempotencyKey: string;
   readonly logger: LoggerService;
@@ -89,7 +89,7 @@ export interface Handler<TData = unknown> {
 
 /**
  * Throw this (or mark any error with `nonRetryable()`) when retrying cannot
- * help: a declined card, an unknown SKU. The job goes to the dead letters at
+ * help: a refused request, an unknown id. The job goes to the dead letters at
  * once instead of using up its attempts.
  */
 export class NonRetryableError extends Error {

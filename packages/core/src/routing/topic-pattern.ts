@@ -2,9 +2,9 @@ import { isPlatformEventType, PLATFORM_EVENT_PREFIX } from '../contracts/index.j
 
 /**
  * RabbitMQ topic-exchange patterns over dot-separated event types:
- * `*` matches exactly one segment, `#` zero or more. `order.*` matches
- * `order.placed` but not `order.line.added`; `order.#` matches both, and
- * `order` itself; `#` matches every event of the team's catalog.
+ * `*` matches exactly one segment, `#` zero or more. `user.*` matches
+ * `user.created` but not `user.profile.updated`; `user.#` matches both, and
+ * `user` itself; `#` matches every event of the team's catalog.
  *
  * Switchyard's own events (`switchyard.job.dead_lettered`, …) match only
  * patterns that name `switchyard` as their first segment: a catch-all

@@ -9,7 +9,7 @@ import type { SqlExecutor, TransactionAdapter } from './transaction-adapter.js';
  * Switchyard's database.
  *
  * ```ts
- * const pool = new Pool({ connectionString: process.env.ORDERS_DATABASE_URL });
+ * const pool = new Pool({ connectionString: process.env.TEAM_DATABASE_URL });
  * createWorkerApp({ config, events, handlers, transactions: pgTransactions(pool) });
  * ```
  *

@@ -25,7 +25,7 @@ export interface PrismaTransactionOptions {
 /**
  * Transactions in the team's own generated Prisma client: `tx` is the
  * client's interactive-transaction client, with the team's models
- * (`tx.order.update(…)`), so a handler's context is
+ * (`tx.account.update(…)`), so a handler's context is
  * `HandlerContext<Prisma.TransactionClient>` (`Prisma` from the team's client).
  *
  * ```ts

@@ -13,7 +13,7 @@ export function ref(name: string): { $ref: string } {
 const fieldError: Schema = {
   type: 'object',
   required: ['path', 'message'],
-  properties: { path: { type: 'string', example: 'data.items.0.sku' }, message: { type: 'string' } },
+  properties: { path: { type: 'string', example: 'data.lines.0.code' }, message: { type: 'string' } },
 };
 const jobRef: Schema = {
   type: 'object',
@@ -60,7 +60,7 @@ const schemas: Record<string, Schema> = {
     required: ['type', 'data'],
     additionalProperties: false,
     properties: {
-      type: { type: 'string', example: 'order.placed' },
+      type: { type: 'string', example: 'user.created' },
       data: { description: "Validated against the schema of `type` (see the EventData.* schemas)" },
       id: { type: 'string', maxLength: 255, description: "The producer's id for the event (sourceId); with `source`, an idempotency key unless a key is given" },
       source: { type: 'string', default: 'urn:switchyard:rest' },

@@ -22,9 +22,8 @@ const PRISMA_DIR = join(__dirname, '..', '..', 'prisma');
  * schema engine is a native binary downloaded at install time, which is not
  * always possible.
  *
- * Teams may use it for their own migrations too, in a schema of their own:
- * the example shop applies `examples/shop/prisma/migrations` with
- * `{ schema: 'shop' }`.
+ * Teams may use it for their own migrations too, in a schema of their own
+ * (`{ schema: 'app' }`): their record then stays apart from Switchyard's.
  */
 export async function applyMigrations(url: string, migrationsDir: string, options: { schema: string }): Promise<string[]> {
   const record = `${quoteIdentifier(options.schema)}."_prisma_migrations"`;

@@ -9,9 +9,9 @@ describe('SwitchyardModule.forRoot', () => {
 
   it('refuses a catalog that declares types in the platform namespace, naming them', () => {
     assert.throws(
-      () => SwitchyardModule.forRoot({ config, events: { 'order.placed': z.object({}), 'switchyard.job.dead_lettered': z.object({}) } }),
+      () => SwitchyardModule.forRoot({ config, events: { 'user.created': z.object({}), 'switchyard.job.dead_lettered': z.object({}) } }),
       /The event catalog declares "switchyard\.job\.dead_lettered", but types under "switchyard\." are Switchyard's own events; rename them/,
     );
-    assert.doesNotThrow(() => SwitchyardModule.forRoot({ config, events: { 'order.placed': z.object({}), 'switchyardish.x': z.object({}) } }));
+    assert.doesNotThrow(() => SwitchyardModule.forRoot({ config, events: { 'user.created': z.object({}), 'switchyardish.x': z.object({}) } }));
   });
 });

@@ -105,7 +105,7 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
           ))}
           <label>
             Search payload and error
-            <input name="q" defaultValue={filter.q ?? ''} size={18} placeholder="cus_42, timeout…" />
+            <input name="q" defaultValue={filter.q ?? ''} size={18} placeholder="usr_42, timeout…" />
           </label>
           <label>
             Failed since (RFC 3339)

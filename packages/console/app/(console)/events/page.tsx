@@ -10,14 +10,14 @@ type Params = { type?: string; source?: string; sourceId?: string; since?: strin
 
 export const metadata = { title: 'Events · Switchyard' };
 
-/** `customer.id = cus_42; total = 4500` → { 'data.customer.id': 'cus_42', 'data.total': '4500' }. */
+/** `user.id = usr_42; size = 4500` → { 'data.user.id': 'usr_42', 'data.size': '4500' }. */
 function dataFilters(text: string | undefined): { filters: Record<string, string>; error: string | null } {
   const filters: Record<string, string> = {};
   if (!text?.trim()) return { filters, error: null };
   for (const clause of text.split(';')) {
     if (!clause.trim()) continue;
     const match = /^\s*([A-Za-z0-9_\-.[\]]+)\s*=\s*(.*?)\s*$/.exec(clause);
-    if (!match || !match[2]) return { filters, error: `"${clause.trim()}" is not path = value (for example customer.id = cus_42)` };
+    if (!match || !match[2]) return { filters, error: `"${clause.trim()}" is not path = value (for example user.id = usr_42)` };
     filters[`data.${match[1].replace(/^data\./, '')}`] = match[2];
   }
   return { filters, error: null };
@@ -44,7 +44,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
         <form className="filters" method="get" action="/events" aria-label="Search events">
           <label>
             Type
-            <input name="type" defaultValue={params.type ?? ''} placeholder="order.placed" size={16} />
+            <input name="type" defaultValue={params.type ?? ''} placeholder="user.created" size={16} />
           </label>
           <label>
             Source
@@ -64,7 +64,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
           </label>
           <label>
             Data (path = value; …)
-            <input name="data" defaultValue={params.data ?? ''} placeholder="customer.id = cus_42" size={26} />
+            <input name="data" defaultValue={params.data ?? ''} placeholder="user.id = usr_42" size={26} />
           </label>
           <button type="submit" className="primary">
             Search

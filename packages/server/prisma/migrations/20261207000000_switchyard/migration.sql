@@ -68,7 +68,7 @@ CREATE TABLE "switchyard"."events" (
 CREATE INDEX "events_received_at_id_idx" ON "switchyard"."events"("received_at" DESC, "id" DESC);
 CREATE INDEX "events_type_received_at_idx" ON "switchyard"."events"("type", "received_at" DESC);
 CREATE INDEX "events_source_received_at_idx" ON "switchyard"."events"("source", "received_at" DESC);
--- Containment on data (data.customer.id=cus_42).
+-- Containment on data (data.user.id=usr_42).
 CREATE INDEX "events_data_idx" ON "switchyard"."events" USING GIN ("data" jsonb_path_ops);
 -- Most events have no subject: index only those that do.
 CREATE INDEX "events_subject_received_at_idx" ON "switchyard"."events"("subject", "received_at" DESC) WHERE "subject" IS NOT NULL;

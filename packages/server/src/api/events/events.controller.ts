@@ -68,7 +68,7 @@ export class EventsController {
   @ApiOperation({
     summary: 'Search events, newest first',
     description:
-      'data.<path>=<value> matches by JSONB containment (data.customer.id=cus_42; data.items[].sku=SKU-RED-MUG steps into arrays; ' +
+      'data.<path>=<value> matches by JSONB containment (data.user.id=usr_42; data.lines[].code=LN-7 steps into arrays; ' +
       'numbers, true, false and null also match as JSON values). q searches the data as text. ' +
       "source and sourceId find an event by the producer's own id for it (sourceId in the answer); type, source, sourceId and subject match exactly.",
   })

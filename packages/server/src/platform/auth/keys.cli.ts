@@ -1,5 +1,5 @@
-// `npm run keys -- create --name checkout --scopes events:write [--rate-limit 500]`,
-// `npm run keys -- list`, `npm run keys -- revoke --name checkout`.
+// `npm run keys -- create --name signup-service --scopes events:write [--rate-limit 500]`,
+// `npm run keys -- list`, `npm run keys -- revoke --name signup-service`.
 // Bad input exits 2 having written nothing; an unreachable database exits 1.
 import { parseCommand, runCli, UsageError, withDatabase } from '../cli/admin-cli.js';
 import { ApiKeyInputError, ApiKeyStore } from './api-key-store.js';

@@ -31,7 +31,7 @@ export class SignInThrottleUnavailableError extends Error {
 
 // KEYS: the account's failure count, the account's lock, the address's failure count.
 // An attempt is counted as a failure before its password is checked (and
-// refunded when it turns out right), so concurrent attempts cannot all pass
+// given back when it turns out right), so concurrent attempts cannot all pass
 // the check before any of them is counted.
 const ADMIT = new RedisScript(`
 local limit = tonumber(ARGV[1])

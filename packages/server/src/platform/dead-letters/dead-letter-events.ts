@@ -40,7 +40,7 @@ interface TransitionRow {
  * `.discarded`, `.resolved`), written with its outbox rows in the very
  * transaction that records the transition, so the event exists exactly when
  * the transition committed. It is routed like any other event, content
- * filters included (`{ 'data.handler': 'payment.charge' }`).
+ * filters included (`{ 'data.handler': 'report.render' }`).
  *
  * Its id derives from the transition's row, so each transition is announced
  * once. A dead letter of a job that itself handled a platform event is not

@@ -8,7 +8,7 @@ const NORMALISERS: Array<[RegExp, string]> = [
   [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\b/g, '<time>'],
   [/\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/g, '<email>'],
   [/\b0x[0-9a-f]+\b|\b[0-9a-f]{12,}\b/gi, '<hex>'],
-  // ids such as ord_8f3a21, cus_42, ch_3N1x9: a word, a separator, then anything with a digit
+  // ids such as upl_8f3a21, usr_42, img_3N1x9: a word, a separator, then anything with a digit
   [/\b[A-Za-z][A-Za-z0-9]*[_-](?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]+\b/g, '<id>'],
   [/-?\b\d+(\.\d+)?\b/g, '<n>'],
 ];

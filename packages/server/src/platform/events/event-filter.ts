@@ -15,7 +15,7 @@ export interface EventSearch {
   until?: Date;
   q?: string;
   ids?: string[];
-  /** `data.customer.id=cus_42` → [['customer', 'id'], 'cus_42']. `items[]` steps into arrays. */
+  /** `data.user.id=usr_42` → [['user', 'id'], 'usr_42']. `lines[]` steps into arrays. */
   data: Array<[string[], string]>;
 }
 
@@ -40,7 +40,7 @@ export function parseEventSearch(query: Record<string, unknown>, redactor?: Reda
     if (key.startsWith('data.')) {
       const path = key.slice(5).split('.');
       const covering = redactor?.coveringPath(path);
-      if (path.some((segment) => !/^[A-Za-z0-9_-]+(\[\])?$/.test(segment))) errors.push({ path: key, message: 'is not a data path such as data.customer.id' });
+      if (path.some((segment) => !/^[A-Za-z0-9_-]+(\[\])?$/.test(segment))) errors.push({ path: key, message: 'is not a data path such as data.user.id' });
       else if (covering) errors.push({ path: key, message: `cannot be searched: ${covering} is redacted (REDACT_PATHS)` });
       else search.data.push([path, value]);
     } else if (!KNOWN.has(key)) {

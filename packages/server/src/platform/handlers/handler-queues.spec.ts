@@ -5,52 +5,52 @@ import { describe, it } from 'node:test';
 import { EventHandler } from '@switchyard/core/internal';
 import { handlerQueuesIn } from './handler-queues.js';
 
-@EventHandler({ name: 'payment.charge', on: 'order.placed', queue: 'payment' })
-class ChargePayment {
+@EventHandler({ name: 'image.resize', on: 'upload.received', queue: 'images' })
+class ResizeImage {
   async handle(): Promise<void> {}
 }
 
-@EventHandler({ name: 'payment.refund', on: 'order.cancelled', queue: 'payment' })
-class RefundPayment {
+@EventHandler({ name: 'image.delete', on: 'upload.deleted', queue: 'images' })
+class DeleteImage {
   async handle(): Promise<void> {}
 }
 
-@EventHandler({ name: 'inventory.reserve', on: 'order.placed', queue: 'inventory' })
-class ReserveStock {
+@EventHandler({ name: 'search.index', on: 'upload.received', queue: 'search' })
+class IndexUpload {
   async handle(): Promise<void> {}
 }
 
-@EventHandler({ name: 'email.send', on: 'order.confirmed', queue: 'email' })
-class SendEmail {
+@EventHandler({ name: 'webhook.send', on: 'upload.indexed', queue: 'webhooks' })
+class SendWebhook {
   async handle(): Promise<void> {}
 }
 
 @Injectable()
-class PaymentGateway {}
+class ImageStore {}
 
 describe('handlerQueuesIn', () => {
   it("finds the queues of the handlers in a module tree before Nest builds it, as HandlerRegistry will", () => {
-    @Module({ providers: [ChargePayment, RefundPayment, PaymentGateway] })
-    class PaymentModule {}
-    @Module({ providers: [{ provide: 'reserve', useClass: ReserveStock }] })
-    class InventoryModule {}
+    @Module({ providers: [ResizeImage, DeleteImage, ImageStore] })
+    class ImagesModule {}
+    @Module({ providers: [{ provide: 'index', useClass: IndexUpload }] })
+    class SearchModule {}
     @Module({})
-    class EmailModule {
+    class WebhooksModule {
       static forRoot(): DynamicModule {
-        return { module: EmailModule, providers: [SendEmail] };
+        return { module: WebhooksModule, providers: [SendWebhook] };
       }
     }
-    @Module({ imports: [forwardRef(() => InventoryModule)] })
-    class ShopModule {
+    @Module({ imports: [forwardRef(() => SearchModule)] })
+    class AppModule {
       static forRoot(): DynamicModule {
-        return { module: ShopModule, imports: [PaymentModule, EmailModule.forRoot()] };
+        return { module: AppModule, imports: [ImagesModule, WebhooksModule.forRoot()] };
       }
     }
-    assert.deepEqual(handlerQueuesIn([ShopModule.forRoot(), PaymentModule]), ['email', 'inventory', 'payment']);
+    assert.deepEqual(handlerQueuesIn([AppModule.forRoot(), ImagesModule]), ['images', 'search', 'webhooks']);
   });
 
   it('finds none in modules without handlers', () => {
-    @Module({ providers: [PaymentGateway, { provide: 'answer', useValue: 42 }, { provide: 'clock', useFactory: () => Date.now }] })
+    @Module({ providers: [ImageStore, { provide: 'answer', useValue: 42 }, { provide: 'clock', useFactory: () => Date.now }] })
     class PlainModule {}
     assert.deepEqual(handlerQueuesIn([PlainModule]), []);
   });

@@ -14,19 +14,19 @@ async function registryWith(...providers: Array<new (...args: never[]) => unknow
 
 describe('handler discovery', () => {
   it('finds decorated providers and routes event types to them by pattern', async () => {
-    @EventHandler({ name: 'orders.audit', on: 'order.#', queue: 'audit' })
+    @EventHandler({ name: 'users.audit', on: 'user.#', queue: 'audit' })
     class Audit {
       async handle(): Promise<void> {}
     }
-    @EventHandler({ name: 'orders.placed', on: ['order.placed'], queue: 'orders', concurrency: 3 })
-    class Placed {
+    @EventHandler({ name: 'users.created', on: ['user.created'], queue: 'users', concurrency: 3 })
+    class Created {
       async handle(): Promise<void> {}
     }
-    const registry = await registryWith(Audit, Placed);
-    assert.deepEqual(registry.subscribersOf('order.placed').map((handler) => handler.name), ['orders.audit', 'orders.placed']);
-    assert.deepEqual(registry.subscribersOf('order.line.added').map((handler) => handler.name), ['orders.audit']);
-    assert.deepEqual(registry.subscribersOf('invoice.sent'), []);
-    assert.deepEqual(registry.queues().map((queue) => [queue.name, queue.concurrency]), [['audit', 10], ['orders', 3]]);
+    const registry = await registryWith(Audit, Created);
+    assert.deepEqual(registry.subscribersOf('user.created').map((handler) => handler.name), ['users.audit', 'users.created']);
+    assert.deepEqual(registry.subscribersOf('user.profile.updated').map((handler) => handler.name), ['users.audit']);
+    assert.deepEqual(registry.subscribersOf('team.renamed'), []);
+    assert.deepEqual(registry.queues().map((queue) => [queue.name, queue.concurrency]), [['audit', 10], ['users', 3]]);
   });
 
   it('refuses to start when two handlers share a name', async () => {
@@ -67,7 +67,7 @@ describe('handler discovery', () => {
       /pattern "switchyard\.job\.dead_letterd" matches none of Switchyard's own events \(switchyard\.job\.dead_lettered, switchyard\.job\.discarded, switchyard\.job\.resolved\)/,
     );
     assert.doesNotThrow(() => defineHandler({ name: 'ok', on: 'switchyard.job.*', queue: 'q' }));
-    assert.throws(() => defineHandler({ name: 'ok', on: 'order..x', queue: 'q' }), /pattern "order..x"/);
+    assert.throws(() => defineHandler({ name: 'ok', on: 'user..x', queue: 'q' }), /pattern "user..x"/);
     assert.throws(() => defineHandler({ name: 'ok', on: 'x', queue: 'q', attempts: 0 }), /attempts must be/);
     assert.throws(() => defineHandler({ name: 'ok', on: 'x', queue: 'q', backoff: { jitter: 2 } }), /jitter/);
     assert.deepEqual(defineHandler({ name: 'ok', on: 'x', queue: 'q' }).backoff, { type: 'exponential', delay: 1000, jitter: 0.5 });

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseEnvelope } from './envelope.js';
 
-const data = { orderId: 'o1' };
+const data = { userId: 'u1' };
 
 describe('event envelopes', () => {
   it('normalises a plain event and defaults its source', () => {
-    const result = parseEnvelope({ format: 'json', value: { type: 'order.placed', data, priority: 3, delay: 10 }, idempotencyKey: null });
+    const result = parseEnvelope({ format: 'json', value: { type: 'user.created', data, priority: 3, delay: 10 }, idempotencyKey: null });
     assert.ok(result.ok);
     assert.equal(result.event.source, 'urn:switchyard:rest');
     assert.equal(result.event.priority, 3);
@@ -33,7 +33,7 @@ describe('event envelopes', () => {
     };
     assert.equal(sourceId('cloudevents', { specversion: '1.0', id: 'ce-1', source: 's', type: 't', data }), 'ce-1');
     assert.equal(sourceId('cloudevents', { specversion: '1.0', id: 'ce-1', source: 's', type: 't', data }, 'header'), 'ce-1', 'a key does not replace the CloudEvents id');
-    assert.equal(sourceId('json', { type: 't', data }, 'checkout-7f3a'), 'checkout-7f3a');
+    assert.equal(sourceId('json', { type: 't', data }, 'signup-7f3a'), 'signup-7f3a');
     assert.equal(sourceId('json', { type: 't', data, idempotencyKey: 'item-1' }), 'item-1');
     assert.equal(sourceId('json', { type: 't', data, id: 'e1' }, 'header'), 'e1', "the event's own id first");
     assert.equal(sourceId('json', { type: 't', data }), null);
@@ -57,7 +57,7 @@ describe('event envelopes', () => {
       value: { specversion: '1.0', id: '1', source: 's', type: 't', datacontenttype: 'application/json; charset=utf-8', data: { ...data } },
       idempotencyKey: null,
     });
-    const changed = parseEnvelope({ format: 'cloudevents', value: { specversion: '1.0', id: '1', source: 's', type: 't', data: { orderId: 'o2' } }, idempotencyKey: null });
+    const changed = parseEnvelope({ format: 'cloudevents', value: { specversion: '1.0', id: '1', source: 's', type: 't', data: { userId: 'u2' } }, idempotencyKey: null });
     assert.ok(structured.ok && binary.ok && changed.ok);
     assert.equal(structured.event.requestHash, binary.event.requestHash);
     assert.notEqual(structured.event.requestHash, changed.event.requestHash);
@@ -76,16 +76,16 @@ describe('event envelopes', () => {
   });
 
   it('takes a correlation id: plain correlationId, CloudEvents correlationid (interpreted, not kept as an extension)', () => {
-    const plain = parseEnvelope({ format: 'json', value: { type: 't', data, correlationId: 'checkout-1' }, idempotencyKey: null });
+    const plain = parseEnvelope({ format: 'json', value: { type: 't', data, correlationId: 'signup-1' }, idempotencyKey: null });
     assert.ok(plain.ok);
-    assert.equal(plain.event.correlationId, 'checkout-1');
+    assert.equal(plain.event.correlationId, 'signup-1');
     const ce = parseEnvelope({
       format: 'cloudevents',
-      value: { specversion: '1.0', id: 'e1', source: 's', type: 't', data, correlationid: 'checkout-2', traceparent: 'x' },
+      value: { specversion: '1.0', id: 'e1', source: 's', type: 't', data, correlationid: 'signup-2', traceparent: 'x' },
       idempotencyKey: null,
     });
     assert.ok(ce.ok);
-    assert.equal(ce.event.correlationId, 'checkout-2');
+    assert.equal(ce.event.correlationId, 'signup-2');
     assert.deepEqual(ce.event.extensions, { traceparent: 'x' });
     const none = parseEnvelope({ format: 'json', value: { type: 't', data }, idempotencyKey: null });
     assert.ok(none.ok);

@@ -8,17 +8,17 @@ import { PROCESSOR_METADATA, QUEUE_EVENTS_LISTENER_METADATA } from './queue-owne
 // QueueOwnership would stop seeing processors on Switchyard's queues.
 describe("@nestjs/bullmq's decorator metadata, as QueueOwnership reads it", () => {
   it('finds the queue of a @Processor', () => {
-    @Processor('payment')
-    class ChargeListener extends WorkerHost {
+    @Processor('images')
+    class ResizeListener extends WorkerHost {
       async process(): Promise<void> {}
     }
-    assert.equal(Reflect.getMetadata(PROCESSOR_METADATA, ChargeListener)?.name, 'payment');
+    assert.equal(Reflect.getMetadata(PROCESSOR_METADATA, ResizeListener)?.name, 'images');
   });
 
   it('finds the queue and the options of a @QueueEventsListener', () => {
     const connection = { host: '127.0.0.1', port: 6379 };
-    @QueueEventsListener('payment', { connection })
-    class PaymentEvents extends QueueEventsHost {}
-    assert.deepEqual(Reflect.getMetadata(QUEUE_EVENTS_LISTENER_METADATA, PaymentEvents), { queueName: 'payment', queueEventsOptions: { connection } });
+    @QueueEventsListener('images', { connection })
+    class ImageEvents extends QueueEventsHost {}
+    assert.deepEqual(Reflect.getMetadata(QUEUE_EVENTS_LISTENER_METADATA, ImageEvents), { queueName: 'images', queueEventsOptions: { connection } });
   });
 });

@@ -1,6 +1,6 @@
 /**
- * One REDACT_PATHS entry, as keys from the event envelope's root: `data.items[].sku`
- * is ['data', 'items', '[]', 'sku'] ('[]' steps into every element of an array).
+ * One REDACT_PATHS entry, as keys from the event envelope's root: `data.lines[].note`
+ * is ['data', 'lines', '[]', 'note'] ('[]' steps into every element of an array).
  */
 export type RedactPath = string[];
 
@@ -8,7 +8,7 @@ const SEGMENT = /^[A-Za-z0-9_-]+(\[\])?$/;
 
 /**
  * Parses REDACT_PATHS: comma-separated dotted paths under `data`, such as
- * `data.payment.token,data.customer.email,data.items[].sku`. Throws with the
+ * `data.user.password,data.user.phone,data.lines[].note`. Throws with the
  * offending entry when one is not such a path.
  */
 export function parseRedactPaths(value: string): RedactPath[] {
@@ -16,7 +16,7 @@ export function parseRedactPaths(value: string): RedactPath[] {
   for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
     const segments = entry.split('.');
     if (segments[0] !== 'data' || segments.length < 2 || segments.some((segment) => !SEGMENT.test(segment))) {
-      throw new Error(`"${entry}" is not a path under data such as data.payment.token or data.items[].sku`);
+      throw new Error(`"${entry}" is not a path under data such as data.user.password or data.lines[].note`);
     }
     paths.push(segments.flatMap((segment) => (segment.endsWith('[]') ? [segment.slice(0, -2), '[]'] : [segment])));
   }

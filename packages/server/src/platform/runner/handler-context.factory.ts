@@ -148,7 +148,7 @@ function jobLogger(handler: string, jobId: string, mask: (text: string) => strin
  * gives its worker), and emitted events are stored without jobs (no routing
  * here) in Switchyard's database: `switchyard`, by default the same adapter
  * (the test database holds both). `await handler.handle(event,
- * createHandlerContext(prismaTransactions(prisma), { handler: 'inventory.reserve', event, events }))`.
+ * createHandlerContext(prismaTransactions(prisma), { handler: 'report.render', event, events }))`.
  */
 export function createHandlerContext<TTx>(
   transactions: TransactionAdapter<TTx>,

@@ -3,7 +3,7 @@ import type { QueueSettings } from '../handlers/handler-registry.js';
 
 /**
  * The queues a worker process consumes: all of them, or the ones it was told
- * (`WORKER_QUEUES`, `--queues payment,inventory`) so a hot handler gets a pool
+ * (`WORKER_QUEUES`, `--queues images,search`) so a hot handler gets a pool
  * of its own. A name no handler uses is refused rather than ignored: a typo
  * would otherwise leave that worker idle and its queue unserved, silently.
  */

@@ -23,7 +23,7 @@ export type SpecResult = { ok: true; spec: ScheduleSpec } | { ok: false; errors:
 const NAME = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 
 const body = z.strictObject({
-  name: z.string().max(200).regex(NAME, 'must be lowercase words joined by ".", "-" or "_" (such as nightly-restock-check)'),
+  name: z.string().max(200).regex(NAME, 'must be lowercase words joined by ".", "-" or "_" (such as nightly-quota-check)'),
   type: z.string().min(1).max(255),
   data: z.unknown(),
   source: z.string().min(1).max(1024).optional(),

@@ -94,10 +94,10 @@ describe('schedule timing: intervals and catch-up (injected clock)', () => {
 });
 
 describe('schedule definitions', () => {
-  const catalog = new EventTypes({ 'stock.check': z.object({ threshold: z.int().min(1) }) });
+  const catalog = new EventTypes({ 'quota.check': z.object({ threshold: z.int().min(1) }) });
 
   it('accepts cron with a zone or an interval, with defaults', async () => {
-    const checked = await checkSchedule({ name: 'nightly', type: 'stock.check', data: { threshold: 3 }, cron: ' 0  6 * * * ', timeZone: 'Europe/Berlin' }, catalog);
+    const checked = await checkSchedule({ name: 'nightly', type: 'quota.check', data: { threshold: 3 }, cron: ' 0  6 * * * ', timeZone: 'Europe/Berlin' }, catalog);
     assert.ok(checked.ok);
     assert.deepEqual(checked.spec.timing, { kind: 'cron', cron: '0 6 * * *', timeZone: 'Europe/Berlin' });
     assert.equal(checked.spec.catchUp, 'skip');
@@ -111,7 +111,7 @@ describe('schedule definitions', () => {
       return checked;
     };
     const paths = async (input: unknown) => (await bad(input)).errors.map((error) => error.path);
-    const base = { name: 'n', type: 'stock.check', data: { threshold: 1 } };
+    const base = { name: 'n', type: 'quota.check', data: { threshold: 1 } };
     assert.deepEqual(await paths({ ...base }), ['cron']);
     assert.deepEqual(await paths({ ...base, cron: '* * * * *', intervalMs: 1000 }), ['cron']);
     assert.deepEqual(await paths({ ...base, intervalMs: 999 }), ['intervalMs']);
