@@ -119,3 +119,8 @@ export { hashPassword, needsRehash, SCRYPT_PARAMS, verifyPassword } from './cons
 export { SIGN_IN_LIMITS, SignInThrottle, SignInThrottleUnavailableError } from './console-auth/sign-in-throttle.js';
 export type { SignInSubjects } from './console-auth/sign-in-throttle.js';
 
+// The operator commands of `switchyard`
+export { parseCommand, runCommand, UsageError, withDatabase, withRedis } from './cli/admin-cli.js';
+export type { Command } from './cli/admin-cli.js';
+export { keysCommand } from './auth/keys.command.js';
+export { usersCommand } from './console-auth/users.command.js';
