@@ -1,0 +1,120 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * A team's app as the README's "Use Switchyard in your app" writes it: one
+ * event type (zod), one handler module whose handler writes to the app's own
+ * table inside `ctx.once()`, the table in the app's own SQL, and a root
+ * module declaring the catalog. The README's snippets are these files.
+ */
+
+/**
+ * What `ctx.once()` hands the effects, and the handler's statement using it.
+ * Today Switchyard runs the effects on its Prisma client; with the
+ * transactions adapter they run on a pg PoolClient by default. Switching is
+ * this one line (and the README's example with it).
+ */
+const PRISMA_CLIENT = {
+  tx: 'type Tx = { $executeRaw(sql: TemplateStringsArray, ...values: unknown[]): Promise<number> };',
+  effect: 'tx.$executeRaw`INSERT INTO greetings (event_id, name) VALUES (${event.id}::uuid, ${event.data.name})`',
+};
+export const PG_CLIENT = {
+  tx: 'type Tx = { query(text: string, values: unknown[]): Promise<unknown> };',
+  effect: "tx.query('INSERT INTO greetings (event_id, name) VALUES ($1, $2)', [event.id, event.data.name])",
+};
+const ONCE = PRISMA_CLIENT;
+
+/** The app's dependencies: the packed tarballs, and what the app itself imports. */
+export interface AdoptionDependencies {
+  /** Package name → `file:` path of its tarball. */
+  switchyard: Record<string, string>;
+  nestCommon: string;
+  reflectMetadata: string;
+  zod: string;
+  typescript: string;
+}
+
+export function writeAdoptionApp(dir: string, deps: AdoptionDependencies): void {
+  const files: Record<string, string> = {
+    'package.json': JSON.stringify(
+      {
+        name: 'greetings',
+        private: true,
+        scripts: { build: 'tsc -p .' },
+        dependencies: {
+          ...Object.fromEntries(Object.entries(deps.switchyard).map(([name, tarball]) => [name, `file:${tarball}`])),
+          '@nestjs/common': deps.nestCommon,
+          'reflect-metadata': deps.reflectMetadata,
+          zod: deps.zod,
+        },
+        devDependencies: { typescript: deps.typescript },
+      },
+      null,
+      2,
+    ),
+    'tsconfig.json': JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'es2023',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          skipLibCheck: true,
+          types: [],
+          rootDir: 'src',
+          outDir: 'dist',
+        },
+        include: ['src'],
+      },
+      null,
+      2,
+    ),
+    'db/schema.sql': `CREATE TABLE greetings (
+  event_id uuid PRIMARY KEY,
+  name text NOT NULL,
+  greeted_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+    'src/events.ts': `import { z } from 'zod';
+
+export const greetingSent = z.object({ name: z.string().min(1), fail: z.boolean().optional() });
+export type GreetingSent = z.infer<typeof greetingSent>;
+
+/** Every event type the app accepts, with the schema of its data. */
+export const events = { 'greeting.sent': greetingSent };
+`,
+    'src/greetings/record-greeting.handler.ts': `import { type DomainEvent, EventHandler, type Handler, type HandlerContext, NonRetryableError } from '@switchyard/core';
+import type { GreetingSent } from '../events';
+
+${ONCE.tx}
+
+@EventHandler({ name: 'greetings.record', on: 'greeting.sent', queue: 'greetings' })
+export class RecordGreetingHandler implements Handler<GreetingSent> {
+  async handle(event: DomainEvent<GreetingSent>, ctx: HandlerContext<Tx>): Promise<void> {
+    if (event.data.fail) throw new NonRetryableError(\`greeting \${event.id} asked to fail\`);
+    await ctx.once((tx) => ${ONCE.effect});
+  }
+}
+`,
+    'src/greetings/greetings.module.ts': `import { Module } from '@nestjs/common';
+import { RecordGreetingHandler } from './record-greeting.handler';
+
+@Module({ providers: [RecordGreetingHandler] })
+export class GreetingsModule {}
+`,
+    'src/app.module.ts': `import { Module } from '@nestjs/common';
+import { SwitchyardModule } from '@switchyard/core';
+import { events } from './events';
+import { GreetingsModule } from './greetings/greetings.module';
+
+@Module({ imports: [SwitchyardModule.forRoot({ events }), GreetingsModule] })
+export class AppModule {}
+`,
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+}
