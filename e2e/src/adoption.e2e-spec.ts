@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
-import { writeAdoptionApp } from './support/adoption-app.js';
+import { probePackages, writeAdoptionApp } from './support/adoption-app.js';
 
 const root = join(__dirname, '..', '..');
 const manifest = (dir: string) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
@@ -71,6 +71,7 @@ describe('a team adopts Switchyard from its npm packages', () => {
       timings.push(`npm install ${(install.ms / 1000).toFixed(1)} s`);
       const build = run('npm run build (tsc)', 'npm', ['run', 'build', '--silent'], app);
       timings.push(`tsc ${(build.ms / 1000).toFixed(1)} s`);
+      probePackages(app);
 
       env = {
         DATABASE_URL: databaseUrl,

@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -117,4 +119,36 @@ export class AppModule {}
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
+}
+
+/**
+ * Beyond what the app uses: every public entry of the installed packages
+ * loads in Node, and type-checks against their shipped .d.ts (skipLibCheck
+ * off, so a declaration that names a missing file or type fails). A probe
+ * beside the app's sources, not part of the app.
+ */
+export function probePackages(app: string): void {
+  const probe = join(app, 'probe');
+  mkdirSync(probe, { recursive: true });
+  writeFileSync(
+    join(probe, 'probe.ts'),
+    `import { AppModuleError, closeOnSignals, ConfigError, createApi, createWorker, loadConfig, ServiceUnreachableError, type SwitchyardApi, type SwitchyardWorker, withWorkerArgs } from '@switchyard/server';
+import { EventHandler, type HandlerContext, NonRetryableError, SwitchyardModule } from '@switchyard/core';
+import type { AcceptedEvent, DeadLetterPage } from '@switchyard/core/contracts';
+
+export const values = [AppModuleError, closeOnSignals, ConfigError, createApi, createWorker, loadConfig, ServiceUnreachableError, withWorkerArgs, EventHandler, NonRetryableError, SwitchyardModule];
+export type Types = [SwitchyardApi, SwitchyardWorker, HandlerContext, AcceptedEvent, DeadLetterPage];
+`,
+  );
+  writeFileSync(
+    join(probe, 'tsconfig.json'),
+    JSON.stringify({ extends: '../tsconfig.json', compilerOptions: { noEmit: true, skipLibCheck: false, rootDir: '.' }, include: ['probe.ts'] }),
+  );
+  const typecheck = spawnSync(process.execPath, [join(app, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', probe], { cwd: app, encoding: 'utf8' });
+  // Only ours: a dependency's own declarations may have faults of their own (ioredis imports the untyped redis-errors).
+  const ours = `${typecheck.stdout}${typecheck.stderr}`.split('\n').filter((line) => /^(probe\/|node_modules\/@switchyard\/)/.test(line));
+  assert.deepEqual(ours, [], "the packages' declarations type-check");
+  const entries = ['@switchyard/core', '@switchyard/core/contracts', '@switchyard/server', '@switchyard/console/package.json'];
+  const load = spawnSync(process.execPath, ['-e', `require('reflect-metadata'); for (const entry of ${JSON.stringify(entries)}) require(entry);`], { cwd: app, encoding: 'utf8' });
+  assert.equal(load.status, 0, `the packages load:\n${load.stderr}`);
 }
