@@ -4,7 +4,7 @@
 // worker` from node_modules/.bin, in a folder outside this repository. It
 // proves the tarballs install and run on their own: declarations, bins,
 // migrations and the prebuilt Prisma client and console included.
-import type { AcceptedEvent, DeadLetterPage, EventLineage } from '@switchyard/core/contracts';
+import type { DeadLetterPage, EventLineage } from '@switchyard/core/contracts';
 import { deleteKeysUnder, freePort, type RunningProcess, runNode, testRedisUrl, uniqueQueuePrefix, waitFor, waitForOutput } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,6 +14,13 @@ import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { probePackages, writeAdoptionApp } from './support/adoption-app.js';
+
+/** What the producer prints: @switchyard/client's answer to a send. */
+interface SentEvent {
+  eventId: string;
+  type: string;
+  replayed: boolean;
+}
 
 const root = join(__dirname, '..', '..');
 const manifest = (dir: string) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
@@ -43,13 +50,13 @@ describe('a team adopts Switchyard from its npm packages', () => {
     running.push(started);
     return started;
   };
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${apiUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
-  // TODO(client): post with @switchyard/client once it is published beside these packages.
-  const postEvent = async (data: unknown) => {
-    const answer = await api('/v1/events', { method: 'POST', body: JSON.stringify({ type: 'greeting.sent', source: 'urn:greetings:test', data }) });
-    assert.equal(answer.status, 202, await answer.clone().text());
-    return (await answer.json()) as AcceptedEvent;
+  const api = (path: string) => fetch(`${apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  /** Sends a greeting with the app's producer (@switchyard/client), as the team's own code would. */
+  const sendGreeting = async (...args: string[]) => {
+    const producer = runNode(join(app, 'dist', 'send-greeting.js'), { SWITCHYARD_API_URL: apiUrl, SWITCHYARD_API_KEY: token }, args, app);
+    const { code } = await producer.exited;
+    assert.equal(code, 0, producer.output());
+    return JSON.parse(producer.output()) as SentEvent;
   };
 
   before(
@@ -66,6 +73,7 @@ describe('a team adopts Switchyard from its npm packages', () => {
         reflectMetadata: server.dependencies['reflect-metadata'],
         zod: server.dependencies.zod,
         typescript: manifest('.').devDependencies.typescript,
+        typesNode: manifest('.').devDependencies['@types/node'],
       });
       const install = run('npm install', 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
       timings.push(`npm install ${(install.ms / 1000).toFixed(1)} s`);
@@ -118,7 +126,8 @@ describe('a team adopts Switchyard from its npm packages', () => {
   });
 
   it('runs its handler on its own table, once, and shows the job completed in the API', { timeout: 60_000 }, async () => {
-    const accepted = await postEvent({ name: 'Ada' });
+    const accepted = await sendGreeting('Ada');
+    assert.equal(accepted.replayed, false);
     const lineage = await waitFor(
       'the greeting job to complete',
       async () => {
@@ -135,7 +144,7 @@ describe('a team adopts Switchyard from its npm packages', () => {
   });
 
   it('keeps a job whose handler throws a NonRetryableError as a dead letter', { timeout: 60_000 }, async () => {
-    const accepted = await postEvent({ name: 'Bob', fail: true });
+    const accepted = await sendGreeting('Bob', '--fail');
     const letter = await waitFor(
       'the dead letter',
       async () => ((await (await api('/v1/dead-letters')).json()) as DeadLetterPage).items.find((item) => item.eventId === accepted.eventId),

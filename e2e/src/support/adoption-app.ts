@@ -6,8 +6,9 @@ import { dirname, join } from 'node:path';
 /**
  * A team's app as the README's "Use Switchyard in your app" writes it: one
  * event type (zod), one handler module whose handler writes to the app's own
- * table inside `ctx.once()`, the table in the app's own SQL, and a root
- * module declaring the catalog. The README's snippets are these files.
+ * table inside `ctx.once()`, the table in the app's own SQL, a root module
+ * declaring the catalog, and a producer sending with @switchyard/client. The
+ * README's snippets are these files.
  */
 
 /**
@@ -34,6 +35,7 @@ export interface AdoptionDependencies {
   reflectMetadata: string;
   zod: string;
   typescript: string;
+  typesNode: string;
 }
 
 export function writeAdoptionApp(dir: string, deps: AdoptionDependencies): void {
@@ -49,7 +51,7 @@ export function writeAdoptionApp(dir: string, deps: AdoptionDependencies): void 
           'reflect-metadata': deps.reflectMetadata,
           zod: deps.zod,
         },
-        devDependencies: { typescript: deps.typescript },
+        devDependencies: { typescript: deps.typescript, '@types/node': deps.typesNode },
       },
       null,
       2,
@@ -64,7 +66,7 @@ export function writeAdoptionApp(dir: string, deps: AdoptionDependencies): void 
           experimentalDecorators: true,
           emitDecoratorMetadata: true,
           skipLibCheck: true,
-          types: [],
+          types: ['node'],
           rootDir: 'src',
           outDir: 'dist',
         },
@@ -106,6 +108,26 @@ import { RecordGreetingHandler } from './record-greeting.handler';
 @Module({ providers: [RecordGreetingHandler] })
 export class GreetingsModule {}
 `,
+    'src/send-greeting.ts': `import { createClient } from '@switchyard/client';
+import type { events } from './events';
+
+/** A producer: sends one greeting.sent (node dist/send-greeting.js Ada [--fail]) and prints what the API accepted. */
+async function main(): Promise<void> {
+  const [name = 'world', flag] = process.argv.slice(2);
+  const switchyard = createClient<typeof events>({
+    url: process.env.SWITCHYARD_API_URL ?? 'http://127.0.0.1:3000',
+    apiKey: process.env.SWITCHYARD_API_KEY,
+    source: 'urn:greetings',
+  });
+  const sent = await switchyard.send('greeting.sent', { name, fail: flag === '--fail' });
+  console.log(JSON.stringify(sent));
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
+`,
     'src/app.module.ts': `import { Module } from '@nestjs/common';
 import { SwitchyardModule } from '@switchyard/core';
 import { events } from './events';
@@ -132,12 +154,13 @@ export function probePackages(app: string): void {
   mkdirSync(probe, { recursive: true });
   writeFileSync(
     join(probe, 'probe.ts'),
-    `import { AppModuleError, closeOnSignals, ConfigError, createApi, createWorker, loadConfig, ServiceUnreachableError, type SwitchyardApi, type SwitchyardWorker, withWorkerArgs } from '@switchyard/server';
+    `import { createClient, type SwitchyardClient } from '@switchyard/client';
+import { AppModuleError, closeOnSignals, ConfigError, createApi, createWorker, loadConfig, ServiceUnreachableError, type SwitchyardApi, type SwitchyardWorker, withWorkerArgs } from '@switchyard/server';
 import { EventHandler, type HandlerContext, NonRetryableError, SwitchyardModule } from '@switchyard/core';
 import type { AcceptedEvent, DeadLetterPage } from '@switchyard/core/contracts';
 
-export const values = [AppModuleError, closeOnSignals, ConfigError, createApi, createWorker, loadConfig, ServiceUnreachableError, withWorkerArgs, EventHandler, NonRetryableError, SwitchyardModule];
-export type Types = [SwitchyardApi, SwitchyardWorker, HandlerContext, AcceptedEvent, DeadLetterPage];
+export const values = [createClient, AppModuleError, closeOnSignals, ConfigError, createApi, createWorker, loadConfig, ServiceUnreachableError, withWorkerArgs, EventHandler, NonRetryableError, SwitchyardModule];
+export type Types = [SwitchyardClient, SwitchyardApi, SwitchyardWorker, HandlerContext, AcceptedEvent, DeadLetterPage];
 `,
   );
   writeFileSync(
@@ -148,7 +171,7 @@ export type Types = [SwitchyardApi, SwitchyardWorker, HandlerContext, AcceptedEv
   // Only ours: a dependency's own declarations may have faults of their own (ioredis imports the untyped redis-errors).
   const ours = `${typecheck.stdout}${typecheck.stderr}`.split('\n').filter((line) => /^(probe\/|node_modules\/@switchyard\/)/.test(line));
   assert.deepEqual(ours, [], "the packages' declarations type-check");
-  const entries = ['@switchyard/core', '@switchyard/core/contracts', '@switchyard/server', '@switchyard/console/package.json'];
+  const entries = ['@switchyard/client', '@switchyard/core', '@switchyard/core/contracts', '@switchyard/server', '@switchyard/console/package.json'];
   const load = spawnSync(process.execPath, ['-e', `require('reflect-metadata'); for (const entry of ${JSON.stringify(entries)}) require(entry);`], { cwd: app, encoding: 'utf8' });
   assert.equal(load.status, 0, `the packages load:\n${load.stderr}`);
 }
