@@ -14,7 +14,7 @@ describe('process lifecycle', () => {
   for (const app of ['api', 'worker']) {
     it(`${app}: exits at once, naming the URL and the fix, when Redis does not answer`, async () => {
       const port = await freePort();
-      const run = runNode(`apps/${app}/dist/main.js`, testEnv({ REDIS_URL: `redis://127.0.0.1:${port}` }));
+      const run = runNode(`examples/shop/dist/main/${app}.main.js`, testEnv({ REDIS_URL: `redis://127.0.0.1:${port}` }));
       const { code } = await run.exited;
       assert.equal(code, 1);
       assert.match(run.output(), new RegExp(`Cannot reach Redis at redis://127\\.0\\.0\\.1:${port}`));
@@ -23,7 +23,7 @@ describe('process lifecycle', () => {
 
     it(`${app}: exits at once, naming the URL and the fix, when Postgres does not answer`, async () => {
       const port = await freePort();
-      const run = runNode(`apps/${app}/dist/main.js`, testEnv({ DATABASE_URL: `postgresql://app:secret@127.0.0.1:${port}/switchyard` }));
+      const run = runNode(`examples/shop/dist/main/${app}.main.js`, testEnv({ DATABASE_URL: `postgresql://app:secret@127.0.0.1:${port}/switchyard` }));
       const { code } = await run.exited;
       assert.equal(code, 1);
       assert.match(run.output(), new RegExp(`Cannot reach Postgres at postgresql://app:\\*\\*\\*@127\\.0\\.0\\.1:${port}/switchyard`));

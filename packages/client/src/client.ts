@@ -4,6 +4,7 @@ import { retryPolicy, type RetryOptions } from './retry.js';
 import { type FetchLike, post, type Transport, unexpectedAnswer } from './transport.js';
 import { cloudEvent, DEFAULT_SOURCE, type EventFormat, type EventOptions, MEDIA_TYPES, plainEvent, type WireEvent } from './wire.js';
 
+/** What `createClient` takes: where the API is, who sends, how to send and retry. */
 export interface ClientOptions {
   /** The API's base URL, such as `https://switchyard.example.com`; a path prefix (`/switchyard/`) is kept. */
   url: string | URL;
@@ -31,6 +32,7 @@ export type BatchEvent<C extends EventCatalog = AnyCatalog> = {
   [T in EventType<C>]: { type: T; data: EventData<C, T> } & EventOptions;
 }[EventType<C>];
 
+/** A client for one API, typed by the catalog `C`: what `createClient` returns. */
 export interface SwitchyardClient<C extends EventCatalog = AnyCatalog> {
   /**
    * Sends one event (`POST /v1/events`). Resolves once the API has committed

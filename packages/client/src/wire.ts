@@ -30,6 +30,7 @@ export interface EventOptions {
   correlationId?: string;
 }
 
+/** How events travel: Switchyard's plain JSON events, or CloudEvents 1.0 in structured mode. */
 export type EventFormat = 'json' | 'cloudevents';
 
 /** The source the API gives plain events that name none; CloudEvents from the client get it too. */

@@ -6,3 +6,5 @@ export * from './handlers/handler.types.js';
 export * from './routing/subscription-filter.js';
 export * from './routing/topic-pattern.js';
 export * from './schedules/event-schedule.decorator.js';
+export * from './module/event-catalog.js';
+export * from './module/switchyard.module.js';

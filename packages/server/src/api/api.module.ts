@@ -2,7 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ConsoleAuthController } from './console-auth/console-auth.controller.js';
 import { ConsoleKeysController } from './console-auth/console-keys.controller.js';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { ApiKeyVerifier, type EventCatalog, IngestModule, OperationsModule, RedisConnection, SchedulesModule, SignInThrottle, SwitchyardModule } from '../platform/index.js';
+import { ApiKeyVerifier, type EventCatalog, IngestModule, OperationsModule, RedisConnection, SchedulesModule, SignInThrottle, PlatformModule } from '../platform/index.js';
 import { API_CONFIG, type ApiConfig } from './api-config.js';
 import { RouteAccessAudit } from './auth/route-access.audit.js';
 import { ScopeGuard } from './auth/scope.guard.js';
@@ -30,7 +30,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers }),
+        PlatformModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers }),
         DiscoveryModule,
         IngestModule,
         OperationsModule,

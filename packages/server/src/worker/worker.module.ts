@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { type EventCatalog, RunnerModule, SchedulesModule, SwitchyardModule } from '../platform/index.js';
+import { type EventCatalog, RunnerModule, SchedulesModule, PlatformModule } from '../platform/index.js';
 import { METRICS_LISTEN, MetricsServer } from './metrics-server.js';
 import type { WorkerConfig } from './worker-config.js';
 
@@ -16,7 +16,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers }),
+        PlatformModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers }),
         RunnerModule,
         SchedulesModule,
         ...options.handlers,
