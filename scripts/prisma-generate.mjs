@@ -3,7 +3,7 @@
 // never runs the native schema engine, but the CLI tries to download it unless
 // PRISMA_SCHEMA_ENGINE_BINARY names an executable; machines without access to
 // Prisma's binary host (CI here) would fail. Any executable will do for
-// generate; migrations run through scripts of our own (npm run db:migrate).
+// generate; migrations run through a migrator of our own (switchyard migrate).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

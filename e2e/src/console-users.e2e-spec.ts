@@ -8,14 +8,14 @@ import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
-const cli = join(__dirname, '..', '..', 'packages', 'server', 'dist', 'platform', 'console-auth', 'users.cli.js');
+const bin = join(__dirname, '..', '..', 'packages', 'server', 'dist', 'bin', 'switchyard.js');
 
 function users(args: string[], password?: string, env: Record<string, string> = {}): { code: number | null; output: string } {
-  const run = spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: db, ...env }, input: password ?? '', encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [bin, 'users', ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: db, ...env }, input: password ?? '', encoding: 'utf8' });
   return { code: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
-describe('npm run users', () => {
+describe('switchyard users', () => {
   before(() => resetWithCatalogue(db));
 
   it('creates a user with a scrypt hash, lists, re-roles and disables them', async () => {
@@ -55,7 +55,7 @@ describe('npm run users', () => {
   });
 });
 
-describe('npm run users -- unlock', () => {
+describe('switchyard users unlock', () => {
   const prefix = uniqueQueuePrefix('unlock');
   const redis = createRedisClient({ redisUrl: testRedisUrl(), redisClusterNodes: [] });
   const throttle = new SignInThrottle(redis, prefix);

@@ -52,8 +52,8 @@ describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'),
   it('migrates through DATABASE_DIRECT_URL, not through the pooler: Switchyard’s tables, then the shop’s', async () => {
     // DATABASE_URL names a port nothing listens on: only the direct URL can work.
     const env = { DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/${database}`, DATABASE_DIRECT_URL: direct };
-    for (const cli of ['packages/server/dist/db/migrate.cli.js', 'examples/shop/dist/migrate.cli.js']) {
-      const migrate = runNode(cli, env);
+    for (const [cli, args] of [['packages/server/dist/bin/switchyard.js', ['migrate']], ['examples/shop/dist/migrate.cli.js', []]] as const) {
+      const migrate = runNode(cli, env, [...args]);
       const { code } = await migrate.exited;
       assert.equal(code, 0, migrate.output());
     }

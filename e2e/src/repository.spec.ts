@@ -50,12 +50,12 @@ describe('what the repository promises its users', () => {
     assert.deepEqual([...read_].filter((name) => !documented.has(name)), [], 'variables missing from .env.example');
     assert.deepEqual(
       // TEST_* are read by the test helpers; the console reads its four in packages/console and scripts/start.mjs;
-      // the migration CLI (no app config) reads DATABASE_DIRECT_URL.
+      // the migration CLI (no app config) reads DATABASE_DIRECT_URL; `switchyard api|worker` SWITCHYARD_APP.
       [...documented].filter(
         (name) =>
           !read_.has(name) &&
           !name.startsWith('TEST_') &&
-          !['SWITCHYARD_API_URL', 'SWITCHYARD_API_KEY', 'CONSOLE_PORT', 'CONSOLE_SECURE_COOKIE', 'DATABASE_DIRECT_URL'].includes(name),
+          !['SWITCHYARD_API_URL', 'SWITCHYARD_API_KEY', 'CONSOLE_PORT', 'CONSOLE_SECURE_COOKIE', 'DATABASE_DIRECT_URL', 'SWITCHYARD_APP'].includes(name),
       ),
       [],
       'variables in .env.example that nothing reads',

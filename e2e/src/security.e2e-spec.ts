@@ -153,7 +153,7 @@ describe('headers and CORS', () => {
   });
 });
 
-describe('npm run keys', () => {
+describe('switchyard keys', () => {
   let stack: TestStack;
   before(async () => {
     await resetWithCatalogue(db);
@@ -162,7 +162,7 @@ describe('npm run keys', () => {
   after(() => stack.close());
 
   const keys = async (...args: string[]) => {
-    const run = runNode('packages/server/dist/platform/auth/keys.cli.js', { DATABASE_URL: db }, args);
+    const run = runNode('packages/server/dist/bin/switchyard.js', { DATABASE_URL: db }, ['keys', ...args]);
     const { code } = await run.exited;
     return { code, output: run.output() };
   };

@@ -11,11 +11,13 @@ export interface AppHandlers {
 }
 
 /**
- * The example shop as its own apps run it (examples/shop/src/main): its
- * module on a client of its own, and that client's transactions for
- * ctx.once(); `extra` modules run beside it, writing through the same ones.
+ * The example shop's handlers as its own apps run them (ShopModule, without
+ * the declaration: the stack gives the catalog): its module on a client of
+ * its own, and that client's transactions for ctx.once(); `extra` modules
+ * run beside it, writing through the same ones.
  */
 export function shopApp(env: Record<string, string | undefined>, ...extra: Array<Type | DynamicModule>): AppHandlers {
-  const shop = new ShopDatabase({ url: env.DATABASE_URL ?? '', poolSize: Number(env.DATABASE_POOL_SIZE ?? 5) });
-  return { handlers: [CommerceModule.forRoot(loadConfig(commerceEnvSchema, env), shop), ...extra], transactions: prismaTransactions(shop) };
+  const commerce = loadConfig(commerceEnvSchema, env);
+  const shop = new ShopDatabase({ url: commerce.DATABASE_URL, poolSize: commerce.DATABASE_POOL_SIZE });
+  return { handlers: [CommerceModule.forRoot(commerce, shop), ...extra], transactions: prismaTransactions(shop) };
 }

@@ -11,8 +11,9 @@ import { StoreCreditModule } from './store-credit/store-credit.module.js';
 /**
  * The example e-commerce handlers: an order saga (order.placed → payment
  * and reservation → order.confirmed → email; payment.failed → stock released)
- * built from follow-up events (ctx.emit). Both apps import this one module: the API
- * to route `order.*` events to the handlers, the worker to run them. A new
+ * built from follow-up events (ctx.emit). ShopModule imports this one module
+ * beside the catalog: the API routes `order.*` events to the handlers, the
+ * worker runs them. A new
  * handler is a folder with its module, imported here.
  *
  * `database` is the shop's client, which the app also hands Switchyard as

@@ -1,4 +1,5 @@
 export { CommerceModule } from './commerce.module.js';
+export { ShopModule } from './shop.module.js';
 export { commerceEnvSchema } from './commerce-config.js';
 export type { CommerceEnv } from './commerce-config.js';
 export { SEED_STOCK, seedStock } from './stock.seed.js';

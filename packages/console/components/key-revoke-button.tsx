@@ -19,7 +19,7 @@ export function KeyRevokeButton({ name, revoked, own }: { name: string; revoked:
       tone="danger"
       run={() => revokeKey(csrfToken, name)}
       disabled={revoked || own}
-      disabledReason={own ? 'The console uses this key; revoke it with npm run keys once the console has another' : 'Already revoked'}
+      disabledReason={own ? 'The console uses this key; revoke it with switchyard keys once the console has another' : 'Already revoked'}
     />
   );
 }

@@ -1,4 +1,7 @@
-// @switchyard/core: what a team writes handlers with.
+// @switchyard/core: what a team declares its app and writes handlers with.
+export { SwitchyardModule } from './module/switchyard.module.js';
+export type { SwitchyardModuleOptions } from './module/switchyard.module.js';
+export type { EventCatalog } from './module/event-catalog.js';
 export { EventHandler, MAX_PRIORITY } from './handlers/event-handler.decorator.js';
 export type { AfterDeadLetter, BackoffPolicy, EventHandlerOptions, HandlerDefinition, OrderingPolicy, RateLimit } from './handlers/event-handler.decorator.js';
 export { isNonRetryable, NonRetryableError, nonRetryable } from './handlers/handler.types.js';

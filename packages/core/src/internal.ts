@@ -6,4 +6,6 @@ export * from './handlers/handler.types.js';
 export * from './routing/subscription-filter.js';
 export * from './routing/topic-pattern.js';
 export * from './schedules/event-schedule.decorator.js';
+export * from './module/event-catalog.js';
+export * from './module/switchyard.module.js';
 export * from './transactions/transaction-adapter.js';

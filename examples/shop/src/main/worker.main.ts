@@ -1,35 +1,21 @@
+// The shop's worker: Switchyard's, running the shop's handlers. `--queues a,b`
+// limits it to those queues, as `switchyard worker --queues` does.
 import 'reflect-metadata';
+import { AppModuleError, closeOnSignals, ConfigError, createWorker, loadConfig, ServiceUnreachableError, withWorkerArgs } from '@switchyard/server';
 import { commerceEnvSchema } from '../commerce-config.js';
-import { CommerceModule } from '../commerce.module.js';
-import { commerceEvents } from '../events/index.js';
-import { ShopDatabase } from '../shop-database.js';
-import { prismaTransactions } from '@switchyard/core/prisma';
-import { assertServicesReachable, closeOnSignals, ConfigError, loadConfig, ServiceUnreachableError } from '@switchyard/server';
-import { createWorkerApp } from '@switchyard/server';
-import { withWorkerArgs } from '@switchyard/server';
-import { toWorkerConfig, workerEnvSchema } from '@switchyard/server';
+import { ShopModule } from '../shop.module.js';
 
 async function main(): Promise<void> {
-  const config = toWorkerConfig(loadConfig(workerEnvSchema, withWorkerArgs(process.env, process.argv.slice(2))));
-  // Workers serve no console reads: the replica, if any, is the API's to check.
-  await assertServicesReachable({ ...config.switchyard, databaseReadUrl: null });
-  // The shop's tables live in Switchyard's database (schema `shop`): its handlers' effects, the
-  // guard row and the events they emit commit in one transaction of the shop's own client.
-  const shop = new ShopDatabase({ url: config.switchyard.databaseUrl, poolSize: config.switchyard.databasePoolSize });
-  const app = await createWorkerApp({
-    config,
-    events: commerceEvents,
-    handlers: [CommerceModule.forRoot(loadConfig(commerceEnvSchema, process.env), shop)],
-    transactions: prismaTransactions(shop),
-  });
+  const env = withWorkerArgs(process.env, process.argv.slice(2));
+  const worker = await createWorker({ app: ShopModule.forRoot(loadConfig(commerceEnvSchema, env)), env });
   // SIGTERM/SIGINT: stop taking jobs, let in-flight ones finish (WORKER_SHUTDOWN_GRACE_MS), close connections.
-  closeOnSignals(app);
-  await app.init();
-  console.log(`Switchyard worker ${config.switchyard.worker.id} ready`);
+  closeOnSignals(worker);
+  await worker.init();
+  console.log(`Switchyard worker ${worker.config.switchyard.worker.id} ready`);
 }
 
 main().catch((error: Error) => {
-  if (error instanceof ConfigError || error instanceof ServiceUnreachableError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof ServiceUnreachableError || error instanceof AppModuleError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

@@ -38,7 +38,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           </p>
         )}
       </form>
-      <p className="muted">Accounts are made by an admin on the Users page, or with npm run users.</p>
+      <p className="muted">Accounts are made by an admin on the Users page, or with switchyard users.</p>
     </main>
   );
 }

@@ -14,9 +14,12 @@ export const JOB_DISCARDED = 'switchyard.job.discarded';
 /** A dead letter's job finally succeeded (a retry by an operator, or a re-run). */
 export const JOB_RESOLVED = 'switchyard.job.resolved';
 
+/** Every event type Switchyard emits itself, which handlers may subscribe to. */
 export const PLATFORM_EVENT_TYPES = [JOB_DEAD_LETTERED, JOB_DISCARDED, JOB_RESOLVED] as const;
+/** One of Switchyard's own event types. */
 export type PlatformEventType = (typeof PLATFORM_EVENT_TYPES)[number];
 
+/** Whether `type` is under Switchyard's prefix (`switchyard.`), which only Switchyard may emit. */
 export function isPlatformEventType(type: string): boolean {
   return type.startsWith(PLATFORM_EVENT_PREFIX);
 }

@@ -4,6 +4,7 @@ import { subscriptionFilterErrors } from '../routing/subscription-filter.js';
 import { compileTopicPattern, topicPatternError } from '../routing/topic-pattern.js';
 import type { DomainEvent } from './handler.types.js';
 
+/** How long a failed job waits before its next attempt. */
 export interface BackoffPolicy {
   type: 'exponential' | 'fixed';
   /** Base delay in ms: attempt n waits delay × 2^(n-1) (exponential) or delay (fixed). */
@@ -12,6 +13,7 @@ export interface BackoffPolicy {
   jitter: number;
 }
 
+/** A queue's rate limit, shared by every worker of the queue. */
 export interface RateLimit {
   /** At most `max` jobs per `duration` ms, across every worker of the queue. */
   max: number;
@@ -75,6 +77,7 @@ export interface EventHandlerOptions<TData = unknown> {
   afterDeadLetter?: AfterDeadLetter;
 }
 
+/** What a dead-lettered job does to its ordering key: let the key's next job run, or hold the key until the dead letter is settled. */
 export type AfterDeadLetter = 'proceed' | 'block';
 
 /** How a handler orders its jobs: by the key its function computes, and what a dead letter does to that key. */
@@ -103,7 +106,8 @@ export interface HandlerDefinition {
 
 export const EVENT_HANDLER_METADATA = 'switchyard:event-handler';
 
-export const MAX_PRIORITY = 2_097_152; // BullMQ's limit
+/** The largest `priority` a handler or producer may give: BullMQ's limit. */
+export const MAX_PRIORITY = 2_097_152;
 
 const NAME = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 const QUEUE = /^[a-z0-9]+([_-][a-z0-9]+)*$/;

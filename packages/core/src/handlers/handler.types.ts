@@ -32,6 +32,7 @@ export interface EmittedEvent {
   jobIds: string[];
 }
 
+/** What `ctx.once()` resolves to: the effects' value when they ran, `applied: false` when an earlier run had committed them. */
 export type OnceResult<T> = { applied: true; value: T } | { applied: false };
 
 /**
@@ -107,6 +108,7 @@ export function nonRetryable<E extends Error>(error: E): E {
   return error;
 }
 
+/** Whether `error` skips the remaining attempts: a NonRetryableError, or an error marked with `nonRetryable()`. */
 export function isNonRetryable(error: unknown): boolean {
   return (
     error instanceof NonRetryableError ||

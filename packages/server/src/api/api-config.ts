@@ -26,8 +26,10 @@ export const apiEnvSchema = coreEnvSchema.extend({
     }),
 });
 
+/** The API's environment, validated: every variable with its default filled in. */
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
+/** The API's typed configuration, derived from its environment (`SwitchyardApi.config`). */
 export interface ApiConfig {
   env: ApiEnv;
   switchyard: SwitchyardConfig;

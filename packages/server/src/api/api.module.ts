@@ -1,9 +1,8 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import type { TransactionAdapter } from '@switchyard/core';
 import { ConsoleAuthController } from './console-auth/console-auth.controller.js';
 import { ConsoleKeysController } from './console-auth/console-keys.controller.js';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { ApiKeyVerifier, type EventCatalog, IngestModule, OperationsModule, RedisConnection, SchedulesModule, SignInThrottle, SwitchyardModule } from '../platform/index.js';
+import { ApiKeyVerifier, type EventCatalog, IngestModule, OperationsModule, RedisConnection, SchedulesModule, SignInThrottle, PlatformModule } from '../platform/index.js';
 import { API_CONFIG, type ApiConfig } from './api-config.js';
 import { RouteAccessAudit } from './auth/route-access.audit.js';
 import { ScopeGuard } from './auth/scope.guard.js';
@@ -23,8 +22,6 @@ export interface ApiModuleOptions {
   events: EventCatalog;
   /** Modules holding @EventHandler classes: the API routes to them, it does not run them. */
   handlers: Array<Type | DynamicModule>;
-  /** Accepted so both apps take the same options; the API runs no handlers (see WorkerModuleOptions.transactions). */
-  transactions?: TransactionAdapter<unknown>;
 }
 
 @Module({})
@@ -33,7 +30,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers, transactions: options.transactions }),
+        PlatformModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers }),
         DiscoveryModule,
         IngestModule,
         OperationsModule,

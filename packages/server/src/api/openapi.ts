@@ -224,7 +224,7 @@ export function setupOpenApi(app: INestApplication, eventSchemas: Record<string,
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
-      description: 'An API key, `sy_<prefix>_<secret>` (npm run keys -- create). Each operation names the scope it needs in x-required-scope; admin holds them all.',
+      description: 'An API key, `sy_<prefix>_<secret>` (switchyard keys create). Each operation names the scope it needs in x-required-scope; admin holds them all.',
     })
     .build();
   const document = SwaggerModule.createDocument(app, config);

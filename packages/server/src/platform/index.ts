@@ -9,9 +9,13 @@ export { createRedisClient, isCluster, masters } from './connections/redis-clien
 export type { RedisClient, RedisClientOptions, RedisTarget } from './connections/redis-client.js';
 export { hashSlot } from './connections/hash-slot.js';
 
+// The app a team gives Switchyard
+export { appDeclarationIn, AppModuleError } from './app/app-declaration.js';
+export type { AppModule } from './app/app-declaration.js';
+
 // Modules
-export { SwitchyardModule } from './switchyard.module.js';
-export type { SwitchyardModuleOptions } from './switchyard.module.js';
+export { PlatformModule } from './platform.module.js';
+export type { PlatformModuleOptions } from './platform.module.js';
 export { IngestModule } from './ingest/ingest.module.js';
 export { RunnerModule } from './runner/runner.module.js';
 export { OperationsModule } from './operations/operations.module.js';
@@ -36,7 +40,7 @@ export { cronError, lastTickAtOrBefore, nextTick, planFiring, timeZoneError } fr
 export type { CatchUp, Firing, ScheduleTiming } from './schedules/schedule-timing.js';
 
 // Ingest, queries and routing
-export type { EventCatalog } from './ingest/event-catalog.js';
+export type { EventCatalog } from '@switchyard/core/internal';
 export { EVENT_CATALOG } from './ingest/event-catalog.js';
 export { IngestService } from './ingest/ingest.service.js';
 export { IngestAdmission } from './ingest/ingest-admission.js';
@@ -118,3 +122,9 @@ export type { ConsoleSession } from './console-auth/console-session-store.js';
 export { hashPassword, needsRehash, SCRYPT_PARAMS, verifyPassword } from './console-auth/password.js';
 export { SIGN_IN_LIMITS, SignInThrottle, SignInThrottleUnavailableError } from './console-auth/sign-in-throttle.js';
 export type { SignInSubjects } from './console-auth/sign-in-throttle.js';
+
+// The operator commands of `switchyard`
+export { parseCommand, runCommand, UsageError, withDatabase, withRedis } from './cli/admin-cli.js';
+export type { Command } from './cli/admin-cli.js';
+export { keysCommand } from './auth/keys.command.js';
+export { usersCommand } from './console-auth/users.command.js';

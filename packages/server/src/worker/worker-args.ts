@@ -1,11 +1,13 @@
 import { ConfigError } from '../platform/index.js';
 
-const USAGE = 'usage: node apps/worker/dist/main.js [--queues payment,inventory]';
+const USAGE = 'the worker takes --queues <queue,queue> (such as --queues images,search) and nothing else';
 
 /**
- * The worker's command line on top of its environment: `--queues a,b` (or
- * `--queues=a,b`) sets WORKER_QUEUES, so one image runs any queue group with
- * only its arguments changed (a Deployment per group, `command:` in compose).
+ * A worker's command line on top of its environment, for an app's own
+ * worker entry point: `--queues a,b` (or `--queues=a,b`) sets WORKER_QUEUES,
+ * so one image runs any queue group with only its arguments changed (a
+ * Deployment per group, `command:` in compose). Returns a new environment
+ * for `createWorker({ env })`; anything else on the line throws a ConfigError.
  */
 export function withWorkerArgs(env: Record<string, string | undefined>, args: string[]): Record<string, string | undefined> {
   const result = { ...env };

@@ -7,8 +7,10 @@ export const workerEnvSchema = coreEnvSchema.extend({
   METRICS_HOST: z.string().min(1).default('0.0.0.0'),
 });
 
+/** A worker's environment, validated: every variable with its default filled in. */
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
+/** A worker's typed configuration, derived from its environment (`SwitchyardWorker.config`). */
 export interface WorkerConfig {
   env: WorkerEnv;
   switchyard: SwitchyardConfig;

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import type { TransactionAdapter } from '@switchyard/core';
-import { type EventCatalog, RunnerModule, SchedulesModule, SwitchyardModule } from '../platform/index.js';
+import { type EventCatalog, RunnerModule, SchedulesModule, PlatformModule } from '../platform/index.js';
 import { METRICS_LISTEN, MetricsServer } from './metrics-server.js';
 import type { WorkerConfig } from './worker-config.js';
 
@@ -23,7 +23,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        SwitchyardModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers, transactions: options.transactions }),
+        PlatformModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers, transactions: options.transactions }),
         RunnerModule,
         SchedulesModule,
         ...options.handlers,

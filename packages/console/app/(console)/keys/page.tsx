@@ -15,7 +15,7 @@ function rate(key: Key): string {
   return key.rateLimitPerSec === 0 ? 'unlimited' : `${key.rateLimitPerSec}/s`;
 }
 
-/** API keys, for admins: list, create (the token shown once), revoke. Same store and checks as `npm run keys`. */
+/** API keys, for admins: list, create (the token shown once), revoke. Same store and checks as `switchyard keys`. */
 export default async function KeysPage() {
   const session = (await currentSession())!;
   if (session.role !== 'admin') return <p className="notice error" role="alert">Forbidden: only admins manage API keys.</p>;

@@ -90,7 +90,7 @@ export class ConsoleKeysController {
   @ApiResponse({ status: 409, schema: ref('Problem') })
   async revoke(@Param('name') name: string, @Req() request: FastifyRequest): Promise<ApiKeyRecord> {
     // The console would lock itself (and every signed-in user) out.
-    if (principalOf(request)?.name === name) throw new ProblemError(conflict(`"${name}" is the key making this request (the console's own key); revoke it with npm run keys once the console uses another`));
+    if (principalOf(request)?.name === name) throw new ProblemError(conflict(`"${name}" is the key making this request (the console's own key); revoke it with switchyard keys once the console uses another`));
     if (!(await this.keys.revoke(name, actorOf(request)))) {
       const key = await this.keys.findByName(name);
       if (!key) throw new ProblemError(problems.notFound(`No key named "${name}"`));

@@ -1,18 +1,57 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Client } from 'pg';
+import { AppModuleError } from '../app/app-declaration.js';
 import type { SqlClient } from '../auth/api-key-store.js';
-import { coreEnvSchema, loadConfig } from '../config/core-config.js';
+import { ConfigError, coreEnvSchema, loadConfig } from '../config/core-config.js';
+import { ServiceUnreachableError } from '../connections/preflight.js';
 import { redactUrl } from '../connections/redact-url.js';
 import { createRedisClient, type RedisClient } from '../connections/redis-client.js';
 
 /**
- * The shape shared by the operator CLIs (`npm run keys`, `npm run users`):
- * `<command> --option value`, everything checked before Postgres is touched,
- * exit 2 for the user's mistakes (nothing written), 1 for anything else.
+ * The shape shared by the subcommands of `switchyard` (api, worker, migrate,
+ * keys, users, console): `<subcommand> [<action>] --option value`, everything
+ * checked before Postgres is touched, exit 2 for the user's mistakes
+ * (nothing written), 1 for anything else.
  */
+
+/** One subcommand of `switchyard`. */
+export interface Command {
+  /** What `--help` prints, and a usage mistake after its message. */
+  usage: string;
+  /** Errors of this class are mistakes in what the user typed: their message alone, exit 2. */
+  inputError?: new (message?: string) => Error;
+  /** Runs with the arguments after the subcommand's name; resolves to the exit code, or null to keep running (a server). */
+  run(argv: string[]): Promise<number | null>;
+}
 
 /** A mistake in the command line itself: printed with the usage, exit 2. */
 export class UsageError extends Error {}
+
+/** Errors whose message already says what to fix: printed without a stack, exit 1. */
+const EXPLAINED = [ConfigError, ServiceUnreachableError, AppModuleError];
+
+/**
+ * Runs `command` with `argv` and exits with its code (a server keeps running
+ * until its signals close it): 2 for usage and input errors, 1 for anything
+ * else, with the message and, for an error nobody explained, its stack.
+ */
+export function runCommand(name: string, command: Command, argv: string[]): void {
+  command.run(argv).then(
+    (code) => {
+      if (code !== null) process.exit(code);
+    },
+    (error: Error) => {
+      if (error instanceof UsageError) console.error(`${error.message}\n\n${command.usage}`);
+      else if (command.inputError && error instanceof command.inputError) console.error(error.message);
+      else {
+        if (EXPLAINED.some((type) => error instanceof type)) console.error(error.message);
+        else console.error(`switchyard ${name} failed: ${error.stack ?? error.message}`);
+        process.exit(1);
+      }
+      process.exit(2);
+    },
+  );
+}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -77,21 +116,4 @@ export async function withRedis(work: (redis: RedisClient, queuePrefix: string) 
   } finally {
     await redis.quit().catch(() => redis.disconnect());
   }
-}
-
-/** Runs a CLI's main and exits: its code, 2 for usage and input errors, 1 for anything else. */
-export function runCli(tool: string, usage: string, inputError: new (message?: string) => Error, main: () => Promise<number>): void {
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      const { message } = error;
-      if (error instanceof UsageError) console.error(`${message}\n\n${usage}`);
-      else if (error instanceof inputError) console.error(message);
-      else {
-        console.error(`${tool} failed: ${message}`);
-        process.exit(1);
-      }
-      process.exit(2);
-    },
-  );
 }

@@ -76,6 +76,7 @@ export const coreEnvSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 
+/** The variables every Switchyard process reads, validated, with defaults filled in. */
 export type CoreEnv = z.infer<typeof coreEnvSchema>;
 
 /** The platform's typed configuration, derived from a validated CoreEnv. */

@@ -72,7 +72,7 @@ async function checkPostgres(url: string): Promise<string | null> {
   return error === null
     ? null
     : `Cannot reach Postgres at ${redactUrl(url)} (${error}). ` +
-        'Start it with `docker compose up -d postgres` (or your local Postgres), run `npm run db:migrate`, or set DATABASE_URL.';
+        'Start it with `docker compose up -d postgres` (or your local Postgres), run `switchyard migrate`, or set DATABASE_URL.';
 }
 
 async function checkReplica(url: string): Promise<string | null> {

@@ -1,11 +1,10 @@
-import type { INestApplicationContext } from '@nestjs/common';
-
 /**
- * Closes the app on SIGTERM or SIGINT (in-flight jobs finish within the
- * grace period, connections close) and exits 0, so orchestrators read a clean
- * stop. A second signal exits at once.
+ * Closes `app` (what createApi or createWorker returned) on SIGTERM or SIGINT
+ * — in-flight jobs finish within WORKER_SHUTDOWN_GRACE_MS, connections close —
+ * and exits 0, so orchestrators read a clean stop. A second signal exits at
+ * once, with 1.
  */
-export function closeOnSignals(app: INestApplicationContext, log: (message: string) => void = console.log): void {
+export function closeOnSignals(app: { close(): Promise<void> }, log: (message: string) => void = console.log): void {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) {

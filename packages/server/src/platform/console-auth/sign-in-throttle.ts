@@ -106,7 +106,7 @@ export class SignInThrottle {
     }
   }
 
-  /** Lifts the account's lockout and forgets its failures (`npm run users -- unlock`). */
+  /** Lifts the account's lockout and forgets its failures (`switchyard users unlock`). */
   async unlock(username: string): Promise<void> {
     const [account, lock] = this.keys({ username, address: '' });
     await this.redis.del(account, lock);

@@ -27,7 +27,7 @@ interface QueueEventsListenerMetadata {
 /**
  * Switchyard's queues are Switchyard's to consume. At startup, before
  * @nestjs/bullmq starts any worker (both modules are global, and Nest runs
- * global modules' init hooks in the order it met them: SwitchyardModule
+ * global modules' init hooks in the order it met them: PlatformModule
  * before the BullModule it imports), refuses an app where something beside
  * the handlers would take or shadow their jobs: a `@Processor` on one of
  * their queues would run jobs without retries, the idempotency guard or the

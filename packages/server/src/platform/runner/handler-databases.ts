@@ -50,7 +50,7 @@ export class HandlerDatabases implements OnModuleInit {
         throw new Error(
           `Switchyard could not read switchyard.installation through the handlers' transactions adapter (the \`transactions\` option): ${error.message}. ` +
             "A database that is not Switchyard's needs the guard's tables: apply Switchyard's guard-only migrations to it " +
-            '(db:migrate -- --guard-only, or migrateSwitchyard(url, { guardOnly: true }); docs/handlers.md, "Handlers on your own database").',
+            '(switchyard migrate --guard-only, or migrateSwitchyard(url, { guardOnly: true }); docs/handlers.md, "Handlers on your own database").',
           { cause: error },
         );
       }),

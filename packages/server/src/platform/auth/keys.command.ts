@@ -1,16 +1,17 @@
-// `npm run keys -- create --name signup-service --scopes events:write [--rate-limit 500]`,
-// `npm run keys -- list`, `npm run keys -- revoke --name signup-service`.
+// `switchyard keys create --name signup-service --scopes events:write [--rate-limit 500]`,
+// `switchyard keys list`, `switchyard keys revoke --name signup-service`.
 // Bad input exits 2 having written nothing; an unreachable database exits 1.
-import { parseCommand, runCli, UsageError, withDatabase } from '../cli/admin-cli.js';
+import { type Command, parseCommand, UsageError, withDatabase } from '../cli/admin-cli.js';
 import { ApiKeyInputError, ApiKeyStore } from './api-key-store.js';
 import { KEY_CACHE_TTL_MS } from './api-key-verifier.js';
 import { SCOPES } from './scopes.js';
 
 const USAGE = `Usage:
-  npm run keys -- create --name <name> --scopes <scope,scope> [--rate-limit <events/s>]
-  npm run keys -- list
-  npm run keys -- revoke --name <name>
-Scopes: ${SCOPES.join(', ')} (admin implies all).`;
+  switchyard keys create --name <name> --scopes <scope,scope> [--rate-limit <events/s>]
+  switchyard keys list
+  switchyard keys revoke --name <name>
+Scopes: ${SCOPES.join(', ')} (admin implies all).
+Reads DATABASE_URL. A new key's token is printed once; only its hash is stored.`;
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, {
@@ -41,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(token);
     } else if (command === 'list') {
       const keys = await store.list();
-      if (keys.length === 0) console.log('No API keys yet. Create one with: npm run keys -- create --name <name> --scopes <scopes>');
+      if (keys.length === 0) console.log('No API keys yet. Create one with: switchyard keys create --name <name> --scopes <scopes>');
       for (const key of keys) {
         const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active';
         const used = key.lastUsedAt ? `last used ${key.lastUsedAt.toISOString()}` : 'never used';
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(`Revoked key "${values.name}"; API processes stop accepting it within ${KEY_CACHE_TTL_MS / 1000} s.`);
       } else {
         const key = await store.findByName(values.name!);
-        if (!key) throw new ApiKeyInputError(`No key named "${values.name}" (npm run keys -- list shows them)`);
+        if (!key) throw new ApiKeyInputError(`No key named "${values.name}" (switchyard keys list shows them)`);
         console.log(`Key "${key.name}" was already revoked at ${key.revokedAt!.toISOString()}.`);
       }
     }
@@ -61,4 +62,9 @@ async function main(argv: string[]): Promise<number> {
   });
 }
 
-runCli('keys', USAGE, ApiKeyInputError, () => main(process.argv.slice(2)));
+/** `switchyard keys`: create, list and revoke the API keys producers and the console send. */
+export const keysCommand: Command = {
+  usage: USAGE,
+  inputError: ApiKeyInputError,
+  run: main,
+};

@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { coreEnvSchema, loadConfig, toSwitchyardConfig } from './config/core-config.js';
-import { SwitchyardModule } from './switchyard.module.js';
+import { PlatformModule } from './platform.module.js';
 
-describe('SwitchyardModule.forRoot', () => {
+describe('PlatformModule.forRoot', () => {
   const config = toSwitchyardConfig(loadConfig(coreEnvSchema, {}));
 
   it('refuses a catalog that declares types in the platform namespace, naming them', () => {
     assert.throws(
-      () => SwitchyardModule.forRoot({ config, events: { 'user.created': z.object({}), 'switchyard.job.dead_lettered': z.object({}) } }),
+      () => PlatformModule.forRoot({ config, events: { 'user.created': z.object({}), 'switchyard.job.dead_lettered': z.object({}) } }),
       /The event catalog declares "switchyard\.job\.dead_lettered", but types under "switchyard\." are Switchyard's own events; rename them/,
     );
-    assert.doesNotThrow(() => SwitchyardModule.forRoot({ config, events: { 'user.created': z.object({}), 'switchyardish.x': z.object({}) } }));
+    assert.doesNotThrow(() => PlatformModule.forRoot({ config, events: { 'user.created': z.object({}), 'switchyardish.x': z.object({}) } }));
   });
 });

@@ -1,20 +1,21 @@
-// `npm run users -- create --username dana --role operator [--password-stdin]`,
-// `npm run users -- list`, `npm run users -- disable --username dana`,
-// `npm run users -- set-role --username dana --role viewer`,
-// `npm run users -- unlock --username dana` (lifts a sign-in lockout; reads REDIS_URL and QUEUE_PREFIX).
+// `switchyard users create --username dana --role operator [--password-stdin]`,
+// `switchyard users list`, `switchyard users disable --username dana`,
+// `switchyard users set-role --username dana --role viewer`,
+// `switchyard users unlock --username dana` (lifts a sign-in lockout; reads REDIS_URL and QUEUE_PREFIX).
 // Without --password-stdin, create asks for the password (not echoed).
 // Bad input exits 2 having written nothing; an unreachable database (or Redis) exits 1.
-import { parseCommand, runCli, UsageError, withDatabase, withRedis } from '../cli/admin-cli.js';
+import { type Command, parseCommand, UsageError, withDatabase, withRedis } from '../cli/admin-cli.js';
 import { checkPassword, checkRole, checkUsername, CONSOLE_ROLES, ConsoleUserInputError, ConsoleUserStore } from './console-user-store.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 
 const USAGE = `Usage:
-  npm run users -- create --username <name> --role <role> [--password-stdin]
-  npm run users -- list
-  npm run users -- disable --username <name>
-  npm run users -- set-role --username <name> --role <role>
-  npm run users -- unlock --username <name>     (after too many failed sign-ins)
-Roles: ${CONSOLE_ROLES.join(', ')}.`;
+  switchyard users create --username <name> --role <role> [--password-stdin]
+  switchyard users list
+  switchyard users disable --username <name>
+  switchyard users set-role --username <name> --role <role>
+  switchyard users unlock --username <name>     (after too many failed sign-ins)
+Roles: ${CONSOLE_ROLES.join(', ')}.
+Reads DATABASE_URL (unlock: REDIS_URL, REDIS_CLUSTER_NODES and QUEUE_PREFIX, as the API has them).`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -78,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(`Created console user "${user.username}" (${user.role}).`);
     } else if (command === 'list') {
       const users = await store.list();
-      if (users.length === 0) console.log('No console users yet. Create one with: npm run users -- create --username <name> --role admin');
+      if (users.length === 0) console.log('No console users yet. Create one with: switchyard users create --username <name> --role admin');
       for (const user of users) {
         console.log(`${user.username}\t${user.role}\t${user.disabledAt ? `disabled ${user.disabledAt.toISOString()}` : 'active'}\tcreated ${user.createdAt.toISOString()}`);
       }
@@ -93,4 +94,9 @@ async function main(argv: string[]): Promise<number> {
   });
 }
 
-runCli('users', USAGE, ConsoleUserInputError, () => main(process.argv.slice(2)));
+/** `switchyard users`: the people who sign in to the console, and their roles. */
+export const usersCommand: Command = {
+  usage: USAGE,
+  inputError: ConsoleUserInputError,
+  run: main,
+};

@@ -1,8 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { isPlatformEventType, PLATFORM_EVENT_PREFIX } from '@switchyard/core/contracts';
-import type { TransactionAdapter } from '@switchyard/core/internal';
+import { checkEventCatalog, type TransactionAdapter } from '@switchyard/core/internal';
 import { DbModule } from '../db/index.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from './config/core-config.js';
 import { handlerQueuesIn } from './handlers/handler-queues.js';
@@ -19,7 +18,7 @@ import { Redactor } from './redaction/redactor.js';
 import { RedisConnection } from './queues/redis-connection.js';
 import { RoutingTable } from './routing/routing-table.js';
 
-export interface SwitchyardModuleOptions {
+export interface PlatformModuleOptions {
   config: SwitchyardConfig;
   /** The event types this deployment accepts and their data schemas. */
   events: EventCatalog;
@@ -44,22 +43,19 @@ export interface SwitchyardModuleOptions {
  * The platform's shared parts, once per app: config, Postgres, the Redis
  * connection, @nestjs/bullmq with Switchyard's queues registered (and
  * guarded: QueueOwnership), the discovered handlers and the routing table.
- * Apps add IngestModule (the API) or RunnerModule (workers).
+ * Apps add IngestModule (the API) or RunnerModule (workers). Not the
+ * SwitchyardModule of @switchyard/core, with which an app declares its
+ * events: the server reads that declaration and passes it on here.
  */
 @Global()
 @Module({})
-export class SwitchyardModule {
-  static forRoot(options: SwitchyardModuleOptions): DynamicModule {
+export class PlatformModule {
+  static forRoot(options: PlatformModuleOptions): DynamicModule {
     const { config } = options;
-    const reserved = Object.keys(options.events).filter(isPlatformEventType);
-    if (reserved.length > 0) {
-      throw new Error(
-        `The event catalog declares ${reserved.map((type) => `"${type}"`).join(', ')}, but types under "${PLATFORM_EVENT_PREFIX}" are Switchyard's own events; rename them`,
-      );
-    }
+    checkEventCatalog(options.events);
     const bull = bullQueuesFor(config, handlerQueuesIn(options.handlers ?? []));
     return {
-      module: SwitchyardModule,
+      module: PlatformModule,
       imports: [
         DiscoveryModule,
         DbModule.forRoot({
