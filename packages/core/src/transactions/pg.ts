@@ -10,7 +10,8 @@ import type { SqlExecutor, TransactionAdapter } from './transaction-adapter.js';
  *
  * ```ts
  * const pool = new Pool({ connectionString: process.env.TEAM_DATABASE_URL });
- * createWorkerApp({ config, events, handlers, transactions: pgTransactions(pool) });
+ * @Module({ imports: [SwitchyardModule.forRoot({ events, transactions: pgTransactions(pool) }), BillingModule] })
+ * export class AppModule {}
  * ```
  *
  * Statements are unnamed (never prepared under a name), so it runs behind a

@@ -30,7 +30,8 @@ export interface PrismaTransactionOptions {
  *
  * ```ts
  * const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL }) });
- * createWorkerApp({ config, events, handlers, transactions: prismaTransactions(prisma) });
+ * @Module({ imports: [SwitchyardModule.forRoot({ events, transactions: prismaTransactions(prisma) }), BillingModule] })
+ * export class AppModule {}
  * ```
  *
  * The limits suit handlers, which call slow things: Prisma's own defaults

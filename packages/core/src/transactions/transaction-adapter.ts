@@ -11,7 +11,7 @@ export type SqlExecutor = (text: string, values: unknown[]) => Promise<Array<Rec
 /**
  * How `ctx.once()` opens a transaction on the team's database, with the
  * team's own data-access library: the adapter the app gives Switchyard
- * (`transactions` in the options of createWorkerApp) decides what `tx` is in
+ * (`SwitchyardModule.forRoot({ events, transactions })`) decides what `tx` is in
  * `ctx.once(async (tx) => …)`. `pgTransactions` (`@switchyard/core/pg`) and
  * `prismaTransactions` (`@switchyard/core/prisma`) ship with Switchyard; any
  * other library needs one function (docs/handlers.md, "Handlers on your own
