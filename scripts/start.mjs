@@ -88,7 +88,7 @@ if (problem) {
   console.error(`\n${problem}`);
   process.exit(1);
 }
-step('migrate', process.execPath, ['packages/server/dist/db/migrate.cli.js']);
+step('migrate', process.execPath, ['packages/server/dist/surfaces/cli/migrate.cli.js']);
 step('seed', process.execPath, ['examples/shop/dist/seed.cli.js']);
 await ensureConsoleAdmin();
 

@@ -8,7 +8,7 @@ import { resetWithCatalogue } from './support/database.js';
 import { TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
-const cli = join(__dirname, '..', '..', 'packages', 'server', 'dist', 'platform', 'console-auth', 'users.cli.js');
+const cli = join(__dirname, '..', '..', 'packages', 'server', 'dist', 'surfaces', 'cli', 'users.cli.js');
 
 function users(args: string[], password?: string, env: Record<string, string> = {}): { code: number | null; output: string } {
   const run = spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: db, ...env }, input: password ?? '', encoding: 'utf8' });

@@ -51,7 +51,7 @@ describe('behind PgBouncer in transaction mode (pool of 2)', needs('pgbouncer'),
 
   it('migrates through DATABASE_DIRECT_URL, not through the pooler', async () => {
     // DATABASE_URL names a port nothing listens on: only the direct URL can work.
-    const migrate = runNode('libs/db/dist/migrate.cli.js', { DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/${database}`, DATABASE_DIRECT_URL: direct });
+    const migrate = runNode('packages/server/dist/surfaces/cli/migrate.cli.js', { DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/${database}`, DATABASE_DIRECT_URL: direct });
     const { code } = await migrate.exited;
     assert.equal(code, 0, migrate.output());
   });

@@ -162,7 +162,7 @@ describe('npm run keys', () => {
   after(() => stack.close());
 
   const keys = async (...args: string[]) => {
-    const run = runNode('packages/server/dist/platform/auth/keys.cli.js', { DATABASE_URL: db }, args);
+    const run = runNode('packages/server/dist/surfaces/cli/keys.cli.js', { DATABASE_URL: db }, args);
     const { code } = await run.exited;
     return { code, output: run.output() };
   };

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { DeadLetterEvents } from '../dead-letters/dead-letter-events.js';
+import { JobStatsRecorder } from '../../foundation/metrics/job-stats.recorder.js';
+import { OrderingKeys } from '../ordering/ordering-keys.service.js';
+import { OutboxModule } from '../outbox/outbox.module.js';
+import { StoredPayloadScrubber } from '../../foundation/redaction/stored-payload-scrubber.js';
+import { CrashQuarantine } from './crash-quarantine.js';
+import { DeadLetterResolver } from './dead-letter-resolver.js';
+import { FailureRecorder } from './failure-recorder.js';
+import { FollowUpEmitter } from './follow-up-emitter.js';
+import { HandlerContextFactory } from './handler-context.factory.js';
+import { HandlerRunner } from './handler-runner.js';
+import { IdempotencyGuard } from './idempotency-guard.js';
+import { JobProcessor } from './job-processor.js';
+import { OutcomeRecorder } from './outcome-recorder.js';
+import { RunnerEvents } from './runner-events.js';
+import { StartClaim } from './start-claim.js';
+import { WorkerReadiness } from './worker-readiness.js';
+
+/**
+ * Running handlers: a BullMQ Worker per queue, the idempotency guard,
+ * at-most-once start claims, failure and outcome records, and ctx.emit. The
+ * outbox publisher serves both ordered handlers (a worker publishes the next
+ * job of a key whose head it finished) and emits; workers run no relay: the
+ * API's relay publishes what a worker left unpublished.
+ */
+@Module({
+  imports: [OutboxModule],
+  providers: [
+    HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents,
+    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter, WorkerReadiness, DeadLetterEvents, DeadLetterResolver,
+  ],
+  exports: [RunnerEvents, HandlerContextFactory, JobProcessor, WorkerReadiness],
+})
+export class RunnerModule {}

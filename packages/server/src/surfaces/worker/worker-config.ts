@@ -1,0 +1,19 @@
+import { coreEnvSchema, type SwitchyardConfig, toSwitchyardConfig } from '../../foundation/config/core-config.js';
+import { z } from 'zod';
+
+/** Every variable a worker reads: the platform's and where to serve metrics. */
+export const workerEnvSchema = coreEnvSchema.extend({
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+});
+
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+export interface WorkerConfig {
+  env: WorkerEnv;
+  switchyard: SwitchyardConfig;
+}
+
+export function toWorkerConfig(env: WorkerEnv): WorkerConfig {
+  return { env, switchyard: toSwitchyardConfig(env) };
+}
