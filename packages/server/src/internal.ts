@@ -57,7 +57,7 @@ export { OutboxPublisher } from './pipeline/outbox/outbox-publisher.js';
 export { OutboxSignal } from './pipeline/outbox/outbox-signal.js';
 export { EventStore } from './pipeline/events/event-store.js';
 export { jobIdFor } from './pipeline/outbox/outbox-entry.js';
-export type { JobPayload } from './pipeline/outbox/outbox-entry.js';
+export type { JobPayload } from './pipeline/queues/job-payload.js';
 
 // Operations
 export { actorFrom } from './foundation/audit/audit-log.js';
@@ -70,6 +70,8 @@ export { EventReplayService } from './surfaces/api/events/event-replay.service.j
 export type { ReplayDryRun } from './surfaces/api/events/event-replay.service.js';
 export { OperationService, OperationSignal } from './pipeline/operations/operation.service.js';
 export { OperationRunner } from './pipeline/operations/operation-runner.js';
+export { OperationKinds } from './pipeline/operations/operation-kinds.js';
+export type { Acting, ActionResult, OperationBatch, OperationParams } from './pipeline/operations/operation-kinds.js';
 export { QueueInspector } from './surfaces/api/queues/queue-inspector.js';
 export { QueueSnapshots } from './surfaces/api/queues/queue-snapshots.js';
 export { LagSampler } from './surfaces/api/metrics/lag-sampler.js';

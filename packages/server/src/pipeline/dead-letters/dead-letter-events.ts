@@ -3,7 +3,7 @@ import { type DeadLetterTransition, isPlatformEventType, JOB_DEAD_LETTERED, JOB_
 import type { TransactionClient } from '../../db/index.js';
 import { v5 as uuidv5 } from 'uuid';
 import type { DomainEvent } from '@switchyard/core/internal';
-import type { IncomingEvent } from '../ingest/envelope.js';
+import type { IncomingEvent } from '../events/incoming-event.js';
 import { storeEmitted } from '../events/emitted-events.js';
 import { planEvent } from '../events/event-plan.js';
 import type { EventToStore } from '../events/event-store.js';

@@ -3,23 +3,7 @@ import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { DeadLetterEvents } from './dead-letter-events.js';
 import type { DomainEvent } from '@switchyard/core/internal';
 import { releaseKeysIn } from '../ordering/key-release.js';
-import type { OutboxEntry } from '../outbox/outbox-entry.js';
-
-/** Who acts, and as part of which audited action (and operation, for bulk). */
-export interface Acting {
-  actor: string;
-  auditId: bigint;
-  operationId?: string;
-}
-
-export interface ActionResult {
-  /** Dead letters acted on, with the job made for each redrive. */
-  done: Array<{ id: string; jobId: string | null }>;
-  /** Dead letters left alone, with why (its status, a handler no longer deployed). */
-  skipped: Array<{ id: string; reason: string; status: string | null; jobId: string | null }>;
-  /** Jobs to publish once the transaction commits. */
-  toPublish: OutboxEntry[];
-}
+import type { Acting, ActionResult } from '../operations/operation-kinds.js';
 
 interface LockedRow {
   id: string;

@@ -5,7 +5,7 @@ import { orderingKeyOf } from '../ordering/ordering-key.js';
 import { jobIdFor, type OutboxEntry } from '../outbox/outbox-entry.js';
 import { problems } from '../../foundation/problems/problem.js';
 import { v7 as uuidv7 } from 'uuid';
-import type { IncomingEvent } from '../ingest/envelope.js';
+import type { IncomingEvent } from './incoming-event.js';
 import type { EventToStore } from './event-store.js';
 
 /** A planned event, or why it cannot be stored: a handler ordered by key could not compute this event's key (a 422). */

@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { MARK_PUBLISHED_CTES } from '../outbox/publish-marks.js';
-import type { IncomingEvent } from '../ingest/envelope.js';
+import type { IncomingEvent } from './incoming-event.js';
 
 /** An event ready to store: its id, its envelope, its fan-out and its 202 answer. */
 export interface EventToStore {

@@ -2,35 +2,9 @@ import type { FieldError } from '@switchyard/core/contracts';
 import { z } from 'zod';
 import { MAX_PRIORITY } from '@switchyard/core/internal';
 import { canonicalJson, sha256 } from '../events/canonical-json.js';
+import type { IncomingEvent } from '../events/incoming-event.js';
+import { toFieldErrors } from '../../foundation/problems/field-errors.js';
 import type { EventCandidate } from './http-binding.js';
-
-/** An event whose envelope is valid; its `data` is not checked yet. */
-export interface IncomingEvent {
-  format: 'json' | 'cloudevents';
-  type: string;
-  source: string;
-  /**
-   * The producer's own id for the event, kept on it and searchable
-   * (`GET /v1/events?source=&sourceId=`): the CloudEvents `id`; for a plain
-   * event its `id`, else its idempotency key (the Idempotency-Key header, or
-   * a batch item's `idempotencyKey`); null when it has none.
-   */
-  sourceEventId: string | null;
-  subject: string | null;
-  time: string | null;
-  dataContentType: string | null;
-  data: unknown;
-  extensions: Record<string, unknown> | null;
-  /** The producer's correlation id (plain `correlationId`, CloudEvents `correlationid`); null: the event's own id. */
-  correlationId: string | null;
-  priority: number | null;
-  delayMs: number | null;
-  deliverAt: string | null;
-  /** The stored idempotency key (`key:` from the producer's key, `ce:` from source + id). */
-  idempotencyKey: string | null;
-  /** sha256 of what defines the event, to tell a replay from a reused key. */
-  requestHash: string;
-}
 
 export type EnvelopeResult = { ok: true; event: IncomingEvent } | { ok: false; errors: FieldError[] };
 
@@ -202,15 +176,4 @@ function decodeBase64Json(encoded: string, contentType: string | undefined): { v
   } catch (error) {
     return { error: `does not decode to JSON: ${(error as Error).message}` };
   }
-}
-
-/** Zod issues as `{ path, message }` with dotted paths; `prefix` roots them (`data`). */
-export function toFieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
-  const path = (parts: PropertyKey[]) =>
-    [prefix, ...parts.map(String)].filter((part) => part !== undefined && part !== '').join('.') || '(body)';
-  return error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: path([...issue.path, key]), message: 'is not a known field' }))
-      : [{ path: path(issue.path), message: issue.message }],
-  );
 }

@@ -5,7 +5,8 @@ import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/confi
 import { ProblemError, problems } from '../../foundation/problems/problem.js';
 import { RoutingTable } from '../routing/routing-table.js';
 import { validateData } from '../events/data-validation.js';
-import { parseEnvelope, type IncomingEvent } from './envelope.js';
+import type { IncomingEvent } from '../events/incoming-event.js';
+import { parseEnvelope } from './envelope.js';
 import { EventTypes } from '../events/event-catalog.js';
 import { EventStore, type EventToStore } from '../events/event-store.js';
 import { planEvent } from '../events/event-plan.js';

@@ -3,10 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { PrismaService, type TransactionClient } from '../../db/index.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
-import { DeadLetterTriageService } from '../../surfaces/api/dead-letters/dead-letter-triage.service.js';
-import type { ActionResult, Acting } from '../dead-letters/redrive.js';
-import { EventReplayService } from '../../surfaces/api/events/event-replay.service.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
+import { type Acting, type ActionResult, OperationKinds, type OperationParams } from './operation-kinds.js';
 import { OperationSignal } from './operation.service.js';
 
 const LEASE_SECONDS = 30;
@@ -19,7 +17,7 @@ interface ClaimedOperation {
   id: string;
   kind: string;
   actor: string;
-  params: { ratePerSecond?: number; reason?: string; auditId?: string; handlers?: string[] } | null;
+  params: OperationParams | null;
 }
 
 /**
@@ -50,8 +48,7 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     private readonly prisma: PrismaService,
     private readonly signal: OperationSignal,
-    private readonly triage: DeadLetterTriageService,
-    private readonly replay: EventReplayService,
+    private readonly kinds: OperationKinds,
     private readonly publisher: OutboxPublisher,
     @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
   ) {
@@ -177,16 +174,7 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   private apply(tx: TransactionClient, operation: ClaimedOperation, ids: string[]): Promise<ActionResult> {
     const acting: Acting = { actor: operation.actor, auditId: BigInt(operation.params?.auditId ?? 0), operationId: operation.id };
-    switch (operation.kind) {
-      case 'dead-letters.retry':
-        return this.triage.apply('retry', tx, ids, acting);
-      case 'dead-letters.discard':
-        return this.triage.apply('discard', tx, ids, acting, operation.params?.reason);
-      case 'events.replay':
-        return this.replay.apply(tx, ids, acting, operation.params?.handlers ?? null);
-      default:
-        throw new Error(`Unknown operation kind ${operation.kind}`);
-    }
+    return this.kinds.batchOf(operation.kind)(tx, ids, acting, operation.params ?? {});
   }
 }
 

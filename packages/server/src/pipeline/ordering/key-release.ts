@@ -1,6 +1,6 @@
 import type { Prisma, TransactionClient } from '../../db/index.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
-import { type OutboxRow, toEntry } from '../outbox/outbox-relay.js';
+import { type OutboxRow, toEntry } from '../outbox/outbox-row.js';
 
 type Queryable = Pick<TransactionClient, '$queryRaw'>;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../db/index.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
-import { toEntry } from '../outbox/outbox-relay.js';
+import { toEntry } from '../outbox/outbox-row.js';
 import { releaseKeys } from './key-release.js';
 
 /**

@@ -2,36 +2,12 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { PrismaService } from '../../db/index.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
-import type { BackoffPolicy } from '@switchyard/core/internal';
-import type { OutboxEntry } from './outbox-entry.js';
 import { OutboxPublisher } from './outbox-publisher.js';
+import { type OutboxRow, toEntry } from './outbox-row.js';
 import { OutboxSignal } from './outbox-signal.js';
 
 const BATCH_SIZE = 500;
 const MAX_RETRY_DELAY_MS = 5_000;
-
-/** An outbox row joined with its event, as the relay and a released ordering key read it. */
-export interface OutboxRow {
-  id: string;
-  queue: string;
-  handler: string;
-  priority: number | null;
-  deliver_at: Date | null;
-  attempts: number;
-  backoff: BackoffPolicy;
-  event_id: string;
-  type: string;
-  source: string;
-  subject: string | null;
-  time: Date | null;
-  data: unknown;
-  received_at: Date;
-  correlation_id: string | null;
-  causation_id: string | null;
-  kind: 'fanout' | 'redrive' | 'replay';
-  operation_id: string | null;
-  ordering_key: string | null;
-}
 
 /**
  * Publishes outbox rows nobody published: Redis was down at ingest, or the
@@ -140,32 +116,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       { maxWait: 10_000, timeout: 60_000 },
     );
   }
-}
-
-/** The outbox entry a row stands for. */
-export function toEntry(row: OutboxRow): OutboxEntry {
-  return {
-    jobId: row.id,
-    queue: row.queue,
-    handler: row.handler,
-    priority: row.priority,
-    deliverAt: row.deliver_at,
-    attempts: row.attempts,
-    backoff: row.backoff,
-    event: {
-      id: row.event_id,
-      type: row.type,
-      source: row.source,
-      subject: row.subject,
-      time: row.time?.toISOString() ?? null,
-      data: row.data,
-      receivedAt: row.received_at.toISOString(),
-      correlationId: row.correlation_id ?? row.event_id,
-      causationId: row.causation_id,
-    },
-    ...(row.kind !== 'fanout' ? { delivery: { kind: row.kind, ...(row.operation_id ? { operationId: row.operation_id } : {}) } } : {}),
-    orderingKey: row.ordering_key,
-  };
 }
 
 function delay(ms: number): Promise<void> {

@@ -2,7 +2,7 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { DynamicModule, Provider } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { SwitchyardConfig } from '../../foundation/config/core-config.js';
-import type { JobPayload } from '../outbox/outbox-entry.js';
+import type { JobPayload } from './job-payload.js';
 import { BullModuleConnection } from './bull-module-connection.js';
 import { queueKeyPrefix } from './queue-keys.js';
 import { RedisConnection } from '../../foundation/connections/redis-connection.js';

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
-import type { JobPayload } from '../outbox/outbox-entry.js';
+import type { JobPayload } from './job-payload.js';
 import { BULL_QUEUES, type BullQueues } from './bull-queues.js';
 import { queueKeyPrefix } from './queue-keys.js';
 import { RedisConnection } from '../../foundation/connections/redis-connection.js';

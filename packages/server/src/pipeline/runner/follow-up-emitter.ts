@@ -5,7 +5,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { MAX_PRIORITY } from '@switchyard/core/internal';
 import { type DomainEvent, type EmitOptions, NonRetryableError } from '@switchyard/core/internal';
 import { validateData } from '../events/data-validation.js';
-import type { IncomingEvent } from '../ingest/envelope.js';
+import type { IncomingEvent } from '../events/incoming-event.js';
 import { EventTypes } from '../events/event-catalog.js';
 import type { EventToStore } from '../events/event-store.js';
 import { storeEmitted } from '../events/emitted-events.js';

@@ -3,7 +3,7 @@ import { type Job, Worker } from 'bullmq';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import { createRedisClient, type RedisClient } from '../../foundation/connections/redis-client.js';
 import { HandlerRegistry, type QueueSettings } from '../handlers/handler-registry.js';
-import type { JobPayload } from '../outbox/outbox-entry.js';
+import type { JobPayload } from '../queues/job-payload.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { QueueRegistry } from '../queues/queue-registry.js';
 import { CrashQuarantine } from './crash-quarantine.js';

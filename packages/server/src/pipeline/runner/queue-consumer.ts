@@ -1,7 +1,7 @@
 import type { Worker } from 'bullmq';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from '../../foundation/connections/redis-client.js';
-import type { JobPayload } from '../outbox/outbox-entry.js';
+import type { JobPayload } from '../queues/job-payload.js';
 
 /** Whether one of this process's BullMQ Workers is taking jobs from its queue. */
 export type ConsumerCondition = 'running' | 'closing' | 'closed' | 'paused' | 'stopped' | 'disconnected';

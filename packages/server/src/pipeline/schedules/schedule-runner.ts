@@ -4,7 +4,7 @@ import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/confi
 import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
 import { canonicalJson, sha256 } from '../events/canonical-json.js';
 import { validateData } from '../events/data-validation.js';
-import type { IncomingEvent } from '../ingest/envelope.js';
+import type { IncomingEvent } from '../events/incoming-event.js';
 import { EventTypes } from '../events/event-catalog.js';
 import { planEvent } from '../events/event-plan.js';
 import { EventStore, type EventToStore, jobsToPublish } from '../events/event-store.js';

@@ -1,6 +1,6 @@
 import type { FieldError } from '@switchyard/core/contracts';
 import { z } from 'zod';
-import { toFieldErrors } from '../ingest/envelope.js';
+import { toFieldErrors } from '../../foundation/problems/field-errors.js';
 import { validateData } from '../events/data-validation.js';
 import type { EventTypes } from '../events/event-catalog.js';
 import { unstorableJson } from '../events/storable-json.js';

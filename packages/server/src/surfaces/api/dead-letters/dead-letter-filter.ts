@@ -1,7 +1,7 @@
 import type { DeadLetterFilter } from '@switchyard/core/contracts';
 import { Prisma } from '../../../db/index.js';
 import { z } from 'zod';
-import { toFieldErrors } from '../../../pipeline/ingest/envelope.js';
+import { toFieldErrors } from '../../../foundation/problems/field-errors.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
 
 const timestamp = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' });

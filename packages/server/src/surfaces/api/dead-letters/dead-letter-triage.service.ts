@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { DeadLetterFilter, DeadLetterSummary, DryRunAnswer, OperationStatus, RetryAnswer } from '@switchyard/core/contracts';
 import { Prisma, PrismaService, type TransactionClient } from '../../../db/index.js';
 import { z } from 'zod';
 import { AuditLog } from '../../../foundation/audit/audit-log.js';
 import { HandlerRegistry } from '../../../pipeline/handlers/handler-registry.js';
-import { toFieldErrors } from '../../../pipeline/ingest/envelope.js';
+import { toFieldErrors } from '../../../foundation/problems/field-errors.js';
+import { type Acting, type ActionResult, OperationKinds } from '../../../pipeline/operations/operation-kinds.js';
 import { OperationService } from '../../../pipeline/operations/operation.service.js';
 import { OutboxPublisher } from '../../../pipeline/outbox/outbox-publisher.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
@@ -12,7 +13,7 @@ import { isUuid } from '../../../foundation/paging/cursor.js';
 import { DeadLetterEvents } from '../../../pipeline/dead-letters/dead-letter-events.js';
 import { deadLetterCondition, deadLetterFilterSchema } from './dead-letter-filter.js';
 import { DeadLetterQueryService } from './dead-letter-query.service.js';
-import { type ActionResult, type Acting, discard, redrive } from '../../../pipeline/dead-letters/redrive.js';
+import { discard, redrive } from '../../../pipeline/dead-letters/redrive.js';
 
 const reason = z.string().trim().min(1, 'is required').max(1_000);
 
@@ -33,7 +34,7 @@ type BulkBody = z.infer<typeof bulkSchema>;
  * bulk. Every action is audited in the same transaction that performs it.
  */
 @Injectable()
-export class DeadLetterTriageService {
+export class DeadLetterTriageService implements OnModuleInit {
   constructor(
     private readonly prisma: PrismaService,
     private readonly registry: HandlerRegistry,
@@ -42,7 +43,13 @@ export class DeadLetterTriageService {
     private readonly operations: OperationService,
     private readonly query: DeadLetterQueryService,
     private readonly deadLetterEvents: DeadLetterEvents,
+    private readonly kinds: OperationKinds,
   ) {}
+
+  onModuleInit(): void {
+    this.kinds.define('dead-letters.retry', (tx, ids, acting) => this.apply('retry', tx, ids, acting));
+    this.kinds.define('dead-letters.discard', (tx, ids, acting, params) => this.apply('discard', tx, ids, acting, params.reason));
+  }
 
   /** Re-enqueues one dead letter. A second click while it is being retried makes no second job. */
   async retry(id: string, actor: string): Promise<RetryAnswer> {

@@ -1,12 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { OperationStatus } from '@switchyard/core/contracts';
 import { Prisma, PrismaService, type TransactionClient } from '../../../db/index.js';
 import { z } from 'zod';
 import { AuditLog } from '../../../foundation/audit/audit-log.js';
-import type { ActionResult, Acting } from '../../../pipeline/dead-letters/redrive.js';
 import { HandlerRegistry } from '../../../pipeline/handlers/handler-registry.js';
 import type { DomainEvent } from '@switchyard/core/internal';
-import { toFieldErrors } from '../../../pipeline/ingest/envelope.js';
+import { toFieldErrors } from '../../../foundation/problems/field-errors.js';
+import { type Acting, type ActionResult, OperationKinds } from '../../../pipeline/operations/operation-kinds.js';
 import { OperationService } from '../../../pipeline/operations/operation.service.js';
 import type { OutboxEntry } from '../../../pipeline/outbox/outbox-entry.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
@@ -48,14 +48,19 @@ export interface ReplayDryRun {
  * `@EventHandler({ onReplay: 'reapply' })`.
  */
 @Injectable()
-export class EventReplayService {
+export class EventReplayService implements OnModuleInit {
   constructor(
     private readonly prisma: PrismaService,
     private readonly routing: RoutingTable,
     private readonly registry: HandlerRegistry,
     private readonly audit: AuditLog,
     private readonly operations: OperationService,
+    private readonly kinds: OperationKinds,
   ) {}
+
+  onModuleInit(): void {
+    this.kinds.define('events.replay', (tx, ids, acting, params) => this.apply(tx, ids, acting, params.handlers ?? null));
+  }
 
   async replay(input: unknown, actor: string): Promise<ReplayDryRun | OperationStatus> {
     const parsed = replaySchema.safeParse(input ?? {});

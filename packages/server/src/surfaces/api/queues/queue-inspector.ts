@@ -7,7 +7,7 @@ import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../../foundation/co
 import { HandlerRegistry } from '../../../pipeline/handlers/handler-registry.js';
 import { percentilesOf } from '../../../foundation/metrics/histogram.js';
 import { type RecentStats, TimeSeriesReader } from '../../../foundation/metrics/time-series.reader.js';
-import type { JobPayload } from '../../../pipeline/outbox/outbox-entry.js';
+import type { JobPayload } from '../../../pipeline/queues/job-payload.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
 import { Redactor } from '../../../foundation/redaction/redactor.js';
 import { QueueRegistry } from '../../../pipeline/queues/queue-registry.js';
