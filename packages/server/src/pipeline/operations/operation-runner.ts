@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { PrismaService, type TransactionClient } from '../../db/index.js';
+import { BackgroundLoop } from '../../foundation/background/background-loop.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
@@ -34,8 +35,7 @@ interface ClaimedOperation {
 @Injectable()
 export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OperationRunner.name);
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private readonly loop: BackgroundLoop;
   /**
    * Who holds a lease: WORKER_ID plus a random part of this process's own,
    * so two processes given the same WORKER_ID (a copied manifest, a default)
@@ -47,36 +47,29 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly signal: OperationSignal,
+    signal: OperationSignal,
     private readonly kinds: OperationKinds,
     private readonly publisher: OutboxPublisher,
     @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
   ) {
     this.owner = `${config.worker.id}#${randomBytes(4).toString('hex')}`;
+    this.loop = new BackgroundLoop(() => this.pass(), { name: 'Operation runner', signal, retryDelayMs: () => IDLE_POLL_MS });
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.signal.wake();
-    await this.loop;
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const operation = await this.claim();
-        if (operation) await this.work(operation);
-        else await this.signal.sleep(IDLE_POLL_MS);
-      } catch (error) {
-        this.logger.warn(`Operation runner: ${(error as Error).message}`);
-        await this.signal.sleep(IDLE_POLL_MS);
-      }
-    }
+  /** Works through the next operation nobody holds; returns how long to wait before looking again. */
+  private async pass(): Promise<number> {
+    const operation = await this.claim();
+    if (!operation) return IDLE_POLL_MS;
+    await this.work(operation);
+    return 0;
   }
 
   private async claim(): Promise<ClaimedOperation | null> {
@@ -96,7 +89,7 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
     // Small batches often for low rates; at high rates, batches as large as MAX_BATCH.
     const tick = Math.max(TICK_MS, Math.ceil((1000 * 1) / rate));
     const batch = Math.min(MAX_BATCH, Math.max(1, Math.round((rate * tick) / 1000)));
-    while (this.running) {
+    while (this.loop.running) {
       const started = Date.now();
       try {
         const outcome = await this.step(operation, batch);

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { PrismaService } from '../../db/index.js';
+import { BackgroundLoop, exponentialBackoff, type LoopPass } from '../../foundation/background/background-loop.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
 import { OutboxPublisher } from './outbox-publisher.js';
@@ -23,50 +24,33 @@ const MAX_RETRY_DELAY_MS = 5_000;
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(OutboxRelay.name);
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly publisher: OutboxPublisher,
-    private readonly signal: OutboxSignal,
+    signal: OutboxSignal,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
-  ) {}
+  ) {
+    this.loop = new BackgroundLoop((pass) => this.pass(pass), { name: 'Outbox relay', signal, retryDelayMs: exponentialBackoff(MAX_RETRY_DELAY_MS) });
+  }
 
+  /** The first sweep comes at boot: a previous process may have left rows. */
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.signal.wake();
-    await this.loop;
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    let wait = 0; // sweep once at boot: a previous process may have left rows
-    while (this.running) {
-      const woken = await this.signal.sleep(wait);
-      if (!this.running) break;
-      // Rows younger than the grace period are still being published by the
-      // request that wrote them; after a wake, wait that long before sweeping.
-      if (woken && this.config.outbox.graceMs > 0) await delay(this.config.outbox.graceMs);
-      try {
-        const published = await this.sweep();
-        if (failures > 0) this.logger.log(`Outbox relay recovered; published ${published} jobs`);
-        failures = 0;
-        wait = published === BATCH_SIZE ? 0 : this.config.outbox.sweepIntervalMs;
-      } catch (error) {
-        failures++;
-        wait = Math.min(250 * 2 ** failures, MAX_RETRY_DELAY_MS);
-        if (failures === 1 || failures % 20 === 0) {
-          this.logger.warn(`Outbox relay cannot publish yet (${(error as Error).message}); retrying every ≤${MAX_RETRY_DELAY_MS} ms`);
-        }
-      }
-    }
+  /** One sweep; returns how long to wait before the next: none while whole batches come back. */
+  private async pass({ woken }: LoopPass): Promise<number> {
+    // Rows younger than the grace period are still being published by the
+    // request that wrote them; after a wake, wait that long before sweeping.
+    if (woken && this.config.outbox.graceMs > 0) await delay(this.config.outbox.graceMs);
+    const published = await this.sweep();
+    return published === BATCH_SIZE ? 0 : this.config.outbox.sweepIntervalMs;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { PgPool } from '../../db/index.js';
+import { BackgroundLoop, exponentialBackoff } from '../../foundation/background/background-loop.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
 import { canonicalJson, sha256 } from '../events/canonical-json.js';
@@ -12,7 +13,6 @@ import { PrometheusMetrics } from '../../foundation/metrics/prometheus-metrics.j
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { RoutingTable } from '../routing/routing-table.js';
-import { Signal } from '../../foundation/background/signal.js';
 import { timingOf } from './schedule-rows.js';
 import { type CatchUp, type Firing, planFiring } from './schedule-timing.js';
 
@@ -65,9 +65,7 @@ interface Outcome {
 @Injectable()
 export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ScheduleRunner.name);
-  private readonly signal = new Signal();
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private readonly loop = new BackgroundLoop(() => this.pass(), { name: 'Scheduler', retryDelayMs: exponentialBackoff(MAX_RETRY_DELAY_MS) });
 
   constructor(
     private readonly pg: PgPool,
@@ -80,32 +78,17 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.signal.wake();
-    await this.loop;
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      let wait: number;
-      try {
-        const fired = await this.fireDue();
-        wait = fired === BATCH ? 0 : Math.max(fired > 0 ? 0 : MIN_WAIT_MS, await this.untilNextDue());
-        if (failures > 0) this.logger.log('Scheduler recovered');
-        failures = 0;
-      } catch (error) {
-        failures++;
-        wait = Math.min(250 * 2 ** failures, MAX_RETRY_DELAY_MS);
-        if (failures === 1 || failures % 20 === 0) this.logger.warn(`Scheduler cannot fire yet (${(error as Error).message}); retrying`);
-      }
-      if (this.running && wait > 0) await this.signal.sleep(wait);
-    }
+  /** Fires what is due; returns how long to wait before looking again: none while whole batches are due. */
+  private async pass(): Promise<number> {
+    const fired = await this.fireDue();
+    return fired === BATCH ? 0 : Math.max(fired > 0 ? 0 : MIN_WAIT_MS, await this.untilNextDue());
   }
 
   /** How long until the earliest unpaused schedule is due, at most SCHEDULE_POLL_MS. */
