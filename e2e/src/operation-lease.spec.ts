@@ -37,7 +37,7 @@ describe('bulk operation lease', () => {
   const aRunner = (workerId: string, triage: RecordingTriage, publisher: RecordingPublisher) => {
     const kinds = new OperationKinds();
     kinds.define('dead-letters.retry', (_tx, ids) => triage.apply(ids) as unknown as Promise<ActionResult>);
-    const runner = new OperationRunner(prisma, new OperationSignal(), kinds, publisher as unknown as OutboxPublisher, { worker: { id: workerId } } as SwitchyardConfig);
+    const runner = new OperationRunner(prisma, new OperationSignal(), kinds, publisher as unknown as OutboxPublisher, { worker: { id: workerId }, operations: { leaseMs: 30_000 } } as SwitchyardConfig);
     runners.push(runner);
     return runner;
   };

@@ -57,6 +57,7 @@ export { OutboxPublisher } from './pipeline/outbox/outbox-publisher.js';
 export { OutboxSignal } from './pipeline/outbox/outbox-signal.js';
 export { EventStore } from './pipeline/events/event-store.js';
 export { jobIdFor } from './pipeline/outbox/outbox-entry.js';
+export type { OutboxEntry } from './pipeline/outbox/outbox-entry.js';
 export type { JobPayload } from './pipeline/queues/job-payload.js';
 
 // Operations
@@ -89,8 +90,8 @@ export { FollowUpEmitter } from './pipeline/runner/follow-up-emitter.js';
 export { JobProcessor } from './pipeline/runner/job-processor.js';
 export { StartClaim, StartedBeforeError } from './pipeline/runner/start-claim.js';
 export type { StartVerdict } from './pipeline/runner/start-claim.js';
-export { RunnerEvents } from './pipeline/runner/runner-events.js';
-export type { JobEvent, RunnerEventName } from './pipeline/runner/runner-events.js';
+export { FailureRecorder } from './pipeline/runner/failure-recorder.js';
+export type { FailedAttempt } from './pipeline/runner/failure-recorder.js';
 export { WorkerReadiness } from './pipeline/runner/worker-readiness.js';
 export type { WorkerReadinessReport } from './pipeline/runner/worker-readiness.js';
 export type { ConsumerCondition, ConsumerState } from './pipeline/runner/queue-consumer.js';

@@ -53,6 +53,7 @@ export const coreEnvSchema = z.object({
   OUTBOX_SWEEP_INTERVAL_MS: int(100, 3_600_000, 5_000),
   OUTBOX_GRACE_MS: int(0, 3_600_000, 2_000),
   PUBLISH_TIMEOUT_MS: int(50, 60_000, 2_000),
+  OPERATION_LEASE_MS: int(1_000, 3_600_000, 30_000),
   JOB_KEEP_COMPLETED: int(0, 10_000_000, 1_000),
   JOB_KEEP_COMPLETED_AGE_S: int(0, 365 * 86_400, 3_600),
   JOB_KEEP_FAILED: int(0, 10_000_000, 10_000),
@@ -110,6 +111,10 @@ export interface SwitchyardConfig {
     stored: boolean;
   };
   outbox: { sweepIntervalMs: number; graceMs: number; publishTimeoutMs: number };
+  operations: {
+    /** How long a bulk operation stays with the process working on it, renewed by each batch; then another may take it over. */
+    leaseMs: number;
+  };
   schedules: {
     /** Longest wait between two looks for due schedules (sooner when one is due). */
     pollMs: number;
@@ -156,6 +161,7 @@ export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
       graceMs: env.OUTBOX_GRACE_MS,
       publishTimeoutMs: env.PUBLISH_TIMEOUT_MS,
     },
+    operations: { leaseMs: env.OPERATION_LEASE_MS },
     schedules: { pollMs: env.SCHEDULE_POLL_MS, misfireGraceMs: env.SCHEDULE_MISFIRE_GRACE_MS },
     retention: {
       completed: { count: env.JOB_KEEP_COMPLETED, age: env.JOB_KEEP_COMPLETED_AGE_S },

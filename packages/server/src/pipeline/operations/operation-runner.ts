@@ -8,7 +8,6 @@ import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { type Acting, type ActionResult, OperationKinds, type OperationParams } from './operation-kinds.js';
 import { OperationSignal } from './operation.service.js';
 
-const LEASE_SECONDS = 30;
 const TICK_MS = 250;
 const MAX_BATCH = 500;
 const IDLE_POLL_MS = 2_000;
@@ -42,8 +41,8 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
    * are still two holders and one cannot renew the other's lease.
    */
   readonly owner: string;
-  /** How long a claim or a batch holds the operation. The fault suite shortens it to see a takeover in seconds. */
-  leaseSeconds = LEASE_SECONDS;
+  /** How long a claim or a batch holds the operation (OPERATION_LEASE_MS). */
+  private readonly leaseSeconds: number;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -53,6 +52,7 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
   ) {
     this.owner = `${config.worker.id}#${randomBytes(4).toString('hex')}`;
+    this.leaseSeconds = config.operations.leaseMs / 1000;
     this.loop = new BackgroundLoop(() => this.pass(), { name: 'Operation runner', signal, retryDelayMs: () => IDLE_POLL_MS });
   }
 

@@ -11,7 +11,6 @@ import { FailureRecorder } from './failure-recorder.js';
 import { JobProcessor } from './job-processor.js';
 import { type ConsumerState, QueueConsumer } from './queue-consumer.js';
 import { selectQueues } from './queue-selection.js';
-import { RunnerEvents } from './runner-events.js';
 
 /**
  * Runs one BullMQ Worker per queue that has handlers in this process (or per
@@ -37,7 +36,6 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly registry: HandlerRegistry,
     private readonly processor: JobProcessor,
     private readonly failures: FailureRecorder,
-    private readonly events: RunnerEvents,
     private readonly quarantine: CrashQuarantine,
     private readonly queues: QueueRegistry,
     private readonly publisher: OutboxPublisher,
@@ -122,7 +120,6 @@ export class HandlerRunner implements OnApplicationBootstrap, OnModuleDestroy {
           startedAt: job.processedOn ? new Date(job.processedOn) : failedAt,
           finishedAt: failedAt,
         });
-        this.events.emit('deadLettered', { jobId: job.id ?? '', handler: job.name, attempt: job.attemptsMade, error });
         await this.publisher.publishAfterCommit(toPublish);
         return;
       } catch (recordError) {

@@ -13,7 +13,6 @@ import { DeadLetterResolver } from './dead-letter-resolver.js';
 import { FailureRecorder } from './failure-recorder.js';
 import { HandlerContextFactory } from './handler-context.factory.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
-import { RunnerEvents } from './runner-events.js';
 import { StartClaim, type StartVerdict } from './start-claim.js';
 
 /** How long a job whose dead letter (or at-most-once start claim, or key release) could not be written waits before trying again. */
@@ -37,7 +36,6 @@ export class JobProcessor {
     private readonly contexts: HandlerContextFactory,
     private readonly failures: FailureRecorder,
     private readonly outcomes: OutcomeRecorder,
-    private readonly events: RunnerEvents,
     private readonly stats: JobStatsRecorder,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     private readonly redactor: Redactor,
@@ -72,7 +70,6 @@ export class JobProcessor {
     const ctx = this.contexts.create(job, this.registry.get(job.name)?.definition);
     const event = job.data.event;
     const waitMs = waitBeforeFirstStart(job);
-    this.events.emit('started', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt });
     const registered = this.registry.get(job.name);
     let refusal: Error | null = null;
     if (registered?.definition.delivery === 'at-most-once') {
@@ -101,7 +98,6 @@ export class JobProcessor {
         finishedAt,
       });
       this.stats.completed(ctx.queue, ctx.handler, waitMs, finishedAt.getTime() - startedAt.getTime());
-      this.events.emit('completed', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt });
       return result ?? null;
     } catch (thrown) {
       if (thrown instanceof DelayedError) throw thrown;
@@ -141,7 +137,6 @@ export class JobProcessor {
           throw new DelayedError();
         }
       }
-      this.events.emit(final ? 'deadLettered' : 'failed', { jobId: ctx.jobId, handler: ctx.handler, attempt: ctx.attempt, error });
       // The key's next job and the dead_lettered event's fan-out; the relay publishes them if we die first.
       await this.publisher.publishAfterCommit(toPublish);
       const rethrown = retryable ? error : new UnrecoverableError(error.message);

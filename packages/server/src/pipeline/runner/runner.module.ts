@@ -13,7 +13,6 @@ import { HandlerRunner } from './handler-runner.js';
 import { IdempotencyGuard } from './idempotency-guard.js';
 import { JobProcessor } from './job-processor.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
-import { RunnerEvents } from './runner-events.js';
 import { StartClaim } from './start-claim.js';
 import { WorkerReadiness } from './worker-readiness.js';
 
@@ -27,9 +26,9 @@ import { WorkerReadiness } from './worker-readiness.js';
 @Module({
   imports: [OutboxModule],
   providers: [
-    HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder, RunnerEvents,
+    HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder,
     JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter, WorkerReadiness, DeadLetterEvents, DeadLetterResolver,
   ],
-  exports: [RunnerEvents, HandlerContextFactory, JobProcessor, WorkerReadiness],
+  exports: [HandlerContextFactory, JobProcessor, WorkerReadiness],
 })
 export class RunnerModule {}
