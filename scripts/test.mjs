@@ -1,6 +1,7 @@
-// `npm test`: builds, type-checks, checks for import cycles and for imports of
-// packages a workspace does not declare, migrates the test database, runs
-// every spec (unit specs beside the code, e2e specs in e2e/)
+// `npm test`: builds, type-checks, checks the dependency rules (no import
+// cycles, layers and folders imported one way only: .dependency-cruiser.cjs)
+// and for imports of packages a workspace does not declare, migrates the test
+// database, runs every spec (unit specs beside the code, e2e specs in e2e/)
 // one file at a time — they share one Postgres database — then the fault
 // suite (faults/**/*.fault-spec.js), whose scenarios make their own databases
 // and start their own Redis (and Postgres) servers. Prints "N passed, N
@@ -83,7 +84,11 @@ if (!run('build (swc)', process.execPath, ['scripts/build.mjs'])) process.exit(1
 if (filters.length === 0 && !onlyFaults) {
   check('typecheck (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
   check('typecheck the console (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'packages/console/tsconfig.json']);
-  check('import cycles', process.execPath, ['scripts/check-cycles.mjs']);
+  check('dependency rules (dependency-cruiser)', process.execPath, [
+    'node_modules/dependency-cruiser/bin/dependency-cruise.mjs',
+    'packages/core/src', 'packages/server/src', 'examples/*/src',
+    '--config', '.dependency-cruiser.cjs', '--output-type', 'err-long',
+  ]);
   check('undeclared dependencies', process.execPath, ['scripts/check-dependencies.mjs']);
 }
 

@@ -1,7 +1,7 @@
 // The bulk-operation lease against the real Postgres (operations/operation-runner.ts):
 // two runners given the same WORKER_ID are two lease holders, and a batch
 // whose holder lost the lease mid-way rolls back and publishes nothing.
-import { type DeadLetterTriageService, type EventReplayService, OperationRunner, OperationSignal, type OutboxPublisher, type SwitchyardConfig } from '@switchyard/server/internal';
+import { type ActionResult, OperationKinds, OperationRunner, OperationSignal, type OutboxPublisher, type SwitchyardConfig } from '@switchyard/server/internal';
 import { PrismaService } from '@switchyard/server/internal';
 import { queryRows, resetDatabase, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
@@ -10,13 +10,13 @@ import { after, before, describe, it } from 'node:test';
 
 const db = testDatabaseUrl();
 
-/** A stand-in for the triage: each batch's items become one job to publish; `hold` keeps a batch open inside its transaction. */
+/** A stand-in for a kind's batch: each item becomes one job to publish; `hold` keeps a batch open inside its transaction. */
 class RecordingTriage {
   readonly batches: string[][] = [];
   hold: Promise<void> | null = null;
   entered: () => void = () => undefined;
 
-  async apply(_action: string, _tx: unknown, ids: string[]) {
+  async apply(ids: string[]) {
     this.batches.push(ids);
     this.entered();
     if (this.hold) await this.hold;
@@ -35,14 +35,9 @@ describe('bulk operation lease', () => {
   const prisma = new PrismaService({ url: db, poolSize: 6 });
   const runners: OperationRunner[] = [];
   const aRunner = (workerId: string, triage: RecordingTriage, publisher: RecordingPublisher) => {
-    const runner = new OperationRunner(
-      prisma,
-      new OperationSignal(),
-      triage as unknown as DeadLetterTriageService,
-      {} as EventReplayService,
-      publisher as unknown as OutboxPublisher,
-      { worker: { id: workerId } } as SwitchyardConfig,
-    );
+    const kinds = new OperationKinds();
+    kinds.define('dead-letters.retry', (_tx, ids) => triage.apply(ids) as unknown as Promise<ActionResult>);
+    const runner = new OperationRunner(prisma, new OperationSignal(), kinds, publisher as unknown as OutboxPublisher, { worker: { id: workerId }, operations: { leaseMs: 30_000 } } as SwitchyardConfig);
     runners.push(runner);
     return runner;
   };

@@ -79,7 +79,7 @@ describe('what the repository promises its users', () => {
 
   it('production code keeps no session state in Postgres, so it runs behind PgBouncer in transaction mode', () => {
     const sources = productionSources();
-    assert.ok(sources.includes('packages/server/src/platform/outbox/outbox-relay.ts'), 'the scan sees the sources');
+    assert.ok(sources.includes('packages/server/src/pipeline/outbox/outbox-relay.ts'), 'the scan sees the sources');
     const found = sources.flatMap((path) =>
       SESSION_STATE.filter(({ pattern, allowed }) => !allowed.includes(path) && pattern.test(read(path))).map(({ what }) => `${path}: ${what}`),
     );

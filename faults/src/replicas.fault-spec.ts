@@ -36,8 +36,8 @@ describe('replicas: 2 APIs and 3 workers on one Redis and one Postgres', () => {
   before(async () => {
     stack = await FaultStack.start({
       env: {
-        // A bulk operation's lease (production: 30 s), short so a takeover happens within seconds.
-        FAULT_OPERATION_LEASE_SECONDS: '2',
+        // A bulk operation's lease (30 s by default), short so a takeover happens within seconds.
+        OPERATION_LEASE_MS: '2000',
         // Each relay sweep holds its rows 1.5 s longer, so two relays' sweeps overlap.
         FAULT_RELAY_ENQUEUE_DELAY_MS: '1500',
       },

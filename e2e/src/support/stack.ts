@@ -1,7 +1,7 @@
 import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { apiEnvSchema, createApiApp, toApiConfig, type ApiConfig } from '@switchyard/server/internal';
-import { ApiKeyStore, type EventCatalog, loadConfig, QueueRegistry, RunnerEvents, type Scope } from '@switchyard/server/internal';
+import { ApiKeyStore, type EventCatalog, loadConfig, QueueRegistry, type Scope } from '@switchyard/server/internal';
 import { deleteKeysUnder, get, type HttpAnswer, post, testDatabaseUrl, testRedisClusterNodes, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -137,11 +137,6 @@ export class TestStack {
   /** The BullMQ queue `name` as the API sees it. */
   queue(name: string) {
     return this.api.get(QueueRegistry).get(name);
-  }
-
-  runnerEvents(): RunnerEvents {
-    if (!this.worker) throw new Error('no worker running');
-    return this.worker.get(RunnerEvents);
   }
 
   async close(): Promise<void> {

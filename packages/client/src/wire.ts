@@ -1,5 +1,5 @@
 // How an event travels: the request bodies and headers the ingest API's
-// HTTP binding accepts (packages/server/src/platform/ingest/http-binding.ts).
+// HTTP binding accepts (packages/server/src/pipeline/ingest/http-binding.ts).
 
 /** What an event may carry besides its type and data. */
 export interface EventOptions {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { createApi } from '../api/index.js';
-import { closeOnSignals, type Command, UsageError } from '../platform/index.js';
+import { createApi } from '../surfaces/api/create-api.js';
+import { closeOnSignals } from '../foundation/connections/shutdown.js';
+import { type Command, UsageError } from '../surfaces/cli/admin-cli.js';
 import { APP_FILE_HELP, loadAppFile } from './app-file.js';
 
 const USAGE = `Usage:

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { AppModuleError } from '../platform/index.js';
+import { AppModuleError } from '../pipeline/app/app-declaration.js';
 import { loadAppFile } from './app-file.js';
 
 describe('loadAppFile', () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type AppModule, AppModuleError } from '../platform/index.js';
+import { type AppModule, AppModuleError } from '../pipeline/app/app-declaration.js';
 
 /**
  * How `switchyard api` and `switchyard worker` find the app: `--app <file>`

@@ -2,16 +2,16 @@
 // `switchyard <command>`: the one command of @switchyard/server. Each
 // subcommand parses its own arguments; `switchyard <command> --help` prints
 // its usage.
-import type { Command } from '../platform/cli/admin-cli.js';
+import type { Command } from '../surfaces/cli/admin-cli.js';
 
 /** Each command is loaded when it runs: `--help` and `console` need none of Nest, BullMQ or Prisma. */
 const COMMANDS: ReadonlyMap<string, { summary: string; load: () => Promise<Command> }> = new Map([
   ['api', { summary: "run the HTTP API for an app's events (--app <file>)", load: async () => (await import('./api.command.js')).apiCommand }],
   ['worker', { summary: "run an app's handlers (--app <file> [--queues <queue,queue>])", load: async () => (await import('./worker.command.js')).workerCommand }],
-  ['migrate', { summary: "create the database if needed and apply Switchyard's migrations", load: async () => (await import('./migrate.command.js')).migrateCommand }],
-  ['keys', { summary: 'create, list and revoke API keys', load: async () => (await import('../platform/auth/keys.command.js')).keysCommand }],
-  ['users', { summary: 'create, list, disable, re-role and unlock console users', load: async () => (await import('../platform/console-auth/users.command.js')).usersCommand }],
-  ['console', { summary: 'serve the web console against an API (needs @switchyard/console)', load: async () => (await import('./console.command.js')).consoleCommand }],
+  ['migrate', { summary: "create the database if needed and apply Switchyard's migrations", load: async () => (await import('../surfaces/cli/migrate.command.js')).migrateCommand }],
+  ['keys', { summary: 'create, list and revoke API keys', load: async () => (await import('../surfaces/cli/keys.command.js')).keysCommand }],
+  ['users', { summary: 'create, list, disable, re-role and unlock console users', load: async () => (await import('../surfaces/cli/users.command.js')).usersCommand }],
+  ['console', { summary: 'serve the web console against an API (needs @switchyard/console)', load: async () => (await import('../surfaces/cli/console.command.js')).consoleCommand }],
 ]);
 
 const USAGE = `Usage: switchyard <command> [options]
@@ -44,6 +44,6 @@ if (!entry) {
 }
 void (async () => {
   if (name === 'api' || name === 'worker') await import('reflect-metadata'); // before the app's decorators run
-  const { runCommand } = await import('../platform/cli/admin-cli.js');
+  const { runCommand } = await import('../surfaces/cli/admin-cli.js');
   runCommand(name, await entry.load(), argv);
 })();

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { createWorker } from '../worker/index.js';
-import { closeOnSignals, type Command, UsageError } from '../platform/index.js';
+import { createWorker } from '../surfaces/worker/create-worker.js';
+import { closeOnSignals } from '../foundation/connections/shutdown.js';
+import { type Command, UsageError } from '../surfaces/cli/admin-cli.js';
 import { APP_FILE_HELP, loadAppFile } from './app-file.js';
 
 const USAGE = `Usage:

@@ -1,0 +1,86 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { PrismaService } from '../../db/index.js';
+import { StoredPayloadScrubber } from '../../foundation/redaction/stored-payload-scrubber.js';
+
+export interface CompletedJob {
+  jobId: string;
+  eventId: string;
+  handler: string;
+  attemptsMade: number;
+  processedAt: Date;
+  finishedAt: Date;
+}
+
+const FLUSH_EVERY_MS = 100;
+const FLUSH_AT = 500;
+
+/**
+ * Writes completions to the jobs table in batches, one UPDATE per flush, so
+ * recording outcomes costs Postgres little at thousands of jobs a second.
+ * The record is for lineage after BullMQ drops completed jobs; losing the
+ * last 100 ms of it in a crash loses no work. (A completion that resolves a
+ * dead letter is not left to this: see DeadLetterResolver.)
+ */
+@Injectable()
+export class OutcomeRecorder implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutcomeRecorder.name);
+  private buffer: CompletedJob[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly scrubber: StoredPayloadScrubber,
+  ) {}
+
+  completed(job: CompletedJob): void {
+    this.buffer.push(job);
+    if (this.buffer.length >= FLUSH_AT) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
+  }
+
+  /** Writes everything buffered; resolves when it is in Postgres (or given up on). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length > 0) this.flushing = this.flushing.then(() => this.write(batch));
+    return this.flushing;
+  }
+
+  private async write(batch: CompletedJob[]): Promise<void> {
+    const rows = JSON.stringify(
+      batch.map((job) => ({
+        id: job.jobId,
+        attempts_made: job.attemptsMade,
+        processed_at: job.processedAt.toISOString(),
+        finished_at: job.finishedAt.toISOString(),
+      })),
+    );
+    try {
+      const recorded = [
+        this.prisma.$executeRaw`
+          UPDATE switchyard.jobs AS j
+          SET outcome = 'completed', attempts_made = x.attempts_made, processed_at = x.processed_at,
+              finished_at = x.finished_at, failed_reason = NULL,
+              -- It ran, so it was published; ingest's own mark skips rows this holds.
+              published_at = COALESCE(j.published_at, x.processed_at)
+          FROM jsonb_to_recordset(${rows}::jsonb) AS x(id text, attempts_made int, processed_at timestamptz, finished_at timestamptz)
+          WHERE j.id = x.id`,
+      ];
+      if (this.scrubber.active) {
+        const eventIds = [...new Set(batch.map((job) => job.eventId))];
+        await this.prisma.$transaction([this.scrubber.lock(eventIds), ...recorded, this.scrubber.scrub(eventIds)]);
+      } else {
+        await this.prisma.$transaction(recorded);
+      }
+    } catch (error) {
+      this.logger.warn(`Could not record ${batch.length} completions: ${(error as Error).message}`);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+}

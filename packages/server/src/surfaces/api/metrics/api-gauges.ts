@@ -1,0 +1,34 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { PrismaService } from '../../../db/index.js';
+import { QueueInspector } from '../queues/queue-inspector.js';
+import { PrometheusMetrics } from '../../../foundation/metrics/prometheus-metrics.js';
+
+/** The gauges the API computes when Prometheus scrapes it. */
+@Injectable()
+export class ApiGauges implements OnModuleInit {
+  constructor(
+    private readonly metrics: PrometheusMetrics,
+    private readonly inspector: QueueInspector,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  onModuleInit(): void {
+    let lags: Promise<Awaited<ReturnType<QueueInspector['lags']>>> | null = null;
+    // One Redis read per scrape serves both queue gauges.
+    const currentLags = () => (lags ??= this.inspector.lags().finally(() => setTimeout(() => (lags = null), 1_000)));
+    this.metrics.gauge('switchyard_queue_backlog', 'Jobs ready to run and not started (waiting + prioritized).', ['queue'], async (gauge) => {
+      for (const lag of await currentLags()) gauge.set({ queue: lag.queue }, lag.backlog);
+    });
+    this.metrics.gauge('switchyard_queue_oldest_waiting_age_seconds', 'Age of the oldest job ready to run.', ['queue'], async (gauge) => {
+      for (const lag of await currentLags()) gauge.set({ queue: lag.queue }, lag.oldestWaitingAgeMs / 1000);
+    });
+    this.metrics.gauge('switchyard_outbox_backlog', 'Jobs committed in Postgres and not yet handed to BullMQ.', [], async (gauge) => {
+      const [row] = await this.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL`;
+      gauge.set(row.n);
+    });
+    this.metrics.gauge('switchyard_dead_letters_open', 'Dead letters waiting for an operator.', [], async (gauge) => {
+      const row = await this.prisma.deadLetterCount.findUnique({ where: { status: 'open' } });
+      gauge.set(Number(row?.n ?? 0));
+    });
+  }
+}
