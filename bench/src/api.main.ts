@@ -1,5 +1,5 @@
 // The API with the benchmark's catalog and handlers (routing only; it runs
-// none), as its own process. Reads the same environment as apps/api.
+// none), as its own process. Reads the same environment as the API.
 import 'reflect-metadata';
 import { apiEnvSchema, createApiApp, toApiConfig } from '@switchyard/server/internal';
 import { closeOnSignals, loadConfig } from '@switchyard/server/internal';

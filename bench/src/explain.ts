@@ -1,7 +1,7 @@
 // node bench/dist/explain.js [DATABASE_URL]
 // EXPLAIN (ANALYZE, BUFFERS) of the console's SQL against the seeded console
 // database (npm run bench -- --only console seeds it): the statements are
-// copied from libs/core (dead-letter-query.service.ts, event-query.service.ts)
+// copied from packages/server (dead-letter-query.service.ts, event-query.service.ts)
 // with the parameters the console sends by default; keep them in step.
 import { withClient } from './infra.js';
 

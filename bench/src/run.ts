@@ -745,7 +745,7 @@ export const METHOD: Record<string, string> = {
   payload:
     'order.placed as in the README (two items, card payment), unique order id; single events carry a unique Idempotency-Key header, batch items a unique idempotencyKey. Jobs carry the whole event (~0.5 KB).',
   handlers:
-    'order.placed fans out to three no-op handlers on three queues (bench-a/b/c), concurrency 20 each, no priority or rate limit. The example domain (libs/commerce) is not used.',
+    'order.placed fans out to three no-op handlers on three queues (bench-a/b/c), concurrency 20 each, no priority or rate limit. The example domain (examples/shop) is not used.',
   ingest:
     'API only (no worker). Closed-loop probe with autocannon; then a bisection over offered rates with an open-loop generator (undici, keep-alive). A rate is sustained when ≥ 97 % of requests are accepted at the offered rate with no error, p99 ≤ 500 ms, and the outbox (jobs with published_at NULL) holds < 0.5 s of jobs at the end. Latency at 50 % and 80 % of the highest sustained rate is from each request\'s send to its 202.',
   batch: 'API only. autocannon, closed loop, batches of 100 and 1,000 events; events/s counts rows stored in Postgres.',

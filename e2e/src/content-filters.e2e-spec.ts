@@ -1,5 +1,5 @@
 // Content filters (docs/handlers.md, "Content filters"): the example
-// fraud.review handler (libs/commerce/src/fraud/review-large-order.handler.ts)
+// fraud.review handler (examples/shop/src/fraud/review-large-order.handler.ts)
 // subscribes to order.placed only where data.total >= 100000.
 import { Module } from '@nestjs/common';
 import type { AcceptedEvent, EventLineage, OperationStatus, RouteInfo } from '@switchyard/core/contracts';
