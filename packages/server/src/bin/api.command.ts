@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { createApi } from '../surfaces/api/create-api.js';
 import { closeOnSignals } from '../foundation/connections/shutdown.js';
-import { type Command, UsageError } from '../surfaces/cli/admin-cli.js';
+import { type Command, parseOptions } from '../surfaces/cli/admin-cli.js';
 import { APP_FILE_HELP, loadAppFile } from './app-file.js';
 
 const USAGE = `Usage:
@@ -19,11 +18,8 @@ cleanly.`;
 export const apiCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const { values } = parse(argv);
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+    const values = parseOptions(argv, { usage: USAGE, options: { app: { type: 'string' } } });
+    if (!values) return 0;
     const app = await loadAppFile(values.app ?? process.env.SWITCHYARD_APP);
     const api = await createApi({ app });
     closeOnSignals(api);
@@ -33,10 +29,3 @@ export const apiCommand: Command = {
   },
 };
 
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, strict: true, options: { app: { type: 'string' }, help: { type: 'boolean' } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}

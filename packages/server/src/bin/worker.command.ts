@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { createWorker } from '../surfaces/worker/create-worker.js';
 import { closeOnSignals } from '../foundation/connections/shutdown.js';
-import { type Command, UsageError } from '../surfaces/cli/admin-cli.js';
+import { type Command, parseOptions, UsageError } from '../surfaces/cli/admin-cli.js';
 import { APP_FILE_HELP, loadAppFile } from './app-file.js';
 
 const USAGE = `Usage:
@@ -20,11 +19,8 @@ lets jobs in flight finish (WORKER_SHUTDOWN_GRACE_MS) and stops it.`;
 export const workerCommand: Command = {
   usage: USAGE,
   async run(argv) {
-    const { values } = parse(argv);
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+    const values = parseOptions(argv, { usage: USAGE, options: { app: { type: 'string' }, queues: { type: 'string' } } });
+    if (!values) return 0;
     let queues: string[] | undefined;
     if (values.queues !== undefined) {
       queues = values.queues.split(',').map((name) => name.trim()).filter(Boolean);
@@ -40,10 +36,3 @@ export const workerCommand: Command = {
   },
 };
 
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, strict: true, options: { app: { type: 'string' }, queues: { type: 'string' }, help: { type: 'boolean' } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}

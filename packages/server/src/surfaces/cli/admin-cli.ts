@@ -55,6 +55,28 @@ export function runCommand(name: string, command: Command, argv: string[]): void
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * Parses the options of a subcommand that takes no action word (`api`,
+ * `worker`, `migrate`); null when --help was asked for (the usage is
+ * printed). An unknown or malformed option is a UsageError.
+ */
+export function parseOptions<T extends Options>(
+  argv: string[],
+  spec: { usage: string; options: T },
+): ReturnType<typeof parseArgs<{ options: T; strict: true }>>['values'] | null {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: { ...spec.options, help: { type: 'boolean' } } }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if ((values as { help?: boolean }).help) {
+    console.log(spec.usage);
+    return null;
+  }
+  return values as ReturnType<typeof parseArgs<{ options: T; strict: true }>>['values'];
+}
+
 /** Parses `<command> [--options]`; null when --help was asked for (the usage is printed). */
 export function parseCommand<T extends Options>(
   argv: string[],

@@ -1,9 +1,8 @@
 // `switchyard migrate`: creates the database if needed and applies Switchyard's migrations.
-import { parseArgs } from 'node:util';
 import { ensureDatabase, migrateSwitchyard } from '../../db/index.js';
 import { ConfigError } from '../../foundation/config/core-config.js';
 import { redactUrl } from '../../foundation/connections/redact-url.js';
-import { type Command, UsageError } from './admin-cli.js';
+import { type Command, parseOptions } from './admin-cli.js';
 
 const USAGE = `Usage:
   switchyard migrate [--guard-only]
@@ -19,17 +18,9 @@ session lock and run DDL, which a transaction-mode PgBouncer cannot carry.
                  writes (its transactions adapter opens them there)`;
 
 async function migrate(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
-  let guardOnly = false;
-  try {
-    const { values } = parseArgs({ args: argv, strict: true, options: { help: { type: 'boolean' }, 'guard-only': { type: 'boolean' } } });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    guardOnly = values['guard-only'] ?? false;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(argv, { usage: USAGE, options: { 'guard-only': { type: 'boolean' } } });
+  if (!values) return 0;
+  const guardOnly = values['guard-only'] ?? false;
   const url = env.DATABASE_DIRECT_URL || env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchyard';
   try {
     new URL(url);
