@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { checkEventCatalog, type TransactionAdapter } from '@switchyard/core/internal';
 import { DbModule } from '../db/index.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../foundation/config/core-config.js';
+import { RepositoriesModule } from '../foundation/repositories/repositories.module.js';
 import { handlerQueuesIn } from './handlers/handler-queues.js';
 import { HANDLER_TRANSACTIONS } from './handlers/handler-transactions.js';
 import { HandlerRegistry } from './handlers/handler-registry.js';
@@ -64,6 +65,7 @@ export class PlatformModule {
           readUrl: config.databaseReadUrl,
           preparedStatements: config.databasePreparedStatements,
         }),
+        RepositoriesModule,
         ...bull.imports,
       ],
       providers: [
