@@ -29,6 +29,10 @@ import { fileURLToPath } from 'node:url';
 import { ensureTestPrerequisites } from './test-prerequisites.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
+// @switchyard/server/internal resolves only under this condition (apps that
+// install the server cannot reach its internals); specs and every process
+// they start with this environment opt in.
+process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, '--conditions=switchyard-internal'].filter(Boolean).join(' ');
 const onlyFaults = process.argv.includes('--faults');
 const filters = process.argv.slice(2).filter((arg) => arg !== '--faults');
 const outputDir = join(root, '.test-output');

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+/** `@switchyard/server/internal` resolves only under this condition (see packages/server/package.json). */
+const INTERNAL_CONDITION = '--conditions=switchyard-internal';
+
 /** bench/dist, where the compiled entry points live. */
 export const DIST = __dirname;
 
@@ -29,7 +32,7 @@ let asked = 0;
 
 /** Starts a compiled bench entry (file name in bench/dist) with an IPC channel; resolves once it sends {type:'ready'}. */
 export async function startProcess(name: string, entry: string, options: StartOptions): Promise<Started> {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--enable-source-maps', join(DIST, entry), ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--enable-source-maps', INTERNAL_CONDITION, join(DIST, entry), ...(options.args ?? [])], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -90,7 +93,7 @@ export async function startProcess(name: string, entry: string, options: StartOp
 
 /** Runs a compiled bench entry to completion and returns the last JSON line it printed with type 'result'. */
 export async function runToResult<T>(entry: string, spec: unknown, env: Record<string, string> = {}, timeoutMs = 600_000): Promise<T> {
-  const child = spawn(process.execPath, ['--enable-source-maps', join(DIST, entry), JSON.stringify(spec)], {
+  const child = spawn(process.execPath, ['--enable-source-maps', INTERNAL_CONDITION, join(DIST, entry), JSON.stringify(spec)], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

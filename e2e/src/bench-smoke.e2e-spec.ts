@@ -2,7 +2,7 @@
 // scenario runs for a second or two with small counts, so the suite cannot rot.
 // Timings are not asserted (CI machines vary); only that every scenario
 // produced numbers, and that the guarded handler really wrote its rows.
-import { testDatabaseUrl, testRedisUrl } from '@switchyard/testing';
+import { INTERNAL_CONDITION, testDatabaseUrl, testRedisUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -34,7 +34,7 @@ describe('benchmark suite, smoke mode', () => {
     try {
       const child = spawn(
         process.execPath,
-        ['--enable-source-maps', join(root, 'bench', 'dist', 'cli.js'), '--smoke', '--out', out, '--database-url', benchDatabaseUrl(), '--redis-url', testRedisUrl()],
+        ['--enable-source-maps', INTERNAL_CONDITION, join(root, 'bench', 'dist', 'cli.js'), '--smoke', '--out', out, '--database-url', benchDatabaseUrl(), '--redis-url', testRedisUrl()],
         { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let output = '';

@@ -12,7 +12,7 @@ const root = join(__dirname, '..', '..');
 interface Manifest {
   name: string;
   private?: boolean;
-  exports?: Record<string, string | { types?: string; default?: string }>;
+  exports?: Record<string, string | { types?: string; default?: string; 'switchyard-internal'?: unknown }>;
 }
 
 const published = readdirSync(join(root, 'packages'))
@@ -28,6 +28,11 @@ describe('the published packages', () => {
     it(`${manifest.name}: types come from emitted declarations, and every export of its main entry is documented`, () => {
       for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
         if (typeof target === 'string') continue;
+        // Internals resolve only under the specs' opt-in condition (and nothing else): no app reaches them by default.
+        if ('switchyard-internal' in target) {
+          assert.deepEqual(Object.keys(target), ['switchyard-internal'], `${manifest.name} exports["${subpath}"] is gated by the switchyard-internal condition alone`);
+          continue;
+        }
         assert.match(target.types ?? '', /^\.\/dist\/.*\.d\.ts$/, `${manifest.name} exports["${subpath}"].types must name an emitted .d.ts`);
         assert.ok(existsSync(join(dir, target.types!)), `${manifest.name}: ${target.types} is built`);
       }

@@ -6,7 +6,7 @@ export { pgBouncerVersion, ThrowawayPgBouncer } from './pgbouncer.js';
 export type { PgBouncerOptions } from './pgbouncer.js';
 export { locateTool, missingToolReason, missingToolsFail, needs, TEST_PREREQUISITES, toolPath } from './prerequisites.js';
 export type { TestPrerequisite, TestTool } from './prerequisites.js';
-export { runNode, waitForOutput } from './processes.js';
+export { INTERNAL_CONDITION, runNode, waitForOutput } from './processes.js';
 export type { RunningProcess } from './processes.js';
 export { freePort, ThrowawayRedis } from './redis-server.js';
 export type { ThrowawayRedisOptions } from './redis-server.js';

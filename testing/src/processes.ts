@@ -10,6 +10,14 @@ export interface RunningProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/**
+ * The Node flag under which `@switchyard/server/internal` resolves: its
+ * export is gated by this condition, so apps that install the server cannot
+ * import its internals by accident; the specs, the fault suite and the
+ * benchmark opt in.
+ */
+export const INTERNAL_CONDITION = '--conditions=switchyard-internal';
+
 /** Keeps the last half of a long-running process's output: enough to explain a failure. */
 const MAX_OUTPUT = 400_000;
 
@@ -19,7 +27,7 @@ const MAX_OUTPUT = 400_000;
  * restart it.
  */
 export function runNode(entry: string, env: Record<string, string>, args: string[] = [], cwd = root): RunningProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', entry.startsWith('/') ? entry : join(root, entry), ...args], {
+  const child = spawn(process.execPath, ['--enable-source-maps', INTERNAL_CONDITION, entry.startsWith('/') ? entry : join(root, entry), ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

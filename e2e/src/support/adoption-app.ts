@@ -169,4 +169,9 @@ export type Types = [SwitchyardClient, SwitchyardApi, SwitchyardWorker, HandlerC
   const entries = ['@switchyard/client', '@switchyard/core', '@switchyard/core/contracts', '@switchyard/server', '@switchyard/console/package.json'];
   const load = spawnSync(process.execPath, ['-e', `require('reflect-metadata'); for (const entry of ${JSON.stringify(entries)}) require(entry);`], { cwd: app, encoding: 'utf8' });
   assert.equal(load.status, 0, `the packages load:\n${load.stderr}`);
+  // Internals stay in: without the specs' opt-in condition, the subpath does not resolve.
+  const { NODE_OPTIONS: _specsOptIn, ...env } = process.env;
+  const internals = spawnSync(process.execPath, ['-e', "require('@switchyard/server/internal')"], { cwd: app, env, encoding: 'utf8' });
+  assert.notEqual(internals.status, 0, '@switchyard/server/internal is not importable from an app');
+  assert.match(internals.stderr, /ERR_PACKAGE_PATH_NOT_EXPORTED/);
 }
