@@ -34,6 +34,7 @@ export type JobState =
   | 'dead'
   | 'unknown';
 
+/** One job of an event's fan-out (or a redrive or replay of it), with where it is now. */
 export interface JobLineage extends JobRef {
   state: JobState;
   attemptsMade: number;
@@ -93,6 +94,7 @@ export interface EventTree {
   truncated: boolean;
 }
 
+/** An event as `GET /v1/events` lists it. */
 export interface EventSummary {
   eventId: string;
   type: string;
@@ -104,6 +106,7 @@ export interface EventSummary {
   jobCount: number;
 }
 
+/** `GET /v1/events`: newest first, filtered by type, source, subject or sourceId. */
 export interface EventPage {
   items: EventSummary[];
   /** Pass as `cursor` for the next (older) page; null on the last page. */
@@ -138,6 +141,7 @@ export interface BatchItemResult {
   problem?: Problem;
 }
 
+/** `POST /v1/events/batch`: how many items were accepted, replayed and rejected, and each item's answer in request order. */
 export interface BatchResult {
   accepted: number;
   replayed: number;

@@ -1,10 +1,12 @@
 // Shapes of the dead-letter and operations endpoints.
 
+/** Where a dead letter stands: waiting for an operator, redriven and running, resolved by a later success, or discarded. */
 export type DeadLetterStatus = 'open' | 'retrying' | 'resolved' | 'discarded';
 
 /** `GET /v1/dead-letters/stats`: how many dead letters are in each status. */
 export type DeadLetterStats = Record<DeadLetterStatus, number>;
 
+/** A dead letter as lists answer it: which job of which event failed for good, and how. */
 export interface DeadLetterSummary {
   id: string;
   status: DeadLetterStatus;
@@ -23,11 +25,13 @@ export interface DeadLetterSummary {
   lastFailedAt: string;
 }
 
+/** `GET /v1/dead-letters`: newest first; pass `nextCursor` as `cursor` for the next page (null on the last). */
 export interface DeadLetterPage {
   items: DeadLetterSummary[];
   nextCursor: string | null;
 }
 
+/** One failed attempt of a dead letter's job (or of a redrive's), as the worker recorded it. */
 export interface AttemptRecord {
   jobId: string;
   attempt: number;
@@ -41,6 +45,7 @@ export interface AttemptRecord {
   retryable: boolean;
 }
 
+/** One status change of a dead letter: who (an operator or `system`), when, from what to what, and why. */
 export interface DeadLetterAction {
   at: string;
   actor: string;
@@ -52,6 +57,7 @@ export interface DeadLetterAction {
   auditId: string | null;
 }
 
+/** `GET /v1/dead-letters/:id`: the summary with the job's payload, its event, every attempt and every action. */
 export interface DeadLetterDetail extends DeadLetterSummary {
   payload: unknown;
   discardReason: string | null;
@@ -62,6 +68,7 @@ export interface DeadLetterDetail extends DeadLetterSummary {
   actions: DeadLetterAction[];
 }
 
+/** `GET /v1/dead-letters/groups`: dead letters of one handler that failed the same way (one fingerprint). */
 export interface DeadLetterGroup {
   fingerprint: string;
   handler: string;
@@ -87,6 +94,7 @@ export interface DeadLetterFilter {
   until?: string;
 }
 
+/** `POST /v1/dead-letters/:id/retry`: the dead letter after the retry and the new job that redelivers it. */
 export interface RetryAnswer {
   deadLetter: DeadLetterSummary;
   jobId: string;
@@ -94,15 +102,19 @@ export interface RetryAnswer {
   created: boolean;
 }
 
+/** A bulk action with `dryRun: true`: how many dead letters it would touch, and a sample of them. */
 export interface DryRunAnswer {
   dryRun: true;
   matched: number;
   sample: DeadLetterSummary[];
 }
 
+/** What a bulk operation does: retry or discard dead letters, or replay events. */
 export type OperationKind = 'dead-letters.retry' | 'dead-letters.discard' | 'events.replay';
+/** Where a bulk operation is: running in paced batches, or ended (completed, failed or cancelled). */
 export type OperationState = 'running' | 'completed' | 'failed' | 'cancelled';
 
+/** `GET /v1/operations/:id`: a bulk operation, what it matched and how far it has got. */
 export interface OperationStatus {
   id: string;
   kind: OperationKind;

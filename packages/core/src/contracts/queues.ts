@@ -1,11 +1,13 @@
 // Shapes of the queue, metrics and stream endpoints.
 
+/** Latency percentiles in ms; null when the window saw no jobs. */
 export interface Percentiles {
   p50: number | null;
   p95: number | null;
   p99: number | null;
 }
 
+/** How far a queue's workers are behind: what waits, for how long, and how long it would take to drain. */
 export interface QueueLag {
   /** Jobs ready to run and not started: waiting + prioritized. */
   backlog: number;
@@ -15,6 +17,7 @@ export interface QueueLag {
   drainTimeMs: number | null;
 }
 
+/** `GET /v1/queues`: one queue, its handlers, its job counts, throughput, lag and latencies. */
 export interface QueueSummary {
   name: string;
   handlers: string[];
@@ -31,6 +34,7 @@ export interface QueueSummary {
   processingMs: Percentiles;
 }
 
+/** One BullMQ job of a queue as `GET /v1/queues/:name/jobs` lists it (data redacted as configured). */
 export interface QueueJob {
   id: string;
   name: string;
@@ -48,6 +52,7 @@ export interface QueueJob {
   stacktrace: string[];
 }
 
+/** `GET /v1/queues/:name/jobs`: a range of one state's jobs, with the total in that state. */
 export interface QueueJobPage {
   state: string;
   start: number;
@@ -56,6 +61,7 @@ export interface QueueJobPage {
   items: QueueJob[];
 }
 
+/** One step of a queue's throughput series: jobs completed and failed in it, and the rates. */
 export interface ThroughputPoint {
   t: string;
   completed: number;
@@ -64,12 +70,14 @@ export interface ThroughputPoint {
   failedPerSec: number;
 }
 
+/** One step of a queue's lag series; null where no sample fell in the step. */
 export interface LagPoint {
   t: string;
   backlog: number | null;
   oldestWaitingAgeMs: number | null;
 }
 
+/** `GET /v1/metrics/throughput` and `/v1/metrics/lag`: a queue's time series from `from` to `to`, one point per step. */
 export interface MetricSeries<P> {
   queue: string;
   stepSeconds: number;

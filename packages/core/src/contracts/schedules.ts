@@ -1,5 +1,6 @@
 // Shapes of the schedules endpoints (`/v1/schedules`).
 
+/** After downtime: `skip` the missed ticks, or `fire-once` for them all, then go on. */
 export type ScheduleCatchUp = 'skip' | 'fire-once';
 
 /** A schedule as the API answers it. */
@@ -29,6 +30,7 @@ export interface ScheduleSummary {
   updatedAt: string;
 }
 
+/** `GET /v1/schedules`: pass `nextCursor` as `cursor` for the next page (null on the last). */
 export interface SchedulePage {
   items: ScheduleSummary[];
   nextCursor: string | null;

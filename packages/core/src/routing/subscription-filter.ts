@@ -10,6 +10,7 @@ export interface FilterableEvent {
   extensions: Record<string, unknown> | null;
 }
 
+/** Whether an event matches a compiled content filter. */
 export type EventPredicate = (event: FilterableEvent) => boolean;
 
 const ENVELOPE_PATHS = ['type', 'source', 'subject', 'time'] as const;

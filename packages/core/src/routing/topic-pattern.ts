@@ -26,6 +26,7 @@ export function topicPatternError(pattern: string): string | null {
   return null;
 }
 
+/** Compiles a valid pattern (see topicPatternError) into a matcher of event types; throws on an invalid one. */
 export function compileTopicPattern(pattern: string): TopicMatcher {
   const problem = topicPatternError(pattern);
   if (problem) throw new Error(`Invalid event pattern "${pattern}": ${problem}`);

@@ -1,7 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { checkEventCatalog, type TransactionAdapter } from '@switchyard/core/internal';
+import type { TransactionAdapter } from '@switchyard/core';
+import { checkEventCatalog } from '@switchyard/core/platform';
 import { DbModule } from '../db/index.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../foundation/config/core-config.js';
 import { RepositoriesModule } from '../foundation/repositories/repositories.module.js';

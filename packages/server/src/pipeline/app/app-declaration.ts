@@ -1,5 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
-import { SWITCHYARD_OPTIONS, type SwitchyardModuleOptions } from '@switchyard/core/internal';
+import type { SwitchyardModuleOptions } from '@switchyard/core';
+import { SWITCHYARD_OPTIONS } from '@switchyard/core/platform';
 import { walkModules } from './module-tree.js';
 
 /** An app's root module: a module class, or what its `forRoot()` returns. */

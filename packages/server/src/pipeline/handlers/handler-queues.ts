@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { EVENT_HANDLER_METADATA, type HandlerDefinition } from '@switchyard/core/internal';
+import { handlerDefinitionOf } from '@switchyard/core/platform';
 import { type ModuleImport, walkModules } from '../app/module-tree.js';
 
 /**
@@ -16,7 +16,7 @@ export function handlerQueuesIn(modules: ModuleImport[]): string[] {
   walkModules(modules, ({ providers }) => {
     for (const provider of providers) {
       const handlerClass = typeof provider === 'function' ? provider : (provider as { useClass?: Type }).useClass;
-      const definition: HandlerDefinition | undefined = handlerClass && Reflect.getMetadata(EVENT_HANDLER_METADATA, handlerClass);
+      const definition = handlerClass && handlerDefinitionOf(handlerClass);
       if (definition) queues.add(definition.queue);
     }
   });

@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, Reflector } from '@nestjs/core';
-import { compileTopicPattern, TopicMatcher } from '@switchyard/core/internal';
-import { EVENT_HANDLER_METADATA, HandlerDefinition, RateLimit } from '@switchyard/core/internal';
-import type { Handler } from '@switchyard/core/internal';
+import { DiscoveryService } from '@nestjs/core';
+import type { Handler, HandlerDefinition, RateLimit } from '@switchyard/core';
+import { compileTopicPattern, handlerDefinitionOf, type TopicMatcher } from '@switchyard/core/platform';
 
 export interface RegisteredHandler {
   definition: HandlerDefinition;
@@ -31,16 +30,13 @@ export class HandlerRegistry implements OnModuleInit {
   private readonly byName = new Map<string, RegisteredHandler>();
   private readonly queueSettings = new Map<string, QueueSettings>();
 
-  constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders()) {
       const type = wrapper.metatype;
       if (!type || typeof type !== 'function') continue;
-      const definition = this.reflector.get<HandlerDefinition | undefined>(EVENT_HANDLER_METADATA, type);
+      const definition = handlerDefinitionOf(type);
       if (!definition) continue;
       const instance = wrapper.instance as Handler | undefined;
       if (!instance || typeof instance.handle !== 'function') {

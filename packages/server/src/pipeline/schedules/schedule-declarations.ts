@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DiscoveryService, Reflector } from '@nestjs/core';
+import { DiscoveryService } from '@nestjs/core';
 import { EventTypes } from '../events/event-catalog.js';
-import { EVENT_SCHEDULE_METADATA, type EventScheduleOptions } from '@switchyard/core/internal';
+import { schedulesDeclaredOn } from '@switchyard/core/platform';
 import { checkSchedule, type ScheduleSpec } from './schedule-spec.js';
 import { ScheduleService } from './schedule.service.js';
 
@@ -16,7 +16,6 @@ export class ScheduleDeclarations implements OnApplicationBootstrap {
 
   constructor(
     private readonly discovery: DiscoveryService,
-    private readonly reflector: Reflector,
     private readonly schedules: ScheduleService,
     private readonly types: EventTypes,
   ) {}
@@ -34,7 +33,7 @@ export class ScheduleDeclarations implements OnApplicationBootstrap {
       const type = wrapper.metatype;
       if (!type || typeof type !== 'function' || seen.has(type)) continue;
       seen.add(type);
-      const declared = this.reflector.get<EventScheduleOptions[] | undefined>(EVENT_SCHEDULE_METADATA, type) ?? [];
+      const declared = schedulesDeclaredOn(type);
       for (const options of declared) {
         const checked = await checkSchedule(options, this.types);
         const label = `@EventSchedule(${JSON.stringify(options.name)}) on ${type.name}`;
