@@ -75,6 +75,7 @@ export { EventReplayService } from './surfaces/api/events/event-replay.service.j
 export type { ReplayDryRun } from './surfaces/api/events/event-replay.service.js';
 export { OperationService, OperationSignal } from './pipeline/operations/operation.service.js';
 export { OperationRunner } from './pipeline/operations/operation-runner.js';
+export { OperationsRepository } from './foundation/repositories/operations.repository.js';
 export { OperationKinds } from './pipeline/operations/operation-kinds.js';
 export type { Acting, ActionResult, OperationBatch, OperationParams } from './pipeline/operations/operation-kinds.js';
 export { QueueInspector } from './surfaces/api/queues/queue-inspector.js';
