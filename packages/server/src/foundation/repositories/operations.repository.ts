@@ -52,6 +52,11 @@ export class OperationsRepository {
     return { id, matched };
   }
 
+  /** Replaces the operation's params, in the creating transaction (to add the id of its audit row, written after it). */
+  async setParams(tx: TransactionClient, id: string, params: Record<string, unknown>): Promise<void> {
+    await tx.operation.update({ where: { id }, data: { params: params as object } });
+  }
+
   findById(id: string): Promise<OperationModel | null> {
     return this.prisma.operation.findUnique({ where: { id } });
   }

@@ -31,6 +31,15 @@ export class OperationService {
     return this.operations.create(tx, operation);
   }
 
+  /**
+   * Replaces the params of an operation `create` just made in `tx`: its
+   * audit row, written next, refers to the operation, and the operation's
+   * batches find that row's id (`auditId`) in its params.
+   */
+  setParams(tx: TransactionClient, id: string, params: Record<string, unknown>): Promise<void> {
+    return this.operations.setParams(tx, id, params);
+  }
+
   /** Call after the creating transaction committed. */
   started(): void {
     this.signal.wake();
