@@ -100,7 +100,7 @@ await ensureConsoleAdmin();
  */
 async function ensureConsoleAdmin() {
   const require = createRequire(import.meta.url);
-  const { ConsoleUserStore } = require(join(root, 'packages/server/dist/internal.js'));
+  const { AccessRepository, ConsoleUserStore } = require(join(root, 'packages/server/dist/internal.js'));
   const { Client } = require('pg');
   const client = new Client({ connectionString: env.DATABASE_URL });
   await client.connect();
@@ -112,7 +112,7 @@ async function ensureConsoleAdmin() {
       return;
     }
     const password = (await import('node:crypto')).randomBytes(12).toString('base64url');
-    await new ConsoleUserStore({ query: async (text, values) => (await client.query(text, values)).rows }).create({ username: 'admin', password, role: 'admin' });
+    await new ConsoleUserStore(new AccessRepository({ query: async (text, values) => (await client.query(text, values)).rows })).create({ username: 'admin', password, role: 'admin' });
     console.log(`\n▶ console sign-in: user "admin", password ${password}\n  (shown this once; add people on the console's Users page or with npm run users)`);
   } finally {
     await client.end();

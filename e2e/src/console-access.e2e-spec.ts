@@ -1,5 +1,5 @@
 import type { AcceptedEvent } from '@switchyard/core/contracts';
-import { ConsoleUserStore } from '@switchyard/server/internal';
+import { AccessRepository, ConsoleUserStore } from '@switchyard/server/internal';
 import { needs, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -146,7 +146,7 @@ describe('the console: access and error pages', needs('chromium'), () => {
   });
 
   it('an admin manages users on the Users page; an operator does not see it', async () => {
-    const users = new ConsoleUserStore({ query: (text, values) => queryRows(db, text, values) });
+    const users = new ConsoleUserStore(new AccessRepository({ query: (text, values) => queryRows(db, text, values) }));
     await users.create({ username: 'ada', password: 'ada-admin-passphrase', role: 'admin' });
     const admin = await signedIn('ada', 'ada-admin-passphrase');
     try {

@@ -1,4 +1,4 @@
-import { ConsoleUserStore } from '@switchyard/server/internal';
+import { AccessRepository, ConsoleUserStore } from '@switchyard/server/internal';
 import { needs, queryRows, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ describe('the console’s Schedules page', needs('chromium'), () => {
     assert.equal(created.status, 201, created.text);
     buildConsole();
     ({ url: consoleUrl, stop: stopConsole } = await startConsole(stack.apiUrl, stack.token));
-    const users = new ConsoleUserStore({ query: (text, values) => queryRows(db, text, values) });
+    const users = new ConsoleUserStore(new AccessRepository({ query: (text, values) => queryRows(db, text, values) }));
     await users.create({ username: 'dana', password: 'dana-operator-passphrase', role: 'operator' });
     await users.create({ username: 'vera', password: 'vera-viewer-passphrase', role: 'viewer' });
     browser = await launchBrowser();

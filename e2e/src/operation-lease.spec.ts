@@ -1,7 +1,7 @@
 // The bulk-operation lease against the real Postgres (operations/operation-runner.ts):
 // two runners given the same WORKER_ID are two lease holders, and a batch
 // whose holder lost the lease mid-way rolls back and publishes nothing.
-import { type ActionResult, OperationKinds, OperationRunner, OperationSignal, type OutboxPublisher, type SwitchyardConfig } from '@switchyard/server/internal';
+import { type ActionResult, OperationKinds, OperationRunner, OperationSignal, OperationsRepository, type OutboxPublisher, type SwitchyardConfig } from '@switchyard/server/internal';
 import { PrismaService } from '@switchyard/server/internal';
 import { queryRows, resetDatabase, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
@@ -37,7 +37,7 @@ describe('bulk operation lease', () => {
   const aRunner = (workerId: string, triage: RecordingTriage, publisher: RecordingPublisher) => {
     const kinds = new OperationKinds();
     kinds.define('dead-letters.retry', (_tx, ids) => triage.apply(ids) as unknown as Promise<ActionResult>);
-    const runner = new OperationRunner(prisma, new OperationSignal(), kinds, publisher as unknown as OutboxPublisher, { worker: { id: workerId }, operations: { leaseMs: 30_000 } } as SwitchyardConfig);
+    const runner = new OperationRunner(prisma, new OperationsRepository(prisma), new OperationSignal(), kinds, publisher as unknown as OutboxPublisher, { worker: { id: workerId }, operations: { leaseMs: 30_000 } } as SwitchyardConfig);
     runners.push(runner);
     return runner;
   };

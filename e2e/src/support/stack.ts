@@ -1,7 +1,7 @@
 import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { apiEnvSchema, createApiApp, toApiConfig, type ApiConfig } from '@switchyard/server/internal';
-import { ApiKeyStore, type EventCatalog, loadConfig, QueueRegistry, type Scope } from '@switchyard/server/internal';
+import { AccessRepository, ApiKeyStore, type EventCatalog, loadConfig, QueueRegistry, type Scope } from '@switchyard/server/internal';
 import { deleteKeysUnder, get, type HttpAnswer, post, testDatabaseUrl, testRedisClusterNodes, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -52,7 +52,7 @@ export async function createApiKey(name: string, scopes: Scope[], rateLimitPerSe
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const store = new ApiKeyStore({ query: async (text, values) => (await client.query(text, values)).rows });
+    const store = new ApiKeyStore(new AccessRepository({ query: async (text, values) => (await client.query(text, values)).rows }));
     return (await store.create({ name, scopes, rateLimitPerSec })).token;
   } finally {
     await client.end();

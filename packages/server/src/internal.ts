@@ -75,6 +75,7 @@ export { EventReplayService } from './surfaces/api/events/event-replay.service.j
 export type { ReplayDryRun } from './surfaces/api/events/event-replay.service.js';
 export { OperationService, OperationSignal } from './pipeline/operations/operation.service.js';
 export { OperationRunner } from './pipeline/operations/operation-runner.js';
+export { OperationsRepository } from './foundation/repositories/operations.repository.js';
 export { OperationKinds } from './pipeline/operations/operation-kinds.js';
 export type { Acting, ActionResult, OperationBatch, OperationParams } from './pipeline/operations/operation-kinds.js';
 export { QueueInspector } from './surfaces/api/queues/queue-inspector.js';
@@ -108,7 +109,9 @@ export { isServiceUnavailable } from './foundation/problems/unavailable.js';
 
 // Security: API keys, scopes, rate limits, redaction
 export { ApiKeyInputError, ApiKeyStore, checkNewKey } from './foundation/auth/api-key-store.js';
-export type { ApiKeyRecord, NewApiKey, SqlClient } from './foundation/auth/api-key-store.js';
+export type { ApiKeyRecord, NewApiKey } from './foundation/auth/api-key-store.js';
+export { AccessRepository } from './foundation/repositories/access.repository.js';
+export type { SqlClient } from './foundation/repositories/access.repository.js';
 export { bearerToken, hashToken, parseToken } from './foundation/auth/api-key-token.js';
 export { ApiKeyVerifier, KEY_CACHE_TTL_MS } from './foundation/auth/api-key-verifier.js';
 export type { Principal, Verification } from './foundation/auth/api-key-verifier.js';

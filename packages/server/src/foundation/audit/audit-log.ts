@@ -1,18 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { TransactionClient } from '../../db/index.js';
+import { type AuditEntry, AuditRepository } from '../repositories/audit.repository.js';
 import type { Principal } from '../auth/api-key-verifier.js';
 
-export interface AuditEntry {
-  actor: string;
-  /** What was done: `dead-letter.retry`, `queue.pause`, `events.replay`, … */
-  action: string;
-  /** What it was done to: `dead-letter:<id>`, `queue:<name>`, `operation:<id>`. */
-  target: string;
-  filter?: unknown;
-  count?: number;
-  detail?: unknown;
-  operationId?: string;
-}
+export type { AuditEntry };
 
 /**
  * Writes the audit row of an operator action, inside the transaction of the
@@ -21,20 +12,11 @@ export interface AuditEntry {
  */
 @Injectable()
 export class AuditLog {
-  async record(tx: TransactionClient, entry: AuditEntry): Promise<bigint> {
-    const row = await tx.auditLog.create({
-      data: {
-        actor: entry.actor,
-        action: entry.action,
-        target: entry.target,
-        filter: entry.filter === undefined ? undefined : (entry.filter as object),
-        count: entry.count ?? 1,
-        detail: entry.detail === undefined ? undefined : (entry.detail as object),
-        operationId: entry.operationId,
-      },
-      select: { id: true },
-    });
-    return row.id;
+  constructor(private readonly audit: AuditRepository) {}
+
+  /** Records `entry` in `tx`, the action's own transaction; returns the row's id. */
+  record(tx: TransactionClient, entry: AuditEntry): Promise<bigint> {
+    return this.audit.record(tx, entry);
   }
 }
 

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { PgPool } from '../../db/index.js';
+import { AccessRepository } from '../repositories/access.repository.js';
 import { type ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
 import { hashMatches, parseToken } from './api-key-token.js';
 import type { Scope } from './scopes.js';
@@ -40,8 +40,8 @@ export class ApiKeyVerifier implements OnModuleDestroy, BeforeApplicationShutdow
   private used = new Set<string>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(pg: PgPool) {
-    this.store = new ApiKeyStore(pg);
+  constructor(access: AccessRepository) {
+    this.store = new ApiKeyStore(access);
     this.timer = setInterval(() => void this.flushUsage(), TOUCH_EVERY_MS);
     this.timer.unref();
   }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import type { SqlClient } from '../auth/api-key-store.js';
+import { AccessRepository } from '../repositories/access.repository.js';
 import { type ConsoleRole, type ConsoleUser, ConsoleUserStore } from './console-user-store.js';
 import { hashPassword, needsRehash, UNMATCHABLE_HASH, verifyPassword } from './password.js';
 
@@ -22,8 +22,8 @@ export class ConsoleSessionStore {
   private readonly logger = new Logger(ConsoleSessionStore.name);
   private readonly users: ConsoleUserStore;
 
-  constructor(private readonly sql: SqlClient) {
-    this.users = new ConsoleUserStore(sql);
+  constructor(private readonly access: AccessRepository) {
+    this.users = new ConsoleUserStore(access);
   }
 
   /** A new session's token (for the cookie) when the password matches an enabled user; otherwise null. */
@@ -36,7 +36,7 @@ export class ConsoleSessionStore {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + SESSION_ABSOLUTE_MS);
-    await this.sql.query(`INSERT INTO switchyard.console_sessions (id, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)`, [sessionId(token), found.user.id, csrfToken, expiresAt]);
+    await this.access.startSession({ id: sessionId(token), userId: found.user.id, csrfToken, expiresAt });
     return { token, session: toSession(found.user, csrfToken, expiresAt) };
   }
 
@@ -55,20 +55,13 @@ export class ConsoleSessionStore {
 
   /** The live session `token` names, touching its idle clock; null when unknown, expired, idle or its user is disabled. */
   async current(token: string): Promise<ConsoleSession | null> {
-    const [row] = await this.sql.query<{ username: string; role: ConsoleRole; csrf_token: string; expires_at: Date }>(
-      `UPDATE switchyard.console_sessions s SET last_seen_at = now()
-       FROM switchyard.console_users u
-       WHERE s.id = $1 AND u.id = s.user_id AND u.disabled_at IS NULL
-         AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
-       RETURNING u.username, u.role, s.csrf_token, s.expires_at`,
-      [sessionId(token), SESSION_IDLE_MS / 1000],
-    );
-    return row ? { username: row.username, role: row.role, csrfToken: row.csrf_token, expiresAt: row.expires_at } : null;
+    const live = await this.access.resumeSession(sessionId(token), SESSION_IDLE_MS);
+    return live ? { ...live, role: live.role as ConsoleRole } : null;
   }
 
   /** Ends the session server-side: the cookie's token is worthless afterwards. */
   async signOut(token: string): Promise<void> {
-    await this.sql.query(`DELETE FROM switchyard.console_sessions WHERE id = $1`, [sessionId(token)]);
+    await this.access.endSession(sessionId(token));
   }
 }
 

@@ -1,5 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
-import type { SqlClient } from '../auth/api-key-store.js';
+import { AccessRepository, type StoredConsoleUser } from '../repositories/access.repository.js';
 import { hashPassword } from './password.js';
 
 /** What a console user may do: viewer reads; operator also retries, discards, pauses; admin also manages users. */
@@ -26,8 +25,6 @@ export class ConsoleUserInputError extends Error {
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 export const MIN_PASSWORD_LENGTH = 12;
-const COLUMNS = `id::text AS id, username, role, created_at, disabled_at`;
-type Row = { id: string; username: string; role: ConsoleRole; created_at: Date; disabled_at: Date | null };
 
 /** Usernames are case-insensitive and ignore surrounding spaces: "Dana " is dana, at sign-in, in the throttle, everywhere. */
 export function normaliseUsername(raw: string): string {
@@ -53,25 +50,18 @@ export function checkPassword(password: string): string {
 
 /** Creates, lists, disables and re-roles console users in `console_users`. */
 export class ConsoleUserStore {
-  constructor(private readonly sql: SqlClient) {}
+  constructor(private readonly access: AccessRepository) {}
 
   /**
    * Validates everything before writing anything. With `actor` (the console's
-   * Users page), the audit row is written by the same statement.
+   * Users page), the change is audited under it (in the same statement).
    */
   async create(input: { username: string; password: string; role: string }, actor?: string): Promise<ConsoleUser> {
     const username = checkUsername(input.username);
     const role = checkRole(input.role);
     const hash = await hashPassword(checkPassword(input.password));
     try {
-      const [row] = await this.sql.query<Row>(
-        `WITH created AS (
-           INSERT INTO switchyard.console_users (id, username, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}
-         ), audited AS (${auditRow('console-user.create', 'created', `jsonb_build_object('role', role)`)})
-         SELECT * FROM created`,
-        [uuidv7(), username, hash, role, actor ?? null],
-      );
-      return toUser(row);
+      return toUser(await this.access.createUser({ username, passwordHash: hash, role }, actor ?? null));
     } catch (error) {
       if ((error as { code?: string }).code === '23505') throw new ConsoleUserInputError(`A user named "${username}" already exists`);
       throw error;
@@ -79,13 +69,13 @@ export class ConsoleUserStore {
   }
 
   async list(): Promise<ConsoleUser[]> {
-    return (await this.sql.query<Row>(`SELECT ${COLUMNS} FROM switchyard.console_users ORDER BY username`, [])).map(toUser);
+    return (await this.access.listUsers()).map(toUser);
   }
 
   /** The user and their hash, for sign-in; null when there is no such user. */
   async findForSignIn(username: string): Promise<{ user: ConsoleUser; passwordHash: string } | null> {
-    const [row] = await this.sql.query<Row & { password_hash: string }>(`SELECT ${COLUMNS}, password_hash FROM switchyard.console_users WHERE username = $1`, [normaliseUsername(username)]);
-    return row ? { user: toUser(row), passwordHash: row.password_hash } : null;
+    const found = await this.access.findUserForSignIn(normaliseUsername(username));
+    return found ? { user: toUser(found.user), passwordHash: found.passwordHash } : null;
   }
 
   /**
@@ -93,44 +83,24 @@ export class ConsoleUserStore {
    * just verified against); nothing when the hash has changed meanwhile.
    */
   async replacePasswordHash(userId: string, previous: string, next: string): Promise<void> {
-    await this.sql.query(`UPDATE switchyard.console_users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, [userId, previous, next]);
+    await this.access.replacePasswordHash(userId, previous, next);
   }
 
   async setRole(username: string, role: string, actor?: string): Promise<ConsoleUser> {
     const checked = checkRole(role);
-    const [row] = await this.sql.query<Row>(
-      `WITH changed AS (
-         UPDATE switchyard.console_users SET role = $2 WHERE username = $1 RETURNING ${COLUMNS}
-       ), audited AS (${auditRow('console-user.set-role', 'changed', `jsonb_build_object('role', role)`, '$3')})
-       SELECT * FROM changed`,
-      [checkUsername(username), checked, actor ?? null],
-    );
+    const row = await this.access.setUserRole(checkUsername(username), checked, actor ?? null);
     if (!row) throw new ConsoleUserInputError(`No user named "${username}"`);
     return toUser(row);
   }
 
   /** Disables the user and ends their sessions at once (one statement: never one without the other). */
   async disable(username: string, actor?: string): Promise<ConsoleUser> {
-    const [row] = await this.sql.query<Row>(
-      `WITH disabled AS (
-         UPDATE switchyard.console_users SET disabled_at = COALESCE(disabled_at, now()) WHERE username = $1 RETURNING ${COLUMNS}
-       ), ended AS (
-         DELETE FROM switchyard.console_sessions WHERE user_id IN (SELECT id::uuid FROM disabled)
-       ), audited AS (${auditRow('console-user.disable', 'disabled', 'NULL', '$2')})
-       SELECT * FROM disabled`,
-      [checkUsername(username), actor ?? null],
-    );
+    const row = await this.access.disableUser(checkUsername(username), actor ?? null);
     if (!row) throw new ConsoleUserInputError(`No user named "${username}"`);
     return toUser(row);
   }
 }
 
-/** An audit row for each row of CTE `from`, written only when an actor is given (the console; the CLI writes none). */
-function auditRow(action: string, from: string, detail: string, actorParam = '$5'): string {
-  return `INSERT INTO switchyard.audit_log (actor, action, target, count, detail)
-          SELECT ${actorParam}, '${action}', 'console-user:' || username, 1, ${detail} FROM ${from} WHERE ${actorParam}::text IS NOT NULL`;
-}
-
-function toUser(row: Row): ConsoleUser {
-  return { id: row.id, username: row.username, role: row.role, createdAt: row.created_at, disabledAt: row.disabled_at };
+function toUser(user: StoredConsoleUser): ConsoleUser {
+  return { ...user, role: user.role as ConsoleRole };
 }

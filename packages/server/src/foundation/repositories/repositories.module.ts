@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { AccessRepository } from './access.repository.js';
+import { AuditRepository } from './audit.repository.js';
 import { DeadLettersRepository } from './dead-letters.repository.js';
 import { EventsRepository } from './events.repository.js';
 import { JobsRepository } from './jobs.repository.js';
 import { OperationsRepository } from './operations.repository.js';
 import { SchedulesRepository } from './schedules.repository.js';
 
-const REPOSITORIES = [EventsRepository, JobsRepository, DeadLettersRepository, SchedulesRepository, OperationsRepository, AccessRepository];
+const REPOSITORIES = [EventsRepository, JobsRepository, DeadLettersRepository, SchedulesRepository, OperationsRepository, AccessRepository, AuditRepository];
 
 /**
  * Switchyard's SQL, one repository per aggregate. Services ask a repository;

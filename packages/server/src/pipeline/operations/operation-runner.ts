@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { PrismaService, type TransactionClient } from '../../db/index.js';
+import { type LeasedOperation, OperationsRepository } from '../../foundation/repositories/operations.repository.js';
 import { BackgroundLoop } from '../../foundation/background/background-loop.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
@@ -13,12 +14,8 @@ const MAX_BATCH = 500;
 const IDLE_POLL_MS = 2_000;
 const MAX_BATCH_FAILURES = 5;
 
-interface ClaimedOperation {
-  id: string;
-  kind: string;
-  actor: string;
-  params: OperationParams | null;
-}
+/** An operation this runner leased, its params as the service that created it stored them. */
+type ClaimedOperation = Omit<LeasedOperation, 'params'> & { params: OperationParams | null };
 
 /**
  * Works through bulk operations in the background, paced at their
@@ -46,6 +43,7 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly operations: OperationsRepository,
     signal: OperationSignal,
     private readonly kinds: OperationKinds,
     private readonly publisher: OutboxPublisher,
@@ -73,14 +71,7 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async claim(): Promise<ClaimedOperation | null> {
-    const [operation] = await this.prisma.$queryRaw<ClaimedOperation[]>`
-      UPDATE switchyard.operations SET lease_owner = ${this.owner}, lease_until = now() + make_interval(secs => ${this.leaseSeconds}::float8),
-                            started_at = COALESCE(started_at, now())
-      WHERE id = (
-        SELECT id FROM switchyard.operations WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now())
-        ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING id::text AS id, kind, actor, params`;
-    return operation ?? null;
+    return (await this.operations.claimNext(this.owner, this.leaseSeconds)) as ClaimedOperation | null;
   }
 
   private async work(operation: ClaimedOperation): Promise<void> {
@@ -118,32 +109,20 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
         // A holder frozen in here would keep the batch's dead letters locked, and its successor waiting on
         // them; after a lease idle in the transaction (the lease has lapsed by then) Postgres ends it.
         await tx.$queryRawUnsafe(LIMIT_IDLE_IN_TRANSACTION_SQL, idleLimit(this.leaseSeconds * 1000));
-        const items = await tx.$queryRaw<Array<{ seq: number; item_id: string }>>`
-          SELECT seq, item_id::text AS item_id FROM switchyard.operation_items
-          WHERE operation_id = ${operation.id}::uuid AND status = 'pending' ORDER BY seq LIMIT ${size}`;
+        const items = await this.operations.pendingItems(tx, operation.id, size);
         if (items.length === 0) {
-          await tx.$executeRaw`
-            UPDATE switchyard.operations SET status = 'completed', finished_at = now(), lease_owner = NULL, lease_until = NULL
-            WHERE id = ${operation.id}::uuid AND lease_owner = ${this.owner}`;
+          await this.operations.complete(tx, operation.id, this.owner);
           return { outcome: 'finished' as const, toPublish: [] };
         }
-        const result = await this.apply(tx, operation, items.map((item) => item.item_id));
-        // Marked by seq, the primary key: no scan of the operation's other items.
-        const seqOf = new Map(items.map((item) => [item.item_id, item.seq]));
-        const marks = JSON.stringify([
-          ...result.done.map(({ id }) => ({ seq: seqOf.get(id), status: 'done', error: null })),
-          ...result.skipped.map(({ id, reason }) => ({ seq: seqOf.get(id), status: 'failed', error: reason })),
+        const result = await this.apply(tx, operation, items.map((item) => item.itemId));
+        const seqOf = new Map(items.map((item) => [item.itemId, item.seq]));
+        await this.operations.markItems(tx, operation.id, [
+          ...result.done.map(({ id }) => ({ seq: seqOf.get(id)!, status: 'done' as const, error: null })),
+          ...result.skipped.map(({ id, reason }) => ({ seq: seqOf.get(id)!, status: 'failed' as const, error: reason })),
         ]);
-        await tx.$executeRaw`
-          UPDATE switchyard.operation_items i SET status = x.status, error = x.error
-          FROM jsonb_to_recordset(${marks}::jsonb) AS x(seq int, status text, error text)
-          WHERE i.operation_id = ${operation.id}::uuid AND i.seq = x.seq`;
-        const renewed = await tx.$executeRaw`
-          UPDATE switchyard.operations SET done = done + ${result.done.length}, failed = failed + ${result.skipped.length},
-                                lease_until = now() + make_interval(secs => ${this.leaseSeconds}::float8)
-          WHERE id = ${operation.id}::uuid AND lease_owner = ${this.owner}`;
+        const renewed = await this.operations.recordBatch(tx, operation.id, this.owner, { done: result.done.length, failed: result.skipped.length }, this.leaseSeconds);
         // Another process took the operation over (our lease lapsed): undo this batch.
-        if (renewed === 0) throw new LeaseLost();
+        if (!renewed) throw new LeaseLost();
         return { outcome: 'continue' as const, toPublish: result.toPublish };
       },
       { timeout: 60_000 },
@@ -160,9 +139,7 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async fail(operation: ClaimedOperation, error: Error): Promise<void> {
     this.logger.error(`Operation ${operation.id} failed: ${error.message}`);
-    await this.prisma.$executeRaw`
-      UPDATE switchyard.operations SET status = 'failed', error = ${error.message.slice(0, 2_000)}, finished_at = now(), lease_owner = NULL, lease_until = NULL
-      WHERE id = ${operation.id}::uuid AND lease_owner = ${this.owner}`;
+    await this.operations.fail(operation.id, this.owner, error.message.slice(0, 2_000));
   }
 
   private apply(tx: TransactionClient, operation: ClaimedOperation, ids: string[]): Promise<ActionResult> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OperationKind, OperationState, OperationStatus } from '@switchyard/core/contracts';
-import { Prisma, PrismaService, type TransactionClient } from '../../db/index.js';
-import { v7 as uuidv7 } from 'uuid';
+import type { TransactionClient } from '../../db/index.js';
+import { type NewOperation as OperationRecord, OperationsRepository } from '../../foundation/repositories/operations.repository.js';
 import { isUuid } from '../../foundation/paging/cursor.js';
 import { ProblemError, problems } from '../../foundation/problems/problem.js';
 import { Signal } from '../../foundation/background/signal.js';
@@ -10,20 +10,16 @@ import { Signal } from '../../foundation/background/signal.js';
 @Injectable()
 export class OperationSignal extends Signal {}
 
-export interface NewOperation {
+/** A bulk operation to create: its kind, who asked, and the SELECT of the records it covers. */
+export interface NewOperation extends OperationRecord {
   kind: OperationKind;
-  actor: string;
-  filter: unknown;
-  params: Record<string, unknown>;
-  /** SELECT of `id` (uuid) and `seq` (1, 2, …): the records to act on, in order. */
-  items: Prisma.Sql;
 }
 
 /** Creates tracked bulk operations and reports their progress. */
 @Injectable()
 export class OperationService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly operations: OperationsRepository,
     private readonly signal: OperationSignal,
   ) {}
 
@@ -32,15 +28,16 @@ export class OperationService {
    * caller's transaction (with its audit row). The runner takes it from there.
    */
   async create(tx: TransactionClient, operation: NewOperation): Promise<{ id: string; matched: number }> {
-    const id = uuidv7();
-    await tx.operation.create({
-      data: { id, kind: operation.kind, status: 'running', actor: operation.actor, filter: operation.filter as object, params: operation.params as object, matched: 0 },
-    });
-    const matched = await tx.$executeRaw`
-      INSERT INTO switchyard.operation_items (operation_id, seq, item_id)
-      SELECT ${id}::uuid, x.seq, x.id FROM (${operation.items}) x`;
-    await tx.operation.update({ where: { id }, data: { matched } });
-    return { id, matched };
+    return this.operations.create(tx, operation);
+  }
+
+  /**
+   * Replaces the params of an operation `create` just made in `tx`: its
+   * audit row, written next, refers to the operation, and the operation's
+   * batches find that row's id (`auditId`) in its params.
+   */
+  setParams(tx: TransactionClient, id: string, params: Record<string, unknown>): Promise<void> {
+    return this.operations.setParams(tx, id, params);
   }
 
   /** Call after the creating transaction committed. */
@@ -49,7 +46,7 @@ export class OperationService {
   }
 
   async get(id: string): Promise<OperationStatus> {
-    const row = isUuid(id) ? await this.prisma.operation.findUnique({ where: { id } }) : null;
+    const row = isUuid(id) ? await this.operations.findById(id) : null;
     if (!row) throw new ProblemError(problems.notFound(`No operation with id ${JSON.stringify(id)}`));
     return {
       id: row.id,

@@ -1,5 +1,6 @@
 import type { ScheduleSummary } from '@switchyard/core/contracts';
 import type { ScheduleModel } from '../../db/index.js';
+import type { NewSchedule } from '../../foundation/repositories/schedules.repository.js';
 import type { ScheduleSpec } from './schedule-spec.js';
 import type { ScheduleTiming } from './schedule-timing.js';
 
@@ -33,11 +34,12 @@ export function timingOf(row: { kind: string; cron: string | null; timeZone: str
   return row.kind === 'cron' ? { kind: 'cron', cron: row.cron!, timeZone: row.timeZone! } : { kind: 'interval', intervalMs: row.intervalMs! };
 }
 
-/** The columns a spec sets. */
-export function specColumns(spec: ScheduleSpec) {
+/** A checked spec as the row to store, first due at `nextFireAt`. */
+export function toNewSchedule(spec: ScheduleSpec, nextFireAt: Date): NewSchedule {
   return {
+    name: spec.name,
     eventType: spec.type,
-    data: spec.data as object,
+    data: spec.data,
     source: spec.source,
     subject: spec.subject,
     kind: spec.timing.kind,
@@ -45,5 +47,7 @@ export function specColumns(spec: ScheduleSpec) {
     timeZone: spec.timing.kind === 'cron' ? spec.timing.timeZone : null,
     intervalMs: spec.timing.kind === 'interval' ? spec.timing.intervalMs : null,
     catchUp: spec.catchUp,
+    paused: spec.paused,
+    nextFireAt,
   };
 }

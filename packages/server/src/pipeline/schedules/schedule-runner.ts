@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { PgPool } from '../../db/index.js';
+import { type DueSchedule, SchedulesRepository, type TickOutcome } from '../../foundation/repositories/schedules.repository.js';
 import { BackgroundLoop, exponentialBackoff } from '../../foundation/background/background-loop.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
@@ -26,30 +27,9 @@ const CLAIM_IDLE_LIMIT_MS = 5_000;
 /** How long a schedule whose ticks cannot be computed waits before the next try. */
 const RETRY_BROKEN_MS = 5 * 60_000;
 
-interface DueRow {
-  id: string;
-  name: string;
-  event_type: string;
-  data: unknown;
-  source: string;
-  subject: string | null;
-  kind: string;
-  cron: string | null;
-  time_zone: string | null;
-  interval_ms: number | null;
-  catch_up: CatchUp;
-  next_fire_at: Date;
-  now: Date;
-}
-
-interface Outcome {
-  id: string;
+interface Outcome extends TickOutcome {
   /** The schedule's name, for metrics; not written. */
   name: string;
-  next: string;
-  fired_at: string | null;
-  event_id: string | null;
-  error: string | null;
 }
 
 /**
@@ -69,6 +49,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly pg: PgPool,
+    private readonly schedules: SchedulesRepository,
     private readonly store: EventStore,
     private readonly publisher: OutboxPublisher,
     private readonly routing: RoutingTable,
@@ -93,11 +74,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** How long until the earliest unpaused schedule is due, at most SCHEDULE_POLL_MS. */
   private async untilNextDue(): Promise<number> {
-    const [row] = await this.pg.query<{ ms: number | null }>(
-      'SELECT (extract(epoch FROM min(next_fire_at) - now()) * 1000)::float8 AS ms FROM switchyard.schedules WHERE NOT paused',
-      [],
-    );
-    const ms = row?.ms ?? Infinity;
+    const ms = (await this.schedules.msUntilNextDue()) ?? Infinity;
     return Math.min(this.config.schedules.pollMs, Math.max(0, Math.ceil(ms)));
   }
 
@@ -115,16 +92,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       // A replica frozen in here would keep its claimed schedules locked, and every other replica skipping
       // them: no ticks until it thawed. A claim idle that long is ended, and the ticks fired by another.
       await client.query(LIMIT_IDLE_IN_TRANSACTION_SQL, [idleLimit(CLAIM_IDLE_LIMIT_MS)]);
-      const { rows } = await client.query<DueRow>(
-        `SELECT id::text AS id, name, event_type, data, source, subject, kind, cron, time_zone, interval_ms,
-                catch_up, next_fire_at, now() AS now
-         FROM switchyard.schedules
-         WHERE NOT paused AND next_fire_at <= now()
-         ORDER BY next_fire_at
-         LIMIT $1
-         FOR UPDATE SKIP LOCKED`,
-        [BATCH],
-      );
+      const rows = await this.schedules.claimDue(client, BATCH);
       claimed = rows.length;
       if (rows.length === 0) {
         await client.query('COMMIT');
@@ -138,17 +106,11 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
         if (event) toStore.push(event);
       }
       const stored = await this.store.appendWithin(client, toStore);
-      for (const outcome of outcomes) if (outcome.event_id !== null && !stored.has(outcome.event_id)) outcome.event_id = null;
-      await client.query(
-        `UPDATE switchyard.schedules s SET next_fire_at = o.next, last_fired_at = coalesce(o.fired_at, s.last_fired_at),
-                last_event_id = coalesce(o.event_id, s.last_event_id), last_error = o.error
-         FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, next timestamptz, fired_at timestamptz, event_id uuid, error text)
-         WHERE s.id = o.id`,
-        [JSON.stringify(outcomes)],
-      );
+      for (const outcome of outcomes) if (outcome.eventId !== null && !stored.has(outcome.eventId)) outcome.eventId = null;
+      await this.schedules.recordTicks(client, outcomes);
       await client.query('COMMIT');
       for (const outcome of outcomes) {
-        const result = outcome.fired_at !== null ? 'emitted' : outcome.error !== null ? 'failed' : 'skipped';
+        const result = outcome.firedAt !== null ? 'emitted' : outcome.error !== null ? 'failed' : 'skipped';
         this.metrics.scheduleTicks.inc({ schedule: outcome.name, outcome: result });
       }
       entries = jobsToPublish(toStore, stored);
@@ -165,27 +127,27 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Plans one claimed schedule: its next tick, and the event to store (if any). */
-  private async fire(row: DueRow): Promise<{ outcome: Outcome; event: EventToStore | null }> {
+  private async fire(row: DueSchedule): Promise<{ outcome: Outcome; event: EventToStore | null }> {
     let firing: Firing;
     try {
-      firing = planFiring(timingOf({ kind: row.kind, cron: row.cron, timeZone: row.time_zone, intervalMs: row.interval_ms }), row.next_fire_at, row.now, row.catch_up, this.config.schedules.misfireGraceMs);
+      firing = planFiring(timingOf(row), row.nextFireAt, row.now, row.catchUp as CatchUp, this.config.schedules.misfireGraceMs);
     } catch (error) {
       // Checked when made, so only a changed runtime gets here (a zone its ICU dropped): step aside, say why, try again later,
       // rather than fail every pass of the batch it is first in.
       const retryAt = new Date(row.now.getTime() + RETRY_BROKEN_MS);
       const message = `Cannot compute the next tick (${(error as Error).message}); trying again at ${retryAt.toISOString()}`;
       this.logger.warn(`Schedule ${row.name}: ${message}`);
-      return { outcome: { id: row.id, name: row.name, next: retryAt.toISOString(), fired_at: null, event_id: null, error: message.slice(0, 2_000) }, event: null };
+      return { outcome: { id: row.id, name: row.name, next: retryAt.toISOString(), firedAt: null, eventId: null, error: message.slice(0, 2_000) }, event: null };
     }
-    const outcome: Outcome = { id: row.id, name: row.name, next: firing.next.toISOString(), fired_at: null, event_id: null, error: null };
+    const outcome: Outcome = { id: row.id, name: row.name, next: firing.next.toISOString(), firedAt: null, eventId: null, error: null };
     if (!firing.emit) {
-      this.logger.log(`Schedule ${row.name}: skipped the ticks missed since ${row.next_fire_at.toISOString()} (catch-up: skip)`);
+      this.logger.log(`Schedule ${row.name}: skipped the ticks missed since ${row.nextFireAt.toISOString()} (catch-up: skip)`);
       return { outcome, event: null };
     }
     const tick = firing.emit.tick.toISOString();
     // The catalog may have changed since the schedule was made (a deploy): such a tick emits nothing and says why.
-    const schema = this.types.schemaOf(row.event_type);
-    const errors = schema ? await validateData(schema, row.data) : [{ path: 'type', message: `"${row.event_type}" is not in this deployment's event catalog` }];
+    const schema = this.types.schemaOf(row.eventType);
+    const errors = schema ? await validateData(schema, row.data) : [{ path: 'type', message: `"${row.eventType}" is not in this deployment's event catalog` }];
     if (errors.length) {
       outcome.error = `Tick ${tick} emitted nothing: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`.slice(0, 2_000);
       this.logger.warn(`Schedule ${row.name}: ${outcome.error}`);
@@ -194,7 +156,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
     const key = `schedule:${row.id}:${tick}`;
     const incoming: IncomingEvent = {
       format: 'json',
-      type: row.event_type,
+      type: row.eventType,
       source: row.source,
       sourceEventId: null,
       subject: row.subject,
@@ -222,8 +184,8 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn(`Schedule ${row.name}: ${outcome.error}`);
       return { outcome, event: null };
     }
-    outcome.fired_at = tick;
-    outcome.event_id = planned.store.eventId;
+    outcome.firedAt = tick;
+    outcome.eventId = planned.store.eventId;
     return { outcome, event: planned.store };
   }
 }

@@ -1,10 +1,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Client } from 'pg';
-import type { SqlClient } from '../../foundation/auth/api-key-store.js';
 import { ConfigError, coreEnvSchema, loadConfig } from '../../foundation/config/core-config.js';
 import { ServiceUnreachableError } from '../../foundation/connections/preflight.js';
 import { redactUrl } from '../../foundation/connections/redact-url.js';
 import { createRedisClient, type RedisClient } from '../../foundation/connections/redis-client.js';
+import type { SqlClient } from '../../foundation/repositories/access.repository.js';
 import { AppModuleError } from '../../pipeline/app/app-declaration.js';
 
 /**

@@ -5,6 +5,7 @@ import { type Command, parseCommand, UsageError, withDatabase } from './admin-cl
 import { ApiKeyInputError, ApiKeyStore } from '../../foundation/auth/api-key-store.js';
 import { KEY_CACHE_TTL_MS } from '../../foundation/auth/api-key-verifier.js';
 import { SCOPES } from '../../foundation/auth/scopes.js';
+import { AccessRepository } from '../../foundation/repositories/access.repository.js';
 
 const USAGE = `Usage:
   switchyard keys create --name <name> --scopes <scope,scope> [--rate-limit <events/s>]
@@ -33,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   return withDatabase(async (sql) => {
-    const store = new ApiKeyStore(sql);
+    const store = new ApiKeyStore(new AccessRepository(sql));
     if (command === 'create') {
       const { key, token } = await store.create({ name: values.name!, scopes: values.scopes!.split(','), rateLimitPerSec });
       console.log(`Created key "${key.name}" (prefix ${key.prefix}) with scopes ${key.scopes.join(', ')}` +

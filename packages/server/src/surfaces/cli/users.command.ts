@@ -7,6 +7,7 @@
 import { type Command, parseCommand, UsageError, withDatabase, withRedis } from './admin-cli.js';
 import { checkPassword, checkRole, checkUsername, CONSOLE_ROLES, ConsoleUserInputError, ConsoleUserStore } from '../../foundation/console-auth/console-user-store.js';
 import { SignInThrottle } from '../../foundation/console-auth/sign-in-throttle.js';
+import { AccessRepository } from '../../foundation/repositories/access.repository.js';
 
 const USAGE = `Usage:
   switchyard users create --username <name> --role <role> [--password-stdin]
@@ -73,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   return withDatabase(async (sql) => {
-    const store = new ConsoleUserStore(sql);
+    const store = new ConsoleUserStore(new AccessRepository(sql));
     if (command === 'create') {
       const user = await store.create({ username: values.username!, password, role: values.role! });
       console.log(`Created console user "${user.username}" (${user.role}).`);

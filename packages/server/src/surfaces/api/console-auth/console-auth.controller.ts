@@ -5,7 +5,7 @@ import { ConsoleUserInputError, ConsoleUserStore, normaliseUsername } from '../.
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
 import { SignInThrottle, SignInThrottleUnavailableError } from '../../../foundation/console-auth/sign-in-throttle.js';
 import type { ConsoleUser } from '../../../foundation/console-auth/console-user-store.js';
-import { PgPool } from '../../../db/index.js';
+import { AccessRepository } from '../../../foundation/repositories/access.repository.js';
 import type { FastifyRequest } from 'fastify';
 import { jsonObjectBody as objectBody } from '../http/json-body.js';
 import { RequireScope } from '../auth/route-access.js';
@@ -44,11 +44,11 @@ export class ConsoleAuthController {
   private readonly sessions: ConsoleSessionStore;
 
   constructor(
-    pg: PgPool,
+    access: AccessRepository,
     private readonly throttle: SignInThrottle,
   ) {
-    this.users = new ConsoleUserStore(pg);
-    this.sessions = new ConsoleSessionStore(pg);
+    this.users = new ConsoleUserStore(access);
+    this.sessions = new ConsoleSessionStore(access);
   }
 
   @Post('sessions')

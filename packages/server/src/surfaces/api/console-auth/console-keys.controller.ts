@@ -4,7 +4,7 @@ import { ApiKeyInputError, type ApiKeyRecord, ApiKeyStore } from '../../../found
 import { KEY_CACHE_TTL_MS } from '../../../foundation/auth/api-key-verifier.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
 import { SCOPES } from '../../../foundation/auth/scopes.js';
-import { PgPool } from '../../../db/index.js';
+import { AccessRepository } from '../../../foundation/repositories/access.repository.js';
 import type { FastifyRequest } from 'fastify';
 import { RequireScope } from '../auth/route-access.js';
 import { actorOf, principalOf } from '../auth/request-principal.js';
@@ -53,8 +53,8 @@ function newKeyFrom(body: Record<string, unknown>): { name: string; scopes: stri
 export class ConsoleKeysController {
   private readonly keys: ApiKeyStore;
 
-  constructor(pg: PgPool) {
-    this.keys = new ApiKeyStore(pg);
+  constructor(access: AccessRepository) {
+    this.keys = new ApiKeyStore(access);
   }
 
   @Get()
