@@ -1,5 +1,57 @@
 import { Injectable } from '@nestjs/common';
-import { PgPool, PrismaService, ReadPrismaService } from '../../db/index.js';
+import type { BackoffPolicy, SqlExecutor } from '@switchyard/core/internal';
+import type { PoolClient } from 'pg';
+import { type IdempotencyKeyModel, PgPool, type Prisma, PrismaService, ReadPrismaService, type TransactionClient } from '../../db/index.js';
+import { APPEND_SQL, type EmittedEventRecord, MARK_PUBLISHED_SQL, type NewEventRecord, STORE_EMITTED_SQL } from './events.sql.js';
+
+export type { EmittedEventRecord, NewEventRecord, NewJobRecord } from './events.sql.js';
+
+// Rows of the hot path (ingest's append, handlers' emits, the relay, a
+// released ordering key) keep the statements' column names: the pipeline
+// maps each straight into its own objects, and a second mapping here would
+// cost an object per event or job for nothing. The same goes for the JSON
+// documents the statements read with jsonb_to_recordset (NewEventRecord and
+// the like, in events.sql.ts beside the column lists they must match).
+
+/** A stored event: when the database received it, and its jobs held behind an earlier job of their key. */
+export interface AppendedEventRow {
+  id: string;
+  received_at: Date;
+  held_job_ids: string[] | null;
+}
+
+/** What STORE_EMITTED_SQL answers: the time as text, so every handlers' driver reads the same. */
+export type EmittedEventRow = {
+  id: string;
+  received_at: string;
+  held_job_ids: string[] | null;
+};
+
+/** An outbox row joined with its event, as the relay and a released ordering key read it. */
+export interface OutboxJobRow {
+  id: string;
+  queue: string;
+  handler: string;
+  priority: number | null;
+  deliver_at: Date | null;
+  attempts: number;
+  backoff: BackoffPolicy;
+  event_id: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  time: Date | null;
+  data: unknown;
+  received_at: Date;
+  correlation_id: string | null;
+  causation_id: string | null;
+  kind: 'fanout' | 'redrive' | 'replay';
+  operation_id: string | null;
+  ordering_key: string | null;
+}
+
+/** A client that can run tagged SQL: PrismaService, or an interactive transaction's client. */
+export type Queryable = Pick<TransactionClient, '$queryRaw'>;
 
 /** Events and their outbox rows (jobs, ordering keys, idempotency keys): every statement that reads or writes them. */
 @Injectable()
@@ -9,4 +61,98 @@ export class EventsRepository {
     private readonly read: ReadPrismaService,
     private readonly pg: PgPool,
   ) {}
+
+  /**
+   * Stores what it can of `events` in one statement; answers the stored
+   * ones. An event missing from the answer found its idempotency key taken.
+   * `publishedJobIds` (of earlier appends) are marked published by the same
+   * statement. Idempotency keys claimed now expire after `idempotencyTtlHours`.
+   */
+  appendEvents(events: NewEventRecord[], idempotencyTtlHours: number, publishedJobIds: string[]): Promise<AppendedEventRow[]> {
+    const values = [JSON.stringify(events), idempotencyTtlHours, publishedJobIds];
+    // Alone, the append is prepared once per connection: planning it cost as
+    // much as running it. Carrying marks, it is planned with its values: a
+    // generic plan of the mark, made while \`jobs\` was small (a fresh install,
+    // or the benchmark's truncated tables), scanned the whole table per id
+    // once it had grown, until the next autoanalyze.
+    return publishedJobIds.length === 0
+      ? this.pg.prepared<AppendedEventRow>('switchyard_append_events', APPEND_SQL, values)
+      : this.pg.query<AppendedEventRow>(APPEND_SQL, values);
+  }
+
+  /** `appendEvents` inside the transaction `client` holds open, marking nothing. */
+  async appendEventsWithin(client: PoolClient, events: NewEventRecord[], idempotencyTtlHours: number): Promise<AppendedEventRow[]> {
+    const { rows } = await client.query<AppendedEventRow>(APPEND_SQL, [JSON.stringify(events), idempotencyTtlHours, []]);
+    return rows;
+  }
+
+  idempotencyKeys(keys: string[]): Promise<IdempotencyKeyModel[]> {
+    return this.prisma.idempotencyKey.findMany({ where: { key: { in: keys } } });
+  }
+
+  /** Deletes up to `limit` idempotency keys past their expiry; answers how many. */
+  deleteExpiredIdempotencyKeys(limit: number): Prisma.PrismaPromise<number> {
+    return this.prisma.$executeRaw`
+          DELETE FROM switchyard.idempotency_keys WHERE key IN (
+            SELECT key FROM switchyard.idempotency_keys WHERE expires_at < now() LIMIT ${limit})`;
+  }
+
+  /** Marks the jobs published, in a statement of its own; skips rows another transaction holds (see MARK_PUBLISHED_CTES). */
+  async markPublished(jobIds: string[]): Promise<void> {
+    // Not prepared on purpose: a generic plan for this statement, made while the
+    // outbox was small, walked the whole outbox index for every batch later on.
+    await this.pg.query(MARK_PUBLISHED_SQL, [jobIds]);
+  }
+
+  /**
+   * Locks up to `limit` outbox rows nobody published, oldest first, skipping
+   * rows another transaction holds: rows not held for their ordering key,
+   * written (and released by their key) at least `graceSeconds` ago.
+   */
+  lockUnpublished(tx: TransactionClient, graceSeconds: number, limit: number): Prisma.PrismaPromise<OutboxJobRow[]> {
+    return tx.$queryRaw<OutboxJobRow[]>`
+          SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id::text AS operation_id, j.ordering_key,
+                 e.id::text AS event_id, e.type, e.source, e.subject, e.time, e.data, e.received_at,
+                 e.correlation_id, e.causation_id::text AS causation_id
+          FROM switchyard.jobs j JOIN switchyard.events e ON e.id = j.event_id
+          WHERE j.published_at IS NULL AND NOT j.held
+            AND j.created_at <= now() - make_interval(secs => ${graceSeconds}::float8)
+            AND (j.released_at IS NULL OR j.released_at <= now() - make_interval(secs => ${graceSeconds}::float8))
+          ORDER BY j.created_at, j.id
+          LIMIT ${limit}
+          FOR UPDATE OF j SKIP LOCKED`;
+  }
+
+  /** Marks published the rows `tx` locked with `lockUnpublished`. */
+  markLockedPublished(tx: TransactionClient, jobIds: string[]): Prisma.PrismaPromise<number> {
+    return tx.$executeRaw`UPDATE switchyard.jobs SET published_at = now() WHERE id = ANY(${jobIds}::text[])`;
+  }
+
+}
+
+/**
+ * Moves on the key of each finished job (completed, dead-lettered with
+ * `proceed`, or its dead letter discarded) and releases the key's next job,
+ * returned for publishing after commit. One round trip: the SQL function
+ * `switchyard_release_keys` (prisma/migrations) locks
+ * the keys' rows first and reads the jobs in a second statement, with a
+ * snapshot taken after the lock; see there why that matters. Only the
+ * key's head moves it, so calling this for any job is safe. A key with no
+ * next job yet just advances: the next append finds its job at the head.
+ *
+ * A function rather than a method: it runs on the client its callers hold
+ * (a transaction, or PrismaService), and some of them are plain functions.
+ */
+export function releaseOrderingKeys(db: Queryable, jobIds: string[]): Prisma.PrismaPromise<OutboxJobRow[]> {
+  return db.$queryRaw<OutboxJobRow[]>`SELECT * FROM switchyard.switchyard_release_keys(${jobIds}::text[])`;
+}
+
+/**
+ * Writes emitted events and their outbox rows through `sql`, the handler's
+ * transaction (see STORE_EMITTED_SQL); answers those actually inserted. A
+ * function rather than a method: it runs on the executor of whatever driver
+ * the handlers' transactions use, which its callers hold.
+ */
+export function storeEmittedEvents(sql: SqlExecutor, events: EmittedEventRecord[]): Promise<EmittedEventRow[]> {
+  return sql(STORE_EMITTED_SQL, [JSON.stringify(events)]) as Promise<EmittedEventRow[]>;
 }
