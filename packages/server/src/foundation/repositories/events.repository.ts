@@ -128,6 +128,30 @@ export class EventsRepository {
     return tx.$executeRaw`UPDATE switchyard.jobs SET published_at = now() WHERE id = ANY(${jobIds}::text[])`;
   }
 
+  /** Jobs committed and not yet handed to BullMQ. */
+  async countUnpublished(): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL`;
+    return row.n;
+  }
+
+  /** Locks the events (in id order, so two callers never deadlock); for a batch transaction. */
+  lockEvents(eventIds: string[]): Prisma.PrismaPromise<unknown> {
+    return this.prisma.$queryRaw`SELECT 1 FROM switchyard.events WHERE id = ANY(${eventIds}::uuid[]) ORDER BY id FOR UPDATE`;
+  }
+
+  /**
+   * Masks `redactPaths` (REDACT_PATHS as switchyard_redact takes them) in the
+   * data of those of the events that are finished: every job has an outcome
+   * and no dead letter is unresolved. For a batch transaction.
+   */
+  redactFinished(eventIds: string[], redactPaths: string): Prisma.PrismaPromise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE switchyard.events e SET data = switchyard.switchyard_redact(e.data, ${redactPaths}::jsonb), redacted_at = now()
+      WHERE e.id = ANY(${eventIds}::uuid[]) AND e.redacted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM switchyard.jobs j WHERE j.event_id = e.id AND j.outcome IS NULL)
+        AND NOT EXISTS (SELECT 1 FROM switchyard.dead_letters d WHERE d.event_id = e.id AND d.status <> 'resolved')`;
+  }
+
 }
 
 /**
