@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { BackoffPolicy, SqlExecutor } from '@switchyard/core/internal';
 import type { PoolClient } from 'pg';
-import { type IdempotencyKeyModel, PgPool, type Prisma, PrismaService, ReadPrismaService, type TransactionClient } from '../../db/index.js';
-import { APPEND_SQL, type EmittedEventRecord, MARK_PUBLISHED_SQL, type NewEventRecord, STORE_EMITTED_SQL } from './events.sql.js';
+import { type EventModel, type IdempotencyKeyModel, type JobModel, PgPool, Prisma, PrismaService, ReadPrismaService, type TransactionClient } from '../../db/index.js';
+import {
+  APPEND_SQL,
+  type EmittedEventRecord,
+  eventCondition,
+  type EventSearch,
+  MARK_PUBLISHED_SQL,
+  type NewEventRecord,
+  type ReplayJobRecord,
+  STORE_EMITTED_SQL,
+} from './events.sql.js';
 
-export type { EmittedEventRecord, NewEventRecord, NewJobRecord } from './events.sql.js';
+export type { EmittedEventRecord, EventSearch, NewEventRecord, NewJobRecord, ReplayJobRecord } from './events.sql.js';
 
 // Rows of the hot path (ingest's append, handlers' emits, the relay, a
 // released ordering key) keep the statements' column names: the pipeline
@@ -48,6 +57,32 @@ export interface OutboxJobRow {
   kind: 'fanout' | 'redrive' | 'replay';
   operation_id: string | null;
   ordering_key: string | null;
+}
+
+/** One line of the event search's page. */
+export interface EventSummary {
+  id: string;
+  type: string;
+  source: string;
+  sourceEventId: string | null;
+  subject: string | null;
+  receivedAt: Date;
+  jobCount: number;
+}
+
+/** A stored event as a replay delivers it again. */
+export interface ReplayableEvent {
+  id: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  time: Date | null;
+  data: unknown;
+  extensions: Record<string, unknown> | null;
+  receivedAt: Date;
+  priority: number | null;
+  correlationId: string | null;
+  causationId: string | null;
 }
 
 /** A client that can run tagged SQL: PrismaService, or an interactive transaction's client. */
@@ -152,6 +187,103 @@ export class EventsRepository {
         AND NOT EXISTS (SELECT 1 FROM switchyard.dead_letters d WHERE d.event_id = e.id AND d.status <> 'resolved')`;
   }
 
+  /** An event with its jobs (by handler, then age), from the read replica. */
+  eventWithJobs(eventId: string): Promise<(EventModel & { jobs: JobModel[] }) | null> {
+    return this.read.event.findUnique({ where: { id: eventId }, include: { jobs: { orderBy: [{ handler: 'asc' }, { createdAt: 'asc' }] } } });
+  }
+
+  /** The dead letters of an event's jobs, from the read replica. */
+  deadLettersOf(eventId: string): Promise<Array<{ id: string; handler: string }>> {
+    return this.read.deadLetter.findMany({ where: { eventId }, select: { id: true, handler: true } });
+  }
+
+  /**
+   * A page of the events `search` matches, newest first, from the read
+   * replica: `limit` of them after the keyset `after`. `redactPaths`: see
+   * eventCondition.
+   */
+  async search(search: EventSearch, redactPaths: string | null, after: { at: Date; id: string } | null, limit: number): Promise<EventSummary[]> {
+    const keyset = after ? Prisma.sql`AND (e.received_at, e.id) < (${after.at}, ${after.id}::uuid)` : Prisma.empty;
+    const rows = await this.read.$queryRaw<
+      Array<{ id: string; type: string; source: string; source_event_id: string | null; subject: string | null; received_at: Date; job_count: number }>
+    >`
+      SELECT e.id::text AS id, e.type, e.source, e.source_event_id, e.subject, e.received_at,
+             (SELECT count(*)::int FROM switchyard.jobs j WHERE j.event_id = e.id) AS job_count
+      FROM switchyard.events e
+      WHERE ${eventCondition(search, redactPaths)} ${keyset}
+      ORDER BY e.received_at DESC, e.id DESC
+      LIMIT ${limit}`;
+    return rows.map((row) => ({
+      id: row.id,
+      type: row.type,
+      source: row.source,
+      sourceEventId: row.source_event_id,
+      subject: row.subject,
+      receivedAt: row.received_at,
+      jobCount: row.job_count,
+    }));
+  }
+
+  /** The events `search` matches, oldest first, as a bulk operation's items: SELECT of `id` and `seq`. */
+  operationItems(search: EventSearch): Prisma.Sql {
+    return Prisma.sql`SELECT e.id, row_number() OVER (ORDER BY e.received_at, e.id)::int AS seq FROM switchyard.events e WHERE ${eventCondition(search, null)}`;
+  }
+
+  /** How many events `search` matches, per type. */
+  countByType(search: EventSearch): Promise<Array<{ type: string; count: number }>> {
+    return this.prisma.$queryRaw<Array<{ type: string; count: number }>>`
+      SELECT e.type, count(*)::int AS count FROM switchyard.events e WHERE ${eventCondition(search, null)} GROUP BY e.type`;
+  }
+
+  /** The ten oldest events `search` matches: a replay's dry run shows them. */
+  async sampleMatching(search: EventSearch): Promise<Array<{ id: string; type: string; receivedAt: Date }>> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string; type: string; received_at: Date }>>`
+      SELECT e.id::text AS id, e.type, e.received_at FROM switchyard.events e WHERE ${eventCondition(search, null)} ORDER BY e.received_at, e.id LIMIT 10`;
+    return rows.map((row) => ({ id: row.id, type: row.type, receivedAt: row.received_at }));
+  }
+
+  /** The events of a replay batch that still exist, inside the batch's transaction. */
+  async eventsToReplay(tx: TransactionClient, eventIds: string[]): Promise<ReplayableEvent[]> {
+    const rows = await tx.$queryRaw<
+      Array<{
+        id: string;
+        type: string;
+        source: string;
+        subject: string | null;
+        time: Date | null;
+        data: unknown;
+        extensions: Record<string, unknown> | null;
+        received_at: Date;
+        priority: number | null;
+        correlation_id: string | null;
+        causation_id: string | null;
+      }>
+    >`SELECT id::text AS id, type, source, subject, time, data, extensions, received_at, priority, correlation_id, causation_id::text AS causation_id
+      FROM switchyard.events WHERE id = ANY(${eventIds}::uuid[])`;
+    return rows.map((row) => ({
+      id: row.id,
+      type: row.type,
+      source: row.source,
+      subject: row.subject,
+      time: row.time,
+      data: row.data,
+      extensions: row.extensions,
+      receivedAt: row.received_at,
+      priority: row.priority,
+      correlationId: row.correlation_id,
+      causationId: row.causation_id,
+    }));
+  }
+
+  /** Adds a replay operation's outbox rows, inside its batch's transaction; a row already there is left as it is. */
+  addReplayJobs(tx: TransactionClient, operationId: string, jobs: ReplayJobRecord[]): Prisma.PrismaPromise<number> {
+    return tx.$executeRaw`
+        INSERT INTO switchyard.jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at, kind, operation_id)
+        SELECT x.id, x.event_id, x.handler, x.queue, x.priority, x.attempts, x.backoff, now(), 'replay', ${operationId}::uuid
+        FROM jsonb_to_recordset(${JSON.stringify(jobs)}::jsonb)
+          AS x(id text, event_id uuid, handler text, queue text, priority int, attempts int, backoff jsonb)
+        ON CONFLICT (id) DO NOTHING`;
+  }
 }
 
 /**

@@ -1,6 +1,8 @@
 // The long statements of EventsRepository, with why they are as they are.
 // Only events.repository.ts imports this file.
 import type { BackoffPolicy } from '@switchyard/core/internal';
+import { Prisma } from '../../db/index.js';
+import { escapeLike } from './like.js';
 
 // The JSON documents the statements read with jsonb_to_recordset: their keys
 // are the column lists below.
@@ -56,6 +58,17 @@ export interface EmittedEventRecord {
   correlation_id: string;
   causation_id: string | null;
   jobs: NewJobRecord[];
+}
+
+/** An outbox row a replay adds (kind `replay`, its operation's id), as the insert reads it. */
+export interface ReplayJobRecord {
+  id: string;
+  event_id: string;
+  handler: string;
+  queue: string;
+  priority: number | null;
+  attempts: number;
+  backoff: BackoffPolicy;
 }
 
 /**
@@ -188,3 +201,59 @@ SELECT s.id::text AS id, to_char(s.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T
 FROM stored_events s
 LEFT JOIN (SELECT event_id, array_agg(id) AS held_job_ids FROM stored_jobs WHERE held GROUP BY event_id) h ON h.event_id = s.id`;
 
+/** Filters of the event search (`GET /v1/events`) and of a replay. */
+export interface EventSearch {
+  type?: string;
+  source?: string;
+  /** The producer's own id for the event (`events.source_event_id`), exact; with `source`, or across every source without it. */
+  sourceId?: string;
+  subject?: string;
+  since?: Date;
+  until?: Date;
+  q?: string;
+  ids?: string[];
+  /** `data.user.id=usr_42` → [['user', 'id'], 'usr_42']. `lines[]` steps into arrays. */
+  data: Array<[string[], string]>;
+}
+
+/**
+ * The SQL condition over `events e`; data paths use containment, which the
+ * GIN index serves. `q` reads the data with `redactPaths` (REDACT_PATHS as
+ * the SQL function switchyard_redact takes them; null: none) masked, so it
+ * cannot find a value the mask hides.
+ */
+export function eventCondition(search: EventSearch, redactPaths: string | null): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (search.type) conditions.push(Prisma.sql`e.type = ${search.type}`);
+  if (search.source) conditions.push(Prisma.sql`e.source = ${search.source}`);
+  // Served by events_source_event_id_idx (partial: events that carry a producer id).
+  if (search.sourceId) conditions.push(Prisma.sql`e.source_event_id = ${search.sourceId}`);
+  if (search.subject) conditions.push(Prisma.sql`e.subject = ${search.subject}`);
+  if (search.since) conditions.push(Prisma.sql`e.received_at >= ${search.since}`);
+  if (search.until) conditions.push(Prisma.sql`e.received_at < ${search.until}`);
+  if (search.ids) conditions.push(Prisma.sql`e.id = ANY(${search.ids}::uuid[])`);
+  if (search.q) {
+    const text = redactPaths !== null ? Prisma.sql`switchyard.switchyard_redact(e.data, ${redactPaths}::jsonb)::text` : Prisma.sql`e.data::text`;
+    conditions.push(Prisma.sql`${text} ILIKE ${`%${escapeLike(search.q)}%`}`);
+  }
+  for (const [path, value] of search.data) {
+    // The value as text, and as the JSON number, boolean or null it may stand for.
+    const alternatives = [value, ...jsonScalar(value)].map((scalar) => JSON.stringify(containment(path, scalar)));
+    conditions.push(Prisma.sql`(${Prisma.join(alternatives.map((json) => Prisma.sql`e.data @> ${json}::jsonb`), ' OR ')})`);
+  }
+  return Prisma.join(conditions, ' AND ');
+}
+
+function containment(path: string[], value: unknown): unknown {
+  return path.reduceRight<unknown>((inner, segment) => {
+    if (segment.endsWith('[]')) return { [segment.slice(0, -2)]: [inner] };
+    return { [segment]: inner };
+  }, value);
+}
+
+function jsonScalar(text: string): unknown[] {
+  if (text === 'true' || text === 'false') return [text === 'true'];
+  if (text === 'null') return [null];
+  if (/^-?\d+(\.\d+)?$/.test(text) && Number.isFinite(Number(text))) return [Number(text)];
+  return [];
+}
