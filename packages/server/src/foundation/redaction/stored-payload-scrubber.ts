@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, PrismaService } from '../../db/index.js';
+import type { Prisma } from '../../db/index.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
+import { EventsRepository } from '../repositories/events.repository.js';
 import { Redactor } from './redactor.js';
 
 /**
@@ -20,7 +21,7 @@ import { Redactor } from './redactor.js';
 @Injectable()
 export class StoredPayloadScrubber {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly events: EventsRepository,
     private readonly redactor: Redactor,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
@@ -31,15 +32,11 @@ export class StoredPayloadScrubber {
 
   /** Locks the events, so concurrent completions of one event take turns; first in the transaction. */
   lock(eventIds: string[]): Prisma.PrismaPromise<unknown> {
-    return this.prisma.$queryRaw`SELECT 1 FROM switchyard.events WHERE id = ANY(${eventIds}::uuid[]) ORDER BY id FOR UPDATE`;
+    return this.events.lockEvents(eventIds);
   }
 
   /** Scrubs those of the events that are finished; last in the transaction. */
   scrub(eventIds: string[]): Prisma.PrismaPromise<number> {
-    return this.prisma.$executeRaw`
-      UPDATE switchyard.events e SET data = switchyard.switchyard_redact(e.data, ${this.redactor.sqlPaths()}::jsonb), redacted_at = now()
-      WHERE e.id = ANY(${eventIds}::uuid[]) AND e.redacted_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM switchyard.jobs j WHERE j.event_id = e.id AND j.outcome IS NULL)
-        AND NOT EXISTS (SELECT 1 FROM switchyard.dead_letters d WHERE d.event_id = e.id AND d.status <> 'resolved')`;
+    return this.events.redactFinished(eventIds, this.redactor.sqlPaths());
   }
 }

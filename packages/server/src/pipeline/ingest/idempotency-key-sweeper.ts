@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { PrismaService } from '../../db/index.js';
+import { EventsRepository } from '../../foundation/repositories/events.repository.js';
 
 const SWEEP_EVERY_MS = 10 * 60_000;
 const BATCH = 10_000;
@@ -15,7 +15,7 @@ export class IdempotencyKeySweeper implements OnApplicationBootstrap, OnModuleDe
   private readonly logger = new Logger(IdempotencyKeySweeper.name);
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly events: EventsRepository) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
@@ -31,9 +31,7 @@ export class IdempotencyKeySweeper implements OnApplicationBootstrap, OnModuleDe
     let total = 0;
     try {
       for (;;) {
-        const deleted = await this.prisma.$executeRaw`
-          DELETE FROM switchyard.idempotency_keys WHERE key IN (
-            SELECT key FROM switchyard.idempotency_keys WHERE expires_at < now() LIMIT ${BATCH})`;
+        const deleted = await this.events.deleteExpiredIdempotencyKeys(BATCH);
         total += deleted;
         if (deleted < BATCH) return total;
       }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { PgPool } from '../../db/index.js';
 import type { JobsOptions } from 'bullmq';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
+import { EventsRepository } from '../../foundation/repositories/events.repository.js';
 import { QueueRegistry } from '../queues/queue-registry.js';
 import { RedisConnection } from '../../foundation/connections/redis-connection.js';
 import type { OutboxEntry } from './outbox-entry.js';
 import { OutboxSignal } from './outbox-signal.js';
-import { MARK_PUBLISHED_SQL, PublishMarks } from './publish-marks.js';
+import { PublishMarks } from './publish-marks.js';
 import { ReplicaAck } from './replica-ack.js';
 
 /**
@@ -25,7 +25,7 @@ export class OutboxPublisher {
   constructor(
     private readonly queues: QueueRegistry,
     private readonly redis: RedisConnection,
-    private readonly pg: PgPool,
+    private readonly events: EventsRepository,
     private readonly signal: OutboxSignal,
     private readonly marks: PublishMarks,
     private readonly replicaAck: ReplicaAck,
@@ -112,9 +112,7 @@ export class OutboxPublisher {
 
   async markPublished(jobIds: string[]): Promise<void> {
     if (jobIds.length === 0) return;
-    // Not prepared on purpose: a generic plan for this statement, made while the
-    // outbox was small, walked the whole outbox index for every batch later on.
-    await this.pg.query(MARK_PUBLISHED_SQL, [jobIds]);
+    await this.events.markPublished(jobIds);
   }
 
   private jobOptions(entry: OutboxEntry): JobsOptions {

@@ -3,8 +3,9 @@ import { PrismaService } from '../../db/index.js';
 import { BackgroundLoop, exponentialBackoff, type LoopPass } from '../../foundation/background/background-loop.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
+import { EventsRepository } from '../../foundation/repositories/events.repository.js';
 import { OutboxPublisher } from './outbox-publisher.js';
-import { type OutboxRow, toEntry } from './outbox-row.js';
+import { toEntry } from './outbox-row.js';
 import { OutboxSignal } from './outbox-signal.js';
 
 const BATCH_SIZE = 500;
@@ -28,6 +29,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly events: EventsRepository,
     private readonly publisher: OutboxPublisher,
     signal: OutboxSignal,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
@@ -74,17 +76,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         // that ran those jobs waiting to record their outcome. The transaction is idle while Redis takes the
         // jobs (at most the publish timeout); Postgres ends it if it idles much longer.
         await tx.$queryRawUnsafe(LIMIT_IDLE_IN_TRANSACTION_SQL, idleLimit(2 * this.config.outbox.publishTimeoutMs + 2_000));
-        const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT j.id, j.queue, j.handler, j.priority, j.deliver_at, j.attempts, j.backoff, j.kind, j.operation_id::text AS operation_id, j.ordering_key,
-                 e.id::text AS event_id, e.type, e.source, e.subject, e.time, e.data, e.received_at,
-                 e.correlation_id, e.causation_id::text AS causation_id
-          FROM switchyard.jobs j JOIN switchyard.events e ON e.id = j.event_id
-          WHERE j.published_at IS NULL AND NOT j.held
-            AND j.created_at <= now() - make_interval(secs => ${graceSeconds}::float8)
-            AND (j.released_at IS NULL OR j.released_at <= now() - make_interval(secs => ${graceSeconds}::float8))
-          ORDER BY j.created_at, j.id
-          LIMIT ${BATCH_SIZE}
-          FOR UPDATE OF j SKIP LOCKED`;
+        const rows = await this.events.lockUnpublished(tx, graceSeconds, BATCH_SIZE);
         if (rows.length === 0) return { count: 0, failure: null };
         let ids: string[];
         let failure: Error | null = null;
@@ -94,7 +86,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           failure = error as Error;
           ids = (error as { published?: string[] }).published ?? [];
         }
-        if (ids.length > 0) await tx.$executeRaw`UPDATE switchyard.jobs SET published_at = now() WHERE id = ANY(${ids}::text[])`;
+        if (ids.length > 0) await this.events.markLockedPublished(tx, ids);
         return { count: ids.length, failure };
       },
       { maxWait: 10_000, timeout: 60_000 },

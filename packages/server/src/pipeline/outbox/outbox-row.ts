@@ -1,28 +1,8 @@
-import type { BackoffPolicy } from '@switchyard/core/internal';
+import type { OutboxJobRow } from '../../foundation/repositories/events.repository.js';
 import type { OutboxEntry } from './outbox-entry.js';
 
 /** An outbox row joined with its event, as the relay and a released ordering key read it. */
-export interface OutboxRow {
-  id: string;
-  queue: string;
-  handler: string;
-  priority: number | null;
-  deliver_at: Date | null;
-  attempts: number;
-  backoff: BackoffPolicy;
-  event_id: string;
-  type: string;
-  source: string;
-  subject: string | null;
-  time: Date | null;
-  data: unknown;
-  received_at: Date;
-  correlation_id: string | null;
-  causation_id: string | null;
-  kind: 'fanout' | 'redrive' | 'replay';
-  operation_id: string | null;
-  ordering_key: string | null;
-}
+export type OutboxRow = OutboxJobRow;
 
 /** The outbox entry a row stands for. */
 export function toEntry(row: OutboxRow): OutboxEntry {

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { PgPool } from '../../db/index.js';
+import { EventsRepository } from '../../foundation/repositories/events.repository.js';
 
 /**
  * How long published job ids may wait for the next ingest statement to carry
@@ -8,33 +8,6 @@ import { PgPool } from '../../db/index.js';
  * republish rows whose jobs reached Redis.
  */
 const LINGER_MS = 25;
-
-/**
- * CTEs that mark the jobs whose ids are in `param` (a text[]) published.
- * Rows another transaction holds are skipped, never waited for: the only
- * other writers of fresh job rows are workers recording the job's outcome,
- * which sets published_at itself (a job that ran was published). Waiting
- * instead let an ingest statement and a worker's batch lock the same rows in
- * opposite orders: deadlocks, each costing a second. NO KEY UPDATE, so a
- * worker inserting an attempt row (a key-share lock through its foreign key)
- * does not make us skip the row. If a worker's outcome write rolls back after
- * we skipped its rows, the relay republishes them after its grace period:
- * BullMQ ignores the add while it still holds the job, else the job runs
- * again — at least once, as every handler expects. Only ever run with
- * custom plans (unprepared statements): generic plans of it made while
- * \`jobs\` was small walked the outbox index or the whole table per id.
- */
-export const MARK_PUBLISHED_CTES = (param: string) => `
-publishable AS (
-  SELECT j.id FROM unnest(${param}::text[]) AS p(id)
-  CROSS JOIN LATERAL (SELECT id, published_at FROM switchyard.jobs WHERE jobs.id = p.id FOR NO KEY UPDATE SKIP LOCKED) j
-  WHERE j.published_at IS NULL
-), marked AS (
-  UPDATE switchyard.jobs SET published_at = now() FROM publishable WHERE jobs.id = publishable.id
-)`;
-
-/** Marks one set of rows published; unprepared, so it is planned with its values. */
-export const MARK_PUBLISHED_SQL = `WITH ${MARK_PUBLISHED_CTES('$1')} SELECT 1`;
 
 /**
  * Published-but-not-yet-marked outbox rows of this process. Ingest hands
@@ -50,7 +23,7 @@ export class PublishMarks implements BeforeApplicationShutdown {
   private pending: string[] = [];
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly pg: PgPool) {}
+  constructor(private readonly events: EventsRepository) {}
 
   add(jobIds: string[]): void {
     if (jobIds.length === 0) return;
@@ -76,7 +49,7 @@ export class PublishMarks implements BeforeApplicationShutdown {
     const ids = this.take();
     if (ids.length === 0) return;
     try {
-      await this.pg.query(MARK_PUBLISHED_SQL, [ids]);
+      await this.events.markPublished(ids);
     } catch (error) {
       // Postgres is away: keep the ids (the relay's grace period gives us seconds).
       this.logger.warn(`Could not mark ${ids.length} jobs published yet: ${(error as Error).message}`);

@@ -1,23 +1,7 @@
-import { Prisma } from '../../../db/index.js';
 import type { FieldError } from '@switchyard/core/contracts';
-import { escapeLike } from '../dead-letters/dead-letter-filter.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
 import type { Redactor } from '../../../foundation/redaction/redactor.js';
-
-/** Filters of the event search, from query parameters. */
-export interface EventSearch {
-  type?: string;
-  source?: string;
-  /** The producer's own id for the event (`events.source_event_id`), exact; with `source`, or across every source without it. */
-  sourceId?: string;
-  subject?: string;
-  since?: Date;
-  until?: Date;
-  q?: string;
-  ids?: string[];
-  /** `data.user.id=usr_42` → [['user', 'id'], 'usr_42']. `lines[]` steps into arrays. */
-  data: Array<[string[], string]>;
-}
+import type { EventSearch } from '../../../foundation/repositories/events.repository.js';
 
 const KNOWN = new Set(['type', 'source', 'sourceId', 'subject', 'since', 'until', 'q', 'limit', 'cursor']);
 
@@ -58,45 +42,4 @@ export function parseEventSearch(query: Record<string, unknown>, redactor?: Reda
   }
   if (errors.length) throw new ProblemError(problems.invalidRequest('Invalid event search', errors));
   return search;
-}
-
-/**
- * The SQL condition over `events e`; data paths use containment, which the
- * GIN index serves. `q` reads the data with REDACT_PATHS masked, so it cannot
- * find a value the mask hides.
- */
-export function eventCondition(search: EventSearch, redactor?: Redactor): Prisma.Sql {
-  const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (search.type) conditions.push(Prisma.sql`e.type = ${search.type}`);
-  if (search.source) conditions.push(Prisma.sql`e.source = ${search.source}`);
-  // Served by events_source_event_id_idx (partial: events that carry a producer id).
-  if (search.sourceId) conditions.push(Prisma.sql`e.source_event_id = ${search.sourceId}`);
-  if (search.subject) conditions.push(Prisma.sql`e.subject = ${search.subject}`);
-  if (search.since) conditions.push(Prisma.sql`e.received_at >= ${search.since}`);
-  if (search.until) conditions.push(Prisma.sql`e.received_at < ${search.until}`);
-  if (search.ids) conditions.push(Prisma.sql`e.id = ANY(${search.ids}::uuid[])`);
-  if (search.q) {
-    const text = redactor?.enabled ? Prisma.sql`switchyard.switchyard_redact(e.data, ${redactor.sqlPaths()}::jsonb)::text` : Prisma.sql`e.data::text`;
-    conditions.push(Prisma.sql`${text} ILIKE ${`%${escapeLike(search.q)}%`}`);
-  }
-  for (const [path, value] of search.data) {
-    // The value as text, and as the JSON number, boolean or null it may stand for.
-    const alternatives = [value, ...jsonScalar(value)].map((scalar) => JSON.stringify(containment(path, scalar)));
-    conditions.push(Prisma.sql`(${Prisma.join(alternatives.map((json) => Prisma.sql`e.data @> ${json}::jsonb`), ' OR ')})`);
-  }
-  return Prisma.join(conditions, ' AND ');
-}
-
-function containment(path: string[], value: unknown): unknown {
-  return path.reduceRight<unknown>((inner, segment) => {
-    if (segment.endsWith('[]')) return { [segment.slice(0, -2)]: [inner] };
-    return { [segment]: inner };
-  }, value);
-}
-
-function jsonScalar(text: string): unknown[] {
-  if (text === 'true' || text === 'false') return [text === 'true'];
-  if (text === 'null') return [null];
-  if (/^-?\d+(\.\d+)?$/.test(text) && Number.isFinite(Number(text))) return [Number(text)];
-  return [];
 }

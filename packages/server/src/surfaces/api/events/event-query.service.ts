@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventLineage, EventPage, JobLineage, JobState } from '@switchyard/core/contracts';
-import { Prisma, ReadPrismaService } from '../../../db/index.js';
+import type { Prisma } from '../../../db/index.js';
 import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../../../foundation/paging/cursor.js';
-import { eventCondition, parseEventSearch } from './event-filter.js';
+import { EventsRepository } from '../../../foundation/repositories/events.repository.js';
+import { parseEventSearch } from './event-filter.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
 import { QueueRegistry } from '../../../pipeline/queues/queue-registry.js';
 import { Redactor } from '../../../foundation/redaction/redactor.js';
@@ -15,17 +16,15 @@ export class EventQueryService {
   private readonly logger = new Logger(EventQueryService.name);
 
   constructor(
-    private readonly prisma: ReadPrismaService,
+    private readonly events: EventsRepository,
     private readonly queues: QueueRegistry,
     private readonly redactor: Redactor,
   ) {}
 
   async lineage(eventId: string): Promise<EventLineage> {
-    const event = isUuid(eventId)
-      ? await this.prisma.event.findUnique({ where: { id: eventId }, include: { jobs: { orderBy: [{ handler: 'asc' }, { createdAt: 'asc' }] } } })
-      : null;
+    const event = isUuid(eventId) ? await this.events.eventWithJobs(eventId) : null;
     if (!event) throw new ProblemError(problems.notFound(`No event with id ${JSON.stringify(eventId)}`));
-    const deadLetters = await this.prisma.deadLetter.findMany({ where: { eventId: event.id }, select: { id: true, handler: true } });
+    const deadLetters = await this.events.deadLettersOf(event.id);
     const deadLetterOf = new Map(deadLetters.map((letter) => [letter.handler, letter.id]));
     const jobs = await Promise.all(event.jobs.map((job) => this.jobLineage(job, deadLetterOf.get(job.handler) ?? null)));
     return {
@@ -93,16 +92,7 @@ export class EventQueryService {
     const search = parseEventSearch(query, this.redactor);
     const limit = parseLimit(typeof query.limit === 'string' ? query.limit : undefined);
     const after = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : null;
-    const keyset = after ? Prisma.sql`AND (e.received_at, e.id) < (${after.at}, ${after.id}::uuid)` : Prisma.empty;
-    const rows = await this.prisma.$queryRaw<
-      Array<{ id: string; type: string; source: string; source_event_id: string | null; subject: string | null; received_at: Date; job_count: number }>
-    >`
-      SELECT e.id::text AS id, e.type, e.source, e.source_event_id, e.subject, e.received_at,
-             (SELECT count(*)::int FROM switchyard.jobs j WHERE j.event_id = e.id) AS job_count
-      FROM switchyard.events e
-      WHERE ${eventCondition(search, this.redactor)} ${keyset}
-      ORDER BY e.received_at DESC, e.id DESC
-      LIMIT ${limit + 1}`;
+    const rows = await this.events.search(search, this.redactor.enabled ? this.redactor.sqlPaths() : null, after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -110,12 +100,12 @@ export class EventQueryService {
         eventId: row.id,
         type: row.type,
         source: row.source,
-        sourceId: row.source_event_id,
+        sourceId: row.sourceEventId,
         subject: row.subject,
-        receivedAt: row.received_at.toISOString(),
-        jobCount: row.job_count,
+        receivedAt: row.receivedAt.toISOString(),
+        jobCount: row.jobCount,
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.received_at, last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.receivedAt, last.id) : null,
     };
   }
 }

@@ -1,17 +1,17 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { OperationStatus } from '@switchyard/core/contracts';
-import { Prisma, PrismaService, type TransactionClient } from '../../../db/index.js';
+import { PrismaService, type TransactionClient } from '../../../db/index.js';
 import { z } from 'zod';
 import { AuditLog } from '../../../foundation/audit/audit-log.js';
 import { HandlerRegistry } from '../../../pipeline/handlers/handler-registry.js';
 import type { DomainEvent } from '@switchyard/core/internal';
 import { toFieldErrors } from '../../../foundation/problems/field-errors.js';
+import { type EventSearch, EventsRepository, type ReplayJobRecord } from '../../../foundation/repositories/events.repository.js';
 import { type Acting, type ActionResult, OperationKinds } from '../../../pipeline/operations/operation-kinds.js';
 import { OperationService } from '../../../pipeline/operations/operation.service.js';
 import type { OutboxEntry } from '../../../pipeline/outbox/outbox-entry.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
 import { RoutingTable } from '../../../pipeline/routing/routing-table.js';
-import { eventCondition, type EventSearch } from './event-filter.js';
 
 const timestamp = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' });
 
@@ -51,6 +51,7 @@ export interface ReplayDryRun {
 export class EventReplayService implements OnModuleInit {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly events: EventsRepository,
     private readonly routing: RoutingTable,
     private readonly registry: HandlerRegistry,
     private readonly audit: AuditLog,
@@ -82,8 +83,7 @@ export class EventReplayService implements OnModuleInit {
       until: body.filter.until ? new Date(body.filter.until) : undefined,
       ids: body.filter.ids,
     };
-    const condition = eventCondition(search);
-    if (body.dryRun) return this.dryRun(condition, body.handlers ?? null);
+    if (body.dryRun) return this.dryRun(search, body.handlers ?? null);
     const operation = await this.prisma.$transaction(
       async (tx) => {
         const created = await this.operations.create(tx, {
@@ -91,7 +91,7 @@ export class EventReplayService implements OnModuleInit {
           actor,
           filter: body.filter,
           params: { ratePerSecond: body.ratePerSecond, handlers: body.handlers ?? null },
-          items: Prisma.sql`SELECT e.id, row_number() OVER (ORDER BY e.received_at, e.id)::int AS seq FROM switchyard.events e WHERE ${condition}`,
+          items: this.events.operationItems(search),
         });
         const auditId = await this.audit.record(tx, {
           actor,
@@ -116,26 +116,11 @@ export class EventReplayService implements OnModuleInit {
 
   /** One batch of a replay operation, inside the runner's transaction: outbox rows for each event's chosen handlers. */
   async apply(tx: TransactionClient, eventIds: string[], acting: Acting, handlers: string[] | null): Promise<ActionResult> {
-    const events = await tx.$queryRaw<
-      Array<{
-        id: string;
-        type: string;
-        source: string;
-        subject: string | null;
-        time: Date | null;
-        data: unknown;
-        extensions: Record<string, unknown> | null;
-        received_at: Date;
-        priority: number | null;
-        correlation_id: string | null;
-        causation_id: string | null;
-      }>
-    >`SELECT id::text AS id, type, source, subject, time, data, extensions, received_at, priority, correlation_id, causation_id::text AS causation_id
-      FROM switchyard.events WHERE id = ANY(${eventIds}::uuid[])`;
+    const events = await this.events.eventsToReplay(tx, eventIds);
     const result: ActionResult = { done: [], skipped: [], toPublish: [] };
     const found = new Set(events.map((event) => event.id));
     for (const id of eventIds) if (!found.has(id)) result.skipped.push({ id, reason: 'no longer exists', status: null, jobId: null });
-    const rows: Array<Record<string, unknown>> = [];
+    const rows: ReplayJobRecord[] = [];
     for (const event of events) {
       // Content filters are evaluated again, on the stored event with today's routing table (as the
       // type patterns are): the same answer as at ingest unless a filter changed since, or it reads
@@ -155,9 +140,9 @@ export class EventReplayService implements OnModuleInit {
         subject: event.subject,
         time: event.time?.toISOString() ?? null,
         data: event.data,
-        receivedAt: event.received_at.toISOString(),
-        correlationId: event.correlation_id ?? event.id,
-        causationId: event.causation_id,
+        receivedAt: event.receivedAt.toISOString(),
+        correlationId: event.correlationId ?? event.id,
+        causationId: event.causationId,
       };
       for (const route of matching) {
         const jobId = `${event.id}.${route.name}.replay.${acting.operationId}`;
@@ -177,20 +162,12 @@ export class EventReplayService implements OnModuleInit {
       }
       result.done.push({ id: event.id, jobId: null });
     }
-    if (rows.length) {
-      await tx.$executeRaw`
-        INSERT INTO switchyard.jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at, kind, operation_id)
-        SELECT x.id, x.event_id, x.handler, x.queue, x.priority, x.attempts, x.backoff, now(), 'replay', ${acting.operationId}::uuid
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          AS x(id text, event_id uuid, handler text, queue text, priority int, attempts int, backoff jsonb)
-        ON CONFLICT (id) DO NOTHING`;
-    }
+    if (rows.length) await this.events.addReplayJobs(tx, acting.operationId!, rows);
     return result;
   }
 
-  private async dryRun(condition: Prisma.Sql, handlers: string[] | null): Promise<ReplayDryRun> {
-    const types = await this.prisma.$queryRaw<Array<{ type: string; count: number }>>`
-      SELECT e.type, count(*)::int AS count FROM switchyard.events e WHERE ${condition} GROUP BY e.type`;
+  private async dryRun(search: EventSearch, handlers: string[] | null): Promise<ReplayDryRun> {
+    const types = await this.events.countByType(search);
     // Counted in a Map: a handler may be named `constructor`, which a plain object already has.
     const jobs = new Map<string, number>();
     const filtered = new Set<string>();
@@ -201,14 +178,13 @@ export class EventReplayService implements OnModuleInit {
         if (route.filter !== null) filtered.add(route.name);
       }
     }
-    const sample = await this.prisma.$queryRaw<Array<{ id: string; type: string; received_at: Date }>>`
-      SELECT e.id::text AS id, e.type, e.received_at FROM switchyard.events e WHERE ${condition} ORDER BY e.received_at, e.id LIMIT 10`;
+    const sample = await this.events.sampleMatching(search);
     return {
       dryRun: true,
       matched: types.reduce((sum, row) => sum + row.count, 0),
       jobs: Object.fromEntries(jobs),
       filtered: [...filtered].sort(),
-      sample: sample.map((row) => ({ eventId: row.id, type: row.type, receivedAt: row.received_at.toISOString() })),
+      sample: sample.map((row) => ({ eventId: row.id, type: row.type, receivedAt: row.receivedAt.toISOString() })),
     };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { PrismaService } from '../../../db/index.js';
 import { QueueInspector } from '../queues/queue-inspector.js';
 import { PrometheusMetrics } from '../../../foundation/metrics/prometheus-metrics.js';
+import { EventsRepository } from '../../../foundation/repositories/events.repository.js';
 
 /** The gauges the API computes when Prometheus scrapes it. */
 @Injectable()
@@ -10,6 +11,7 @@ export class ApiGauges implements OnModuleInit {
     private readonly metrics: PrometheusMetrics,
     private readonly inspector: QueueInspector,
     private readonly prisma: PrismaService,
+    private readonly events: EventsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -23,8 +25,7 @@ export class ApiGauges implements OnModuleInit {
       for (const lag of await currentLags()) gauge.set({ queue: lag.queue }, lag.oldestWaitingAgeMs / 1000);
     });
     this.metrics.gauge('switchyard_outbox_backlog', 'Jobs committed in Postgres and not yet handed to BullMQ.', [], async (gauge) => {
-      const [row] = await this.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM switchyard.jobs WHERE published_at IS NULL`;
-      gauge.set(row.n);
+      gauge.set(await this.events.countUnpublished());
     });
     this.metrics.gauge('switchyard_dead_letters_open', 'Dead letters waiting for an operator.', [], async (gauge) => {
       const row = await this.prisma.deadLetterCount.findUnique({ where: { status: 'open' } });
