@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaService, type TransactionClient } from '../../db/index.js';
+import { PrismaService } from '../../db/index.js';
 import { v7 as uuidv7 } from 'uuid';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
+import { type AttemptRecord, JobsRepository } from '../../foundation/repositories/jobs.repository.js';
 import { errorFingerprint } from '../dead-letters/fingerprint.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
 import { DeadLetterEvents } from '../dead-letters/dead-letter-events.js';
@@ -42,6 +43,7 @@ const MAX_TEXT = 16_384;
 export class FailureRecorder {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly jobs: JobsRepository,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     private readonly redactor: Redactor,
     private readonly registry: HandlerRegistry,
@@ -58,23 +60,31 @@ export class FailureRecorder {
   async record(failure: FailedAttempt): Promise<OutboxEntry[]> {
     const { event, handler, error } = failure;
     const message = truncate(error.message || String(error));
-    const attempt = (db: Pick<TransactionClient, '$executeRaw'>) => db.$executeRaw`
-      INSERT INTO switchyard.job_attempts (job_id, event_id, handler, queue, attempt, worker_id, started_at, finished_at,
-                                duration_ms, error_name, error_message, error_stack, retryable)
-      VALUES (${failure.jobId}, ${event.id}::uuid, ${handler}, ${failure.queue}, ${failure.attempt}, ${this.config.worker.id},
-              ${failure.startedAt}, ${failure.finishedAt}, ${failure.finishedAt.getTime() - failure.startedAt.getTime()},
-              ${error.name || 'Error'}, ${message}, ${error.stack ? truncate(error.stack) : null}, ${failure.retryable})`;
+    const errorName = error.name || 'Error';
+    const attempt: AttemptRecord = {
+      jobId: failure.jobId,
+      eventId: event.id,
+      handler,
+      queue: failure.queue,
+      attempt: failure.attempt,
+      workerId: this.config.worker.id,
+      startedAt: failure.startedAt,
+      finishedAt: failure.finishedAt,
+      errorName,
+      errorMessage: message,
+      errorStack: error.stack ? truncate(error.stack) : null,
+      retryable: failure.retryable,
+    };
     if (!failure.final) {
-      await attempt(this.prisma);
+      await this.jobs.recordAttempt(attempt);
       return [];
     }
-    const errorName = error.name || 'Error';
     // A handler no longer ordered (or no longer deployed) lets its keys go: nothing would ever unblock them.
     // For an unordered job the release is a no-op, and dead letters are rare enough not to skip it.
     const ordering = this.registry.get(handler)?.definition.ordering;
     const proceed = ordering ? ordering.afterDeadLetter === 'proceed' : true;
     return this.prisma.$transaction(async (tx) => {
-      await attempt(tx);
+      await this.jobs.recordAttempt(attempt, tx);
       // Upsert the dead letter and note the transition in its trail, in one statement.
       const trail = await tx.$queryRaw<Array<{ id: bigint }>>`
         WITH previous AS (
@@ -103,11 +113,7 @@ export class FailureRecorder {
                COALESCE(p.status, 'none'), 'open', ${failure.jobId}, ${message}
         FROM upserted u LEFT JOIN previous p ON p.id = u.id
         RETURNING id`;
-      await tx.$executeRaw`
-        UPDATE switchyard.jobs SET outcome = 'dead', attempts_made = ${failure.attempt}, finished_at = ${failure.finishedAt},
-                        processed_at = COALESCE(processed_at, ${failure.startedAt}), failed_reason = ${message},
-                        published_at = COALESCE(published_at, ${failure.startedAt})
-        WHERE id = ${failure.jobId}`;
+      await this.jobs.markDead(tx, { jobId: failure.jobId, attemptsMade: failure.attempt, startedAt: failure.startedAt, finishedAt: failure.finishedAt, failedReason: message });
       const released = proceed ? await releaseKeysIn(tx, [failure.jobId]) : [];
       const announced = await this.deadLetterEvents.announce(tx, trail.map((row) => row.id));
       return [...released, ...announced];
