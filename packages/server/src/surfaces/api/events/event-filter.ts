@@ -1,6 +1,6 @@
 import { Prisma } from '../../../db/index.js';
 import type { FieldError } from '@switchyard/core/contracts';
-import { escapeLike } from '../dead-letters/dead-letter-filter.js';
+import { escapeLike } from '../../../foundation/repositories/like.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
 import type { Redactor } from '../../../foundation/redaction/redactor.js';
 

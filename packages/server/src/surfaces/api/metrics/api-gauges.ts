@@ -2,11 +2,13 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { PrismaService } from '../../../db/index.js';
 import { QueueInspector } from '../queues/queue-inspector.js';
 import { PrometheusMetrics } from '../../../foundation/metrics/prometheus-metrics.js';
+import { DeadLettersRepository } from '../../../foundation/repositories/dead-letters.repository.js';
 
 /** The gauges the API computes when Prometheus scrapes it. */
 @Injectable()
 export class ApiGauges implements OnModuleInit {
   constructor(
+    private readonly deadLetters: DeadLettersRepository,
     private readonly metrics: PrometheusMetrics,
     private readonly inspector: QueueInspector,
     private readonly prisma: PrismaService,
@@ -27,8 +29,7 @@ export class ApiGauges implements OnModuleInit {
       gauge.set(row.n);
     });
     this.metrics.gauge('switchyard_dead_letters_open', 'Dead letters waiting for an operator.', [], async (gauge) => {
-      const row = await this.prisma.deadLetterCount.findUnique({ where: { status: 'open' } });
-      gauge.set(Number(row?.n ?? 0));
+      gauge.set(await this.deadLetters.countOpen());
     });
   }
 }
