@@ -201,63 +201,6 @@ export class DeadLettersRepository {
     }));
   }
 
-  /** Locks the dead letters `ids` in `tx` for an operator's action; those that exist, in id order. */
-  async lockForAction(tx: TransactionClient, ids: string[]): Promise<LockedDeadLetter[]> {
-    if (ids.length === 0) return [];
-    // Row locks serialise concurrent actions on one dead letter: a double click
-    // waits for the first click to commit, then finds it `retrying`. The data
-    // comes from the event: the dead letter's payload has REDACT_PATHS masked,
-    // and the event keeps them whole while it has a dead letter not resolved.
-    const rows = await tx.$queryRaw<LockedRow[]>`
-      SELECT d.id::text AS id, d.status, d.event_id::text AS event_id, d.handler, d.queue,
-             CASE WHEN e.id IS NULL THEN d.payload ELSE jsonb_set(d.payload, '{data}', e.data) END AS payload, d.redrives, e.priority AS event_priority,
-             e.id IS NOT NULL AS event_exists, d.job_id, j.ordering_key, j.ordering_seq
-      FROM switchyard.dead_letters d LEFT JOIN switchyard.events e ON e.id = d.event_id LEFT JOIN switchyard.jobs j ON j.id = d.job_id
-      WHERE d.id = ANY(${ids}::uuid[])
-      ORDER BY d.id
-      FOR UPDATE OF d`;
-    return rows.map((row) => ({
-      id: row.id, status: row.status, eventId: row.event_id, handler: row.handler, queue: row.queue, payload: row.payload, redrives: row.redrives,
-      eventPriority: row.event_priority, eventExists: row.event_exists, jobId: row.job_id, orderingKey: row.ordering_key, orderingSeq: row.ordering_seq,
-    }));
-  }
-
-  /** In `tx`: marks the dead letters `retrying`, writes their redrive jobs (the outbox rows) and their trail entries. */
-  async redrive(tx: TransactionClient, jobs: RedriveJobRecord[], acting: AuditedActor): Promise<void> {
-    const rowsJson = JSON.stringify(
-      jobs.map((job) => ({
-        id: job.jobId, event_id: job.eventId, handler: job.handler, queue: job.queue, priority: job.priority, attempts: job.attempts, backoff: job.backoff,
-        from_status: job.fromStatus, dead_letter_id: job.deadLetterId, ordering_key: job.orderingKey, ordering_seq: job.orderingSeq?.toString() ?? null,
-      })),
-    );
-    await tx.$executeRaw`
-      UPDATE switchyard.dead_letters d SET status = 'retrying', redrives = d.redrives + 1, discard_reason = NULL, updated_at = now()
-      FROM jsonb_to_recordset(${rowsJson}::jsonb) AS x(dead_letter_id uuid) WHERE d.id = x.dead_letter_id`;
-    await tx.$executeRaw`
-      INSERT INTO switchyard.jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at, kind, operation_id, ordering_key, ordering_seq)
-      SELECT x.id, x.event_id, x.handler, x.queue, x.priority, x.attempts, x.backoff, now(), 'redrive', ${acting.operationId ?? null}::uuid,
-             x.ordering_key, x.ordering_seq
-      FROM jsonb_to_recordset(${rowsJson}::jsonb)
-        AS x(id text, event_id uuid, handler text, queue text, priority int, attempts int, backoff jsonb, ordering_key text, ordering_seq bigint)`;
-    await tx.$executeRaw`
-      INSERT INTO switchyard.dead_letter_actions (dead_letter_id, audit_id, actor, action, from_status, to_status, job_id)
-      SELECT x.dead_letter_id, ${acting.auditId}, ${acting.actor}, 'retry', x.from_status, 'retrying', x.id
-      FROM jsonb_to_recordset(${rowsJson}::jsonb) AS x(dead_letter_id uuid, from_status text, id text)`;
-  }
-
-  /** In `tx`: marks the open dead letters `ids` discarded with `reason`, with trail entries; returns the entries' ids. */
-  async discard(tx: TransactionClient, ids: string[], reason: string, acting: AuditedActor): Promise<bigint[]> {
-    const trail = await tx.$queryRaw<Array<{ id: bigint }>>`
-      WITH discarded AS (
-        UPDATE switchyard.dead_letters SET status = 'discarded', discard_reason = ${reason}, updated_at = now()
-        WHERE id = ANY(${ids}::uuid[]) RETURNING id
-      )
-      INSERT INTO switchyard.dead_letter_actions (dead_letter_id, audit_id, actor, action, from_status, to_status, reason)
-      SELECT id, ${acting.auditId}, ${acting.actor}, 'discard', 'open', 'discarded', ${reason} FROM discarded
-      RETURNING id`;
-    return trail.map((row) => row.id);
-  }
-
   /**
    * Marks the dead letter of a job that finally succeeded `resolved`, with a
    * trail entry, inside `tx`; returns the trail entries' ids (none when there
@@ -365,6 +308,67 @@ export class DeadLettersRepository {
       firstSeen: row.first_seen, lastSeen: row.last_seen, sample: row.sample,
     }));
   }
+}
+
+// An operator's actions on dead letters run in their caller's transaction,
+// inside redrive() and discard() (pipeline/dead-letters), which are plain
+// functions: so their statements are functions too, taking the transaction.
+
+/** Locks the dead letters `ids` in `tx` for an operator's action; those that exist, in id order. */
+export async function lockDeadLetters(tx: TransactionClient, ids: string[]): Promise<LockedDeadLetter[]> {
+  if (ids.length === 0) return [];
+  // Row locks serialise concurrent actions on one dead letter: a double click
+  // waits for the first click to commit, then finds it `retrying`. The data
+  // comes from the event: the dead letter's payload has REDACT_PATHS masked,
+  // and the event keeps them whole while it has a dead letter not resolved.
+  const rows = await tx.$queryRaw<LockedRow[]>`
+    SELECT d.id::text AS id, d.status, d.event_id::text AS event_id, d.handler, d.queue,
+           CASE WHEN e.id IS NULL THEN d.payload ELSE jsonb_set(d.payload, '{data}', e.data) END AS payload, d.redrives, e.priority AS event_priority,
+           e.id IS NOT NULL AS event_exists, d.job_id, j.ordering_key, j.ordering_seq
+    FROM switchyard.dead_letters d LEFT JOIN switchyard.events e ON e.id = d.event_id LEFT JOIN switchyard.jobs j ON j.id = d.job_id
+    WHERE d.id = ANY(${ids}::uuid[])
+    ORDER BY d.id
+    FOR UPDATE OF d`;
+  return rows.map((row) => ({
+    id: row.id, status: row.status, eventId: row.event_id, handler: row.handler, queue: row.queue, payload: row.payload, redrives: row.redrives,
+    eventPriority: row.event_priority, eventExists: row.event_exists, jobId: row.job_id, orderingKey: row.ordering_key, orderingSeq: row.ordering_seq,
+  }));
+}
+
+/** In `tx`: marks the dead letters `retrying`, writes their redrive jobs (the outbox rows) and their trail entries. */
+export async function redriveDeadLetters(tx: TransactionClient, jobs: RedriveJobRecord[], acting: AuditedActor): Promise<void> {
+  const rowsJson = JSON.stringify(
+    jobs.map((job) => ({
+      id: job.jobId, event_id: job.eventId, handler: job.handler, queue: job.queue, priority: job.priority, attempts: job.attempts, backoff: job.backoff,
+      from_status: job.fromStatus, dead_letter_id: job.deadLetterId, ordering_key: job.orderingKey, ordering_seq: job.orderingSeq?.toString() ?? null,
+    })),
+  );
+  await tx.$executeRaw`
+    UPDATE switchyard.dead_letters d SET status = 'retrying', redrives = d.redrives + 1, discard_reason = NULL, updated_at = now()
+    FROM jsonb_to_recordset(${rowsJson}::jsonb) AS x(dead_letter_id uuid) WHERE d.id = x.dead_letter_id`;
+  await tx.$executeRaw`
+    INSERT INTO switchyard.jobs (id, event_id, handler, queue, priority, attempts, backoff, created_at, kind, operation_id, ordering_key, ordering_seq)
+    SELECT x.id, x.event_id, x.handler, x.queue, x.priority, x.attempts, x.backoff, now(), 'redrive', ${acting.operationId ?? null}::uuid,
+           x.ordering_key, x.ordering_seq
+    FROM jsonb_to_recordset(${rowsJson}::jsonb)
+      AS x(id text, event_id uuid, handler text, queue text, priority int, attempts int, backoff jsonb, ordering_key text, ordering_seq bigint)`;
+  await tx.$executeRaw`
+    INSERT INTO switchyard.dead_letter_actions (dead_letter_id, audit_id, actor, action, from_status, to_status, job_id)
+    SELECT x.dead_letter_id, ${acting.auditId}, ${acting.actor}, 'retry', x.from_status, 'retrying', x.id
+    FROM jsonb_to_recordset(${rowsJson}::jsonb) AS x(dead_letter_id uuid, from_status text, id text)`;
+}
+
+/** In `tx`: marks the open dead letters `ids` discarded with `reason`, with trail entries; returns the entries' ids. */
+export async function discardDeadLetters(tx: TransactionClient, ids: string[], reason: string, acting: AuditedActor): Promise<bigint[]> {
+  const trail = await tx.$queryRaw<Array<{ id: bigint }>>`
+    WITH discarded AS (
+      UPDATE switchyard.dead_letters SET status = 'discarded', discard_reason = ${reason}, updated_at = now()
+      WHERE id = ANY(${ids}::uuid[]) RETURNING id
+    )
+    INSERT INTO switchyard.dead_letter_actions (dead_letter_id, audit_id, actor, action, from_status, to_status, reason)
+    SELECT id, ${acting.auditId}, ${acting.actor}, 'discard', 'open', 'discarded', ${reason} FROM discarded
+    RETURNING id`;
+  return trail.map((row) => row.id);
 }
 
 function toRecord(row: SummaryRow): DeadLetterSummaryRecord {

@@ -126,25 +126,25 @@ export class JobsRepository {
                       published_at = COALESCE(published_at, ${job.startedAt})
       WHERE id = ${job.jobId}`;
   }
+}
 
-  // The idempotency guard's statements run through a handlers' transactions
-  // adapter (`sql`, its executor): on the database the app gave, inside the
-  // transaction that holds the handler's effects, and without Switchyard's
-  // clients (createHandlerContext builds a guard outside any worker). So they
-  // take the executor and need no instance.
+// The idempotency guard's statements run through a handlers' transactions
+// adapter (`sql`, its executor): on the database the app gave, inside the
+// transaction that holds the handler's effects, and without Switchyard's
+// clients (createHandlerContext builds a guard outside any worker). So they
+// are functions rather than methods, taking the executor their callers hold.
 
-  /**
-   * Records that `handler` applied its effects for `key`, in the executor's
-   * transaction; false when a committed transaction recorded it first.
-   */
-  static async recordProcessedKey(sql: SqlExecutor, handler: string, key: string): Promise<boolean> {
-    const recorded = await sql(RECORD_KEY_SQL, [handler, key]);
-    return recorded.length > 0;
-  }
+/**
+ * Records that `handler` applied its effects for `key`, in the executor's
+ * transaction; false when a committed transaction recorded it first.
+ */
+export async function recordProcessedKey(sql: SqlExecutor, handler: string, key: string): Promise<boolean> {
+  const recorded = await sql(RECORD_KEY_SQL, [handler, key]);
+  return recorded.length > 0;
+}
 
-  /** The id of the Switchyard installation the executor's database belongs to; null when it has no row. */
-  static async installationId(sql: SqlExecutor): Promise<string | null> {
-    const [row] = await sql(INSTALLATION_SQL, []);
-    return typeof row?.id === 'string' ? row.id : null;
-  }
+/** The id of the Switchyard installation the executor's database belongs to; null when it has no row. */
+export async function installationId(sql: SqlExecutor): Promise<string | null> {
+  const [row] = await sql(INSTALLATION_SQL, []);
+  return typeof row?.id === 'string' ? row.id : null;
 }

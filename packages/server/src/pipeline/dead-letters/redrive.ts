@@ -1,5 +1,11 @@
 import type { TransactionClient } from '../../db/index.js';
-import type { DeadLettersRepository, LockedDeadLetter, RedriveJobRecord } from '../../foundation/repositories/dead-letters.repository.js';
+import {
+  discardDeadLetters,
+  type LockedDeadLetter,
+  lockDeadLetters,
+  type RedriveJobRecord,
+  redriveDeadLetters,
+} from '../../foundation/repositories/dead-letters.repository.js';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { DeadLetterEvents } from './dead-letter-events.js';
 import { releaseKeysIn } from '../ordering/key-release.js';
@@ -22,14 +28,8 @@ export function redriveJobId(eventId: string, handler: string, redrive: number):
  * key has already moved on (`proceed`, or a discard), the redrive runs
  * outside the key's order: its turn has passed.
  */
-export async function redrive(
-  tx: TransactionClient,
-  deadLetters: DeadLettersRepository,
-  registry: HandlerRegistry,
-  ids: string[],
-  acting: Acting,
-): Promise<ActionResult> {
-  const rows = await deadLetters.lockForAction(tx, ids);
+export async function redrive(tx: TransactionClient, registry: HandlerRegistry, ids: string[], acting: Acting): Promise<ActionResult> {
+  const rows = await lockDeadLetters(tx, ids);
   const result: ActionResult = { done: [], skipped: missing(ids, rows), toPublish: [] };
   const jobs: RedriveJobRecord[] = [];
   for (const row of rows) {
@@ -65,7 +65,7 @@ export async function redrive(
     });
   }
   if (jobs.length === 0) return result;
-  await deadLetters.redrive(tx, jobs, acting);
+  await redriveDeadLetters(tx, jobs, acting);
   return result;
 }
 
@@ -77,15 +77,8 @@ export async function redrive(
  * 'block'`) moves on. The key's next job and the events' fan-out are
  * returned to publish.
  */
-export async function discard(
-  tx: TransactionClient,
-  deadLetters: DeadLettersRepository,
-  events: DeadLetterEvents,
-  ids: string[],
-  reason: string,
-  acting: Acting,
-): Promise<ActionResult> {
-  const rows = await deadLetters.lockForAction(tx, ids);
+export async function discard(tx: TransactionClient, events: DeadLetterEvents, ids: string[], reason: string, acting: Acting): Promise<ActionResult> {
+  const rows = await lockDeadLetters(tx, ids);
   const result: ActionResult = { done: [], skipped: missing(ids, rows), toPublish: [] };
   const eligible: string[] = [];
   for (const row of rows) {
@@ -93,7 +86,7 @@ export async function discard(
     else result.skipped.push({ id: row.id, reason: `is ${row.status}`, status: row.status, jobId: null });
   }
   if (eligible.length === 0) return result;
-  const trail = await deadLetters.discard(tx, eligible, reason, acting);
+  const trail = await discardDeadLetters(tx, eligible, reason, acting);
   result.done.push(...eligible.map((id) => ({ id, jobId: null })));
   const ordered = rows.filter((row) => eligible.includes(row.id) && row.orderingKey !== null).map((row) => row.jobId);
   result.toPublish.push(...(await releaseKeysIn(tx, ordered)));

@@ -1,6 +1,6 @@
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { TransactionAdapter } from '@switchyard/core/internal';
-import { JobsRepository } from '../../foundation/repositories/jobs.repository.js';
+import { installationId } from '../../foundation/repositories/jobs.repository.js';
 
 /**
  * The two databases a job's handler may write to: the handlers' own, where
@@ -60,7 +60,7 @@ export class HandlerDatabases implements OnModuleInit {
 }
 
 async function installationOf(transactions: TransactionAdapter<unknown>): Promise<string> {
-  const id = await transactions.transaction((_tx, sql) => JobsRepository.installationId(sql));
+  const id = await transactions.transaction((_tx, sql) => installationId(sql));
   if (id === null) throw new Error('switchyard.installation has no row');
   return id;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OnceResult, SqlExecutor, TransactionAdapter } from '@switchyard/core/internal';
-import { JobsRepository } from '../../foundation/repositories/jobs.repository.js';
+import { recordProcessedKey } from '../../foundation/repositories/jobs.repository.js';
 
 /**
  * Runs a handler's effects at most once per (handler, key): the processed key
@@ -18,7 +18,7 @@ export class IdempotencyGuard {
     effects: (tx: TTx, sql: SqlExecutor) => Promise<T>,
   ): Promise<OnceResult<T>> {
     return transactions.transaction(async (tx, sql): Promise<OnceResult<T>> => {
-      const recorded = await JobsRepository.recordProcessedKey(sql, handler, key);
+      const recorded = await recordProcessedKey(sql, handler, key);
       if (!recorded) return { applied: false };
       return { applied: true, value: await effects(tx, sql) };
     });

@@ -58,7 +58,7 @@ export class DeadLetterTriageService implements OnModuleInit {
     this.assertId(id);
     const result = await this.prisma.$transaction(async (tx) => {
       const auditId = await this.audit.record(tx, { actor, action: 'dead-letter.retry', target: `dead-letter:${id}` });
-      return redrive(tx, this.deadLetters, this.registry, [id], { actor, auditId });
+      return redrive(tx, this.registry, [id], { actor, auditId });
     });
     await this.publisher.publishAfterCommit(result.toPublish);
     const deadLetter = await this.summary(id);
@@ -75,7 +75,7 @@ export class DeadLetterTriageService implements OnModuleInit {
     if (!parsed.success) throw new ProblemError(problems.invalidRequest('A discard needs a reason', toFieldErrors(parsed.error)));
     const result = await this.prisma.$transaction(async (tx) => {
       const auditId = await this.audit.record(tx, { actor, action: 'dead-letter.discard', target: `dead-letter:${id}`, detail: { reason: parsed.data.reason } });
-      return discard(tx, this.deadLetters, this.deadLetterEvents, [id], parsed.data.reason, { actor, auditId });
+      return discard(tx, this.deadLetterEvents, [id], parsed.data.reason, { actor, auditId });
     });
     // Discarding the dead letter a key was blocked on moves the key on; the discard's event fans out.
     await this.publisher.publishAfterCommit(result.toPublish);
@@ -127,9 +127,7 @@ export class DeadLetterTriageService implements OnModuleInit {
 
   /** Runs one batch of a bulk operation inside the runner's transaction. */
   apply(kind: 'retry' | 'discard', tx: TransactionClient, ids: string[], acting: Acting, reasonText?: string): Promise<ActionResult> {
-    return kind === 'retry'
-      ? redrive(tx, this.deadLetters, this.registry, ids, acting)
-      : discard(tx, this.deadLetters, this.deadLetterEvents, ids, reasonText ?? 'discarded in bulk', acting);
+    return kind === 'retry' ? redrive(tx, this.registry, ids, acting) : discard(tx, this.deadLetterEvents, ids, reasonText ?? 'discarded in bulk', acting);
   }
 
   /** Which records a bulk action covers: its ids, or its filter narrowed to the statuses the action applies to. */
