@@ -1,6 +1,6 @@
 // The at-most-once start claim against the real Postgres: the verdicts a
 // second start of a job can get (runner/start-claim.ts).
-import { errorFingerprint, StartClaim, type SwitchyardConfig } from '@switchyard/server/internal';
+import { errorFingerprint, JobsRepository, StartClaim, type SwitchyardConfig } from '@switchyard/server/internal';
 import { PrismaService } from '@switchyard/server/internal';
 import { queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ const db = testDatabaseUrl();
 
 describe('at-most-once start claim', () => {
   const prisma = new PrismaService({ url: db, poolSize: 4 });
-  const claimOn = (workerId: string) => new StartClaim(prisma, { worker: { id: workerId } } as SwitchyardConfig);
+  const claimOn = (workerId: string) => new StartClaim(new JobsRepository(prisma), { worker: { id: workerId } } as SwitchyardConfig);
   const eventId = randomUUID();
   const job = (suffix: string) => ({ jobId: `${eventId}.sms.send${suffix}`, eventId, handler: 'sms.send' });
 

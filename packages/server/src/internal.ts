@@ -99,6 +99,7 @@ export type { EventToStore } from './pipeline/events/event-store.js';
 export { JobProcessor } from './pipeline/runner/job-processor.js';
 export { StartClaim, StartedBeforeError } from './pipeline/runner/start-claim.js';
 export type { StartVerdict } from './pipeline/runner/start-claim.js';
+export { JobsRepository } from './foundation/repositories/jobs.repository.js';
 export { FailureRecorder } from './pipeline/runner/failure-recorder.js';
 export type { FailedAttempt } from './pipeline/runner/failure-recorder.js';
 export { WorkerReadiness } from './pipeline/runner/worker-readiness.js';

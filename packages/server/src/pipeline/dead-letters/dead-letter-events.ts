@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type DeadLetterTransition, isPlatformEventType, JOB_DEAD_LETTERED, JOB_DISCARDED, JOB_RESOLVED, type PlatformEventType } from '@switchyard/core/contracts';
 import type { TransactionClient } from '../../db/index.js';
+import { type DeadLetterTransitionRecord, DeadLettersRepository } from '../../foundation/repositories/dead-letters.repository.js';
 import { v5 as uuidv5 } from 'uuid';
-import type { DomainEvent } from '@switchyard/core/internal';
 import type { IncomingEvent } from '../events/incoming-event.js';
 import { storeEmitted } from '../events/emitted-events.js';
 import { planEvent } from '../events/event-plan.js';
@@ -13,26 +13,6 @@ import { RoutingTable } from '../routing/routing-table.js';
 /** The namespace of dead-letter event ids (uuid v5 of the transition): any fixed uuid, never to change. */
 const TRANSITION_EVENT_NAMESPACE = '8d0f5b1c-3e6a-5f2d-9c47-b1e2a3d4c5f6';
 const SOURCE = 'urn:switchyard:dead-letters';
-
-/** A row of dead_letter_actions joined to its dead letter, as `announce` reads it. */
-interface TransitionRow {
-  action_id: string;
-  action: string;
-  from_status: string;
-  actor: string;
-  reason: string | null;
-  job_id: string | null;
-  dead_letter_id: string;
-  status: 'open' | 'discarded' | 'resolved';
-  handler: string;
-  queue: string;
-  dead_job_id: string;
-  error_name: string;
-  error_message: string;
-  attempts_made: number;
-  redrives: number;
-  payload: DomainEvent;
-}
 
 /**
  * Failure is an event too: each dead-letter transition that matters to a
@@ -50,7 +30,10 @@ interface TransitionRow {
 export class DeadLetterEvents {
   private readonly logger = new Logger(DeadLetterEvents.name);
 
-  constructor(private readonly routing: RoutingTable) {}
+  constructor(
+    private readonly routing: RoutingTable,
+    private readonly deadLetters: DeadLettersRepository,
+  ) {}
 
   /**
    * Announces the transitions recorded as `actionIds` (dead_letter_actions
@@ -60,33 +43,27 @@ export class DeadLetterEvents {
    */
   async announce(tx: TransactionClient, actionIds: Array<bigint | string>): Promise<OutboxEntry[]> {
     if (actionIds.length === 0) return [];
-    const rows = await tx.$queryRaw<TransitionRow[]>`
-      SELECT a.id::text AS action_id, a.action, a.from_status, a.actor, a.reason, a.job_id,
-             d.id::text AS dead_letter_id, d.status, d.handler, d.queue, d.job_id AS dead_job_id, d.error_name, d.error_message,
-             d.attempts_made, d.redrives, d.payload
-      FROM switchyard.dead_letter_actions a JOIN switchyard.dead_letters d ON d.id = a.dead_letter_id
-      WHERE a.id = ANY(${actionIds.map(String)}::bigint[])
-      ORDER BY a.id`;
-    const events = rows.flatMap((row) => {
-      const type = announcedType(row);
-      if (type === null || isPlatformEventType(row.payload.type)) return [];
-      return [this.plan(type, row)];
+    const transitions = await this.deadLetters.transitions(tx, actionIds);
+    const events = transitions.flatMap((transition) => {
+      const type = announcedType(transition);
+      if (type === null || isPlatformEventType(transition.payload.type)) return [];
+      return [this.plan(type, transition)];
     });
     return storeEmitted((text, values) => tx.$queryRawUnsafe(text, ...values), events);
   }
 
-  private plan(type: PlatformEventType, row: TransitionRow): EventToStore {
-    const failed = row.payload;
+  private plan(type: PlatformEventType, transition: DeadLetterTransitionRecord): EventToStore {
+    const failed = transition.payload;
     const data: DeadLetterTransition = {
-      deadLetterId: row.dead_letter_id,
-      sequence: Number(row.action_id),
-      handler: row.handler,
-      queue: row.queue,
-      jobId: row.job_id ?? row.dead_job_id,
-      status: row.status,
-      attemptsMade: row.attempts_made,
-      redrives: row.redrives,
-      error: { name: row.error_name, message: row.error_message },
+      deadLetterId: transition.deadLetterId,
+      sequence: Number(transition.actionId),
+      handler: transition.handler,
+      queue: transition.queue,
+      jobId: transition.jobId ?? transition.deadJobId,
+      status: transition.status,
+      attemptsMade: transition.attemptsMade,
+      redrives: transition.redrives,
+      error: { name: transition.errorName, message: transition.errorMessage },
       event: {
         id: failed.id,
         type: failed.type,
@@ -95,8 +72,8 @@ export class DeadLetterEvents {
         correlationId: failed.correlationId ?? failed.id,
         data: failed.data,
       },
-      actor: row.actor,
-      reason: row.reason,
+      actor: transition.actor,
+      reason: transition.reason,
     };
     const incoming: IncomingEvent = {
       format: 'json',
@@ -116,27 +93,27 @@ export class DeadLetterEvents {
       requestHash: '',
     };
     const planned = planEvent(incoming, this.routing.routesForEvent(incoming), {
-      eventId: uuidv5(`dead-letter-action:${row.action_id}`, TRANSITION_EVENT_NAMESPACE),
+      eventId: uuidv5(`dead-letter-action:${transition.actionId}`, TRANSITION_EVENT_NAMESPACE),
       causality: { correlationId: data.event.correlationId, causationId: failed.id },
       // Every other subscriber must still hear of the failure: a handler whose
       // orderingKey cannot key this event alone goes without, loudly.
-      onUnkeyable: (route, reason) => this.logger.error(`${type} for dead letter ${row.dead_letter_id} skips handler ${route.name}: ${reason}`),
+      onUnkeyable: (route, reason) => this.logger.error(`${type} for dead letter ${transition.deadLetterId} skips handler ${route.name}: ${reason}`),
     });
-    if (!planned.ok) throw new Error(`${type} for dead letter ${row.dead_letter_id} could not be planned: ${planned.problem.detail}`);
+    if (!planned.ok) throw new Error(`${type} for dead letter ${transition.deadLetterId} could not be planned: ${planned.problem.detail}`);
     return planned.store;
   }
 }
 
 /** The platform event a transition announces, or null when it announces none. */
-function announcedType(row: TransitionRow): PlatformEventType | null {
-  switch (row.action) {
+function announcedType(transition: DeadLetterTransitionRecord): PlatformEventType | null {
+  switch (transition.action) {
     case 'dead-lettered':
       return JOB_DEAD_LETTERED;
     case 'failed-again':
       // A redrive that failed again reopens the dead letter: news. A re-run of
       // a job whose dead letter is still open (a crash right after writing it)
       // is the same failure recorded twice: not news.
-      return row.from_status === 'open' ? null : JOB_DEAD_LETTERED;
+      return transition.fromStatus === 'open' ? null : JOB_DEAD_LETTERED;
     case 'discard':
       return JOB_DISCARDED;
     case 'resolved':

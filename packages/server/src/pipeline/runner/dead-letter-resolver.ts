@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../db/index.js';
+import { DeadLettersRepository, type SucceededJob } from '../../foundation/repositories/dead-letters.repository.js';
 import { DeadLetterEvents } from '../dead-letters/dead-letter-events.js';
-import { resolveDeadLetter, type SucceededJob } from '../dead-letters/resolve.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 
 /**
@@ -16,11 +16,12 @@ import type { OutboxEntry } from '../outbox/outbox-entry.js';
 export class DeadLetterResolver {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly deadLetters: DeadLettersRepository,
     private readonly deadLetterEvents: DeadLetterEvents,
   ) {}
 
   /** Returns the jobs to publish once committed. Throws if Postgres cannot record it. */
   resolve(job: SucceededJob): Promise<OutboxEntry[]> {
-    return this.prisma.$transaction(async (tx) => this.deadLetterEvents.announce(tx, await resolveDeadLetter(tx, job)));
+    return this.prisma.$transaction(async (tx) => this.deadLetterEvents.announce(tx, await this.deadLetters.resolve(tx, job)));
   }
 }

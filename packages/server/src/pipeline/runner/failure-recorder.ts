@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaService, type TransactionClient } from '../../db/index.js';
-import { v7 as uuidv7 } from 'uuid';
+import { PrismaService } from '../../db/index.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
+import { DeadLettersRepository } from '../../foundation/repositories/dead-letters.repository.js';
+import { type AttemptRecord, JobsRepository } from '../../foundation/repositories/jobs.repository.js';
 import { errorFingerprint } from '../dead-letters/fingerprint.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
 import { DeadLetterEvents } from '../dead-letters/dead-letter-events.js';
@@ -42,6 +43,8 @@ const MAX_TEXT = 16_384;
 export class FailureRecorder {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly jobs: JobsRepository,
+    private readonly deadLetters: DeadLettersRepository,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     private readonly redactor: Redactor,
     private readonly registry: HandlerRegistry,
@@ -58,58 +61,45 @@ export class FailureRecorder {
   async record(failure: FailedAttempt): Promise<OutboxEntry[]> {
     const { event, handler, error } = failure;
     const message = truncate(error.message || String(error));
-    const attempt = (db: Pick<TransactionClient, '$executeRaw'>) => db.$executeRaw`
-      INSERT INTO switchyard.job_attempts (job_id, event_id, handler, queue, attempt, worker_id, started_at, finished_at,
-                                duration_ms, error_name, error_message, error_stack, retryable)
-      VALUES (${failure.jobId}, ${event.id}::uuid, ${handler}, ${failure.queue}, ${failure.attempt}, ${this.config.worker.id},
-              ${failure.startedAt}, ${failure.finishedAt}, ${failure.finishedAt.getTime() - failure.startedAt.getTime()},
-              ${error.name || 'Error'}, ${message}, ${error.stack ? truncate(error.stack) : null}, ${failure.retryable})`;
+    const errorName = error.name || 'Error';
+    const attempt: AttemptRecord = {
+      jobId: failure.jobId,
+      eventId: event.id,
+      handler,
+      queue: failure.queue,
+      attempt: failure.attempt,
+      workerId: this.config.worker.id,
+      startedAt: failure.startedAt,
+      finishedAt: failure.finishedAt,
+      errorName,
+      errorMessage: message,
+      errorStack: error.stack ? truncate(error.stack) : null,
+      retryable: failure.retryable,
+    };
     if (!failure.final) {
-      await attempt(this.prisma);
+      await this.jobs.recordAttempt(attempt);
       return [];
     }
-    const errorName = error.name || 'Error';
     // A handler no longer ordered (or no longer deployed) lets its keys go: nothing would ever unblock them.
     // For an unordered job the release is a no-op, and dead letters are rare enough not to skip it.
     const ordering = this.registry.get(handler)?.definition.ordering;
     const proceed = ordering ? ordering.afterDeadLetter === 'proceed' : true;
     return this.prisma.$transaction(async (tx) => {
-      await attempt(tx);
-      // Upsert the dead letter and note the transition in its trail, in one statement.
-      const trail = await tx.$queryRaw<Array<{ id: bigint }>>`
-        WITH previous AS (
-          -- No FOR UPDATE: the upsert below changes this row in the same statement, and a
-          -- locking read skips rows its own statement updated; the snapshot read sees the old status.
-          SELECT id, status FROM switchyard.dead_letters WHERE event_id = ${event.id}::uuid AND handler = ${handler}
-        ), history AS (
-          SELECT count(*)::int AS attempts, min(finished_at) AS first_at, max(finished_at) AS last_at
-          FROM switchyard.job_attempts WHERE event_id = ${event.id}::uuid AND handler = ${handler}
-        ), upserted AS (
-          INSERT INTO switchyard.dead_letters (id, job_id, event_id, event_type, handler, queue, payload, error_name, error_message,
-                                    fingerprint, attempts_made, first_failed_at, last_failed_at, status)
-          SELECT ${uuidv7()}::uuid, ${failure.jobId}, ${event.id}::uuid, ${event.type}, ${handler}, ${failure.queue},
-                 ${JSON.stringify(this.redactor.mask(event))}::jsonb, ${errorName}, ${message},
-                 ${errorFingerprint(handler, errorName, message)}, h.attempts, h.first_at, h.last_at, 'open'
-          FROM history h
-          ON CONFLICT (event_id, handler) DO UPDATE
-            SET job_id = excluded.job_id, error_name = excluded.error_name, error_message = excluded.error_message,
-                fingerprint = excluded.fingerprint, attempts_made = excluded.attempts_made,
-                first_failed_at = excluded.first_failed_at, last_failed_at = excluded.last_failed_at,
-                status = 'open', updated_at = now()
-          RETURNING id
-        )
-        INSERT INTO switchyard.dead_letter_actions (dead_letter_id, actor, action, from_status, to_status, job_id, reason)
-        SELECT u.id, 'system', CASE WHEN p.id IS NULL THEN 'dead-lettered' ELSE 'failed-again' END,
-               COALESCE(p.status, 'none'), 'open', ${failure.jobId}, ${message}
-        FROM upserted u LEFT JOIN previous p ON p.id = u.id
-        RETURNING id`;
-      await tx.$executeRaw`
-        UPDATE switchyard.jobs SET outcome = 'dead', attempts_made = ${failure.attempt}, finished_at = ${failure.finishedAt},
-                        processed_at = COALESCE(processed_at, ${failure.startedAt}), failed_reason = ${message},
-                        published_at = COALESCE(published_at, ${failure.startedAt})
-        WHERE id = ${failure.jobId}`;
+      await this.jobs.recordAttempt(attempt, tx);
+      const trail = await this.deadLetters.open(tx, {
+        jobId: failure.jobId,
+        eventId: event.id,
+        eventType: event.type,
+        payload: this.redactor.mask(event),
+        handler,
+        queue: failure.queue,
+        errorName,
+        errorMessage: message,
+        fingerprint: errorFingerprint(handler, errorName, message),
+      });
+      await this.jobs.markDead(tx, { jobId: failure.jobId, attemptsMade: failure.attempt, startedAt: failure.startedAt, finishedAt: failure.finishedAt, failedReason: message });
       const released = proceed ? await releaseKeysIn(tx, [failure.jobId]) : [];
-      const announced = await this.deadLetterEvents.announce(tx, trail.map((row) => row.id));
+      const announced = await this.deadLetterEvents.announce(tx, trail);
       return [...released, ...announced];
     });
   }

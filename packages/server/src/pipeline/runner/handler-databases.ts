@@ -1,7 +1,6 @@
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { TransactionAdapter } from '@switchyard/core/internal';
-
-const INSTALLATION_SQL = 'SELECT id::text AS id FROM switchyard.installation';
+import { installationId } from '../../foundation/repositories/jobs.repository.js';
 
 /**
  * The two databases a job's handler may write to: the handlers' own, where
@@ -61,7 +60,7 @@ export class HandlerDatabases implements OnModuleInit {
 }
 
 async function installationOf(transactions: TransactionAdapter<unknown>): Promise<string> {
-  const [row] = await transactions.transaction((_tx, sql) => sql(INSTALLATION_SQL, []));
-  if (typeof row?.id !== 'string') throw new Error('switchyard.installation has no row');
-  return row.id;
+  const id = await transactions.transaction((_tx, sql) => installationId(sql));
+  if (id === null) throw new Error('switchyard.installation has no row');
+  return id;
 }

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OnceResult, SqlExecutor, TransactionAdapter } from '@switchyard/core/internal';
-
-// One statement: RETURNING says whether this transaction recorded the key.
-// A key another transaction is recording makes ON CONFLICT wait for it.
-const RECORD_KEY_SQL = 'INSERT INTO switchyard.processed_keys (handler, key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true AS recorded';
+import { recordProcessedKey } from '../../foundation/repositories/jobs.repository.js';
 
 /**
  * Runs a handler's effects at most once per (handler, key): the processed key
@@ -21,8 +18,8 @@ export class IdempotencyGuard {
     effects: (tx: TTx, sql: SqlExecutor) => Promise<T>,
   ): Promise<OnceResult<T>> {
     return transactions.transaction(async (tx, sql): Promise<OnceResult<T>> => {
-      const recorded = await sql(RECORD_KEY_SQL, [handler, key]);
-      if (recorded.length === 0) return { applied: false };
+      const recorded = await recordProcessedKey(sql, handler, key);
+      if (!recorded) return { applied: false };
       return { applied: true, value: await effects(tx, sql) };
     });
   }

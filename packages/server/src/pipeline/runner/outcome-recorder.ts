@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '../../db/index.js';
+import { JobsRepository } from '../../foundation/repositories/jobs.repository.js';
 import { StoredPayloadScrubber } from '../../foundation/redaction/stored-payload-scrubber.js';
 
 export interface CompletedJob {
@@ -30,6 +31,7 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly jobs: JobsRepository,
     private readonly scrubber: StoredPayloadScrubber,
   ) {}
 
@@ -50,30 +52,13 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
   }
 
   private async write(batch: CompletedJob[]): Promise<void> {
-    const rows = JSON.stringify(
-      batch.map((job) => ({
-        id: job.jobId,
-        attempts_made: job.attemptsMade,
-        processed_at: job.processedAt.toISOString(),
-        finished_at: job.finishedAt.toISOString(),
-      })),
-    );
     try {
-      const recorded = [
-        this.prisma.$executeRaw`
-          UPDATE switchyard.jobs AS j
-          SET outcome = 'completed', attempts_made = x.attempts_made, processed_at = x.processed_at,
-              finished_at = x.finished_at, failed_reason = NULL,
-              -- It ran, so it was published; ingest's own mark skips rows this holds.
-              published_at = COALESCE(j.published_at, x.processed_at)
-          FROM jsonb_to_recordset(${rows}::jsonb) AS x(id text, attempts_made int, processed_at timestamptz, finished_at timestamptz)
-          WHERE j.id = x.id`,
-      ];
+      const recorded = this.jobs.recordCompletions(batch);
       if (this.scrubber.active) {
         const eventIds = [...new Set(batch.map((job) => job.eventId))];
-        await this.prisma.$transaction([this.scrubber.lock(eventIds), ...recorded, this.scrubber.scrub(eventIds)]);
+        await this.prisma.$transaction([this.scrubber.lock(eventIds), recorded, this.scrubber.scrub(eventIds)]);
       } else {
-        await this.prisma.$transaction(recorded);
+        await this.prisma.$transaction([recorded]);
       }
     } catch (error) {
       this.logger.warn(`Could not record ${batch.length} completions: ${(error as Error).message}`);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaService } from '../../db/index.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
+import { JobsRepository } from '../../foundation/repositories/jobs.repository.js';
 import { NonRetryableError } from '@switchyard/core/internal';
 
 /** What a job of an at-most-once handler may do when it is about to start. */
@@ -34,30 +34,17 @@ export class StartedBeforeError extends NonRetryableError {
 @Injectable()
 export class StartClaim {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly jobs: JobsRepository,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
   /** Claims the start of `jobId`; throws only when Postgres cannot be asked (the handler has not run then). */
   async claim(job: { jobId: string; eventId: string; handler: string }): Promise<StartVerdict> {
-    // The outer SELECT does not see the row its own CTE inserts, only an earlier claim.
-    const [row] = await this.prisma.$queryRaw<
-      Array<{ claimed: boolean; started_at: Date | null; worker_id: string | null; outcome: string | null; failed_reason: string | null }>
-    >`
-      WITH claim AS (
-        INSERT INTO switchyard.job_starts (job_id, event_id, handler, worker_id)
-        VALUES (${job.jobId}, ${job.eventId}::uuid, ${job.handler}, ${this.config.worker.id})
-        ON CONFLICT (job_id) DO NOTHING
-        RETURNING job_id
-      )
-      SELECT EXISTS (SELECT 1 FROM claim) AS claimed, s.started_at, s.worker_id, j.outcome, j.failed_reason
-      FROM (SELECT 1) AS one
-      LEFT JOIN switchyard.job_starts s ON s.job_id = ${job.jobId}
-      LEFT JOIN switchyard.jobs j ON j.id = ${job.jobId}`;
-    if (row.claimed) return { kind: 'claimed' };
-    if (row.outcome === 'completed') return { kind: 'completed-before' };
-    if (row.outcome === 'dead') return { kind: 'dead-before', reason: row.failed_reason ?? 'failed for good before' };
-    return { kind: 'started-before', startedAt: row.started_at, workerId: row.worker_id };
+    const found = await this.jobs.claimStart({ ...job, workerId: this.config.worker.id });
+    if (found.claimed) return { kind: 'claimed' };
+    if (found.outcome === 'completed') return { kind: 'completed-before' };
+    if (found.outcome === 'dead') return { kind: 'dead-before', reason: found.failedReason ?? 'failed for good before' };
+    return { kind: 'started-before', startedAt: found.startedAt, workerId: found.workerId };
   }
 
   /** The dead letter's reason for a second start. */

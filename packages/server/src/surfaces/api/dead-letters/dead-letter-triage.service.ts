@@ -1,8 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { DeadLetterFilter, DeadLetterSummary, DryRunAnswer, OperationStatus, RetryAnswer } from '@switchyard/core/contracts';
-import { Prisma, PrismaService, type TransactionClient } from '../../../db/index.js';
+import { PrismaService, type TransactionClient } from '../../../db/index.js';
 import { z } from 'zod';
 import { AuditLog } from '../../../foundation/audit/audit-log.js';
+import { type DeadLetterSelection, DeadLettersRepository } from '../../../foundation/repositories/dead-letters.repository.js';
 import { HandlerRegistry } from '../../../pipeline/handlers/handler-registry.js';
 import { toFieldErrors } from '../../../foundation/problems/field-errors.js';
 import { type Acting, type ActionResult, OperationKinds } from '../../../pipeline/operations/operation-kinds.js';
@@ -11,7 +12,7 @@ import { OutboxPublisher } from '../../../pipeline/outbox/outbox-publisher.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
 import { isUuid } from '../../../foundation/paging/cursor.js';
 import { DeadLetterEvents } from '../../../pipeline/dead-letters/dead-letter-events.js';
-import { deadLetterCondition, deadLetterFilterSchema } from './dead-letter-filter.js';
+import { deadLetterFilterSchema } from './dead-letter-filter.js';
 import { DeadLetterQueryService } from './dead-letter-query.service.js';
 import { discard, redrive } from '../../../pipeline/dead-letters/redrive.js';
 
@@ -37,6 +38,7 @@ type BulkBody = z.infer<typeof bulkSchema>;
 export class DeadLetterTriageService implements OnModuleInit {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly deadLetters: DeadLettersRepository,
     private readonly registry: HandlerRegistry,
     private readonly publisher: OutboxPublisher,
     private readonly audit: AuditLog,
@@ -90,11 +92,11 @@ export class DeadLetterTriageService implements OnModuleInit {
     if (kind === 'discard' && !body.dryRun && !body.reason) {
       throw new ProblemError(problems.invalidRequest('A discard needs a reason', [{ path: 'reason', message: 'is required' }]));
     }
-    const { condition, filter } = this.targets(kind, body);
+    const { selection, filter } = this.targets(kind, body);
     if (body.dryRun) {
-      const [{ count }] = await this.prisma.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS count FROM switchyard.dead_letters d WHERE ${condition}`;
-      const sample = await this.query.matching(condition, 10);
-      return { dryRun: true, matched: count, sample: sample.items };
+      const matched = await this.deadLetters.count(selection);
+      const sample = await this.query.matching(selection, 10);
+      return { dryRun: true, matched, sample: sample.items };
     }
     const operation = await this.prisma.$transaction(
       async (tx) => {
@@ -103,7 +105,7 @@ export class DeadLetterTriageService implements OnModuleInit {
           actor,
           filter: body.ids ? { ids: body.ids.length } : filter,
           params: { ratePerSecond: kind === 'retry' ? body.ratePerSecond : 10_000, reason: body.reason },
-          items: Prisma.sql`SELECT d.id, row_number() OVER (ORDER BY d.last_failed_at DESC, d.id DESC)::int AS seq FROM switchyard.dead_letters d WHERE ${condition}`,
+          items: this.deadLetters.operationItems(selection),
         });
         const auditId = await this.audit.record(tx, {
           actor,
@@ -129,9 +131,9 @@ export class DeadLetterTriageService implements OnModuleInit {
   }
 
   /** Which records a bulk action covers: its ids, or its filter narrowed to the statuses the action applies to. */
-  private targets(kind: 'retry' | 'discard', body: BulkBody): { condition: Prisma.Sql; filter: DeadLetterFilter | null } {
+  private targets(kind: 'retry' | 'discard', body: BulkBody): { selection: DeadLetterSelection; filter: DeadLetterFilter | null } {
     const eligible = kind === 'retry' ? ['open', 'discarded'] : ['open'];
-    if (body.ids) return { condition: Prisma.sql`d.id = ANY(${body.ids}::uuid[]) AND d.status = ANY(${eligible}::text[])`, filter: null };
+    if (body.ids) return { selection: { ids: body.ids, statuses: eligible }, filter: null };
     const filter: DeadLetterFilter = { ...body.filter, status: body.filter?.status ?? 'open' };
     if (!eligible.includes(filter.status!)) {
       throw new ProblemError(
@@ -140,11 +142,11 @@ export class DeadLetterTriageService implements OnModuleInit {
         ]),
       );
     }
-    return { condition: deadLetterCondition(filter), filter };
+    return { selection: { filter }, filter };
   }
 
   private async summary(id: string): Promise<DeadLetterSummary> {
-    const { items } = await this.query.matching(Prisma.sql`d.id = ${id}::uuid`, 1);
+    const { items } = await this.query.matching({ id }, 1);
     if (!items[0]) throw new ProblemError(problems.notFound(`No dead letter with id ${JSON.stringify(id)}`));
     return items[0];
   }

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { PrismaService } from '../../../db/index.js';
 import { QueueInspector } from '../queues/queue-inspector.js';
 import { PrometheusMetrics } from '../../../foundation/metrics/prometheus-metrics.js';
+import { DeadLettersRepository } from '../../../foundation/repositories/dead-letters.repository.js';
 import { EventsRepository } from '../../../foundation/repositories/events.repository.js';
 
 /** The gauges the API computes when Prometheus scrapes it. */
@@ -10,8 +10,8 @@ export class ApiGauges implements OnModuleInit {
   constructor(
     private readonly metrics: PrometheusMetrics,
     private readonly inspector: QueueInspector,
-    private readonly prisma: PrismaService,
     private readonly events: EventsRepository,
+    private readonly deadLetters: DeadLettersRepository,
   ) {}
 
   onModuleInit(): void {
@@ -28,8 +28,7 @@ export class ApiGauges implements OnModuleInit {
       gauge.set(await this.events.countUnpublished());
     });
     this.metrics.gauge('switchyard_dead_letters_open', 'Dead letters waiting for an operator.', [], async (gauge) => {
-      const row = await this.prisma.deadLetterCount.findUnique({ where: { status: 'open' } });
-      gauge.set(Number(row?.n ?? 0));
+      gauge.set(await this.deadLetters.countOpen());
     });
   }
 }
