@@ -20,7 +20,7 @@ const FOUNDATION = [
   ['config', 'the environment, validated once into a typed config (REDACT_PATHS grammar included)'],
   ['problems', 'RFC 9457 problem errors, and which errors mean "a service is away"'],
   ['paging', 'keyset cursors, page limits and ids read from requests'],
-  ['repositories', "Switchyard's SQL, one repository per aggregate: events and outbox, jobs, dead letters, schedules, operations, keys and users"],
+  ['repositories', "Switchyard's SQL, one repository per aggregate: events and outbox, jobs, dead letters, schedules, operations, keys and users, the audit trail"],
   ['background', 'background loops: a wake-up signal and the loop that polls, backs off and stops'],
   ['connections', 'Redis clients, the shared connection, preflight and readiness, shutdown'],
   ['redaction', 'masking REDACT_PATHS wherever event data leaves, and in stored events'],

@@ -6,3 +6,4 @@ export type { DbOptions, TransactionClient } from './prisma.service.js';
 export { applyMigrations, ensureDatabase, migrateSwitchyard, SWITCHYARD_SCHEMA } from './migrations.js';
 export { Prisma } from './generated/prisma/client.js';
 export type * from './generated/prisma/models.js';
+export { executorOf, inPgTransaction, limitIdleInTransaction } from './transactions.js';

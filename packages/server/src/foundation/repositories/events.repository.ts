@@ -192,6 +192,33 @@ export class EventsRepository {
     return this.read.event.findUnique({ where: { id: eventId }, include: { jobs: { orderBy: [{ handler: 'asc' }, { createdAt: 'asc' }] } } });
   }
 
+  /** An event's id and correlation id, from the read replica; null when there is no such event. */
+  correlationOf(eventId: string): Promise<{ id: string; correlationId: string | null } | null> {
+    return this.read.event.findUnique({ where: { id: eventId }, select: { id: true, correlationId: true } });
+  }
+
+  /**
+   * The events of one correlation tree (sharing `correlationId`, and the
+   * event `eventId` itself), oldest first, at most `limit`, from the read replica.
+   */
+  correlatedEvents(correlationId: string, eventId: string, limit: number): Promise<Array<{ id: string; type: string; causationId: string | null; receivedAt: Date }>> {
+    return this.read.event.findMany({
+      where: { OR: [{ correlationId }, { id: eventId }] },
+      select: { id: true, type: true, causationId: true, receivedAt: true },
+      orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+  }
+
+  /** The jobs of `eventIds` (by handler, then age) and their dead letters, from the read replica. */
+  async jobsOfEvents(eventIds: string[]): Promise<{ jobs: JobModel[]; deadLetters: Array<{ id: string; eventId: string; handler: string }> }> {
+    const [jobs, deadLetters] = await Promise.all([
+      this.read.job.findMany({ where: { eventId: { in: eventIds } }, orderBy: [{ handler: 'asc' }, { createdAt: 'asc' }] }),
+      this.read.deadLetter.findMany({ where: { eventId: { in: eventIds } }, select: { id: true, eventId: true, handler: true } }),
+    ]);
+    return { jobs, deadLetters };
+  }
+
   /** The dead letters of an event's jobs, from the read replica. */
   deadLettersOf(eventId: string): Promise<Array<{ id: string; handler: string }>> {
     return this.read.deadLetter.findMany({ where: { eventId }, select: { id: true, handler: true } });

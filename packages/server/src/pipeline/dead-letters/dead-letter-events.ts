@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type DeadLetterTransition, isPlatformEventType, JOB_DEAD_LETTERED, JOB_DISCARDED, JOB_RESOLVED, type PlatformEventType } from '@switchyard/core/contracts';
-import type { TransactionClient } from '../../db/index.js';
+import { executorOf, type TransactionClient } from '../../db/index.js';
 import { type DeadLetterTransitionRecord, DeadLettersRepository } from '../../foundation/repositories/dead-letters.repository.js';
 import { v5 as uuidv5 } from 'uuid';
 import type { IncomingEvent } from '../events/incoming-event.js';
@@ -49,7 +49,7 @@ export class DeadLetterEvents {
       if (type === null || isPlatformEventType(transition.payload.type)) return [];
       return [this.plan(type, transition)];
     });
-    return storeEmitted((text, values) => tx.$queryRawUnsafe(text, ...values), events);
+    return storeEmitted(executorOf(tx), events);
   }
 
   private plan(type: PlatformEventType, transition: DeadLetterTransitionRecord): EventToStore {

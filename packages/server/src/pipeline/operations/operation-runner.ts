@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { PrismaService, type TransactionClient } from '../../db/index.js';
+import { limitIdleInTransaction, PrismaService, type TransactionClient } from '../../db/index.js';
 import { type LeasedOperation, OperationsRepository } from '../../foundation/repositories/operations.repository.js';
 import { BackgroundLoop } from '../../foundation/background/background-loop.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
-import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { type Acting, type ActionResult, OperationKinds, type OperationParams } from './operation-kinds.js';
 import { OperationSignal } from './operation.service.js';
@@ -108,7 +107,7 @@ export class OperationRunner implements OnApplicationBootstrap, OnModuleDestroy 
       async (tx) => {
         // A holder frozen in here would keep the batch's dead letters locked, and its successor waiting on
         // them; after a lease idle in the transaction (the lease has lapsed by then) Postgres ends it.
-        await tx.$queryRawUnsafe(LIMIT_IDLE_IN_TRANSACTION_SQL, idleLimit(this.leaseSeconds * 1000));
+        await limitIdleInTransaction(tx, this.leaseSeconds * 1000);
         const items = await this.operations.pendingItems(tx, operation.id, size);
         if (items.length === 0) {
           await this.operations.complete(tx, operation.id, this.owner);

@@ -1,8 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { PrismaService } from '../../db/index.js';
+import { limitIdleInTransaction, PrismaService } from '../../db/index.js';
 import { BackgroundLoop, exponentialBackoff, type LoopPass } from '../../foundation/background/background-loop.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
-import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
 import { EventsRepository } from '../../foundation/repositories/events.repository.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { toEntry } from './outbox-row.js';
@@ -75,7 +74,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         // A relay frozen in here would keep its batch locked: skipped by the other relays, and the workers
         // that ran those jobs waiting to record their outcome. The transaction is idle while Redis takes the
         // jobs (at most the publish timeout); Postgres ends it if it idles much longer.
-        await tx.$queryRawUnsafe(LIMIT_IDLE_IN_TRANSACTION_SQL, idleLimit(2 * this.config.outbox.publishTimeoutMs + 2_000));
+        await limitIdleInTransaction(tx, 2 * this.config.outbox.publishTimeoutMs + 2_000);
         const rows = await this.events.lockUnpublished(tx, graceSeconds, BATCH_SIZE);
         if (rows.length === 0) return { count: 0, failure: null };
         let ids: string[];

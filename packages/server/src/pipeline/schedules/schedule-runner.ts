@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { PgPool } from '../../db/index.js';
+import { inPgTransaction, PgPool } from '../../db/index.js';
 import { type DueSchedule, SchedulesRepository, type TickOutcome } from '../../foundation/repositories/schedules.repository.js';
 import { BackgroundLoop, exponentialBackoff } from '../../foundation/background/background-loop.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
-import { idleLimit, LIMIT_IDLE_IN_TRANSACTION_SQL } from '../../foundation/connections/idle-in-transaction.js';
 import { canonicalJson, sha256 } from '../events/canonical-json.js';
 import { validateData } from '../events/data-validation.js';
 import type { IncomingEvent } from '../events/incoming-event.js';
@@ -11,7 +10,6 @@ import { EventTypes } from '../events/event-catalog.js';
 import { planEvent } from '../events/event-plan.js';
 import { EventStore, type EventToStore, jobsToPublish } from '../events/event-store.js';
 import { PrometheusMetrics } from '../../foundation/metrics/prometheus-metrics.js';
-import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import { RoutingTable } from '../routing/routing-table.js';
 import { timingOf } from './schedule-rows.js';
@@ -83,21 +81,11 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
    * or its catch-up). Returns how many it claimed.
    */
   async fireDue(): Promise<number> {
-    const client = await this.pg.pool.connect();
-    let entries: OutboxEntry[] = [];
-    let claimed = 0;
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      // A replica frozen in here would keep its claimed schedules locked, and every other replica skipping
-      // them: no ticks until it thawed. A claim idle that long is ended, and the ticks fired by another.
-      await client.query(LIMIT_IDLE_IN_TRANSACTION_SQL, [idleLimit(CLAIM_IDLE_LIMIT_MS)]);
+    // A replica frozen in here would keep its claimed schedules locked, and every other replica skipping
+    // them: no ticks until it thawed. A claim idle that long is ended, and the ticks fired by another.
+    const fired = await inPgTransaction(this.pg.pool, CLAIM_IDLE_LIMIT_MS, async (client) => {
       const rows = await this.schedules.claimDue(client, BATCH);
-      claimed = rows.length;
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
+      if (rows.length === 0) return null;
       const outcomes: Outcome[] = [];
       const toStore: EventToStore[] = [];
       for (const row of rows) {
@@ -108,22 +96,16 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       const stored = await this.store.appendWithin(client, toStore);
       for (const outcome of outcomes) if (outcome.eventId !== null && !stored.has(outcome.eventId)) outcome.eventId = null;
       await this.schedules.recordTicks(client, outcomes);
-      await client.query('COMMIT');
-      for (const outcome of outcomes) {
-        const result = outcome.firedAt !== null ? 'emitted' : outcome.error !== null ? 'failed' : 'skipped';
-        this.metrics.scheduleTicks.inc({ schedule: outcome.name, outcome: result });
-      }
-      entries = jobsToPublish(toStore, stored);
-    } catch (error) {
-      // A connection that cannot even roll back is dropped, not handed to the next pass.
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      throw error;
-    } finally {
-      client.release(broken);
+      return { outcomes, entries: jobsToPublish(toStore, stored) };
+    });
+    if (fired === null) return 0;
+    for (const outcome of fired.outcomes) {
+      const result = outcome.firedAt !== null ? 'emitted' : outcome.error !== null ? 'failed' : 'skipped';
+      this.metrics.scheduleTicks.inc({ schedule: outcome.name, outcome: result });
     }
     // After the commit: what Redis does not take now, the outbox relay publishes.
-    await this.publisher.publishAfterCommit(entries);
-    return claimed;
+    await this.publisher.publishAfterCommit(fired.entries);
+    return fired.outcomes.length;
   }
 
   /** Plans one claimed schedule: its next tick, and the event to store (if any). */

@@ -116,7 +116,7 @@ export class DeadLetterTriageService implements OnModuleInit {
           detail: { ratePerSecond: body.ratePerSecond, reason: body.reason },
           operationId: created.id,
         });
-        await tx.operation.update({ where: { id: created.id }, data: { params: { ratePerSecond: kind === 'retry' ? body.ratePerSecond : 10_000, reason: body.reason, auditId: auditId.toString() } } });
+        await this.operations.setParams(tx, created.id, { ratePerSecond: kind === 'retry' ? body.ratePerSecond : 10_000, reason: body.reason, auditId: auditId.toString() });
         return created;
       },
       { timeout: 120_000 },

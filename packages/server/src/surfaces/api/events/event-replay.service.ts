@@ -102,10 +102,7 @@ export class EventReplayService implements OnModuleInit {
           detail: { handlers: body.handlers ?? 'all', ratePerSecond: body.ratePerSecond },
           operationId: created.id,
         });
-        await tx.operation.update({
-          where: { id: created.id },
-          data: { params: { ratePerSecond: body.ratePerSecond, handlers: body.handlers ?? null, auditId: auditId.toString() } },
-        });
+        await this.operations.setParams(tx, created.id, { ratePerSecond: body.ratePerSecond, handlers: body.handlers ?? null, auditId: auditId.toString() });
         return created;
       },
       { timeout: 120_000 },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventTree, EventTreeNode } from '@switchyard/core/contracts';
-import { ReadPrismaService } from '../../../db/index.js';
+import { EventsRepository } from '../../../foundation/repositories/events.repository.js';
 import { isUuid } from '../../../foundation/paging/cursor.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
 import { EventQueryService } from './event-query.service.js';
@@ -16,28 +16,20 @@ export const MAX_TREE_EVENTS = 500;
 @Injectable()
 export class EventTreeService {
   constructor(
-    private readonly prisma: ReadPrismaService,
+    private readonly events: EventsRepository,
     private readonly lineage: EventQueryService,
   ) {}
 
   async tree(eventId: string): Promise<EventTree> {
     if (!isUuid(eventId)) throw new ProblemError(problems.invalidRequest(`Event ids are UUIDs; got ${JSON.stringify(eventId.slice(0, 100))}`));
-    const asked = await this.prisma.event.findUnique({ where: { id: eventId }, select: { id: true, correlationId: true } });
+    const asked = await this.events.correlationOf(eventId);
     if (!asked) throw new ProblemError(problems.notFound(`No event with id ${JSON.stringify(eventId)}`));
     const correlationId = asked.correlationId ?? asked.id;
-    const events = await this.prisma.event.findMany({
-      where: { OR: [{ correlationId }, { id: asked.id }] },
-      select: { id: true, type: true, causationId: true, receivedAt: true },
-      orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
-      take: MAX_TREE_EVENTS + 1,
-    });
+    const events = await this.events.correlatedEvents(correlationId, asked.id, MAX_TREE_EVENTS + 1);
     const truncated = events.length > MAX_TREE_EVENTS;
     const kept = events.slice(0, MAX_TREE_EVENTS);
     const ids = kept.map((event) => event.id);
-    const [jobs, deadLetters] = await Promise.all([
-      this.prisma.job.findMany({ where: { eventId: { in: ids } }, orderBy: [{ handler: 'asc' }, { createdAt: 'asc' }] }),
-      this.prisma.deadLetter.findMany({ where: { eventId: { in: ids } }, select: { id: true, eventId: true, handler: true } }),
-    ]);
+    const { jobs, deadLetters } = await this.events.jobsOfEvents(ids);
     const deadLetterOf = new Map(deadLetters.map((letter) => [`${letter.eventId} ${letter.handler}`, letter.id]));
     const lineages = await Promise.all(jobs.map((job) => this.lineage.jobLineage(job, deadLetterOf.get(`${job.eventId} ${job.handler}`) ?? null)));
     const nodes = new Map<string, EventTreeNode>(
