@@ -20,6 +20,7 @@ export function schedulesDeclaredOn(type: object): EventScheduleOptions[] {
   return (Reflect.getMetadata(EVENT_SCHEDULE_METADATA, type) as EventScheduleOptions[] | undefined) ?? [];
 }
 
+export { defineHandler } from './handlers/event-handler.decorator.js';
 export { SWITCHYARD_OPTIONS } from './module/switchyard.module.js';
 export { checkEventCatalog } from './module/event-catalog.js';
 export { compileTopicPattern, topicPatternError } from './routing/topic-pattern.js';

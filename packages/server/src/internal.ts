@@ -25,15 +25,15 @@ export { OperationsModule } from './pipeline/operations/operations.module.js';
 export { SchedulesModule } from './pipeline/schedules/schedules.module.js';
 
 // Writing handlers
-export { EventHandler, MAX_PRIORITY } from '@switchyard/core/internal';
-export type { BackoffPolicy, EventHandlerOptions, HandlerDefinition, RateLimit } from '@switchyard/core/internal';
-export { isNonRetryable, NonRetryableError, nonRetryable } from '@switchyard/core/internal';
-export type { DomainEvent, EmitOptions, EmittedEvent, Handler, HandlerContext, OnceResult } from '@switchyard/core/internal';
+export { EventHandler, MAX_PRIORITY } from '@switchyard/core';
+export type { BackoffPolicy, EventHandlerOptions, HandlerDefinition, RateLimit } from '@switchyard/core';
+export { isNonRetryable, NonRetryableError, nonRetryable } from '@switchyard/core';
+export type { DomainEvent, EmitOptions, EmittedEvent, Handler, HandlerContext, OnceResult } from '@switchyard/core';
 export { HandlerRegistry } from './pipeline/handlers/handler-registry.js';
 
 // Scheduled events
-export { EventSchedule } from '@switchyard/core/internal';
-export type { EventScheduleOptions } from '@switchyard/core/internal';
+export { EventSchedule } from '@switchyard/core';
+export type { EventScheduleOptions } from '@switchyard/core';
 export { ScheduleService } from './pipeline/schedules/schedule.service.js';
 export { ScheduleRunner } from './pipeline/schedules/schedule-runner.js';
 export { ScheduleDeclarations } from './pipeline/schedules/schedule-declarations.js';
@@ -43,7 +43,7 @@ export { cronError, lastTickAtOrBefore, nextTick, planFiring, timeZoneError } fr
 export type { CatchUp, Firing, ScheduleTiming } from './pipeline/schedules/schedule-timing.js';
 
 // Ingest, queries and routing
-export type { EventCatalog } from '@switchyard/core/internal';
+export type { EventCatalog } from '@switchyard/core';
 export { EVENT_CATALOG } from './pipeline/events/event-catalog.js';
 export { IngestService } from './pipeline/ingest/ingest.service.js';
 export { IngestAdmission } from './pipeline/ingest/ingest-admission.js';
@@ -53,9 +53,9 @@ export type { RawIngestRequest } from './pipeline/ingest/http-binding.js';
 export { EventQueryService } from './surfaces/api/events/event-query.service.js';
 export { EventTreeService, MAX_TREE_EVENTS } from './surfaces/api/events/event-tree.service.js';
 export { RoutingTable } from './pipeline/routing/routing-table.js';
-export { compileTopicPattern, topicPatternError } from '@switchyard/core/internal';
-export { compileSubscriptionFilter, subscriptionFilterErrors } from '@switchyard/core/internal';
-export type { EventPredicate, FilterableEvent } from '@switchyard/core/internal';
+export { compileTopicPattern, topicPatternError } from '@switchyard/core/platform';
+export { compileSubscriptionFilter, subscriptionFilterErrors } from '@switchyard/core/platform';
+export type { EventPredicate, FilterableEvent } from '@switchyard/core/platform';
 export { OutboxRelay } from './pipeline/outbox/outbox-relay.js';
 export { OutboxPublisher } from './pipeline/outbox/outbox-publisher.js';
 export { OutboxSignal } from './pipeline/outbox/outbox-signal.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DeadLetterFilter } from '@switchyard/core/contracts';
-import type { BackoffPolicy, DomainEvent } from '@switchyard/core/internal';
+import type { BackoffPolicy, DomainEvent } from '@switchyard/core';
 import { v7 as uuidv7 } from 'uuid';
 import {
   type DeadLetterActionModel,

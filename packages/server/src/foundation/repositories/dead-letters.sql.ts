@@ -1,5 +1,5 @@
 import type { DeadLetterFilter } from '@switchyard/core/contracts';
-import type { DomainEvent } from '@switchyard/core/internal';
+import type { DomainEvent } from '@switchyard/core';
 import { Prisma } from '../../db/index.js';
 import { escapeLike } from './like.js';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { BackoffPolicy, SqlExecutor } from '@switchyard/core/internal';
+import type { BackoffPolicy, SqlExecutor } from '@switchyard/core';
 import type { PoolClient } from 'pg';
 import { type EventModel, type IdempotencyKeyModel, type JobModel, PgPool, Prisma, PrismaService, ReadPrismaService, type TransactionClient } from '../../db/index.js';
 import {

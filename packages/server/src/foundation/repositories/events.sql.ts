@@ -1,6 +1,6 @@
 // The long statements of EventsRepository, with why they are as they are.
 // Only events.repository.ts imports this file.
-import type { BackoffPolicy } from '@switchyard/core/internal';
+import type { BackoffPolicy } from '@switchyard/core';
 import { Prisma } from '../../db/index.js';
 import { escapeLike } from './like.js';
 

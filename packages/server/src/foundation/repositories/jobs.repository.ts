@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SqlExecutor } from '@switchyard/core/internal';
+import type { SqlExecutor } from '@switchyard/core';
 import { type Prisma, PrismaService, type TransactionClient } from '../../db/index.js';
 
 /** An at-most-once job about to start, and the worker starting it. */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { EventHandler, SwitchyardModule } from '@switchyard/core/internal';
+import { EventHandler, SwitchyardModule } from '@switchyard/core';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';

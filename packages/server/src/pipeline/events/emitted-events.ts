@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '@switchyard/core/internal';
+import type { SqlExecutor } from '@switchyard/core';
 import { type AppendedEventRow, storeEmittedEvents } from '../../foundation/repositories/events.repository.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import { type EventToStore, jobsToPublish, storedEvents, toJobRow } from './event-store.js';

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import type { EventCatalog } from '@switchyard/core/internal';
+import type { EventCatalog } from '@switchyard/core';
 
 export type { EventCatalog };
 

@@ -1,6 +1,6 @@
 import type { Problem } from '@switchyard/core/contracts';
-import type { HandlerDefinition } from '@switchyard/core/internal';
-import type { DomainEvent } from '@switchyard/core/internal';
+import type { HandlerDefinition } from '@switchyard/core';
+import type { DomainEvent } from '@switchyard/core';
 import { orderingKeyOf } from '../ordering/ordering-key.js';
 import { jobIdFor, type OutboxEntry } from '../outbox/outbox-entry.js';
 import { problems } from '../../foundation/problems/problem.js';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { type DynamicModule, forwardRef, Injectable, Module } from '@nestjs/common';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EventHandler } from '@switchyard/core/internal';
+import { EventHandler } from '@switchyard/core';
 import { handlerQueuesIn } from './handler-queues.js';
 
 @EventHandler({ name: 'image.resize', on: 'upload.received', queue: 'images' })

@@ -3,7 +3,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defineHandler, EventHandler } from '@switchyard/core/internal';
+import { EventHandler } from '@switchyard/core';
+import { defineHandler } from '@switchyard/core/platform';
 import { HandlerRegistry } from './handler-registry.js';
 
 async function registryWith(...providers: Array<new (...args: never[]) => unknown>): Promise<HandlerRegistry> {

@@ -1,6 +1,6 @@
 import type { FieldError } from '@switchyard/core/contracts';
 import { z } from 'zod';
-import { MAX_PRIORITY } from '@switchyard/core/internal';
+import { MAX_PRIORITY } from '@switchyard/core';
 import { canonicalJson, sha256 } from '../events/canonical-json.js';
 import type { IncomingEvent } from '../events/incoming-event.js';
 import { toFieldErrors } from '../../foundation/problems/field-errors.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defineHandler, type EventHandlerOptions } from '@switchyard/core/internal';
-import type { DomainEvent } from '@switchyard/core/internal';
+import type { EventHandlerOptions } from '@switchyard/core';
+import { defineHandler } from '@switchyard/core/platform';
+import type { DomainEvent } from '@switchyard/core';
 import { orderingKeyOf } from './ordering-key.js';
 
 type Data = { userId?: unknown };

@@ -1,5 +1,5 @@
-import type { HandlerDefinition } from '@switchyard/core/internal';
-import type { DomainEvent } from '@switchyard/core/internal';
+import type { HandlerDefinition } from '@switchyard/core';
+import type { DomainEvent } from '@switchyard/core';
 
 /** Longest ordering key accepted: keys are stored on every job and in `ordering_keys`. */
 export const MAX_ORDERING_KEY_LENGTH = 512;

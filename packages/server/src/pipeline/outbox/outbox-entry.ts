@@ -1,5 +1,5 @@
-import type { BackoffPolicy } from '@switchyard/core/internal';
-import type { DomainEvent } from '@switchyard/core/internal';
+import type { BackoffPolicy } from '@switchyard/core';
+import type { DomainEvent } from '@switchyard/core';
 import type { Delivery } from '../queues/job-payload.js';
 
 /** One row of the outbox: a job to hand to BullMQ under its deterministic id. */

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@switchyard/core/internal';
+import type { DomainEvent } from '@switchyard/core';
 
 /** Why a job exists: the event's fan-out, an operator's redrive, or a replay operation. */
 export interface Delivery {

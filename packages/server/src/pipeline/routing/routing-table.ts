@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PLATFORM_EVENT_TYPES, type RouteInfo } from '@switchyard/core/contracts';
 import { EventTypes } from '../events/event-catalog.js';
-import type { HandlerDefinition } from '@switchyard/core/internal';
+import type { HandlerDefinition } from '@switchyard/core';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
-import { compileSubscriptionFilter, type EventPredicate, type FilterableEvent } from '@switchyard/core/internal';
+import { compileSubscriptionFilter, type EventPredicate, type FilterableEvent } from '@switchyard/core/platform';
 
 /**
  * Event type → the handlers it fans out to. Built from the handlers this

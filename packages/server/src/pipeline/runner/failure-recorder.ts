@@ -8,7 +8,7 @@ import { HandlerRegistry } from '../handlers/handler-registry.js';
 import { DeadLetterEvents } from '../dead-letters/dead-letter-events.js';
 import { releaseKeysIn } from '../ordering/key-release.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
-import type { DomainEvent } from '@switchyard/core/internal';
+import type { DomainEvent } from '@switchyard/core';
 import { Redactor } from '../../foundation/redaction/redactor.js';
 
 export interface FailedAttempt {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { isNonRetryable, type TransactionAdapter } from '@switchyard/core/internal';
+import { isNonRetryable, type TransactionAdapter } from '@switchyard/core';
 import { createHandlerContext } from './handler-context.factory.js';
 
 const event = { id: '0190a000-0000-7000-8000-000000000001', type: 'user.created', source: 'urn:test', subject: null, time: null, data: {}, receivedAt: new Date().toISOString(), correlationId: '0190a000-0000-7000-8000-000000000001', causationId: null };

@@ -1,8 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { isPlatformEventType, PLATFORM_EVENT_PREFIX } from '@switchyard/core/contracts';
 import { v5 as uuidv5 } from 'uuid';
-import { MAX_PRIORITY } from '@switchyard/core/internal';
-import { type DomainEvent, type EmitOptions, NonRetryableError, type SqlExecutor } from '@switchyard/core/internal';
+import { MAX_PRIORITY } from '@switchyard/core';
+import { type DomainEvent, type EmitOptions, NonRetryableError, type SqlExecutor } from '@switchyard/core';
 import { validateData } from '../events/data-validation.js';
 import type { IncomingEvent } from '../events/incoming-event.js';
 import { EventTypes } from '../events/event-catalog.js';

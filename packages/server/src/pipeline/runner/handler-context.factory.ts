@@ -1,17 +1,8 @@
 import { Injectable, Logger, type LoggerService, Optional } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { HandlerDefinition } from '@switchyard/core/internal';
-import {
-  type DomainEvent,
-  type EmitOptions,
-  type EmittedEvent,
-  type HandlerContext,
-  NonRetryableError,
-  type OnceResult,
-  type SqlExecutor,
-  type TransactionAdapter,
-} from '@switchyard/core/internal';
+import type { HandlerDefinition } from '@switchyard/core';
+import { type DomainEvent, type EmitOptions, type EmittedEvent, type HandlerContext, NonRetryableError, type OnceResult, type SqlExecutor, type TransactionAdapter } from '@switchyard/core';
 import { type EventCatalog, EventTypes } from '../events/event-catalog.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import type { JobPayload } from '../queues/job-payload.js';

@@ -1,5 +1,5 @@
 import { Logger, type OnModuleInit } from '@nestjs/common';
-import type { TransactionAdapter } from '@switchyard/core/internal';
+import type { TransactionAdapter } from '@switchyard/core';
 import { installationId } from '../../foundation/repositories/jobs.repository.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { OnceResult, SqlExecutor, TransactionAdapter } from '@switchyard/core/internal';
+import type { OnceResult, SqlExecutor, TransactionAdapter } from '@switchyard/core';
 import { recordProcessedKey } from '../../foundation/repositories/jobs.repository.js';
 
 /**

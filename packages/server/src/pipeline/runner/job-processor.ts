@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
-import { isNonRetryable } from '@switchyard/core/internal';
+import { isNonRetryable } from '@switchyard/core';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import type { JobPayload } from '../queues/job-payload.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';

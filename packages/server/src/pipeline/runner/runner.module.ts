@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { pgTransactions } from '@switchyard/core/pg';
-import type { TransactionAdapter } from '@switchyard/core/internal';
+import type { TransactionAdapter } from '@switchyard/core';
 import { PgPool } from '../../db/index.js';
 import { DeadLetterEvents } from '../dead-letters/dead-letter-events.js';
 import { JobStatsRecorder } from '../../foundation/metrics/job-stats.recorder.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import { JobsRepository } from '../../foundation/repositories/jobs.repository.js';
-import { NonRetryableError } from '@switchyard/core/internal';
+import { NonRetryableError } from '@switchyard/core';
 
 /** What a job of an at-most-once handler may do when it is about to start. */
 export type StartVerdict =

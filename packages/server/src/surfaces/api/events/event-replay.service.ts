@@ -4,7 +4,7 @@ import { PrismaService, type TransactionClient } from '../../../db/index.js';
 import { z } from 'zod';
 import { AuditLog } from '../../../foundation/audit/audit-log.js';
 import { HandlerRegistry } from '../../../pipeline/handlers/handler-registry.js';
-import type { DomainEvent } from '@switchyard/core/internal';
+import type { DomainEvent } from '@switchyard/core';
 import { toFieldErrors } from '../../../foundation/problems/field-errors.js';
 import { type EventSearch, EventsRepository, type ReplayJobRecord } from '../../../foundation/repositories/events.repository.js';
 import { type Acting, type ActionResult, OperationKinds } from '../../../pipeline/operations/operation-kinds.js';
