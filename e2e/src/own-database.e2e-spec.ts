@@ -124,4 +124,30 @@ describe("handlers on a database of their own (pgTransactions over another datab
       await bare.drop();
     }
   });
+
+  it("a copy of Switchyard's database (same installation id) is told apart from the original; the original is not", async () => {
+    // A migrated Switchyard database and a copy of it (what restoring a dump into another database makes).
+    const original = await scratchDatabase('own_handlers_original');
+    const copy = new URL(original.url);
+    copy.pathname = `${copy.pathname}_copy`;
+    const admin = new URL(original.url);
+    admin.pathname = '/postgres';
+    const copyName = decodeURIComponent(copy.pathname.slice(1));
+    await migrateSwitchyard(original.url);
+    await queryRows(admin.toString(), `DROP DATABASE IF EXISTS "${copyName}" WITH (FORCE)`);
+    await queryRows(admin.toString(), `CREATE DATABASE "${copyName}" TEMPLATE "${decodeURIComponent(new URL(original.url).pathname.slice(1))}"`);
+    const originalPool = new Pool({ connectionString: original.url, max: 2 });
+    const samePool = new Pool({ connectionString: original.url, max: 2 });
+    const copyPool = new Pool({ connectionString: copy.toString(), max: 2 });
+    try {
+      const ids = async (url: string) => (await queryRows<{ id: string }>(url, 'SELECT id::text AS id FROM switchyard.installation'))[0].id;
+      assert.equal(await ids(copy.toString()), await ids(original.url), 'the copy carries the installation id');
+      assert.equal(await new HandlerDatabases(pgTransactions(copyPool), pgTransactions(originalPool)).shared(), false, 'the copy is another database');
+      assert.equal(await new HandlerDatabases(pgTransactions(samePool), pgTransactions(originalPool)).shared(), true, 'two pools on the original are one database');
+    } finally {
+      await Promise.all([originalPool.end(), samePool.end(), copyPool.end()]);
+      await queryRows(admin.toString(), `DROP DATABASE IF EXISTS "${copyName}" WITH (FORCE)`);
+      await original.drop();
+    }
+  });
 });

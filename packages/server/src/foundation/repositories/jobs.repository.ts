@@ -58,6 +58,18 @@ const RECORD_KEY_SQL = 'INSERT INTO switchyard.processed_keys (handler, key) VAL
 
 const INSTALLATION_SQL = 'SELECT id::text AS id FROM switchyard.installation';
 
+// A transaction-scoped advisory lock is visible in pg_locks to every session
+// of the same Postgres server, tagged with its database's oid: a session that
+// sees the lock under its own current database is in the very database that
+// holds it. Unlike an id stored in a table, a copy of the database (a dump
+// restored elsewhere, CREATE DATABASE … TEMPLATE) cannot pass this test.
+const HOLD_PROBE_SQL = 'SELECT pg_advisory_xact_lock($1::int, $2::int) IS NULL AS held';
+const SEES_PROBE_SQL = `SELECT EXISTS (
+  SELECT 1 FROM pg_locks
+  WHERE locktype = 'advisory' AND granted AND classid = $1::int::oid AND objid = $2::int::oid AND objsubid = 2
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+) AS sees`;
+
 /** A job's run: start claims, attempts, outcomes, and handlers' idempotency guards. */
 @Injectable()
 export class JobsRepository {
@@ -141,6 +153,17 @@ export class JobsRepository {
 export async function recordProcessedKey(sql: SqlExecutor, handler: string, key: string): Promise<boolean> {
   const recorded = await sql(RECORD_KEY_SQL, [handler, key]);
   return recorded.length > 0;
+}
+
+/** Takes the probe lock `[a, b]` (two non-negative int4) until the executor's transaction ends. */
+export async function holdDatabaseProbe(sql: SqlExecutor, probe: [number, number]): Promise<void> {
+  await sql(HOLD_PROBE_SQL, probe);
+}
+
+/** Whether the executor's session is in the database where another session holds the probe lock `[a, b]`. */
+export async function seesDatabaseProbe(sql: SqlExecutor, probe: [number, number]): Promise<boolean> {
+  const [row] = await sql(SEES_PROBE_SQL, probe);
+  return row?.sees === true;
 }
 
 /** The id of the Switchyard installation the executor's database belongs to; null when it has no row. */

@@ -1,14 +1,18 @@
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { TransactionAdapter } from '@switchyard/core';
-import { installationId } from '../../foundation/repositories/jobs.repository.js';
+import { randomInt } from 'node:crypto';
+import { holdDatabaseProbe, installationId, seesDatabaseProbe } from '../../foundation/repositories/jobs.repository.js';
 
 /**
  * The two databases a job's handler may write to: the handlers' own, where
  * `ctx.once()` runs (the transactions adapter the app gave), and
  * Switchyard's, where an emit outside `once()` runs (its own pool). They are
  * one database when the app gave no adapter, or when both hold the same
- * `switchyard.installation` id: then an emit inside `once()` joins the
- * effects' transaction. Otherwise it cannot, and is refused.
+ * `switchyard.installation` id and the handlers' adapter sees a lock that
+ * Switchyard's connection holds in its database at that moment (a copy of
+ * Switchyard's database carries its installation id, but not its locks):
+ * then an emit inside `once()` joins the effects' transaction. Otherwise it
+ * cannot, and is refused.
  *
  * A worker compares them at start (and fails to start when the handlers'
  * database has no guard table); elsewhere (createHandlerContext) on the
@@ -55,7 +59,16 @@ export class HandlerDatabases implements OnModuleInit {
       }),
       installationOf(this.switchyard),
     ]);
-    return theirs === ours;
+    return theirs === ours && (await this.seeEachOther());
+  }
+
+  /** Whether the handlers' adapter sees a lock held by Switchyard's: one database, not a copy. */
+  private seeEachOther(): Promise<boolean> {
+    const probe: [number, number] = [randomInt(2 ** 31), randomInt(2 ** 31)];
+    return this.switchyard.transaction(async (_tx, ours) => {
+      await holdDatabaseProbe(ours, probe);
+      return this.handlers.transaction((_theirTx, theirs) => seesDatabaseProbe(theirs, probe));
+    });
   }
 }
 
