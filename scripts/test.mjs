@@ -30,9 +30,15 @@ import { ensureTestPrerequisites } from './test-prerequisites.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 // @switchyard/server/internal resolves only under this condition (apps that
-// install the server cannot reach its internals); specs and every process
-// they start with this environment opt in.
-process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, '--conditions=switchyard-internal'].filter(Boolean).join(' ');
+// install the server cannot reach its internals): this script runs under it
+// (it loads @switchyard/testing for the Redis Cluster lane), and so do the
+// specs and every process they start with this environment.
+const INTERNAL_CONDITION = '--conditions=switchyard-internal';
+if (!(process.env.NODE_OPTIONS ?? '').includes(INTERNAL_CONDITION)) {
+  const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, INTERNAL_CONDITION].filter(Boolean).join(' ') };
+  const again = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env });
+  process.exit(again.status ?? 1);
+}
 const onlyFaults = process.argv.includes('--faults');
 const filters = process.argv.slice(2).filter((arg) => arg !== '--faults');
 const outputDir = join(root, '.test-output');
