@@ -1,7 +1,7 @@
 // node bench/dist/explain.js [DATABASE_URL]
 // EXPLAIN (ANALYZE, BUFFERS) of the console's SQL against the seeded console
 // database (npm run bench -- --only console seeds it): the statements are
-// copied from packages/server (dead-letter-query.service.ts, event-query.service.ts)
+// copied from packages/server/src/foundation/repositories (dead-letters and events)
 // with the parameters the console sends by default; keep them in step.
 import { withClient } from './infra.js';
 
@@ -24,17 +24,17 @@ const GROUPS_SCAN = (condition: string) => `
 
 const QUERIES: Record<string, string> = {
   // Unfiltered (and status=open) groups read the trigger-kept summary (dead_letter_groups).
-  'GET /v1/dead-letters/groups (DeadLetterQueryService.summarisedGroups)': `
+  'GET /v1/dead-letters/groups (DeadLettersRepository.groupSummaries)': `
     SELECT fingerprint, handler, error_name, count, open, first_seen, last_seen, sample
     FROM switchyard.dead_letter_groups WHERE count > 0 ORDER BY last_seen DESC LIMIT 100`,
   // Any other filter still groups the matching rows (not timed by the suite).
-  'GET /v1/dead-letters/groups?handler=payment.charge (DeadLetterQueryService.scannedGroups)': GROUPS_SCAN(`TRUE AND d.handler = 'payment.charge'`),
-  'GET /v1/dead-letters/stats (DeadLetterQueryService.stats)': `SELECT status, n FROM switchyard.dead_letter_counts`,
-  'GET /v1/dead-letters (DeadLetterQueryService.list)': `
+  'GET /v1/dead-letters/groups?handler=payment.charge (DeadLettersRepository.groupsMatching)': GROUPS_SCAN(`TRUE AND d.handler = 'payment.charge'`),
+  'GET /v1/dead-letters/stats (DeadLettersRepository.counts)': `SELECT status, n FROM switchyard.dead_letter_counts`,
+  'GET /v1/dead-letters (DeadLettersRepository.list)': `
     SELECT d.id::text AS id, d.status, d.queue, d.handler, d.event_type, d.event_id::text AS event_id,
            d.job_id, d.error_name, d.error_message, d.fingerprint, d.attempts_made, d.redrives, d.first_failed_at, d.last_failed_at
     FROM switchyard.dead_letters d WHERE TRUE AND TRUE ORDER BY d.last_failed_at DESC, d.id DESC LIMIT 51`,
-  'GET /v1/events (EventQueryService.list)': `
+  'GET /v1/events (EventsRepository.search)': `
     SELECT e.id::text AS id, e.type, e.source, e.subject, e.received_at,
            (SELECT count(*)::int FROM switchyard.jobs j WHERE j.event_id = e.id) AS job_count
     FROM switchyard.events e WHERE TRUE ORDER BY e.received_at DESC, e.id DESC LIMIT 51`,
