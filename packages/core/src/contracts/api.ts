@@ -172,4 +172,32 @@ export interface RouteInfo {
   /** The content filter an event must match beside the type pattern; null: every event of the types. */
   filter: SubscriptionFilter | null;
   delivery: DeliveryMode;
+  /** What the route registry holds for the handler; null when no worker has registered it yet. */
+  registration: RouteRegistrationInfo | null;
+}
+
+/** A handler in the route registry: which worker version defined it, when, and the workers running it. */
+export interface RouteRegistrationInfo {
+  /** The version (WORKER_VERSION) of the worker that last started with the handler: its options are the route's. */
+  version: string;
+  /** When a worker first registered the handler. */
+  registeredAt: string;
+  /** When its options last changed. */
+  updatedAt: string;
+  /** Workers seen within three heartbeats (ROUTE_HEARTBEAT_MS). */
+  workersOnline: number;
+  /** Every worker that has run the handler, most recently seen first. */
+  workers: RouteWorkerInfo[];
+}
+
+/** One worker running (or that ran) a registered handler. */
+export interface RouteWorkerInfo {
+  workerId: string;
+  version: string;
+  startedAt: string;
+  lastSeenAt: string;
+  /** Seen within three heartbeats. */
+  online: boolean;
+  /** Whether it runs the handler with the route's options (false: another version, mid-deploy). */
+  sameOptions: boolean;
 }

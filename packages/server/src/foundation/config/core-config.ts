@@ -59,6 +59,9 @@ export const coreEnvSchema = z.object({
   JOB_KEEP_FAILED: int(0, 10_000_000, 10_000),
   JOB_KEEP_FAILED_AGE_S: int(0, 365 * 86_400, 7 * 86_400),
   WORKER_ID: z.string().min(1).max(200).default(`${hostname()}:${process.pid}`),
+  // What the route registry shows for this worker's handlers (docs/deploy.md): a release tag, an image digest.
+  WORKER_VERSION: z.string().trim().min(1).max(200).default('unversioned'),
+  ROUTE_HEARTBEAT_MS: int(1_000, 3_600_000, 10_000),
   WORKER_LOCK_DURATION_MS: int(1_000, 3_600_000, 30_000),
   WORKER_STALLED_INTERVAL_MS: int(1_000, 3_600_000, 30_000),
   WORKER_MAX_STALLED_COUNT: int(0, 100, 1),
@@ -116,6 +119,10 @@ export interface SwitchyardConfig {
     /** How long a bulk operation stays with the process working on it, renewed by each batch; then another may take it over. */
     leaseMs: number;
   };
+  routes: {
+    /** How often a worker tells the route registry it still runs its handlers; one missed three times over is offline. */
+    heartbeatMs: number;
+  };
   schedules: {
     /** Longest wait between two looks for due schedules (sooner when one is due). */
     pollMs: number;
@@ -128,6 +135,7 @@ export interface SwitchyardConfig {
   };
   worker: {
     id: string;
+    version: string;
     lockDurationMs: number;
     stalledIntervalMs: number;
     maxStalledCount: number;
@@ -163,6 +171,7 @@ export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
       publishTimeoutMs: env.PUBLISH_TIMEOUT_MS,
     },
     operations: { leaseMs: env.OPERATION_LEASE_MS },
+    routes: { heartbeatMs: env.ROUTE_HEARTBEAT_MS },
     schedules: { pollMs: env.SCHEDULE_POLL_MS, misfireGraceMs: env.SCHEDULE_MISFIRE_GRACE_MS },
     retention: {
       completed: { count: env.JOB_KEEP_COMPLETED, age: env.JOB_KEEP_COMPLETED_AGE_S },
@@ -170,6 +179,7 @@ export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
     },
     worker: {
       id: env.WORKER_ID,
+      version: env.WORKER_VERSION,
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
       maxStalledCount: env.WORKER_MAX_STALLED_COUNT,

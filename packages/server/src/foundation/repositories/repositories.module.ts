@@ -5,9 +5,10 @@ import { DeadLettersRepository } from './dead-letters.repository.js';
 import { EventsRepository } from './events.repository.js';
 import { JobsRepository } from './jobs.repository.js';
 import { OperationsRepository } from './operations.repository.js';
+import { RoutesRepository } from './routes.repository.js';
 import { SchedulesRepository } from './schedules.repository.js';
 
-const REPOSITORIES = [EventsRepository, JobsRepository, DeadLettersRepository, SchedulesRepository, OperationsRepository, AccessRepository, AuditRepository];
+const REPOSITORIES = [EventsRepository, JobsRepository, DeadLettersRepository, SchedulesRepository, OperationsRepository, AccessRepository, AuditRepository, RoutesRepository];
 
 /**
  * Switchyard's SQL, one repository per aggregate. Services ask a repository;

@@ -47,7 +47,8 @@ export class RoutingTable {
     return predicate(event);
   }
 
-  describe(): RouteInfo[] {
+  /** The routes this process's handlers make, without the registry's view (the API's route listing adds it). */
+  describe(): Array<Omit<RouteInfo, 'registration'>> {
     const types = [...this.types.names, ...PLATFORM_EVENT_TYPES].sort();
     const concurrency = new Map(this.registry.queues().map((queue) => [queue.name, queue]));
     return this.registry

@@ -20,6 +20,7 @@ import { JobProcessor } from './job-processor.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { StartClaim } from './start-claim.js';
 import { WorkerReadiness } from './worker-readiness.js';
+import { RouteRegistrar } from '../routing/route-registrar.js';
 
 /**
  * Running handlers: a BullMQ Worker per queue, the idempotency guard (on
@@ -33,7 +34,7 @@ import { WorkerReadiness } from './worker-readiness.js';
   imports: [OutboxModule],
   providers: [
     HandlerRunner, CrashQuarantine, JobProcessor, HandlerContextFactory, IdempotencyGuard, FailureRecorder, OutcomeRecorder,
-    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter, WorkerReadiness, DeadLetterEvents, DeadLetterResolver,
+    JobStatsRecorder, StoredPayloadScrubber, StartClaim, OrderingKeys, FollowUpEmitter, WorkerReadiness, DeadLetterEvents, DeadLetterResolver, RouteRegistrar,
     {
       // Switchyard's own transactions run on its hot-path pool; they are the handlers' too unless the app gave an adapter.
       provide: HandlerDatabases,

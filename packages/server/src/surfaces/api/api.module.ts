@@ -33,6 +33,7 @@ import { QueueInspector } from './queues/queue-inspector.js';
 import { QueueSnapshots } from './queues/queue-snapshots.js';
 import { QueuesController } from './queues/queues.controller.js';
 import { RoutesController } from './routes/routes.controller.js';
+import { RouteListing } from './routes/route-listing.js';
 import { SchedulesController } from './schedules/schedules.controller.js';
 import { StreamController } from './stream/stream.controller.js';
 
@@ -90,6 +91,7 @@ export class ApiModule {
         TimeSeriesReader,
         LagSampler,
         ApiGauges,
+        RouteListing,
       ],
     };
   }

@@ -211,6 +211,31 @@ const schemas: Record<string, Schema> = {
         additionalProperties: true,
       },
       delivery: { type: 'string', enum: ['at-least-once', 'at-most-once'] },
+      registration: {
+        type: 'object',
+        nullable: true,
+        description: 'The route registry: the worker version whose options are the route\'s, and the workers running the handler (null until a worker registers it)',
+        properties: {
+          version: { type: 'string' },
+          registeredAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          workersOnline: { type: 'integer' },
+          workers: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                workerId: { type: 'string' },
+                version: { type: 'string' },
+                startedAt: { type: 'string', format: 'date-time' },
+                lastSeenAt: { type: 'string', format: 'date-time' },
+                online: { type: 'boolean' },
+                sameOptions: { type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
     },
   },
 };

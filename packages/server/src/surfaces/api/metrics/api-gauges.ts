@@ -3,6 +3,7 @@ import { QueueInspector } from '../queues/queue-inspector.js';
 import { PrometheusMetrics } from '../../../foundation/metrics/prometheus-metrics.js';
 import { DeadLettersRepository } from '../../../foundation/repositories/dead-letters.repository.js';
 import { EventsRepository } from '../../../foundation/repositories/events.repository.js';
+import { RouteListing } from '../routes/route-listing.js';
 
 /** The gauges the API computes when Prometheus scrapes it. */
 @Injectable()
@@ -12,6 +13,7 @@ export class ApiGauges implements OnModuleInit {
     private readonly inspector: QueueInspector,
     private readonly events: EventsRepository,
     private readonly deadLetters: DeadLettersRepository,
+    private readonly routes: RouteListing,
   ) {}
 
   onModuleInit(): void {
@@ -29,6 +31,9 @@ export class ApiGauges implements OnModuleInit {
     });
     this.metrics.gauge('switchyard_dead_letters_open', 'Dead letters waiting for an operator.', [], async (gauge) => {
       gauge.set(await this.deadLetters.countOpen());
+    });
+    this.metrics.gauge('switchyard_route_workers_online', 'Workers seen running the handler within three heartbeats (the route registry).', ['handler'], async (gauge) => {
+      for (const [handler, online] of await this.routes.workersOnline()) gauge.set({ handler }, online);
     });
   }
 }
