@@ -4,6 +4,7 @@ export type { SwitchyardModuleOptions } from './module/switchyard.module.js';
 export type { EventCatalog } from './module/event-catalog.js';
 export { EventHandler, MAX_PRIORITY } from './handlers/event-handler.decorator.js';
 export type { AfterDeadLetter, BackoffPolicy, EventHandlerOptions, HandlerDefinition, OrderingPolicy, RateLimit } from './handlers/event-handler.decorator.js';
+export type { OrderingKeyPath } from './handlers/ordering-path.js';
 export { isNonRetryable, NonRetryableError, nonRetryable } from './handlers/handler.types.js';
 export type { DomainEvent, EmitOptions, EmittedEvent, Handler, HandlerContext, OnceResult } from './handlers/handler.types.js';
 // Where ctx.once() writes: adapters for pg and Prisma are at @switchyard/core/pg and @switchyard/core/prisma.

@@ -19,7 +19,7 @@ export type StoreCreditEntryKind = 'granted' | 'spent' | 'refused';
   on: 'store-credit.*',
   queue: 'store-credit',
   concurrency: 8,
-  orderingKey: (event) => event.data.customerId,
+  orderingKey: 'data.customerId',
   afterDeadLetter: 'block',
 })
 export class RecordStoreCreditHandler implements Handler<StoreCreditChange> {

@@ -163,12 +163,13 @@ export interface RouteInfo {
   concurrency: number;
   rateLimit: { max: number; duration: number } | null;
   /**
-   * Null: jobs run in any order. Otherwise they are ordered by a key the
-   * handler computes from each event (a function, so not shown): one job per
-   * key at a time, in ingest order; `afterDeadLetter` says whether a dead
-   * letter lets its key proceed or blocks it until retried or discarded.
+   * Null: jobs run in any order. Otherwise they are ordered by a key read
+   * from each event at `path` (`data.customerId`), or computed by a function
+   * in the handler's code (`path` null): one job per key at a time, in ingest
+   * order; `afterDeadLetter` says whether a dead letter lets its key proceed
+   * or blocks it until retried or discarded.
    */
-  ordering: { by: 'key'; afterDeadLetter: 'proceed' | 'block' } | null;
+  ordering: { by: 'key'; path: string | null; afterDeadLetter: 'proceed' | 'block' } | null;
   /** The content filter an event must match beside the type pattern; null: every event of the types. */
   filter: SubscriptionFilter | null;
   delivery: DeliveryMode;

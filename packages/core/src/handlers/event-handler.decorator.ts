@@ -3,6 +3,7 @@ import { type DeliveryMode, PLATFORM_EVENT_PREFIX, PLATFORM_EVENT_TYPES, type Su
 import { subscriptionFilterErrors } from '../routing/subscription-filter.js';
 import { compileTopicPattern, topicPatternError } from '../routing/topic-pattern.js';
 import type { DomainEvent } from './handler.types.js';
+import { type OrderingKeyPath, orderingPathError, readOrderingPath } from './ordering-path.js';
 
 /** How long a failed job waits before its next attempt. */
 export interface BackoffPolicy {
@@ -63,12 +64,15 @@ export interface EventHandlerOptions<TData = unknown> {
   /**
    * Ordering per key: jobs whose events give the same key run one at a time,
    * in the order the events were accepted; different keys run in parallel
-   * up to the queue's concurrency. Return null or undefined for an event that
-   * needs no order. Runs in the API at ingest, on the validated event; a
-   * throw or a key that is not a string of 1–512 characters rejects the
-   * event with a 422.
+   * up to the queue's concurrency. Give where the key is (`'data.customerId'`,
+   * `'subject'`: see OrderingKeyPath), which the route registry can carry to
+   * an API without this code, or a function of the event. An absent value
+   * (or a function's null or undefined) means that event needs no order.
+   * Computed in the API at ingest, on the validated event; a throw or a key
+   * that is not a string (or number) of 1–512 characters rejects the event
+   * with a 422.
    */
-  orderingKey?: (event: DomainEvent<TData>) => string | null | undefined;
+  orderingKey?: OrderingKeyPath<TData> | ((event: DomainEvent<TData>) => string | null | undefined);
   /**
    * With `orderingKey`: what a dead-lettered job does to its key. `proceed`
    * (default) lets the key's next job run; `block` holds the key until the
@@ -80,9 +84,11 @@ export interface EventHandlerOptions<TData = unknown> {
 /** What a dead-lettered job does to its ordering key: let the key's next job run, or hold the key until the dead letter is settled. */
 export type AfterDeadLetter = 'proceed' | 'block';
 
-/** How a handler orders its jobs: by the key its function computes, and what a dead letter does to that key. */
+/** How a handler orders its jobs: by the key its path or function gives, and what a dead letter does to that key. */
 export interface OrderingPolicy {
-  key: (event: DomainEvent) => string | null | undefined;
+  key: (event: DomainEvent) => unknown;
+  /** Where the key is read from (see OrderingKeyPath); null when a function computes it. */
+  path: string | null;
   afterDeadLetter: AfterDeadLetter;
 }
 
@@ -166,15 +172,23 @@ export function defineHandler<TData = unknown>(options: EventHandlerOptions<TDat
     const problems = subscriptionFilterErrors(filter);
     if (problems.length) fail(problems.join('; '));
   }
-  if (options.orderingKey !== undefined && typeof options.orderingKey !== 'function') {
-    fail('orderingKey must be a function of the event returning a string, null or undefined (e => e.data.userId)');
+  if (typeof options.orderingKey === 'string') {
+    const problem = orderingPathError(options.orderingKey);
+    if (problem) fail(`orderingKey "${options.orderingKey}" ${problem}`);
+  } else if (options.orderingKey !== undefined && typeof options.orderingKey !== 'function') {
+    fail('orderingKey must be a path into the event ("data.userId") or a function of the event returning a string, null or undefined');
   }
   if (options.afterDeadLetter !== undefined) {
     if (!options.orderingKey) fail('afterDeadLetter needs an orderingKey: it says what a dead letter does to its key');
     if (options.afterDeadLetter !== 'proceed' && options.afterDeadLetter !== 'block') fail('afterDeadLetter must be "proceed" or "block"');
   }
-  const ordering: OrderingPolicy | null = options.orderingKey
-    ? { key: options.orderingKey as OrderingPolicy['key'], afterDeadLetter: options.afterDeadLetter ?? 'proceed' }
-    : null;
+  const orderingKey = options.orderingKey;
+  const afterDeadLetter = options.afterDeadLetter ?? 'proceed';
+  const ordering: OrderingPolicy | null =
+    typeof orderingKey === 'string'
+      ? { key: (event) => readOrderingPath(orderingKey, event), path: orderingKey, afterDeadLetter }
+      : orderingKey
+        ? { key: orderingKey as OrderingPolicy['key'], path: null, afterDeadLetter }
+        : null;
   return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit, onReplay, filter, delivery, ordering };
 }

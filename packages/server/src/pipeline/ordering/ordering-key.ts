@@ -15,6 +15,7 @@ export type OrderingKeyResult = { ok: true; key: string | null } | { ok: false; 
  */
 export function orderingKeyOf(definition: HandlerDefinition, event: DomainEvent): OrderingKeyResult {
   if (!definition.ordering) return { ok: true, key: null };
+  const { path } = definition.ordering;
   let key: unknown;
   try {
     key = definition.ordering.key(event);
@@ -22,10 +23,18 @@ export function orderingKeyOf(definition: HandlerDefinition, event: DomainEvent)
     return { ok: false, reason: `its orderingKey function threw: ${(error as Error)?.message ?? String(error)}` };
   }
   if (key === null || key === undefined) return { ok: true, key: null };
-  if (typeof key !== 'string') return { ok: false, reason: `its orderingKey function returned a ${typeof key}, not a string` };
+  if (typeof key !== 'string') {
+    return { ok: false, reason: path ? `its ordering key ${path} is ${kindOf(key)}, not a string or number` : `its orderingKey function returned a ${typeof key}, not a string` };
+  }
   if (key.length === 0 || key.length > MAX_ORDERING_KEY_LENGTH) {
     return { ok: false, reason: `its ordering key must be 1 to ${MAX_ORDERING_KEY_LENGTH} characters (got ${key.length})` };
   }
   if (key.includes('\u0000')) return { ok: false, reason: 'its ordering key contains a NUL character' };
   return { ok: true, key };
+}
+
+/** "an array", "an object", "a boolean": what a path found instead of a key. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -62,8 +62,8 @@ export class RouteRegistrar implements OnApplicationBootstrap, OnApplicationShut
   }
 }
 
-/** A handler's options as data: what the registry stores and compares (an ordering key function is named, not stored). */
+/** A handler's options as data: what the registry stores and compares (an ordering key path is; a function is only noted). */
 export function declaredOptions(definition: HandlerDefinition): Record<string, unknown> {
   const { name: _name, queue: _queue, ordering, ...options } = definition;
-  return { ...options, ordering: ordering ? { by: 'function', afterDeadLetter: ordering.afterDeadLetter } : null };
+  return { ...options, ordering: ordering ? { path: ordering.path, afterDeadLetter: ordering.afterDeadLetter } : null };
 }

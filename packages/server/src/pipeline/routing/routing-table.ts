@@ -65,7 +65,7 @@ export class RoutingTable {
         delay: definition.delay,
         concurrency: concurrency.get(definition.queue)?.concurrency ?? 0,
         rateLimit: concurrency.get(definition.queue)?.rateLimit ?? null,
-        ordering: definition.ordering ? { by: 'key' as const, afterDeadLetter: definition.ordering.afterDeadLetter } : null,
+        ordering: definition.ordering ? { by: 'key' as const, path: definition.ordering.path, afterDeadLetter: definition.ordering.afterDeadLetter } : null,
         filter: definition.filter,
         delivery: definition.delivery,
       }));

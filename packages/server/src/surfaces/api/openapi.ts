@@ -200,8 +200,8 @@ const schemas: Record<string, Schema> = {
       ordering: {
         type: 'object',
         nullable: true,
-        description: 'Ordering per key: one job per key at a time, in ingest order (the key function itself is not shown)',
-        properties: { by: { type: 'string', enum: ['key'] }, afterDeadLetter: { type: 'string', enum: ['proceed', 'block'] } },
+        description: 'Ordering per key: one job per key at a time, in ingest order; the key is read at path (data.customerId), or computed by a function in the handler (path null)',
+        properties: { by: { type: 'string', enum: ['key'] }, path: { type: 'string', nullable: true }, afterDeadLetter: { type: 'string', enum: ['proceed', 'block'] } },
       },
       filter: {
         type: 'object',
