@@ -46,6 +46,13 @@ describe('the route registry', () => {
     }
     const metrics = (await stack.get<string>('/metrics')).text;
     assert.match(metrics, /^switchyard_route_workers_online\{handler="payment\.charge"\} 1$/m);
+    // With its handlers, the worker declares its catalog's event types and their data's JSON Schema.
+    const [row] = await queryRows<{ json_schema: { type: string; properties: Record<string, unknown> } }>(
+      db,
+      "SELECT json_schema FROM switchyard.event_type_schemas WHERE type = 'order.placed' AND worker_id = 'registry-w1'",
+    );
+    assert.equal(row.json_schema.type, 'object');
+    assert.ok('orderId' in row.json_schema.properties, JSON.stringify(row.json_schema));
   });
 
   it('keeps the worker and its heartbeat fresh while it runs', async () => {
@@ -78,6 +85,30 @@ describe('the route registry', () => {
     }
     await waitFor('the killed worker offline', async () => (await registrationOf('payment.charge'))?.workersOnline === 0, { timeoutMs: 6 * HEARTBEAT_MS });
     assert.equal((await registrationOf('payment.charge'))?.version, 'v2', 'its route stays, as it defined it');
+  });
+
+  it('refuses a worker that declares an event type with another schema than a worker online, and takes it once that one has stopped', async () => {
+    const startOther = () =>
+      runNode('e2e/dist/fixtures/other-schema.worker.js', { ...stack.env, WORKER_ID: 'registry-other', WORKER_VERSION: 'v9', METRICS_PORT: '0' });
+    await stack.startWorker({ WORKER_ID: 'registry-w1', WORKER_VERSION: 'v1' });
+    try {
+      const refused = startOther();
+      const { code } = await refused.exited;
+      assert.equal(code, 1, refused.output());
+      assert.match(refused.output(), /Worker registry-other \(version v9\) declares the data schema of "order\.placed" differently from workers online: "order\.placed" \(worker registry-w1, version v1\)/);
+      assert.match(refused.output(), /new event type/);
+    } finally {
+      await stack.stopWorker();
+    }
+    // A worker that stops withdraws its event types: the other schema may come in at once.
+    const other = startOther();
+    try {
+      await waitFor('the other worker ready', () => other.output().includes('worker ready') || other.child.exitCode !== null, { timeoutMs: 20_000 });
+      assert.ok(other.output().includes('worker ready'), other.output());
+    } finally {
+      other.child.kill('SIGTERM'); // a graceful stop withdraws its event types for the next test
+      await other.exited;
+    }
   });
 
   it('registers only the handlers of the queues a worker consumes', async () => {
