@@ -88,7 +88,8 @@ describe('a worker shutting down with a job in flight', () => {
   after(() => stack.close());
 
   it('answers 503 naming each queue as closing while the job finishes', { timeout: 60_000 }, async () => {
-    assert.equal((await readiness(metricsPort)).status, 200);
+    // Ready once its queues' BullMQ workers have connected, which may come a moment after init().
+    await waitFor('the worker ready', async () => (await readiness(metricsPort)).status === 200, { timeoutMs: 5_000, intervalMs: 20 });
     assert.equal((await stack.post('/v1/events', { type: 'test.timed', data: { ms: 4_000 } })).status, 202);
     await waitFor('the timed job to be running', async () => (await stack.queue('test-timed').getActiveCount()) === 1, { timeoutMs: 20_000 });
 
