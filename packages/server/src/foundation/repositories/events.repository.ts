@@ -270,36 +270,12 @@ export class EventsRepository {
   }
 
   /** The events of a replay batch that still exist, inside the batch's transaction. */
-  async eventsToReplay(tx: TransactionClient, eventIds: string[]): Promise<ReplayableEvent[]> {
-    const rows = await tx.$queryRaw<
-      Array<{
-        id: string;
-        type: string;
-        source: string;
-        subject: string | null;
-        time: Date | null;
-        data: unknown;
-        extensions: Record<string, unknown> | null;
-        received_at: Date;
-        priority: number | null;
-        correlation_id: string | null;
-        causation_id: string | null;
-      }>
-    >`SELECT id::text AS id, type, source, subject, time, data, extensions, received_at, priority, correlation_id, causation_id::text AS causation_id
+  eventsToReplay(tx: TransactionClient, eventIds: string[]): Promise<ReplayableEvent[]> {
+    // Aliased to the record's names: the rows are the records.
+    return tx.$queryRaw<ReplayableEvent[]>`
+      SELECT id::text AS id, type, source, subject, time, data, extensions, received_at AS "receivedAt", priority,
+             correlation_id AS "correlationId", causation_id::text AS "causationId"
       FROM switchyard.events WHERE id = ANY(${eventIds}::uuid[])`;
-    return rows.map((row) => ({
-      id: row.id,
-      type: row.type,
-      source: row.source,
-      subject: row.subject,
-      time: row.time,
-      data: row.data,
-      extensions: row.extensions,
-      receivedAt: row.received_at,
-      priority: row.priority,
-      correlationId: row.correlation_id,
-      causationId: row.causation_id,
-    }));
   }
 
   /** Adds a replay operation's outbox rows, inside its batch's transaction; a row already there is left as it is. */

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, ReadPrismaService } from '../../db/index.js';
 
+/** A worker that has missed this many heartbeats in a row counts as offline. */
+export const MISSED_HEARTBEATS = 3;
+
 /** One handler as a worker registers it. */
 export interface RouteRegistration {
   handler: string;

@@ -4,6 +4,7 @@ import { BackgroundLoop, exponentialBackoff } from '../../foundation/background/
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../foundation/config/core-config.js';
 import {
   type EventTypeDeclaration,
+  MISSED_HEARTBEATS,
   type RegisteringWorker,
   type RouteRegistration,
   RoutesRepository,
@@ -46,7 +47,7 @@ export class RouteRegistrar implements OnApplicationBootstrap, OnApplicationShut
     const types = declaredTypes(this.catalog);
     if (registrations.length === 0 && types.length === 0) return;
     const { heartbeatMs } = this.config.routes;
-    const conflicts = await this.routes.define(this.worker, registrations, types, 3 * heartbeatMs);
+    const conflicts = await this.routes.define(this.worker, registrations, types, MISSED_HEARTBEATS * heartbeatMs);
     if (conflicts.length > 0) throw new Error(conflictMessage(this.worker, conflicts));
     let first = true;
     this.loop = new BackgroundLoop(

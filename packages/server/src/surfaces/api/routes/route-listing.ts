@@ -1,11 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RouteInfo, RouteRegistrationInfo } from '@switchyard/core/contracts';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../../foundation/config/core-config.js';
-import { type RegisteredRoute, RoutesRepository } from '../../../foundation/repositories/routes.repository.js';
+import { MISSED_HEARTBEATS, type RegisteredRoute, RoutesRepository } from '../../../foundation/repositories/routes.repository.js';
 import { RoutingTable } from '../../../pipeline/routing/routing-table.js';
-
-/** A worker missing this many heartbeats in a row counts as offline. */
-const MISSED_HEARTBEATS = 3;
 
 /** GET /v1/routes: the routing table, each route with what the route registry holds for it. */
 @Injectable()
