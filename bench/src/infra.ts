@@ -22,12 +22,21 @@ export async function prepareDatabase(url: string, { truncate = true } = {}): Pr
   });
 }
 
-/** Empties Switchyard's tables, the shop's and the benchmark's own (public), but not the migrations' records or the installation's id. */
-export async function truncateAll(client: Client): Promise<void> {
+/** The route registry's tables: a deployment's configuration (what workers registered), not its data. */
+const REGISTRY_TABLES = ['routes', 'route_workers', 'event_types', 'event_type_schemas', 'registry_revision'];
+
+/**
+ * Empties Switchyard's tables, the shop's and the benchmark's own (public),
+ * but not the migrations' records or the installation's id; with
+ * `keepRegistry`, not the route registry either (between the steps of a
+ * scenario, whose API routes from it).
+ */
+export async function truncateAll(client: Client, { keepRegistry = false } = {}): Promise<void> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
      WHERE schemaname IN ('switchyard', 'shop', 'public') AND tablename <> '_prisma_migrations'
-       AND NOT (schemaname = 'switchyard' AND tablename = 'installation')`,
+       AND NOT (schemaname = 'switchyard' AND (tablename = 'installation' OR (tablename = ANY($1) AND $2)))`,
+    [REGISTRY_TABLES, keepRegistry],
   );
   await client.query(`TRUNCATE ${rows.map((row) => row.name).join(', ')} RESTART IDENTITY CASCADE`);
 }

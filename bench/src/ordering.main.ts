@@ -8,7 +8,7 @@
 // when the machine is otherwise idle: `flock -n /tmp/bench.lock node bench/dist/ordering.main.js`.
 import 'reflect-metadata';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { apiEnvSchema, createApiApp, toApiConfig } from '@switchyard/server/internal';
+import { apiEnvSchema, createApiApp, registerApp, toApiConfig } from '@switchyard/server/internal';
 import { type DomainEvent, EventHandler, type Handler, type HandlerContext, loadConfig } from '@switchyard/server/internal';
 import type { PoolClient } from 'pg';
 import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/server/internal';
@@ -24,7 +24,7 @@ const TABLE = `CREATE TABLE IF NOT EXISTS bench_ordered_effects (id bigserial PR
 
 /** The ordered handler at a given concurrency: a decorator's options are fixed per class, so one class per run. */
 function orderedModule(concurrency: number, sleepMs: number): DynamicModule {
-  @EventHandler<Keyed>({ name: 'bench.ordered', on: 'bench.keyed', queue: 'bench-ordered', concurrency, attempts: 1, orderingKey: (event) => event.data.key })
+  @EventHandler<Keyed>({ name: 'bench.ordered', on: 'bench.keyed', queue: 'bench-ordered', concurrency, attempts: 1, orderingKey: 'data.key' })
   class OrderedHandler implements Handler<Keyed> {
     async handle(event: DomainEvent<Keyed>, ctx: HandlerContext<PoolClient>): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, sleepMs));
@@ -58,7 +58,9 @@ async function run(concurrency: number, keys: number, count: number, sleepMs: nu
     LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20', METRICS_PORT: '0', METRICS_HOST: '127.0.0.1', WORKER_ID: `bench-ordering-${concurrency}`,
   };
   const module = orderedModule(concurrency, sleepMs);
-  const api = await createApiApp({ config: toApiConfig(loadConfig(apiEnvSchema, env)), events, handlers: [module] });
+  const config = toApiConfig(loadConfig(apiEnvSchema, env));
+  await registerApp({ config: config.switchyard, events, handlers: [module] });
+  const api = await createApiApp({ config });
   await api.listen(0, '127.0.0.1');
   const url = (await api.getUrl()).replace('[::1]', '127.0.0.1');
   const next = new Map<string, number>();

@@ -210,8 +210,9 @@ class Context {
     await deleteKeys(this.redis, this.rawPrefix);
   }
 
+  /** Empties the tables between steps; the routes the scenario's API serves stay. */
   async truncate(): Promise<void> {
-    await withClient(this.options.databaseUrl, truncateAll);
+    await withClient(this.options.databaseUrl, (client) => truncateAll(client, { keepRegistry: true }));
   }
 
   async count(sql: string): Promise<number> {

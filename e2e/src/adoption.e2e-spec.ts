@@ -104,11 +104,13 @@ describe('a team adopts Switchyard from its npm packages', () => {
       token = /^(sy_\S+)$/m.exec(keys.output())![1];
 
       const started = Date.now();
-      const apiProcess = switchyard(['api', '--app', 'dist/app.module.js']);
+      // The API loads no app: it routes from what the worker registers.
+      const apiProcess = switchyard(['api']);
       const worker = switchyard(['worker', '--app', 'dist/app.module.js']);
       await waitForOutput(apiProcess, /Switchyard API listening on http:\/\/\S+/, 'the API to listen', 60_000);
       await waitForOutput(worker, /Switchyard worker \S+ ready/, 'the worker to be ready', 60_000);
       apiUrl = /Switchyard API listening on (http:\/\/\S+)/.exec(apiProcess.output())![1];
+      await waitFor('the API to route to the worker\'s handler', async () => JSON.stringify(await (await api('/v1/routes')).json()).includes('"greetings.record"'), { timeoutMs: 10_000 });
       timings.push(`api and worker up ${((Date.now() - started) / 1000).toFixed(1)} s`);
       console.log(`adoption: ${timings.join('; ')}`);
     },

@@ -22,6 +22,8 @@ const PINNED: Route[] = [
   { method: 'DELETE', path: '/v1/schedules/{name}', scope: 'ops:write' },
   { method: 'POST', path: '/v1/schedules/{name}/pause', scope: 'ops:write' },
   { method: 'POST', path: '/v1/schedules/{name}/resume', scope: 'ops:write' },
+  // Retiring a route changes what every event fans out to: an operator's write, like a queue's pause.
+  { method: 'DELETE', path: '/v1/routes/{handler}', scope: 'ops:write' },
   // The correlation tree is event data, like the lineage.
   { method: 'GET', path: '/v1/events/{eventId}/tree', scope: 'events:read' },
 ];
@@ -47,6 +49,7 @@ function concrete(path: string): string {
     .replace('{eventId}', '00000000-0000-0000-0000-000000000000')
     .replace('{name}', 'test-timed')
     .replace('{jobId}', 'no-such-job')
+    .replace('{handler}', 'no.such-handler')
     .replace(/\/metrics\/(throughput|lag)$/, '/metrics/$1?queue=test-timed');
 }
 

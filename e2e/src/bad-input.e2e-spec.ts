@@ -68,10 +68,8 @@ describe('bad input gets a clear problem+json answer and leaves nothing behind',
     assert.deepEqual(problem.errors?.map((error) => error.path), ['priority']);
     const dataProblem = await rejects(orderPlacedEvent(order), {}, 400, 'urn:switchyard:problem:invalid-event');
     const paths = dataProblem.errors?.map((error) => error.path).sort();
-    // The total-matches-items rule runs once the fields themselves are valid.
+    // Checked with the JSON Schema the shop's worker registered.
     assert.deepEqual(paths, ['data.currency', 'data.customer.email', 'data.items.0.quantity']);
-    const wrongTotal = await rejects(orderPlacedEvent(anOrder({ total: 1 })), {}, 400, 'urn:switchyard:problem:invalid-event');
-    assert.deepEqual(wrongTotal.errors?.map((error) => error.path), ['data.total']);
     assert.equal(dataProblem.errors?.find((error) => error.path === 'data.customer.email')?.message, 'is required');
   });
 

@@ -237,6 +237,28 @@ describe('the console', needs('chromium'), () => {
     assert.match(row, /at-least-once/);
   });
 
+  it("queue detail: each handler's defining version and workers, and Retire (audited), after which a worker's start brings it back", async () => {
+    await go('/queues/fraud');
+    const fraud = page.locator('tr[data-route="fraud.review"]');
+    await fraud.waitFor();
+    assert.match(await fraud.locator('[data-cell="defined-by"]').innerText(), /unversioned/);
+    const worker = fraud.locator(`[data-worker="${stack.env.WORKER_ID}"]`);
+    assert.match(await worker.innerText(), /unversioned[\s\S]*online/);
+    await fraud.getByRole('button', { name: 'Retire' }).click();
+    await fraud.getByRole('button', { name: 'Retire fraud.review' }).click();
+    // The page is revalidated: the retired route's row goes.
+    await page.locator('tr[data-route="fraud.review"]').waitFor({ state: 'detached', timeout: 10_000 });
+    await shot('route-retired');
+    const routes = await stack.get<Array<{ handler: string }>>('/v1/routes');
+    assert.equal(routes.body.some((route) => route.handler === 'fraud.review'), false);
+    assert.deepEqual(await queryRows(db, "SELECT actor, action FROM switchyard.audit_log WHERE target = 'route:fraud.review'"), [{ actor: 'dana', action: 'route.retire' }]);
+    // The worker starting again deploys it again.
+    await stack.stopWorker();
+    await stack.startWorker();
+    await go('/queues/fraud');
+    await page.locator('tr[data-route="fraud.review"]').waitFor();
+  });
+
   it('reconnects the live stream after the API restarts', async () => {
     await go('/queues');
     const badge = page.getByRole('status').filter({ hasText: /Live|Reconnecting|Connecting/ });

@@ -27,17 +27,17 @@ describe("Switchyard's migrations", () => {
 
   it('the whole set follows on the same database, keeping its installation id, then has nothing left to apply', async () => {
     const id = await installationId();
-    assert.deepEqual(await migrateSwitchyard(scratch.url), ['20261207000000_switchyard', '20261207120000_route_registry', '20261207130000_event_type_schemas']);
+    assert.deepEqual(await migrateSwitchyard(scratch.url), ['20261207000000_switchyard', '20261207120000_route_registry', '20261207130000_event_type_schemas', '20261207140000_registry_serving']);
     assert.deepEqual(await migrateSwitchyard(scratch.url), []);
     const platform = await tables('switchyard');
-    for (const table of ['events', 'jobs', 'dead_letters', 'processed_keys', 'installation', 'schedules', 'api_keys', 'console_users', 'routes', 'route_workers', 'event_type_schemas']) {
+    for (const table of ['events', 'jobs', 'dead_letters', 'processed_keys', 'installation', 'schedules', 'api_keys', 'console_users', 'routes', 'route_workers', 'event_type_schemas', 'event_types', 'registry_revision']) {
       assert.ok(platform.includes(table), `switchyard.${table}`);
     }
     assert.deepEqual(await tables('public'), []);
     assert.equal(await installationId(), id);
     assert.deepEqual(
       (await queryRows<{ migration_name: string }>(scratch.url, 'SELECT migration_name FROM switchyard._prisma_migrations ORDER BY migration_name')).map((row) => row.migration_name),
-      ['20261207000000_switchyard', '20261207000000_switchyard_guard', '20261207120000_route_registry', '20261207130000_event_type_schemas'],
+      ['20261207000000_switchyard', '20261207000000_switchyard_guard', '20261207120000_route_registry', '20261207130000_event_type_schemas', '20261207140000_registry_serving'],
     );
   });
 

@@ -1,5 +1,4 @@
-import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
-import { apiEnvSchema, createApiApp, toApiConfig } from '@switchyard/server/internal';
+import type { DynamicModule, Type } from '@nestjs/common';
 import type { AcceptedEvent } from '@switchyard/core/contracts';
 import { loadConfig, QueueRegistry, queueKeyPrefix } from '@switchyard/server/internal';
 import { runNode, ThrowawayRedisCluster, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
@@ -28,20 +27,22 @@ function handlersWith(env: Record<string, string>, ...extra: Array<Type | Dynami
   return shopApp(env, TestHandlersModule, ...extra);
 }
 
-/** An API app (not yet initialised) on `stack`'s Redis and database, with `extra` beside the handlers. */
-function apiWith(stack: TestStack, ...extra: Array<Type | DynamicModule>) {
-  return createApiApp({ config: toApiConfig(loadConfig(apiEnvSchema, stack.env)), events: testEvents, ...handlersWith(stack.env, ...extra) });
-}
-
-/** Initialises `app` expecting a refusal and returns it; the app is closed either way. */
-async function refusalOf(app: INestApplication): Promise<Error> {
-  const refusal = await app.init().then(
-    () => null,
-    (error: Error) => error,
-  );
-  await app.close().catch(() => undefined);
-  assert.ok(refusal, 'the app started');
-  return refusal;
+/**
+ * A worker process on `stack`'s Redis and database with the fixture modules
+ * `neighbours` beside the usual handlers, expected to refuse to start: its
+ * output. (The app's modules, and so its @nestjs/bullmq neighbours, run in
+ * the workers: the API holds no app code.)
+ */
+async function refusalOf(stack: TestStack, ...neighbours: string[]): Promise<string> {
+  const worker = runNode('e2e/dist/fixtures/bullmq-neighbours.worker.js', { ...stack.env, NEIGHBOUR: neighbours.join(',') });
+  await waitFor('the worker to start or exit', () => /worker ready/.test(worker.output()) || worker.child.exitCode !== null, { timeoutMs: 60_000 });
+  if (worker.child.exitCode === null) {
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    assert.fail(`the worker started:\n${worker.output()}`);
+  }
+  assert.equal((await worker.exited).code, 1);
+  return worker.output();
 }
 
 /** Posts an order; returns its payment job's id once Switchyard has published it. */
@@ -62,21 +63,23 @@ async function assertUntouched(stack: TestStack, jobId: string): Promise<void> {
 }
 
 /**
- * A second API whose app module injects @InjectQueue('payment'): that is the
+ * A worker whose app module injects @InjectQueue('payment'): that is the
  * Queue its Switchyard publishes to, and it sees the job `stack` published.
+ * The worker consumes another queue only, so the job stays where it is.
  */
 async function assertInjectedQueueIsSwitchyards(stack: TestStack, jobId: string): Promise<void> {
-  const api = await apiWith(stack, PaymentQueuePeekModule);
+  const config = toWorkerConfig(loadConfig(workerEnvSchema, { ...stack.env, WORKER_QUEUES: 'email' }));
+  const worker = await createWorkerApp({ config, events: testEvents, ...handlersWith(stack.env, PaymentQueuePeekModule) });
   try {
-    await api.init();
-    const injected = api.get(PaymentQueuePeek, { strict: false }).queue;
-    assert.equal(injected, api.get(QueueRegistry).get('payment'), 'one Queue object for the payment queue');
+    await worker.init();
+    const injected = worker.get(PaymentQueuePeek, { strict: false }).queue;
+    assert.equal(injected, worker.get(QueueRegistry).get('payment'), 'one Queue object for the payment queue');
     assert.equal(injected.opts.prefix, queueKeyPrefix(stack.env.QUEUE_PREFIX, 'payment', Boolean(stack.env.REDIS_CLUSTER_NODES)));
     assert.equal((await injected.getJob(jobId))?.name, 'payment.charge');
     const counts = await injected.getJobCounts('waiting', 'prioritized');
     assert.ok((counts.waiting ?? 0) + (counts.prioritized ?? 0) >= 1, JSON.stringify(counts));
   } finally {
-    await api.close();
+    await worker.close();
   }
 }
 
@@ -95,25 +98,17 @@ describe('@nestjs/bullmq beside Switchyard', () => {
 
   it('refuses to start a worker with a @Processor on a Switchyard queue, naming the class and the queue, and takes none of its jobs', async () => {
     const jobId = await publishPaymentJob(stack);
-    const worker = runNode('e2e/dist/fixtures/bullmq-neighbours.worker.js', { ...stack.env, NEIGHBOUR: 'ChargeListenerModule' });
-    await waitFor('the worker to start or exit', () => /worker ready/.test(worker.output()) || worker.child.exitCode !== null, { timeoutMs: 60_000 });
-    if (worker.child.exitCode === null) {
-      worker.child.kill('SIGKILL');
-      await worker.exited;
-      assert.fail(`the worker started:\n${worker.output()}`);
-    }
-    assert.equal((await worker.exited).code, 1);
-    const refusal = /@Processor\('payment'\) on ChargeListener would take jobs from Switchyard's queue "payment" and bypass retries, idempotency and the dead-letter queue; write an @EventHandler\(\{ on: …, queue: 'payment' \}\) class instead/;
-    await waitFor('the refusal in the output', () => refusal.test(worker.output()), { timeoutMs: 5_000 }).catch(() => assert.match(worker.output(), refusal));
+    const output = await refusalOf(stack, 'ChargeListenerModule');
+    assert.match(output, /@Processor\('payment'\) on ChargeListener would take jobs from Switchyard's queue "payment" and bypass retries, idempotency and the dead-letter queue; write an @EventHandler\(\{ on: …, queue: 'payment' \}\) class instead/);
     await assertUntouched(stack, jobId);
   });
 
-  it('refuses the API too, and a second registerQueue or a blocking listener on a Switchyard queue, saying what to change', async () => {
+  it('refuses a second registerQueue or a blocking listener on a Switchyard queue too, saying what to change', async () => {
     const jobId = await publishPaymentJob(stack);
-    const refusal = await refusalOf(await apiWith(stack, RegisteredChargeListenerModule, PaymentQueueEventsModule));
-    assert.match(refusal.message, /@Processor\('payment'\) on ChargeListener would take jobs from Switchyard's queue "payment"/);
-    assert.match(refusal.message, /BullModule\.registerQueue\(\{ name: 'payment' \}\) in RegisteredChargeListenerModule makes a second Queue/);
-    assert.match(refusal.message, /@QueueEventsListener\('payment'\) on PaymentQueueEvents .* give the listener a connection of its own/);
+    const output = await refusalOf(stack, 'RegisteredChargeListenerModule', 'PaymentQueueEventsModule');
+    assert.match(output, /@Processor\('payment'\) on ChargeListener would take jobs from Switchyard's queue "payment"/);
+    assert.match(output, /BullModule\.registerQueue\(\{ name: 'payment' \}\) in RegisteredChargeListenerModule makes a second Queue/);
+    assert.match(output, /@QueueEventsListener\('payment'\) on PaymentQueueEvents .* give the listener a connection of its own/);
     await assertUntouched(stack, jobId);
   });
 
@@ -164,11 +159,11 @@ describe('@InjectQueue on a Redis Cluster, where each queue has a key prefix of 
   });
 
   it('refuses a BullModule.registerQueue of a Switchyard queue, naming the prefix it would miss', async () => {
-    const refusal = await refusalOf(await apiWith(stack, RegisteredPaymentQueuePeekModule));
+    const output = await refusalOf(stack, 'RegisteredPaymentQueuePeekModule');
     const prefix = queueKeyPrefix(stack.env.QUEUE_PREFIX, 'payment', true);
     assert.ok(
-      refusal.message.includes(`BullModule.registerQueue({ name: 'payment' }) in RegisteredPaymentQueuePeekModule makes a second Queue for Switchyard's queue "payment", which on Redis Cluster has another key prefix than Switchyard's ("${prefix}")`),
-      refusal.message,
+      output.replace(/\s+/g, ' ').includes(`BullModule.registerQueue({ name: 'payment' }) in RegisteredPaymentQueuePeekModule makes a second Queue for Switchyard's queue "payment", which on Redis Cluster has another key prefix than Switchyard's ("${prefix}")`),
+      output,
     );
   });
 });

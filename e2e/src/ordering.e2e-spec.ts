@@ -144,7 +144,7 @@ describe('ordering per key', () => {
   it('shows in the routing table which handlers are ordered by key, and their policy', async () => {
     const { body } = await stack.get<RouteInfo[]>('/v1/routes');
     const route = (name: string) => body.find((candidate) => candidate.handler === name);
-    assert.deepEqual(route('test.keyed')?.ordering, { by: 'key', path: null, afterDeadLetter: 'proceed' }, 'a function: no path to show');
+    assert.deepEqual(route('test.keyed')?.ordering, { by: 'key', path: 'data.key', afterDeadLetter: 'proceed' });
     assert.deepEqual(route('store-credit.ledger')?.ordering, { by: 'key', path: 'data.customerId', afterDeadLetter: 'block' });
     assert.equal(route('payment.charge')?.ordering, null);
   });

@@ -1,4 +1,5 @@
-import type { RouteInfo } from '@switchyard/core/contracts';
+import type { AcceptedEvent, RouteInfo } from '@switchyard/core/contracts';
+import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import { queryRows, runNode, testDatabaseUrl, waitFor } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -24,7 +25,7 @@ describe('the route registry', () => {
 
   before(async () => {
     await resetWithCatalogue(db);
-    stack = await TestStack.start({ worker: false, env: { ROUTE_HEARTBEAT_MS: String(HEARTBEAT_MS) } });
+    stack = await TestStack.start({ worker: false, registerApp: false, env: { ROUTE_HEARTBEAT_MS: String(HEARTBEAT_MS) } });
   });
   after(() => stack.close());
 
@@ -121,5 +122,128 @@ describe('the route registry', () => {
     } finally {
       await stack.stopWorker();
     }
+  });
+});
+
+/**
+ * The API holds no app code: it routes, validates and computes ordering keys
+ * from what workers registered, and picks up a new worker version's handlers
+ * and types without a restart (ROUTES_REFRESH_MS: 100 ms in tests).
+ */
+describe('an API with no app code', () => {
+  let stack: TestStack;
+  const shopWorker = () => runNode('examples/shop/dist/main/worker.main.js', { ...stack.env, WORKER_ID: 'shop-v1', WORKER_VERSION: 'v1', METRICS_PORT: '0' });
+  const nextVersion = () => runNode('e2e/dist/fixtures/next-version.worker.js', { ...stack.env, WORKER_ID: 'ledger-v2', WORKER_VERSION: 'v2', METRICS_PORT: '0' });
+  const routed = async (handler: string) => (await stack.get<RouteInfo[]>('/v1/routes')).body.some((route) => route.handler === handler);
+  const ready = async (worker: ReturnType<typeof runNode>) => {
+    await waitFor('the worker ready', () => /\bready\b/.test(worker.output()) || worker.child.exitCode !== null, { timeoutMs: 30_000 });
+    assert.match(worker.output(), /\bready\b/);
+  };
+  const stop = async (worker: ReturnType<typeof runNode>) => {
+    if (worker.child.exitCode === null) worker.child.kill('SIGTERM');
+    await worker.exited;
+  };
+  let shop: ReturnType<typeof runNode>;
+  /** The handlers the shop's worker fans order.placed out to. */
+  let shopHandlers: string[] = [];
+
+  before(async () => {
+    await resetWithCatalogue(db);
+    stack = await TestStack.start({ worker: false, registerApp: false, env: { ROUTE_HEARTBEAT_MS: String(HEARTBEAT_MS) } });
+  });
+  after(async () => {
+    if (shop) await stop(shop);
+    await stack.close();
+  });
+
+  it("answers 422 before any worker registered, then routes, validates and keys the shop's events once one has", async () => {
+    const early = await stack.post<{ detail: string }>('/v1/events', orderPlacedEvent(anOrder()));
+    assert.equal(early.status, 422, early.text);
+    assert.match(early.body.detail, /No schema is registered for event type "order\.placed": no worker has declared it/);
+
+    shop = shopWorker();
+    await ready(shop);
+    await waitFor('the shop routes in the API', () => routed('payment.charge'), { timeoutMs: 5_000 });
+    const order = anOrder();
+    const accepted = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
+    assert.equal(accepted.status, 202, accepted.text);
+    shopHandlers = accepted.body.jobs.map((job) => job.handler).sort();
+    assert.ok(['inventory.reserve', 'payment.charge'].every((handler) => shopHandlers.includes(handler)), accepted.text);
+    await waitFor('every job of the order run by the worker', async () => {
+      const rows = await queryRows<{ outcome: string | null }>(db, 'SELECT outcome FROM switchyard.jobs WHERE event_id = $1', [accepted.body.eventId]);
+      return rows.length === shopHandlers.length && rows.every((row) => row.outcome === 'completed');
+    }, { timeoutMs: 20_000 });
+
+    // Validated with the JSON Schema the worker registered: each field named, nothing stored.
+    const invalid = await stack.post<{ errors: Array<{ path: string; message: string }> }>('/v1/events', orderPlacedEvent({ ...anOrder(), currency: 'eur', items: [] }));
+    assert.equal(invalid.status, 400, invalid.text);
+    assert.deepEqual(invalid.body.errors.map((error) => error.path).sort(), ['data.currency', 'data.items']);
+    assert.match(invalid.text, /must match pattern/);
+    const missing = await stack.post<{ errors: Array<{ path: string; message: string }> }>('/v1/events', { type: 'store-credit.granted', data: {} });
+    assert.equal(missing.status, 400, missing.text);
+    assert.ok(missing.body.errors.some((error) => error.path === 'data.customerId' && error.message === 'is required'), missing.text);
+
+    // The ordering key from the path the worker registered (store-credit: 'data.customerId').
+    const granted = await stack.post<AcceptedEvent>('/v1/events', { type: 'store-credit.granted', data: { customerId: 'cus_registry', amount: 500, reference: 'welcome' } });
+    assert.equal(granted.status, 202, granted.text);
+    const keys = await queryRows<{ handler: string; ordering_key: string | null }>(db, 'SELECT handler, ordering_key FROM switchyard.jobs WHERE event_id = $1', [granted.body.eventId]);
+    assert.deepEqual(keys.map((row) => row.ordering_key), keys.map(() => 'cus_registry'), JSON.stringify(keys));
+  });
+
+  it('routes to a handler and accepts a type a new worker version brings, with no API restart', async () => {
+    const ledger = nextVersion();
+    try {
+      await ready(ledger);
+      await waitFor('ledger.record in the API', () => routed('ledger.record'), { timeoutMs: 5_000 });
+      const order = anOrder();
+      const accepted = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(order));
+      assert.equal(accepted.status, 202, accepted.text);
+      assert.ok(accepted.body.jobs.some((job) => job.handler === 'ledger.record' && job.queue === 'ledger'), accepted.text);
+      await waitFor('the new handler to run', () => ledger.output().includes(`ledger.record ran for order.placed ${order.orderId}`), { timeoutMs: 20_000 });
+      const closed = await stack.post<AcceptedEvent>('/v1/events', { type: 'ledger.closed', data: { orderId: order.orderId, closedBy: 'ops' } });
+      assert.equal(closed.status, 202, closed.text);
+      await waitFor('the new type handled', () => ledger.output().includes(`ledger.record ran for ledger.closed ${order.orderId}`), { timeoutMs: 20_000 });
+      const [keyed] = await queryRows<{ ordering_key: string }>(db, "SELECT ordering_key FROM switchyard.jobs WHERE event_id = $1 AND handler = 'ledger.record'", [accepted.body.eventId]);
+      assert.equal(keyed.ordering_key, order.orderId);
+    } finally {
+      await stop(ledger);
+    }
+  });
+
+  it('stops fanning out to a retired route (audited), which heartbeats do not bring back and a worker starting with it does', async () => {
+    const ledger = nextVersion();
+    try {
+      await ready(ledger);
+      await waitFor('ledger.record in the API', () => routed('ledger.record'), { timeoutMs: 5_000 });
+      const retired = await stack.request('DELETE', '/v1/routes/ledger.record', undefined, { 'x-actor': 'ops@example.com' });
+      assert.equal(retired.status, 200, retired.text);
+      assert.deepEqual(retired.body, { handler: 'ledger.record', queue: 'ledger', version: 'v2', retiredBy: 'ops@example.com' });
+      const [audit] = await queryRows<{ actor: string; detail: unknown }>(db, "SELECT actor, detail FROM switchyard.audit_log WHERE action = 'route.retire' AND target = 'route:ledger.record'");
+      assert.deepEqual(audit, { actor: 'ops@example.com', detail: { queue: 'ledger', version: 'v2' } });
+
+      const after = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent(anOrder()));
+      assert.equal(after.status, 202, after.text);
+      assert.deepEqual(after.body.jobs.map((job) => job.handler).sort(), shopHandlers);
+      // Its worker keeps running and beating: the route stays retired.
+      await new Promise((resolve) => setTimeout(resolve, 2.5 * HEARTBEAT_MS));
+      assert.equal(await routed('ledger.record'), false);
+      assert.equal((await stack.request('DELETE', '/v1/routes/ledger.record')).status, 404);
+    } finally {
+      await stop(ledger);
+    }
+    // Starting a worker with the handler deploys it again.
+    const again = nextVersion();
+    try {
+      await ready(again);
+      await waitFor('ledger.record back in the API', () => routed('ledger.record'), { timeoutMs: 5_000 });
+    } finally {
+      await stop(again);
+    }
+  });
+
+  it('refuses to retire without ops:write, and names an unknown handler', async () => {
+    const unknown = await stack.request<{ detail: string }>('DELETE', '/v1/routes/no.such-handler');
+    assert.equal(unknown.status, 404, unknown.text);
+    assert.match(unknown.body.detail, /No route of handler "no\.such-handler" is in service/);
   });
 });

@@ -109,7 +109,7 @@ describe('schedules over the API', () => {
     assert.equal(await scheduleRow(NIGHTLY), undefined);
     // Someone takes the name over the API meanwhile: the declaration in code wins at the next start.
     assert.equal((await stack.post('/v1/schedules', { ...valid, name: NIGHTLY, paused: true })).status, 201);
-    await stack.restartApi();
+    await stack.restartWorker();
     const { body } = await stack.get<ScheduleSummary>(`/v1/schedules/${NIGHTLY}`);
     assert.deepEqual([body.origin, body.cron, body.timeZone, body.data], ['code', '0 6 * * *', 'Europe/Berlin', { threshold: 5 }]);
     assert.equal(body.paused, true, 'a pause is never undone by a declaration');
@@ -124,14 +124,14 @@ describe('a schedule declared in code (the nightly restock check)', () => {
   });
   after(() => stack.close());
 
-  it('is upserted at startup at 06:00 Berlin time; a restart restores its definition but keeps an operator’s pause', async () => {
+  it('is upserted at a worker’s start at 06:00 Berlin time; a restart restores its definition but keeps an operator’s pause', async () => {
     const { body } = await stack.get<ScheduleSummary>(`/v1/schedules/${NIGHTLY}`);
     assert.deepEqual([body.cron, body.timeZone, body.catchUp, body.type, body.origin], ['0 6 * * *', 'Europe/Berlin', 'fire-once', 'inventory.restock-check', 'code']);
     const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(new Date(body.nextFireAt));
     assert.equal(berlin, '06:00');
     assert.equal((await stack.post(`/v1/schedules/${NIGHTLY}/pause`, '')).status, 200);
     await queryRows(db, `UPDATE switchyard.schedules SET data = '{"threshold": 99}' WHERE name = $1`, [NIGHTLY]);
-    await stack.restartApi();
+    await stack.restartWorker();
     const row = await scheduleRow(NIGHTLY);
     assert.equal(row.paused, true);
     assert.deepEqual(row.data, { threshold: 5 });

@@ -15,6 +15,14 @@ export async function post<T = unknown>(url: string, body: unknown, headers: Rec
   return answer<T>(response);
 }
 
+/** Sends `method` to `url`, with `body` JSON-encoded when given, and parses the answer when it is JSON. */
+export async function send<T = unknown>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
+  const init: RequestInit = { method, headers };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  if (body !== undefined) init.headers = { 'content-type': 'application/json', ...headers };
+  return answer<T>(await fetch(url, init));
+}
+
 export async function get<T = unknown>(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
   return answer<T>(await fetch(url, { headers }));
 }

@@ -1,6 +1,6 @@
 export { prepareTestDatabase, queryRows, resetDatabase, scratchDatabase } from './database.js';
 export { aDomainEvent } from './events.js';
-export { get, post } from './http.js';
+export { get, post, send } from './http.js';
 export type { HttpAnswer } from './http.js';
 export { pgBouncerVersion, ThrowawayPgBouncer } from './pgbouncer.js';
 export type { PgBouncerOptions } from './pgbouncer.js';

@@ -1,10 +1,11 @@
 import { apiEnvSchema } from '@switchyard/server/internal';
 import { commerceEvents } from '@switchyard/example-shop';
-import { coreEnvSchema, HandlerRegistry, loadConfig } from '@switchyard/server/internal';
+import { coreEnvSchema, loadConfig, RoutingTable } from '@switchyard/server/internal';
 import { workerEnvSchema } from '@switchyard/server/internal';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { resetWithCatalogue } from '../support/database.js';
 import { shopApp } from '../support/shop.js';
 import { TestStack } from '../support/stack.js';
 import { type K8sObject, K8S_DIR, k8sManifests, manifestFiles, queuesOf, readRepoFile, validateK8s } from './deploy-files.js';
@@ -149,12 +150,14 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
   describe('against the API and handlers as production loads them', () => {
     let stack: TestStack;
     before(async () => {
+      // Only the shop's routes in the registry: what production's workers register.
+      await resetWithCatalogue();
       stack = await TestStack.start({ worker: false, events: commerceEvents, handlers: (env) => shopApp(env) });
     });
     after(() => stack.close());
 
     it('the worker Deployments together consume every queue the handlers declare, each exactly once', () => {
-      const declared = stack.api.get(HandlerRegistry).queues().map((queue) => queue.name).sort();
+      const declared = stack.api.get(RoutingTable).queues().map((queue) => queue.name).sort();
       const consumed = workers.flatMap(queuesOfDeployment).sort();
       assert.deepEqual(consumed, declared);
     });

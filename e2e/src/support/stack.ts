@@ -1,8 +1,8 @@
 import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { apiEnvSchema, createApiApp, toApiConfig, type ApiConfig } from '@switchyard/server/internal';
-import { AccessRepository, ApiKeyStore, type EventCatalog, loadConfig, QueueRegistry, type Scope } from '@switchyard/server/internal';
-import { deleteKeysUnder, get, type HttpAnswer, post, testDatabaseUrl, testRedisClusterNodes, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
+import { AccessRepository, ApiKeyStore, type EventCatalog, loadConfig, QueueRegistry, registerApp, RouteBook, type Scope } from '@switchyard/server/internal';
+import { deleteKeysUnder, get, type HttpAnswer, post, send, testDatabaseUrl, testRedisClusterNodes, testRedisUrl, uniqueQueuePrefix } from '@switchyard/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/server/internal';
@@ -14,6 +14,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Start an in-process worker with the API. Default true. */
   worker?: boolean;
+  /** Without a worker, register the app's routes as its worker would (default true): false leaves the registry as it is. */
+  registerApp?: boolean;
   events?: EventCatalog;
   /** Each app's handler modules (and their transactions adapter); default: the shop and the test handlers. */
   handlers?: (env: Record<string, string>) => Array<Type | DynamicModule> | AppHandlers;
@@ -43,6 +45,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     WORKER_ID: `test-${process.pid}`,
     METRICS_PORT: '0',
     METRICS_HOST: '127.0.0.1',
+    ROUTES_REFRESH_MS: '100',
     ...overrides,
   };
 }
@@ -63,7 +66,9 @@ export async function createApiKey(name: string, scopes: Scope[], rateLimitPerSe
  * The API listening on a free port and, unless told otherwise, a worker, both
  * in this process, on the real Postgres and Redis with a key prefix of their
  * own. Requests go through the real key check: the stack creates an admin key
- * and its get/post send it.
+ * and its get/post send it. The API routes from the route registry: the
+ * worker registers the app's routes as it starts; without a worker, the
+ * stack registers them as a worker would.
  */
 export class TestStack {
   worker: INestApplicationContext | null = null;
@@ -81,7 +86,8 @@ export class TestStack {
     const env = testEnv(options.env);
     const config = toApiConfig(loadConfig(apiEnvSchema, env));
     const token = config.security.authMode === 'keys' ? await createApiKey(`test-admin-${randomBytes(4).toString('hex')}`, ['admin'], null, env.DATABASE_URL) : '';
-    const api = await createApiApp({ config, events: options.events ?? testEvents, ...handlersFor(options, env) });
+    if (options.worker === false && options.registerApp !== false) await registerApp({ config: config.switchyard, events: options.events ?? testEvents, handlers: handlersFor(options, env).handlers });
+    const api = await createApiApp({ config });
     await api.listen(0, '127.0.0.1');
     const stack = new TestStack(env, api, await api.getUrl(), options, token);
     if (options.worker !== false) await stack.startWorker();
@@ -103,13 +109,18 @@ export class TestStack {
     return post<T>(this.url(path), body, { ...this.auth, ...headers });
   }
 
+  /** Sends `method` to `path` as the stack's admin key (DELETE, PUT, …). */
+  request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
+    return send<T>(method, this.url(path), body, { ...this.auth, ...headers });
+  }
+
   /** Stops the API and starts a new one on the same port, as a deploy or a crash would. */
   async restartApi(downForMs = 0): Promise<void> {
     const port = Number(new URL(this.apiUrl).port);
     await this.api.close();
     await new Promise((resolve) => setTimeout(resolve, downForMs));
     const config = toApiConfig(loadConfig(apiEnvSchema, this.env));
-    this.api = await createApiApp({ config, events: this.options.events ?? testEvents, ...handlersFor(this.options, this.env) });
+    this.api = await createApiApp({ config });
     await this.api.listen(port, '127.0.0.1');
   }
 
@@ -126,7 +137,29 @@ export class TestStack {
     const config = toWorkerConfig(loadConfig(workerEnvSchema, { ...this.env, ...env }));
     this.worker = await createWorkerApp({ config, events: this.options.events ?? testEvents, ...handlersFor(this.options, { ...this.env, ...env }) });
     await this.worker.init();
+    await this.routesRegistered();
     return this.worker;
+  }
+
+  /**
+   * A worker deploy: the running worker is replaced by a new one, which
+   * declares the app's routes, types and schedules again as it starts.
+   * Without an in-process worker, declares them as that start would.
+   */
+  async restartWorker(): Promise<void> {
+    if (this.worker) {
+      await this.stopWorker();
+      await this.startWorker();
+      return;
+    }
+    const config = toWorkerConfig(loadConfig(workerEnvSchema, this.env));
+    await registerApp({ config: config.switchyard, events: this.options.events ?? testEvents, handlers: handlersFor(this.options, this.env).handlers });
+    await this.routesRegistered();
+  }
+
+  /** Has the API take the registry's routes now, rather than on its next poll (ROUTES_REFRESH_MS). */
+  async routesRegistered(): Promise<void> {
+    await this.api.get(RouteBook).refresh();
   }
 
   async stopWorker(): Promise<void> {

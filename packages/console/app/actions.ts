@@ -1,6 +1,6 @@
 'use server';
 
-import type { DeadLetterFilter, DeadLetterSummary, DryRunAnswer, OperationStatus, QueueSummary, RetryAnswer, ScheduleSummary } from '@switchyard/core/contracts';
+import type { DeadLetterFilter, DeadLetterSummary, DryRunAnswer, OperationStatus, QueueSummary, RetiredRouteInfo, RetryAnswer, ScheduleSummary } from '@switchyard/core/contracts';
 import { revalidatePath } from 'next/cache';
 import { api, ApiError } from '../lib/api';
 import { authorize, Refused, type Role, type Session } from '../lib/session';
@@ -89,4 +89,14 @@ export async function pauseSchedule(csrf: string, name: string): Promise<ActionR
 
 export async function resumeSchedule(csrf: string, name: string): Promise<ActionResult> {
   return attempt('operator', csrf, (session) => api<ScheduleSummary>(`/v1/schedules/${encodeURIComponent(name)}/resume`, { method: 'POST', actor: session.username }), () => `Schedule ${name} resumed`, ['/schedules']);
+}
+
+export async function retireRoute(csrf: string, handler: string, queue: string): Promise<ActionResult> {
+  return attempt(
+    'operator',
+    csrf,
+    (session) => api<RetiredRouteInfo>(`/v1/routes/${encodeURIComponent(handler)}`, { method: 'DELETE', actor: session.username }),
+    (retired) => `Route ${retired.handler} retired: events no longer fan out to it`,
+    [`/queues/${encodeURIComponent(queue)}`],
+  );
 }

@@ -53,6 +53,8 @@ export type { RawIngestRequest } from './pipeline/ingest/http-binding.js';
 export { EventQueryService } from './surfaces/api/events/event-query.service.js';
 export { EventTreeService, MAX_TREE_EVENTS } from './surfaces/api/events/event-tree.service.js';
 export { RoutingTable } from './pipeline/routing/routing-table.js';
+export { RouteBook } from './pipeline/routing/route-book.js';
+export { registerApp } from './surfaces/worker/register-app.js';
 export { compileTopicPattern, topicPatternError } from '@switchyard/core/platform';
 export { compileSubscriptionFilter, subscriptionFilterErrors } from '@switchyard/core/platform';
 export type { EventPredicate, FilterableEvent } from '@switchyard/core/platform';

@@ -1,6 +1,6 @@
 export { commerceEvents } from './catalog.js';
 export type { CommerceEventData, CommerceEventType } from './catalog.js';
-export { orderPlaced } from './order-placed.js';
+export { itemsTotal, orderPlaced } from './order-placed.js';
 export type { OrderPlaced } from './order-placed.js';
 export { orderCancelled } from './order-cancelled.js';
 export type { OrderCancelled } from './order-cancelled.js';

@@ -43,6 +43,14 @@ describe('payment.charge', () => {
     ]);
   });
 
+  it('refuses, before any charge, an order whose total is not the sum of its items', async () => {
+    const handler = new ChargePaymentHandler(new PaymentGateway({ failureRate: 0, timeoutMs: 10 }), shop);
+    const event = aDomainEvent('order.placed', anOrder({ token: 'tok_visa', total: 1 }));
+    await assert.rejects(charge(handler, 'tok_visa', event), (error: Error) => isNonRetryable(error) && /total 1 is not the sum of quantity × unitPrice over its items \(4500\)/.test(error.message));
+    assert.deepEqual(await queryRows(db, 'SELECT * FROM shop.payments'), []);
+    assert.deepEqual(await emitted(), []);
+  });
+
   it('turns a refusal for lack of funds into payment.failed, once, and records no payment', async () => {
     const handler = new ChargePaymentHandler(new PaymentGateway({ failureRate: 0, timeoutMs: 10 }), shop);
     const order = anOrder({ token: 'tok_insufficient_funds' });

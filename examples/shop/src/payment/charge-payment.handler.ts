@@ -1,5 +1,5 @@
-import type { OrderPlaced, PaymentFailed, PaymentSucceeded } from '../events/index.js';
-import { type DomainEvent, EventHandler, type Handler } from '@switchyard/core';
+import { itemsTotal, type OrderPlaced, type PaymentFailed, type PaymentSucceeded } from '../events/index.js';
+import { type DomainEvent, EventHandler, type Handler, NonRetryableError } from '@switchyard/core';
 import { ShopDatabase } from '../shop-database.js';
 import { v7 as uuidv7 } from 'uuid';
 import { lockOrderProgress } from '../orders/order-progress.js';
@@ -14,6 +14,8 @@ import type { ShopContext } from '../shop-context.js';
  * job). A hard decline (`tok_declined`) becomes a dead letter: the saga then
  * releases the stock until an operator retries or discards it (see
  * inventory.release-unpaid, inventory.re-reserve, order.cancel-unpaid).
+ * An order whose total is not the sum of its items is refused before any
+ * charge, as a dead letter: the API's schema check cannot see that rule.
  */
 @EventHandler({
   name: 'payment.charge',
@@ -32,6 +34,8 @@ export class ChargePaymentHandler implements Handler<OrderPlaced> {
 
   async handle(event: DomainEvent<OrderPlaced>, ctx: ShopContext): Promise<{ chargeId: string | null; refundId?: string }> {
     const { orderId, customer, total, currency, payment } = event.data;
+    const sum = itemsTotal(event.data);
+    if (sum !== total) throw new NonRetryableError(`Order ${orderId}: its total ${total} is not the sum of quantity × unitPrice over its items (${sum}); not charging it`);
     // A cancelled order is not charged (its failed charge was discarded, then retried; or the customer cancelled).
     if (await this.cancelled(orderId)) {
       ctx.logger.log(`Order ${orderId} was cancelled; not charging it`);

@@ -164,17 +164,26 @@ export interface RouteInfo {
   rateLimit: { max: number; duration: number } | null;
   /**
    * Null: jobs run in any order. Otherwise they are ordered by a key read
-   * from each event at `path` (`data.customerId`), or computed by a function
-   * in the handler's code (`path` null): one job per key at a time, in ingest
-   * order; `afterDeadLetter` says whether a dead letter lets its key proceed
-   * or blocks it until retried or discarded.
+   * from each event at `path` (`data.customerId`): one job per key at a
+   * time, in ingest order; `afterDeadLetter` says whether a dead letter lets
+   * its key proceed or blocks it until retried or discarded.
    */
-  ordering: { by: 'key'; path: string | null; afterDeadLetter: 'proceed' | 'block' } | null;
+  ordering: { by: 'key'; path: string; afterDeadLetter: 'proceed' | 'block' } | null;
   /** The content filter an event must match beside the type pattern; null: every event of the types. */
   filter: SubscriptionFilter | null;
   delivery: DeliveryMode;
-  /** What the route registry holds for the handler; null when no worker has registered it yet. */
+  /** What the route registry holds for the handler: who defined it, and the workers running it (null only while a read replica lags). */
   registration: RouteRegistrationInfo | null;
+}
+
+/** `DELETE /v1/routes/{handler}`: the route retired. */
+export interface RetiredRouteInfo {
+  handler: string;
+  queue: string;
+  /** The worker version whose options the route had. */
+  version: string;
+  /** Who retired it (the audit trail's actor). */
+  retiredBy: string;
 }
 
 /** A handler in the route registry: which worker version defined it, when, and the workers running it. */

@@ -64,15 +64,15 @@ export interface EventHandlerOptions<TData = unknown> {
   /**
    * Ordering per key: jobs whose events give the same key run one at a time,
    * in the order the events were accepted; different keys run in parallel
-   * up to the queue's concurrency. Give where the key is (`'data.customerId'`,
-   * `'subject'`: see OrderingKeyPath), which the route registry can carry to
-   * an API without this code, or a function of the event. An absent value
-   * (or a function's null or undefined) means that event needs no order.
-   * Computed in the API at ingest, on the validated event; a throw or a key
-   * that is not a string (or number) of 1–512 characters rejects the event
-   * with a 422.
+   * up to the queue's concurrency. Give where the key is in the event
+   * (`'data.customerId'`, `'subject'`: see OrderingKeyPath): the route
+   * registry carries the path to the API, which computes the key at ingest
+   * without this code. An absent value means that event needs no order; a
+   * value that is not a string (or number) of 1–512 characters rejects the
+   * event with a 422. A key made of several fields: have the producer put it
+   * in the event (its `subject`, say).
    */
-  orderingKey?: OrderingKeyPath<TData> | ((event: DomainEvent<TData>) => string | null | undefined);
+  orderingKey?: OrderingKeyPath<TData>;
   /**
    * With `orderingKey`: what a dead-lettered job does to its key. `proceed`
    * (default) lets the key's next job run; `block` holds the key until the
@@ -84,11 +84,12 @@ export interface EventHandlerOptions<TData = unknown> {
 /** What a dead-lettered job does to its ordering key: let the key's next job run, or hold the key until the dead letter is settled. */
 export type AfterDeadLetter = 'proceed' | 'block';
 
-/** How a handler orders its jobs: by the key its path or function gives, and what a dead letter does to that key. */
+/** How a handler orders its jobs: by the key at its path, and what a dead letter does to that key. */
 export interface OrderingPolicy {
+  /** The value at `path` in an event (undefined when absent). */
   key: (event: DomainEvent) => unknown;
-  /** Where the key is read from (see OrderingKeyPath); null when a function computes it. */
-  path: string | null;
+  /** Where the key is read from (see OrderingKeyPath). */
+  path: string;
   afterDeadLetter: AfterDeadLetter;
 }
 
@@ -175,8 +176,10 @@ export function defineHandler<TData = unknown>(options: EventHandlerOptions<TDat
   if (typeof options.orderingKey === 'string') {
     const problem = orderingPathError(options.orderingKey);
     if (problem) fail(`orderingKey "${options.orderingKey}" ${problem}`);
-  } else if (options.orderingKey !== undefined && typeof options.orderingKey !== 'function') {
-    fail('orderingKey must be a path into the event ("data.userId") or a function of the event returning a string, null or undefined');
+  } else if (typeof options.orderingKey === 'function') {
+    fail('orderingKey must be a path into the event ("data.userId"), not a function: the API computes keys without the handler\'s code');
+  } else if (options.orderingKey !== undefined) {
+    fail('orderingKey must be a path into the event ("data.userId")');
   }
   if (options.afterDeadLetter !== undefined) {
     if (!options.orderingKey) fail('afterDeadLetter needs an orderingKey: it says what a dead letter does to its key');
@@ -185,10 +188,6 @@ export function defineHandler<TData = unknown>(options: EventHandlerOptions<TDat
   const orderingKey = options.orderingKey;
   const afterDeadLetter = options.afterDeadLetter ?? 'proceed';
   const ordering: OrderingPolicy | null =
-    typeof orderingKey === 'string'
-      ? { key: (event) => readOrderingPath(orderingKey, event), path: orderingKey, afterDeadLetter }
-      : orderingKey
-        ? { key: orderingKey as OrderingPolicy['key'], path: null, afterDeadLetter }
-        : null;
+    typeof orderingKey === 'string' ? { key: (event) => readOrderingPath(orderingKey, event), path: orderingKey, afterDeadLetter } : null;
   return { name: options.name, patterns, queue: options.queue, attempts, backoff, priority, delay, concurrency, rateLimit, onReplay, filter, delivery, ordering };
 }

@@ -3,13 +3,13 @@ import type { DomainEvent } from './handler.types.js';
 /** Depths of nesting an ordering path may name in `data`, for the compiler's sake. */
 type Depth = [never, 0, 1, 2, 3];
 
-/** Dotted paths to the string and number fields of `T`, up to four levels deep. */
+/** Dotted paths to the string and number fields of `T` (nullable or optional ones too: absent means unordered), up to four levels deep. */
 type FieldPaths<T, D extends number = 4> = [D] extends [never]
   ? never
   : T extends readonly unknown[]
     ? never
     : T extends object
-      ? { [K in keyof T & string]: T[K] extends string | number ? K : `${K}.${FieldPaths<NonNullable<T[K]>, Depth[D]>}` }[keyof T & string]
+      ? { [K in keyof T & string]: NonNullable<T[K]> extends string | number ? K : `${K}.${FieldPaths<NonNullable<T[K]>, Depth[D]>}` }[keyof T & string]
       : never;
 
 /**

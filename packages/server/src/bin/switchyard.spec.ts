@@ -24,7 +24,7 @@ describe('the switchyard command', () => {
 
   it('prints each command usage on --help, exit 0', () => {
     for (const [command, usage] of [
-      ['api', /switchyard api --app <file>/],
+      ['api', /switchyard api\n/],
       ['worker', /switchyard worker --app <file> \[--queues <queue,queue>\]/],
       ['migrate', /switchyard migrate \[--guard-only\]\n/],
       ['keys', /switchyard keys create --name <name>/],
@@ -50,11 +50,14 @@ describe('the switchyard command', () => {
     assert.match(emptyQueues.stderr, /--queues needs a comma-separated list of queue names/);
   });
 
-  it('asks for the app before touching Redis or Postgres, and names a missing file', () => {
-    const noApp = switchyard('api');
+  it('asks a worker for the app before touching Redis or Postgres, names a missing file, and takes none for the API', () => {
+    const noApp = switchyard('worker');
     assert.equal(noApp.code, 1);
     assert.match(noApp.stderr, /Which app\? Give the compiled file exporting its root module: --app/);
     assert.doesNotMatch(noApp.stderr, /^\s+at /m, 'a message, not a stack trace');
+    const apiWithApp = switchyard('api', '--app', 'dist/app.module.js');
+    assert.equal(apiWithApp.code, 2);
+    assert.match(apiWithApp.stderr, /switchyard api takes no --app: the API routes from the route registry, which workers fill as they start/);
     const missing = switchyard('worker', '--app', 'dist/nowhere.js');
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /--app dist\/nowhere\.js: no such file/);

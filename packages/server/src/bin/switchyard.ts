@@ -6,7 +6,7 @@ import type { Command } from '../surfaces/cli/admin-cli.js';
 
 /** Each command is loaded when it runs: `--help` and `console` need none of Nest, BullMQ or Prisma. */
 const COMMANDS: ReadonlyMap<string, { summary: string; load: () => Promise<Command> }> = new Map([
-  ['api', { summary: "run the HTTP API for an app's events (--app <file>)", load: async () => (await import('./api.command.js')).apiCommand }],
+  ['api', { summary: 'run the HTTP API (routes from the route registry; no app)', load: async () => (await import('./api.command.js')).apiCommand }],
   ['worker', { summary: "run an app's handlers (--app <file> [--queues <queue,queue>])", load: async () => (await import('./worker.command.js')).workerCommand }],
   ['migrate', { summary: "create the database if needed and apply Switchyard's migrations", load: async () => (await import('../surfaces/cli/migrate.command.js')).migrateCommand }],
   ['keys', { summary: 'create, list and revoke API keys', load: async () => (await import('../surfaces/cli/keys.command.js')).keysCommand }],

@@ -18,12 +18,17 @@ import { QueueOwnership } from './queues/queue-ownership.js';
 import { QueueRegistry } from './queues/queue-registry.js';
 import { Redactor } from '../foundation/redaction/redactor.js';
 import { RedisConnection } from '../foundation/connections/redis-connection.js';
+import { RouteBook } from './routing/route-book.js';
 import { RoutingTable } from './routing/routing-table.js';
 
 export interface PlatformModuleOptions {
   config: SwitchyardConfig;
-  /** The event types this deployment accepts and their data schemas. */
-  events: EventCatalog;
+  /**
+   * A worker's app's event types and their data schemas: the worker
+   * declares them to the route registry and checks its emits with them. The
+   * API has none: it takes every type from the registry.
+   */
+  events?: EventCatalog;
   /**
    * The modules holding the app's @EventHandler classes (the app imports
    * them too): their queues are registered with @nestjs/bullmq, so
@@ -44,7 +49,8 @@ export interface PlatformModuleOptions {
 /**
  * The platform's shared parts, once per app: config, Postgres, the Redis
  * connection, @nestjs/bullmq with Switchyard's queues registered (and
- * guarded: QueueOwnership), the discovered handlers and the routing table.
+ * guarded: QueueOwnership), the discovered handlers, and the route
+ * registry as this process serves it (RouteBook, RoutingTable, EventTypes).
  * Apps add IngestModule (the API) or RunnerModule (workers). Not the
  * SwitchyardModule of @switchyard/core, with which an app declares its
  * events: the server reads that declaration and passes it on here.
@@ -54,7 +60,8 @@ export interface PlatformModuleOptions {
 export class PlatformModule {
   static forRoot(options: PlatformModuleOptions): DynamicModule {
     const { config } = options;
-    checkEventCatalog(options.events);
+    const events = options.events ?? {};
+    checkEventCatalog(events);
     const bull = bullQueuesFor(config, handlerQueuesIn(options.handlers ?? []));
     return {
       module: PlatformModule,
@@ -71,9 +78,10 @@ export class PlatformModule {
       ],
       providers: [
         { provide: SWITCHYARD_CONFIG, useValue: config },
-        { provide: EVENT_CATALOG, useValue: options.events },
+        { provide: EVENT_CATALOG, useValue: events },
         { provide: HANDLER_TRANSACTIONS, useValue: options.transactions ?? null },
-        { provide: EventTypes, useValue: new EventTypes(options.events) },
+        RouteBook,
+        { provide: EventTypes, inject: [RouteBook], useFactory: (book: RouteBook) => new EventTypes(events, book) },
         RedisConnection,
         ...bull.providers,
         QueueRegistry,
@@ -84,7 +92,7 @@ export class PlatformModule {
         PrometheusMetrics,
         Redactor,
       ],
-      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, HANDLER_TRANSACTIONS, EventTypes, RedisConnection, BullModuleConnection, QueueRegistry, HandlerRegistry, RoutingTable, ReadinessProbe, PrometheusMetrics, Redactor, BullModule],
+      exports: [SWITCHYARD_CONFIG, EVENT_CATALOG, HANDLER_TRANSACTIONS, EventTypes, RedisConnection, BullModuleConnection, QueueRegistry, HandlerRegistry, RouteBook, RoutingTable, ReadinessProbe, PrometheusMetrics, Redactor, BullModule],
     };
   }
 }

@@ -62,6 +62,7 @@ export const coreEnvSchema = z.object({
   // What the route registry shows for this worker's handlers (docs/deploy.md): a release tag, an image digest.
   WORKER_VERSION: z.string().trim().min(1).max(200).default('unversioned'),
   ROUTE_HEARTBEAT_MS: int(1_000, 3_600_000, 10_000),
+  ROUTES_REFRESH_MS: int(50, 60_000, 1_000),
   WORKER_LOCK_DURATION_MS: int(1_000, 3_600_000, 30_000),
   WORKER_STALLED_INTERVAL_MS: int(1_000, 3_600_000, 30_000),
   WORKER_MAX_STALLED_COUNT: int(0, 100, 1),
@@ -122,6 +123,8 @@ export interface SwitchyardConfig {
   routes: {
     /** How often a worker tells the route registry it still runs its handlers; one missed three times over is offline. */
     heartbeatMs: number;
+    /** How often a process asks the registry whether routes or event types changed (reloading them when they did). */
+    refreshMs: number;
   };
   schedules: {
     /** Longest wait between two looks for due schedules (sooner when one is due). */
@@ -171,7 +174,7 @@ export function toSwitchyardConfig(env: CoreEnv): SwitchyardConfig {
       publishTimeoutMs: env.PUBLISH_TIMEOUT_MS,
     },
     operations: { leaseMs: env.OPERATION_LEASE_MS },
-    routes: { heartbeatMs: env.ROUTE_HEARTBEAT_MS },
+    routes: { heartbeatMs: env.ROUTE_HEARTBEAT_MS, refreshMs: env.ROUTES_REFRESH_MS },
     schedules: { pollMs: env.SCHEDULE_POLL_MS, misfireGraceMs: env.SCHEDULE_MISFIRE_GRACE_MS },
     retention: {
       completed: { count: env.JOB_KEEP_COMPLETED, age: env.JOB_KEEP_COMPLETED_AGE_S },

@@ -45,7 +45,7 @@ export const problems = {
     status: 422,
     detail: isPlatformEventType(eventType)
       ? `"${eventType}" is reserved: types under "${PLATFORM_EVENT_PREFIX}" are Switchyard's own events, which handlers subscribe to and nobody else sends. Known types: ${knownTypes.join(', ')}`
-      : `No schema is registered for event type "${eventType}". Known types: ${knownTypes.join(', ')}`,
+      : `No schema is registered for event type "${eventType}": no worker has declared it (workers register their app's event types as they start). Known types: ${knownTypes.join(', ')}`,
     knownTypes: [...knownTypes],
   }),
   tooLarge: (what: string, size: number, limit: number): Problem => ({

@@ -6,7 +6,7 @@ import {
   type RedriveJobRecord,
   redriveDeadLetters,
 } from '../../foundation/repositories/dead-letters.repository.js';
-import type { HandlerRegistry } from '../handlers/handler-registry.js';
+import type { RoutingTable } from '../routing/routing-table.js';
 import type { DeadLetterEvents } from './dead-letter-events.js';
 import { releaseKeysIn } from '../ordering/key-release.js';
 import type { Acting, ActionResult } from '../operations/operation-kinds.js';
@@ -28,19 +28,19 @@ export function redriveJobId(eventId: string, handler: string, redrive: number):
  * key has already moved on (`proceed`, or a discard), the redrive runs
  * outside the key's order: its turn has passed.
  */
-export async function redrive(tx: TransactionClient, registry: HandlerRegistry, ids: string[], acting: Acting): Promise<ActionResult> {
+export async function redrive(tx: TransactionClient, routes: Pick<RoutingTable, 'get'>, ids: string[], acting: Acting): Promise<ActionResult> {
   const rows = await lockDeadLetters(tx, ids);
   const result: ActionResult = { done: [], skipped: missing(ids, rows), toPublish: [] };
   const jobs: RedriveJobRecord[] = [];
   for (const row of rows) {
-    const definition = registry.get(row.handler)?.definition;
+    const definition = routes.get(row.handler);
     if (row.status !== 'open' && row.status !== 'discarded') {
       const jobId = row.status === 'retrying' ? redriveJobId(row.eventId, row.handler, row.redrives) : null;
       result.skipped.push({ id: row.id, reason: `is ${row.status}`, status: row.status, jobId });
       continue;
     }
     if (!definition) {
-      result.skipped.push({ id: row.id, reason: `handler ${row.handler} is not deployed`, status: row.status, jobId: null });
+      result.skipped.push({ id: row.id, reason: `handler ${row.handler} has no route (never registered, or retired)`, status: row.status, jobId: null });
       continue;
     }
     if (!row.eventExists) {

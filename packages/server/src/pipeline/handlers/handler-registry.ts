@@ -17,7 +17,8 @@ export interface QueueSettings {
   rateLimit: RateLimit | null;
 }
 
-const DEFAULT_CONCURRENCY = 10;
+/** What a queue runs at once per worker when no handler on it says. */
+export const DEFAULT_CONCURRENCY = 10;
 
 /**
  * Finds every `@EventHandler` provider in the app at startup and refuses to

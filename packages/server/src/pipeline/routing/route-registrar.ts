@@ -12,7 +12,9 @@ import {
 } from '../../foundation/repositories/routes.repository.js';
 import { canonicalJson, sha256 } from '../events/canonical-json.js';
 import { EVENT_CATALOG, type EventCatalog } from '../events/event-catalog.js';
+import { jsonSchemaError } from '../events/json-schema.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
+import { RouteBook } from './route-book.js';
 
 /**
  * A worker's handlers in the route registry: defined when the worker starts
@@ -38,28 +40,41 @@ export class RouteRegistrar implements OnApplicationBootstrap, OnApplicationShut
     private readonly routes: RoutesRepository,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
+    private readonly book: RouteBook,
   ) {
     this.worker = { workerId: config.worker.id, version: config.worker.version, startedAt: new Date() };
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const registrations = this.registrations();
-    const types = declaredTypes(this.catalog);
-    if (registrations.length === 0 && types.length === 0) return;
+    const registered = await this.register();
+    if (!registered) return;
     const { heartbeatMs } = this.config.routes;
-    const conflicts = await this.routes.define(this.worker, registrations, types, MISSED_HEARTBEATS * heartbeatMs);
-    if (conflicts.length > 0) throw new Error(conflictMessage(this.worker, conflicts));
     let first = true;
     this.loop = new BackgroundLoop(
       async () => {
-        // The first pass only waits: define() has just seen this worker.
-        if (!first) await this.routes.heartbeat(this.worker, registrations, types);
+        // The first pass only waits: register() has just seen this worker.
+        if (!first) await this.routes.heartbeat(this.worker, registered.routes, registered.types);
         first = false;
         return heartbeatMs;
       },
       { name: 'Route heartbeat', retryDelayMs: exponentialBackoff(heartbeatMs) },
     );
     this.loop.start();
+  }
+
+  /**
+   * Defines this worker's routes and event types in the registry (throwing
+   * on a schema conflict), and reloads this process's RouteBook so its emits
+   * route with them. Undefined when it has nothing to register.
+   */
+  async register(): Promise<{ routes: RouteRegistration[]; types: EventTypeDeclaration[] } | undefined> {
+    const routes = this.registrations();
+    const types = declaredTypes(this.catalog);
+    if (routes.length === 0 && types.length === 0) return undefined;
+    const conflicts = await this.routes.define(this.worker, routes, types, MISSED_HEARTBEATS * this.config.routes.heartbeatMs);
+    if (conflicts.length > 0) throw new Error(conflictMessage(this.worker, conflicts));
+    await this.book.refresh();
+    return { routes, types };
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -82,24 +97,35 @@ export class RouteRegistrar implements OnApplicationBootstrap, OnApplicationShut
   }
 }
 
-/** The catalog's event types with the JSON Schema of their data (Standard JSON Schema), hashed to compare. */
+/**
+ * The catalog's event types with the JSON Schema of their data (Standard
+ * JSON Schema), hashed to compare. The API validates producers' events with
+ * these, so a type whose schema gives none, or one that does not compile,
+ * stops the worker here with the type named.
+ */
 export function declaredTypes(catalog: EventCatalog): EventTypeDeclaration[] {
   return Object.entries(catalog)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([type, schema]) => {
-      const jsonSchema = jsonSchemaOf(schema);
-      return { type, jsonSchema, schemaHash: jsonSchema ? sha256(canonicalJson(jsonSchema)).slice(0, 16) : 'none' };
+      const jsonSchema = jsonSchemaOf(type, schema);
+      return { type, jsonSchema, schemaHash: sha256(canonicalJson(jsonSchema)).slice(0, 16) };
     });
 }
 
-function jsonSchemaOf(schema: unknown): Record<string, unknown> | null {
+function jsonSchemaOf(type: string, schema: unknown): Record<string, unknown> {
   const converter = (schema as { '~standard'?: { jsonSchema?: { input(options: { target: string }): Record<string, unknown> } } })['~standard']?.jsonSchema;
-  if (!converter) return null;
+  const refuse = (why: string): never => {
+    throw new Error(`Event type "${type}": ${why}. The API validates producers' events with the JSON Schema workers register (docs/deploy.md, "The route registry").`);
+  };
+  if (!converter) return refuse('its schema library gives no JSON Schema for it (the Standard JSON Schema interface, `~standard.jsonSchema`, which zod 4 implements)');
+  let jsonSchema: Record<string, unknown>;
   try {
-    return converter.input({ target: 'draft-2020-12' });
-  } catch {
-    return null; // a schema JSON Schema cannot express (a transform, a custom check): registered without one
+    jsonSchema = converter.input({ target: 'draft-2020-12' });
+  } catch (error) {
+    return refuse(`its schema has a part JSON Schema cannot express (${(error as Error).message}); express it with types, ranges and patterns, and check the rest in the handler`);
   }
+  const problem = jsonSchemaError(jsonSchema);
+  return problem ? refuse(`its JSON Schema does not compile (${problem})`) : jsonSchema;
 }
 
 function conflictMessage(worker: RegisteringWorker, conflicts: SchemaConflict[]): string {
@@ -111,7 +137,7 @@ function conflictMessage(worker: RegisteringWorker, conflicts: SchemaConflict[])
   );
 }
 
-/** A handler's options as data: what the registry stores and compares (an ordering key path is; a function is only noted). */
+/** A handler's options as data: what the registry stores and compares. */
 export function declaredOptions(definition: HandlerDefinition): Record<string, unknown> {
   const { name: _name, queue: _queue, ordering, ...options } = definition;
   return { ...options, ordering: ordering ? { path: ordering.path, afterDeadLetter: ordering.afterDeadLetter } : null };

@@ -1,31 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { PLATFORM_EVENT_TYPES, type RouteInfo } from '@switchyard/core/contracts';
-import { EventTypes } from '../events/event-catalog.js';
 import type { HandlerDefinition } from '@switchyard/core';
-import { HandlerRegistry } from '../handlers/handler-registry.js';
 import { compileSubscriptionFilter, type EventPredicate, type FilterableEvent } from '@switchyard/core/platform';
+import { EventTypes } from '../events/event-catalog.js';
+import { DEFAULT_CONCURRENCY, type QueueSettings } from '../handlers/handler-registry.js';
+import { RouteBook, type RouteSnapshot } from './route-book.js';
+
+
+/** What the table derives from one snapshot, dropped with it. */
+interface Derived {
+  snapshot: RouteSnapshot;
+  byType: Map<string, HandlerDefinition[]>;
+  predicates: Map<string, EventPredicate>;
+  queues: QueueSettings[] | null;
+}
 
 /**
- * Event type → the handlers it fans out to. Built from the handlers this
- * process discovered, so adding a handler module is the only edit needed for
- * the API to route to it. Routes are cached per type; a handler's content
- * filter is then evaluated per event (`routesForEvent`).
+ * Event type → the handlers it fans out to, from the route registry (the
+ * routes workers registered, RouteBook): the API routes to handlers whose
+ * code it does not have, and a handler a new worker version brings gets
+ * events without the API restarting. Routes are cached per type for as long
+ * as the registry's revision holds; a handler's content filter is then
+ * evaluated per event (`routesForEvent`).
  */
 @Injectable()
 export class RoutingTable {
-  private readonly cache = new Map<string, HandlerDefinition[]>();
-  private readonly predicates = new Map<string, EventPredicate>();
+  private derived: Derived | null = null;
 
   constructor(
-    private readonly registry: HandlerRegistry,
+    private readonly book: RouteBook,
     private readonly types: EventTypes,
   ) {}
 
   routesFor(eventType: string): HandlerDefinition[] {
-    let routes = this.cache.get(eventType);
+    const derived = this.current();
+    let routes = derived.byType.get(eventType);
     if (!routes) {
-      routes = this.registry.subscribersOf(eventType);
-      this.cache.set(eventType, routes);
+      routes = [...derived.snapshot.routes.values()].filter((route) => route.matches(eventType)).map((route) => route.definition);
+      derived.byType.set(eventType, routes);
     }
     return routes;
   }
@@ -39,35 +51,67 @@ export class RoutingTable {
   /** Whether `route`'s content filter lets `event` through (true without a filter). */
   accepts(route: HandlerDefinition, event: FilterableEvent): boolean {
     if (route.filter === null) return true;
-    let predicate = this.predicates.get(route.name);
+    const { predicates } = this.current();
+    let predicate = predicates.get(route.name);
     if (!predicate) {
       predicate = compileSubscriptionFilter(route.filter);
-      this.predicates.set(route.name, predicate);
+      predicates.set(route.name, predicate);
     }
     return predicate(event);
   }
 
-  /** The routes this process's handlers make, without the registry's view (the API's route listing adds it). */
+  /** The route of handler `name`, if it is in service. */
+  get(name: string): HandlerDefinition | undefined {
+    return this.current().snapshot.routes.get(name)?.definition;
+  }
+
+  /** Every route in service, by handler name. */
+  definitions(): HandlerDefinition[] {
+    return [...this.current().snapshot.routes.values()].map((route) => route.definition);
+  }
+
+  /** The queues the routes use, by name, with the handlers on each and their settings (the first handler that gives one). */
+  queues(): QueueSettings[] {
+    const derived = this.current();
+    if (!derived.queues) {
+      const byQueue = new Map<string, HandlerDefinition[]>();
+      for (const definition of this.definitions()) byQueue.set(definition.queue, [...(byQueue.get(definition.queue) ?? []), definition]);
+      derived.queues = [...byQueue]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, definitions]) => ({
+          name,
+          handlers: definitions.map((definition) => definition.name),
+          concurrency: definitions.find((definition) => definition.concurrency !== null)?.concurrency ?? DEFAULT_CONCURRENCY,
+          rateLimit: definitions.find((definition) => definition.rateLimit !== null)?.rateLimit ?? null,
+        }));
+    }
+    return derived.queues;
+  }
+
+  /** The routes in service, without the registry's view of their workers (the API's route listing adds it). */
   describe(): Array<Omit<RouteInfo, 'registration'>> {
     const types = [...this.types.names, ...PLATFORM_EVENT_TYPES].sort();
-    const concurrency = new Map(this.registry.queues().map((queue) => [queue.name, queue]));
-    return this.registry
-      .definitions()
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((definition) => ({
-        handler: definition.name,
-        queue: definition.queue,
-        patterns: definition.patterns,
-        eventTypes: types.filter((type) => this.routesFor(type).some((route) => route.name === definition.name)),
-        attempts: definition.attempts,
-        backoff: definition.backoff,
-        priority: definition.priority,
-        delay: definition.delay,
-        concurrency: concurrency.get(definition.queue)?.concurrency ?? 0,
-        rateLimit: concurrency.get(definition.queue)?.rateLimit ?? null,
-        ordering: definition.ordering ? { by: 'key' as const, path: definition.ordering.path, afterDeadLetter: definition.ordering.afterDeadLetter } : null,
-        filter: definition.filter,
-        delivery: definition.delivery,
-      }));
+    const queues = new Map(this.queues().map((queue) => [queue.name, queue]));
+    return this.definitions().map((definition) => ({
+      handler: definition.name,
+      queue: definition.queue,
+      patterns: definition.patterns,
+      eventTypes: types.filter((type) => this.routesFor(type).some((route) => route.name === definition.name)),
+      attempts: definition.attempts,
+      backoff: definition.backoff,
+      priority: definition.priority,
+      delay: definition.delay,
+      concurrency: queues.get(definition.queue)?.concurrency ?? DEFAULT_CONCURRENCY,
+      rateLimit: queues.get(definition.queue)?.rateLimit ?? null,
+      ordering: definition.ordering ? { by: 'key' as const, path: definition.ordering.path, afterDeadLetter: definition.ordering.afterDeadLetter } : null,
+      filter: definition.filter,
+      delivery: definition.delivery,
+    }));
+  }
+
+  private current(): Derived {
+    const snapshot = this.book.snapshot;
+    if (this.derived?.snapshot !== snapshot) this.derived = { snapshot, byType: new Map(), predicates: new Map(), queues: null };
+    return this.derived;
   }
 }

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AuditLog } from '../../foundation/audit/audit-log.js';
 import { ApiKeyVerifier } from '../../foundation/auth/api-key-verifier.js';
@@ -6,7 +6,6 @@ import { RedisConnection } from '../../foundation/connections/redis-connection.j
 import { SignInThrottle } from '../../foundation/console-auth/sign-in-throttle.js';
 import { TimeSeriesReader } from '../../foundation/metrics/time-series.reader.js';
 import { DeadLetterEvents } from '../../pipeline/dead-letters/dead-letter-events.js';
-import type { EventCatalog } from '../../pipeline/events/event-catalog.js';
 import { IngestModule } from '../../pipeline/ingest/ingest.module.js';
 import { OperationsModule } from '../../pipeline/operations/operations.module.js';
 import { SchedulesModule } from '../../pipeline/schedules/schedules.module.js';
@@ -34,14 +33,13 @@ import { QueueSnapshots } from './queues/queue-snapshots.js';
 import { QueuesController } from './queues/queues.controller.js';
 import { RoutesController } from './routes/routes.controller.js';
 import { RouteListing } from './routes/route-listing.js';
+import { RouteRetirement } from './routes/route-retirement.js';
 import { SchedulesController } from './schedules/schedules.controller.js';
 import { StreamController } from './stream/stream.controller.js';
 
+/** The API's module: it routes and validates from the route registry, and holds no app code. */
 export interface ApiModuleOptions {
   config: ApiConfig;
-  events: EventCatalog;
-  /** Modules holding @EventHandler classes: the API routes to them, it does not run them. */
-  handlers: Array<Type | DynamicModule>;
 }
 
 @Module({})
@@ -50,12 +48,11 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        PlatformModule.forRoot({ config: options.config.switchyard, events: options.events, handlers: options.handlers }),
+        PlatformModule.forRoot({ config: options.config.switchyard }),
         DiscoveryModule,
         IngestModule,
         OperationsModule,
         SchedulesModule,
-        ...options.handlers,
       ],
       controllers: [
         EventsController,
@@ -92,6 +89,7 @@ export class ApiModule {
         LagSampler,
         ApiGauges,
         RouteListing,
+        RouteRetirement,
       ],
     };
   }

@@ -5,8 +5,8 @@ import { IngestAdmission } from '../../pipeline/ingest/ingest-admission.js';
 import { logLevelsFor } from '../../foundation/config/core-config.js';
 import { PrometheusMetrics } from '../../foundation/metrics/prometheus-metrics.js';
 import { problems } from '../../foundation/problems/problem.js';
+import { RouteBook } from '../../pipeline/routing/route-book.js';
 import type { FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 import { ApiModule, type ApiModuleOptions } from './api.module.js';
 import { installAuthentication } from './auth/authenticate.js';
 import { installSecurityHeaders } from './http/security-headers.js';
@@ -81,6 +81,6 @@ export async function createApiApp(options: ApiModuleOptions): Promise<NestFasti
     if (isIngest(request)) metrics.ingestRequests.inc({ endpoint: request.routeOptions.url!, status: String(reply.statusCode) });
     done();
   });
-  setupOpenApi(app, options.events as Record<string, z.ZodType>);
+  setupOpenApi(app, app.get(RouteBook));
   return app;
 }

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { type AppModule, appDeclarationIn } from '../../pipeline/app/app-declaration.js';
 import { assertServicesReachable } from '../../foundation/connections/preflight.js';
 import { loadConfig } from '../../foundation/config/core-config.js';
 import { type ApiConfig, apiEnvSchema, toApiConfig } from './api-config.js';
@@ -7,13 +6,6 @@ import { createApiApp } from './create-api-app.js';
 
 /** What `createApi` takes. */
 export interface CreateApiOptions {
-  /**
-   * The app's root Nest module: it imports `SwitchyardModule.forRoot({ events })`
-   * of @switchyard/core and the modules of its handlers. The API validates
-   * events against the catalog and routes them to the handlers' queues; it
-   * never runs a handler.
-   */
-  app: AppModule;
   /**
    * The environment the configuration is read from (DATABASE_URL, REDIS_URL,
    * PORT, HOST, AUTH_MODE, … as the README lists them). Default: process.env.
@@ -36,23 +28,29 @@ export interface SwitchyardApi {
 }
 
 /**
- * Builds Switchyard's API for `app`: reads and validates the configuration
- * (a ConfigError names each bad variable), reads the app's event catalog
- * (an AppModuleError says what the module lacks), and checks that Redis and
- * Postgres answer (a ServiceUnreachableError names the URL tried and how to
- * start the service) before building anything. `switchyard api` runs it.
+ * Builds Switchyard's API: reads and validates the configuration (a
+ * ConfigError names each bad variable) and checks that Redis and Postgres
+ * answer (a ServiceUnreachableError names the URL tried and how to start the
+ * service) before building anything. `switchyard api` runs it.
+ *
+ * The API holds no app code: it routes, validates and computes ordering keys
+ * from the route registry, which workers fill as they start (docs/deploy.md,
+ * "The route registry"). Until a worker has registered an event type, the
+ * API answers 422 to it as to any unknown type.
  *
  * ```ts
- * const api = await createApi({ app: AppModule });
+ * const api = await createApi();
  * closeOnSignals(api);
  * console.log(`listening on ${await api.listen()}`);
  * ```
  */
-export async function createApi(options: CreateApiOptions): Promise<SwitchyardApi> {
+export async function createApi(options: CreateApiOptions = {}): Promise<SwitchyardApi> {
+  if ('app' in options) {
+    throw new TypeError('createApi() takes no app: the API routes from the route registry, which workers fill (createWorker({ app })). Drop the `app` option.');
+  }
   const config = toApiConfig(loadConfig(apiEnvSchema, options.env ?? process.env));
-  const { events } = appDeclarationIn(options.app);
   await assertServicesReachable(config.switchyard);
-  const app = await createApiApp({ config, events, handlers: [options.app] });
+  const app = await createApiApp({ config });
   return {
     config,
     async listen(port = config.port, host = config.host) {

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { z } from 'zod';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { RouteSnapshot } from '../../pipeline/routing/route-book.js';
 import { operationsSchemas } from './openapi-operations.js';
 
 type Schema = Record<string, unknown>;
@@ -184,6 +184,15 @@ const schemas: Record<string, Schema> = {
       nextCursor: nullableString,
     },
   },
+  RetiredRouteInfo: {
+    type: 'object',
+    properties: {
+      handler: { type: 'string' },
+      queue: { type: 'string' },
+      version: { type: 'string', description: 'The worker version whose options the route had' },
+      retiredBy: { type: 'string', description: "The audit trail's actor" },
+    },
+  },
   RouteInfo: {
     type: 'object',
     properties: {
@@ -200,8 +209,8 @@ const schemas: Record<string, Schema> = {
       ordering: {
         type: 'object',
         nullable: true,
-        description: 'Ordering per key: one job per key at a time, in ingest order; the key is read at path (data.customerId), or computed by a function in the handler (path null)',
-        properties: { by: { type: 'string', enum: ['key'] }, path: { type: 'string', nullable: true }, afterDeadLetter: { type: 'string', enum: ['proceed', 'block'] } },
+        description: 'Ordering per key: one job per key at a time, in ingest order; the key is read from each event at path (data.customerId)',
+        properties: { by: { type: 'string', enum: ['key'] }, path: { type: 'string' }, afterDeadLetter: { type: 'string', enum: ['proceed', 'block'] } },
       },
       filter: {
         type: 'object',
@@ -214,7 +223,7 @@ const schemas: Record<string, Schema> = {
       registration: {
         type: 'object',
         nullable: true,
-        description: 'The route registry: the worker version whose options are the route\'s, and the workers running the handler (null until a worker registers it)',
+        description: 'The route registry: the worker version whose options are the route\'s, and the workers running the handler (null only while a read replica lags)',
         properties: {
           version: { type: 'string' },
           registeredAt: { type: 'string', format: 'date-time' },
@@ -240,8 +249,12 @@ const schemas: Record<string, Schema> = {
   },
 };
 
-/** Serves the OpenAPI document at /docs (UI) and /docs-json, with each event type's data schema. */
-export function setupOpenApi(app: INestApplication, eventSchemas: Record<string, z.ZodType>): void {
+/**
+ * Serves the OpenAPI document at /docs (UI) and /docs-json, with each
+ * registered event type's data schema (EventData.<type>, the JSON Schema a
+ * worker registered), as of the route registry's current revision.
+ */
+export function setupOpenApi(app: INestApplication, registry: { readonly snapshot: RouteSnapshot }): void {
   const config = new DocumentBuilder()
     .setTitle('Switchyard')
     .setDescription('Domain events in, fanned-out BullMQ jobs out: ingest, lineage, dead-letter triage, queues, metrics, replay.')
@@ -253,9 +266,20 @@ export function setupOpenApi(app: INestApplication, eventSchemas: Record<string,
     })
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  const dataSchemas = Object.fromEntries(
-    Object.entries(eventSchemas).map(([type, schema]) => [`EventData.${type}`, z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' })]),
-  );
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas, ...operationsSchemas, ...dataSchemas } as never };
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas, ...operationsSchemas } as never };
+  let served: { snapshot: RouteSnapshot; document: OpenAPIObject } | null = null;
+  const withEventData = (): OpenAPIObject => {
+    const { snapshot } = registry;
+    if (served?.snapshot !== snapshot) {
+      const dataSchemas = Object.fromEntries(
+        [...snapshot.types].map(([type, { jsonSchema }]) => {
+          const { $schema: _draft, ...schema } = jsonSchema;
+          return [`EventData.${type}`, schema];
+        }),
+      );
+      served = { snapshot, document: { ...document, components: { ...document.components, schemas: { ...document.components?.schemas, ...dataSchemas } as never } } };
+    }
+    return served.document;
+  };
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', patchDocumentOnRequest: () => withEventData() });
 }

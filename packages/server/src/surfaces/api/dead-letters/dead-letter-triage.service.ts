@@ -4,7 +4,7 @@ import { PrismaService, type TransactionClient } from '../../../db/index.js';
 import { z } from 'zod';
 import { AuditLog } from '../../../foundation/audit/audit-log.js';
 import { type DeadLetterSelection, DeadLettersRepository } from '../../../foundation/repositories/dead-letters.repository.js';
-import { HandlerRegistry } from '../../../pipeline/handlers/handler-registry.js';
+import { RoutingTable } from '../../../pipeline/routing/routing-table.js';
 import { toFieldErrors } from '../../../foundation/problems/field-errors.js';
 import { type Acting, type ActionResult, OperationKinds } from '../../../pipeline/operations/operation-kinds.js';
 import { OperationService } from '../../../pipeline/operations/operation.service.js';
@@ -39,7 +39,7 @@ export class DeadLetterTriageService implements OnModuleInit {
   constructor(
     private readonly prisma: PrismaService,
     private readonly deadLetters: DeadLettersRepository,
-    private readonly registry: HandlerRegistry,
+    private readonly routes: RoutingTable,
     private readonly publisher: OutboxPublisher,
     private readonly audit: AuditLog,
     private readonly operations: OperationService,
@@ -58,7 +58,7 @@ export class DeadLetterTriageService implements OnModuleInit {
     this.assertId(id);
     const result = await this.prisma.$transaction(async (tx) => {
       const auditId = await this.audit.record(tx, { actor, action: 'dead-letter.retry', target: `dead-letter:${id}` });
-      return redrive(tx, this.registry, [id], { actor, auditId });
+      return redrive(tx, this.routes, [id], { actor, auditId });
     });
     await this.publisher.publishAfterCommit(result.toPublish);
     const deadLetter = await this.summary(id);
@@ -127,7 +127,7 @@ export class DeadLetterTriageService implements OnModuleInit {
 
   /** Runs one batch of a bulk operation inside the runner's transaction. */
   apply(kind: 'retry' | 'discard', tx: TransactionClient, ids: string[], acting: Acting, reasonText?: string): Promise<ActionResult> {
-    return kind === 'retry' ? redrive(tx, this.registry, ids, acting) : discard(tx, this.deadLetterEvents, ids, reasonText ?? 'discarded in bulk', acting);
+    return kind === 'retry' ? redrive(tx, this.routes, ids, acting) : discard(tx, this.deadLetterEvents, ids, reasonText ?? 'discarded in bulk', acting);
   }
 
   /** Which records a bulk action covers: its ids, or its filter narrowed to the statuses the action applies to. */

@@ -3,7 +3,6 @@ import type { OperationStatus } from '@switchyard/core/contracts';
 import { PrismaService, type TransactionClient } from '../../../db/index.js';
 import { z } from 'zod';
 import { AuditLog } from '../../../foundation/audit/audit-log.js';
-import { HandlerRegistry } from '../../../pipeline/handlers/handler-registry.js';
 import type { DomainEvent } from '@switchyard/core';
 import { toFieldErrors } from '../../../foundation/problems/field-errors.js';
 import { type EventSearch, EventsRepository, type ReplayJobRecord } from '../../../foundation/repositories/events.repository.js';
@@ -53,7 +52,6 @@ export class EventReplayService implements OnModuleInit {
     private readonly prisma: PrismaService,
     private readonly events: EventsRepository,
     private readonly routing: RoutingTable,
-    private readonly registry: HandlerRegistry,
     private readonly audit: AuditLog,
     private readonly operations: OperationService,
     private readonly kinds: OperationKinds,
@@ -67,10 +65,10 @@ export class EventReplayService implements OnModuleInit {
     const parsed = replaySchema.safeParse(input ?? {});
     if (!parsed.success) throw new ProblemError(problems.invalidRequest('Invalid replay', toFieldErrors(parsed.error)));
     const body = parsed.data;
-    const unknown = (body.handlers ?? []).filter((name) => !this.registry.get(name));
+    const unknown = (body.handlers ?? []).filter((name) => !this.routing.get(name));
     if (unknown.length) {
       throw new ProblemError(
-        problems.invalidRequest(`Unknown handlers: ${unknown.join(', ')}. Known: ${this.registry.definitions().map((d) => d.name).sort().join(', ')}`, [
+        problems.invalidRequest(`Unknown handlers: ${unknown.join(', ')}. Known: ${this.routing.definitions().map((d) => d.name).sort().join(', ')}`, [
           { path: 'handlers', message: 'names a handler that is not deployed' },
         ]),
       );

@@ -4,13 +4,13 @@ import { PrismaService } from '../../../db/index.js';
 import type { Job, JobType, Queue } from 'bullmq';
 import { AuditLog } from '../../../foundation/audit/audit-log.js';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../../../foundation/config/core-config.js';
-import { HandlerRegistry } from '../../../pipeline/handlers/handler-registry.js';
 import { percentilesOf } from '../../../foundation/metrics/histogram.js';
 import { type RecentStats, TimeSeriesReader } from '../../../foundation/metrics/time-series.reader.js';
 import type { JobPayload } from '../../../pipeline/queues/job-payload.js';
 import { ProblemError, problems } from '../../../foundation/problems/problem.js';
 import { Redactor } from '../../../foundation/redaction/redactor.js';
 import { QueueRegistry } from '../../../pipeline/queues/queue-registry.js';
+import { RoutingTable } from '../../../pipeline/routing/routing-table.js';
 import { RedisConnection } from '../../../foundation/connections/redis-connection.js';
 
 const JOB_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
@@ -27,7 +27,7 @@ const MAX_PRIORITY_LEVELS = 64;
 @Injectable()
 export class QueueInspector {
   constructor(
-    private readonly registry: HandlerRegistry,
+    private readonly routes: RoutingTable,
     private readonly queues: QueueRegistry,
     private readonly redis: RedisConnection,
     private readonly series: TimeSeriesReader,
@@ -38,7 +38,7 @@ export class QueueInspector {
   ) {}
 
   names(): string[] {
-    return this.registry.queues().map((queue) => queue.name).sort();
+    return this.routes.queues().map((queue) => queue.name);
   }
 
   async summaries(): Promise<QueueSummary[]> {
@@ -74,7 +74,7 @@ export class QueueInspector {
     };
     return {
       name,
-      handlers: this.registry.queues().find((queue) => queue.name === name)?.handlers ?? [],
+      handlers: this.routes.queues().find((queue) => queue.name === name)?.handlers ?? [],
       paused,
       workers,
       counts: {
