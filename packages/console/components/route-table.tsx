@@ -40,6 +40,8 @@ export function RouteTable({ routes }: { routes: RouteInfo[] }) {
                   <br />
                   <span className="muted">
                     since <Time iso={route.registration.updatedAt} />
+                    <br />
+                    registered <Time iso={route.registration.registeredAt} />
                   </span>
                 </>
               ) : (
