@@ -22,7 +22,8 @@ export interface RegisteredTypes {
  */
 export class EventTypes {
   private readonly schemas: ReadonlyMap<string, StandardSchemaV1>;
-  private namesOf: { registered: RegisteredTypes['types'] | null; names: readonly string[] } = { registered: null, names: [] };
+  /** The names, as of the registry's types they were computed from (undefined: not yet computed). */
+  private namesOf: { registered: RegisteredTypes['types'] | null | undefined; names: readonly string[] } = { registered: undefined, names: [] };
 
   constructor(
     catalog: EventCatalog,
@@ -34,7 +35,7 @@ export class EventTypes {
   /** Every type accepted, sorted: what an unknown-type answer lists. */
   get names(): readonly string[] {
     const registered = this.registry?.snapshot.types ?? null;
-    if (this.namesOf.registered !== registered || this.namesOf.names.length === 0) {
+    if (this.namesOf.registered !== registered) {
       this.namesOf = { registered, names: [...new Set([...this.schemas.keys(), ...(registered?.keys() ?? [])])].sort() };
     }
     return this.namesOf.names;

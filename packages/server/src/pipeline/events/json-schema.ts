@@ -25,16 +25,6 @@ export function jsonSchemaValidator(jsonSchema: Record<string, unknown>, hash: s
   return schema;
 }
 
-/** Why `jsonSchema` cannot validate data, or null when it compiles. */
-export function jsonSchemaError(jsonSchema: Record<string, unknown>): string | null {
-  try {
-    ajv.compile(withoutMetaSchema(jsonSchema));
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 // `$schema` names the draft, which the compiler is already set to.
 function withoutMetaSchema(jsonSchema: Record<string, unknown>): Record<string, unknown> {
   const { $schema: _draft, ...rest } = jsonSchema;

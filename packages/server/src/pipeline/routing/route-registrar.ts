@@ -12,7 +12,7 @@ import {
 } from '../../foundation/repositories/routes.repository.js';
 import { canonicalJson, sha256 } from '../events/canonical-json.js';
 import { EVENT_CATALOG, type EventCatalog } from '../events/event-catalog.js';
-import { jsonSchemaError } from '../events/json-schema.js';
+import { jsonSchemaValidator } from '../events/json-schema.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
 import { RouteBook } from './route-book.js';
 
@@ -108,24 +108,29 @@ export function declaredTypes(catalog: EventCatalog): EventTypeDeclaration[] {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([type, schema]) => {
       const jsonSchema = jsonSchemaOf(type, schema);
-      return { type, jsonSchema, schemaHash: sha256(canonicalJson(jsonSchema)).slice(0, 16) };
+      const schemaHash = sha256(canonicalJson(jsonSchema)).slice(0, 16);
+      try {
+        // Compiled now (and kept by hash), so this process's RouteBook finds it compiled.
+        jsonSchemaValidator(jsonSchema, schemaHash);
+      } catch (error) {
+        refuse(type, `its JSON Schema does not compile (${(error as Error).message})`);
+      }
+      return { type, jsonSchema, schemaHash };
     });
+}
+
+function refuse(type: string, why: string): never {
+  throw new Error(`Event type "${type}": ${why}. The API validates producers' events with the JSON Schema workers register (docs/deploy.md, "The route registry").`);
 }
 
 function jsonSchemaOf(type: string, schema: unknown): Record<string, unknown> {
   const converter = (schema as { '~standard'?: { jsonSchema?: { input(options: { target: string }): Record<string, unknown> } } })['~standard']?.jsonSchema;
-  const refuse = (why: string): never => {
-    throw new Error(`Event type "${type}": ${why}. The API validates producers' events with the JSON Schema workers register (docs/deploy.md, "The route registry").`);
-  };
-  if (!converter) return refuse('its schema library gives no JSON Schema for it (the Standard JSON Schema interface, `~standard.jsonSchema`, which zod 4 implements)');
-  let jsonSchema: Record<string, unknown>;
+  if (!converter) return refuse(type, 'its schema library gives no JSON Schema for it (the Standard JSON Schema interface, `~standard.jsonSchema`, which zod 4 implements)');
   try {
-    jsonSchema = converter.input({ target: 'draft-2020-12' });
+    return converter.input({ target: 'draft-2020-12' });
   } catch (error) {
-    return refuse(`its schema has a part JSON Schema cannot express (${(error as Error).message}); express it with types, ranges and patterns, and check the rest in the handler`);
+    return refuse(type, `its schema has a part JSON Schema cannot express (${(error as Error).message}); express it with types, ranges and patterns, and check the rest in the handler`);
   }
-  const problem = jsonSchemaError(jsonSchema);
-  return problem ? refuse(`its JSON Schema does not compile (${problem})`) : jsonSchema;
 }
 
 function conflictMessage(worker: RegisteringWorker, conflicts: SchemaConflict[]): string {
