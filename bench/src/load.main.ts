@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 import { orderEvent } from './payload.js';
-import { summarise, Samples } from './stats.js';
+import { preciseNow, summarise, Samples } from './stats.js';
 
 type Kind = 'single' | 'batch';
 
@@ -51,7 +51,7 @@ let counter = 0;
 
 /** A request body (and its Idempotency-Key header, for single events) with unique ids and the send time. */
 function request(kind: Kind, batchSize: number, keys: boolean): { body: string; key: string | null } {
-  const sentAt = Date.now();
+  const sentAt = preciseNow();
   if (kind === 'single') {
     const n = counter++;
     return { body: JSON.stringify(orderEvent(`${run}-${n}`, sentAt)), key: keys ? `bench-${run}-${n}` : null };

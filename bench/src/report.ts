@@ -82,6 +82,11 @@ export function table(results: BenchResults): string {
     const sent = s.endToEnd.at50?.sentToHandlerStartMs;
     rows.push(['end to end', 'sent → start (same run)', sent ? `p50 ${f(sent.p50)} / p95 ${f(sent.p95)} / p99 ${f(sent.p99)} ms` : '—']);
   }
+  for (const r of s.latency?.rates ?? []) {
+    const sent = r.sentToHandlerStartMs;
+    const stages = Object.entries<Any>(r.stagesMs ?? {}).map(([stage, l]) => `${stage} ${f(l.p50)}`).join(', ');
+    rows.push(['latency', `sent → start at ${f(r.ratePerSec)}/s`, `p50 ${f(sent?.p50)} / p99 ${f(sent?.p99)} ms (p50s: ${stages})`]);
+  }
   if (s.drain) rows.push(['worker drain', 'no-op, 3 queues', f(s.drain.jobsPerSec, ' jobs/s')]);
   if (s.idempotent) {
     rows.push(['idempotent', 'no-op handler', f(s.idempotent.noop?.jobsPerSec, ' jobs/s')]);

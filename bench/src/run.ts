@@ -7,12 +7,13 @@ import { drain } from './scenarios/drain.js';
 import { endToEnd } from './scenarios/end-to-end.js';
 import { idempotent } from './scenarios/idempotent.js';
 import { ingest } from './scenarios/ingest.js';
+import { latency } from './scenarios/latency.js';
 import { memory } from './scenarios/memory.js';
 import type { BenchSettings } from './settings.js';
 
 export type { RunOptions } from './harness.js';
 
-export const SCENARIOS = ['baseline', 'ingest', 'batch', 'endToEnd', 'drain', 'idempotent', 'memory', 'console'] as const;
+export const SCENARIOS = ['baseline', 'ingest', 'batch', 'endToEnd', 'latency', 'drain', 'idempotent', 'memory', 'console'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchResults {
@@ -33,7 +34,7 @@ export interface BenchResults {
 
 type Runner = (ctx: Context, results: BenchResults) => Promise<Record<string, unknown>>;
 
-const SCENARIO_RUNNERS: Record<ScenarioName, Runner> = { baseline, ingest, batch, endToEnd, drain, idempotent, memory, console };
+const SCENARIO_RUNNERS: Record<ScenarioName, Runner> = { baseline, ingest, batch, endToEnd, latency, drain, idempotent, memory, console };
 
 /** Runs the selected scenarios in order and returns everything measured. */
 export async function runBench(options: RunOptions): Promise<BenchResults> {
@@ -91,6 +92,8 @@ export const METHOD: Record<string, string> = {
     'API and one worker process. Same search as ingest, and a rate is also required to leave < 0.5 s of jobs waiting in Redis at the end of the step. At 50 % of the maximum, each handler records Date.now() − Date.parse(event.receivedAt) at its start (receivedAt is Postgres now() of the ingest statement, i.e. just before the commit; same host clock) and Date.now() − data.bench.sentAt (the load generator\'s send time).',
   baseline:
     'Raw BullMQ, same Redis, same payload, same job options (attempts 3, exponential backoff, removeOnComplete {count 1000, age 3600}, removeOnFail {count 10000, age 604800}), same three queues, one Worker per queue with concurrency 20 and a no-op processor. Queue.add with 32 adds in flight; addBulk with 2 calls in flight.',
+  latency:
+    'API and one worker, no-op handlers, the paced generator at each of settings.latencyRates (and at half the end-to-end maximum when endToEnd ran first), one run per rate after a warm-up, the queues drained between. Sent → handler start is the handler\'s clock minus data.bench.sentAt (the generator\'s send time; sub-millisecond clocks, one host). Its stages, per event or job, measured inside the processes by wrapping (not changing) the steps: receive = sent → EventStore.append called (HTTP, parsing, validation, the group commit\'s wait); store = the append statement with its commit; publish = OutboxPublisher.enqueue (addBulk to the three queues); pickup = BullMQ job.timestamp → job.processedOn (Redis add, the worker noticing, moving to active); runner = processedOn → handler start. Stage percentiles are each stage\'s own, so they do not add up to the total\'s.',
   drain:
     'Queues pre-filled (ours through the batch endpoint with no worker running; raw with addBulk), then a worker process starts; throughput is timed between 90 % and 10 % of the jobs left.',
   idempotent: 'As drain, one queue: a no-op handler vs a handler that inserts one row inside ctx.once() (processed key and row in one transaction).',

@@ -17,6 +17,8 @@ export interface BenchSettings {
   searchSteps: number;
   /** Latency runs at 50 % / 80 % of the maximum, seconds. */
   latencySeconds: number;
+  /** Paced rates (events/s) at which the latency scenario splits sent → handler start into stages. */
+  latencyRates: number[];
   /** Connections the paced (open-loop) generator may use. */
   pacedConnections: number;
   /** Batch ingest: seconds per batch size, and connections. */
@@ -49,6 +51,7 @@ export const FULL: BenchSettings = {
   stepSeconds: 10,
   searchSteps: 4,
   latencySeconds: 15,
+  latencyRates: [150, 300, 600],
   pacedConnections: 128,
   batchSeconds: 15,
   batchConnections: 2,
@@ -74,6 +77,7 @@ export const SMOKE: BenchSettings = {
   stepSeconds: 1,
   searchSteps: 1,
   latencySeconds: 1,
+  latencyRates: [50],
   pacedConnections: 16,
   batchSeconds: 1,
   batchConnections: 1,

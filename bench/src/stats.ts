@@ -65,3 +65,8 @@ export class Samples {
     this.length = 0;
   }
 }
+
+/** Milliseconds since the epoch with sub-millisecond resolution, comparable across processes on one host. */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}

@@ -2,15 +2,16 @@
 // comma-separated), as its own process. Over IPC it answers what its handlers
 // measured: {type:'latency'} → summaries; {type:'reset'} clears them.
 import 'reflect-metadata';
-import { closeOnSignals, loadConfig } from '@switchyard/server/internal';
+import { closeOnSignals, JobProcessor, loadConfig } from '@switchyard/server/internal';
 import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/server/internal';
-import { BenchHandlersModule, benchEvents, parseHandlerSets, recorder } from './catalog.js';
+import { BenchHandlersModule, benchEvents, parseHandlerSets, recorder, STAGES } from './catalog.js';
 import { summarise } from './stats.js';
 
 async function main(): Promise<void> {
   const config = toWorkerConfig(loadConfig(workerEnvSchema, process.env));
   const app = await createWorkerApp({ config, events: benchEvents, handlers: [BenchHandlersModule.forSets(parseHandlerSets(process.env.BENCH_HANDLERS))] });
   closeOnSignals(app, () => undefined);
+  recordJobTimes(app.get(JobProcessor));
   process.on('message', (message: { type: string; id?: number }) => {
     if (message.type === 'reset') recorder.reset();
     if (message.type === 'latency' || message.type === 'reset') {
@@ -20,12 +21,26 @@ async function main(): Promise<void> {
         started: recorder.started,
         fromAccepted: summarise(recorder.fromAccepted.values()),
         fromSent: summarise(recorder.fromSent.values()),
+        stages: Object.fromEntries(Object.entries(STAGES).map(([stage, samples]) => [stage, summarise(samples.values())])),
       });
     }
   });
   await app.init();
   process.send?.({ type: 'ready' });
   process.stdout.write(`bench worker ${config.switchyard.worker.id} ready\n`);
+}
+
+/**
+ * Keeps BullMQ's times of each job (created, moved to active) for its handler
+ * to split sent → start into stages. Wraps the processor, so it reads what
+ * BullMQ handed over and changes nothing the runner does.
+ */
+function recordJobTimes(processor: JobProcessor): void {
+  const process = processor.process.bind(processor);
+  processor.process = (job, token) => {
+    if (job.id && job.processedOn) recorder.jobs.set(job.id, { enqueuedAt: job.timestamp, activeAt: job.processedOn });
+    return process(job, token);
+  };
 }
 
 main().catch((error) => {

@@ -1,0 +1,62 @@
+import { FANOUT_QUEUES } from '../catalog.js';
+import type { Context, WorkerLatency } from '../harness.js';
+import { loadSummary } from '../harness.js';
+import type { BenchResults } from '../run.js';
+import type { LatencySummary } from '../stats.js';
+
+/** What the worker measured over one paced run: sent → handler start and its share of it. */
+interface StagedLatency extends WorkerLatency {
+  stages: Record<'pickup' | 'runner', LatencySummary>;
+}
+
+/** The API's share: sent → store call, the store, the publish (ingest-stages.ts). */
+interface IngestStages {
+  stages: Record<'receive' | 'store' | 'publish', LatencySummary>;
+}
+
+/**
+ * Sent → handler start at fixed paced rates (and at half of this run's
+ * end-to-end maximum, when it was measured), split into where the time went:
+ * the request up to the store (HTTP, validation, the group commit's wait),
+ * the store (one statement and its commit), the publish (addBulk), BullMQ's
+ * pickup (job created → active) and the runner (active → handler start).
+ */
+export async function latency(ctx: Context, results: BenchResults): Promise<Record<string, unknown>> {
+  const s = ctx.settings;
+  const max = results.scenarios.endToEnd?.maxSustainedEventsPerSec as number | undefined;
+  const rates = [...new Set([...s.latencyRates, ...(max ? [Math.round(max / 2)] : [])])].sort((a, b) => a - b);
+  await ctx.truncate();
+  await ctx.cleanRedis();
+  const api = await ctx.startApi('latency');
+  const worker = await ctx.startWorker('latency', 'fanout');
+  const out: Record<string, unknown>[] = [];
+  try {
+    await ctx.paced(api.url, rates[0], s.warmupSeconds);
+    await ctx.waitForDrain(FANOUT_QUEUES, 300_000);
+    for (const rate of rates) {
+      const before = (await worker.ask<StagedLatency>({ type: 'reset' })).started;
+      await api.ask({ type: 'reset' });
+      const load = await ctx.paced(api.url, rate, s.latencySeconds);
+      await ctx.waitForDrain(FANOUT_QUEUES, 300_000);
+      const measured = await worker.ask<StagedLatency>({ type: 'latency' });
+      const stages = { ...(await api.ask<IngestStages>({ type: 'stages' })).stages, ...measured.stages };
+      ctx.log(
+        `   ${rate}/s: sent → handler start p50 ${measured.fromSent.p50} / p99 ${measured.fromSent.p99} ms; ` +
+          Object.entries(stages).map(([stage, summary]) => `${stage} ${summary.p50}/${summary.p99}`).join(', ') +
+          ` ms; 202 p50 ${load.latencyMs.p50} ms`,
+      );
+      out.push({
+        ratePerSec: rate,
+        ingest: loadSummary(load),
+        jobsStarted: measured.started - before,
+        sentToHandlerStartMs: measured.fromSent,
+        stagesMs: stages,
+      });
+    }
+    return { rates: out };
+  } finally {
+    await ctx.stop(worker);
+    await ctx.stop(api);
+    await ctx.cleanRedis();
+  }
+}
