@@ -1,5 +1,5 @@
 // npm run bench [-- --smoke] [--only ingest,batch] [--out file.json] [--profile]
-//               [--memory-seconds N] [--database-url URL] [--redis-url URL]
+//               [--memory-seconds N] [--latency-rates 150,300,600] [--database-url URL] [--redis-url URL]
 // Runs the benchmark suite (docs/performance.md), prints a table, writes the
 // results as JSON (bench/results/<ISO time>.json) and a chart beside it (.svg).
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,13 +19,15 @@ function argValue(args: string[], name: string): string | undefined {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help')) {
-    console.log(`usage: npm run bench [-- --smoke] [--only ${SCENARIOS.join(',')}] [--out FILE] [--profile] [--memory-seconds N]`);
+    console.log(`usage: npm run bench [-- --smoke] [--only ${SCENARIOS.join(',')}] [--out FILE] [--profile] [--memory-seconds N] [--latency-rates R1,R2,…]`);
     return;
   }
   const smoke = args.includes('--smoke');
   const settings = { ...(smoke ? SMOKE : FULL) };
   const memorySeconds = argValue(args, '--memory-seconds');
   if (memorySeconds) settings.memorySeconds = Number(memorySeconds);
+  const latencyRates = argValue(args, '--latency-rates');
+  if (latencyRates) settings.latencyRates = latencyRates.split(',').map(Number).filter((rate) => rate > 0);
   const only = argValue(args, '--only');
   const selected = only ? new Set(only.split(',').map((name) => name.trim()) as ScenarioName[]) : null;
   for (const name of selected ?? []) if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario ${name}; known: ${SCENARIOS.join(', ')}`);
