@@ -3,7 +3,7 @@ import { commerceEvents } from '@switchyard/example-shop';
 import { type DomainEvent, EventHandler, type Handler, type HandlerContext } from '@switchyard/server/internal';
 import type { PoolClient } from 'pg';
 import { z } from 'zod';
-import { Samples } from './stats.js';
+import { HandlerStarts } from './handler-starts.js';
 
 /** Concurrency of every benchmark queue, per worker process (the example domain's inventory and payment use 20). */
 export const BENCH_CONCURRENCY = 20;
@@ -37,22 +37,11 @@ export const EFFECTS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bench_effects (
  * event was accepted (its `receivedAt`, the database clock when the event's
  * INSERT ran) and, when the producer put it in the data, since it was sent.
  */
-export const recorder = {
-  started: 0,
-  fromAccepted: new Samples(),
-  fromSent: new Samples(),
-  record(event: DomainEvent): void {
-    const now = Date.now();
-    this.started++;
-    this.fromAccepted.push(now - Date.parse(event.receivedAt));
-    const sentAt = (event.data as { bench?: { sentAt?: unknown } } | null)?.bench?.sentAt;
-    if (typeof sentAt === 'number') this.fromSent.push(now - sentAt);
-  },
-  reset(): void {
-    this.fromAccepted.clear();
-    this.fromSent.clear();
-  },
-};
+export const starts = new HandlerStarts();
+
+function recordStart(event: DomainEvent): void {
+  starts.record(Date.parse(event.receivedAt), event.data);
+}
 
 const options = { attempts: 3, concurrency: BENCH_CONCURRENCY } as const;
 
@@ -60,21 +49,21 @@ const options = { attempts: 3, concurrency: BENCH_CONCURRENCY } as const;
 @EventHandler({ name: 'bench.noop-a', on: 'order.placed', queue: 'bench-a', ...options })
 export class NoopA implements Handler {
   async handle(event: DomainEvent): Promise<void> {
-    recorder.record(event);
+    recordStart(event);
   }
 }
 
 @EventHandler({ name: 'bench.noop-b', on: 'order.placed', queue: 'bench-b', ...options })
 export class NoopB implements Handler {
   async handle(event: DomainEvent): Promise<void> {
-    recorder.record(event);
+    recordStart(event);
   }
 }
 
 @EventHandler({ name: 'bench.noop-c', on: 'order.placed', queue: 'bench-c', ...options })
 export class NoopC implements Handler {
   async handle(event: DomainEvent): Promise<void> {
-    recorder.record(event);
+    recordStart(event);
   }
 }
 
@@ -82,7 +71,7 @@ export class NoopC implements Handler {
 @EventHandler({ name: 'bench.noop', on: 'bench.noop', queue: SINGLE_QUEUE, ...options })
 export class NoopSingle implements Handler {
   async handle(event: DomainEvent): Promise<void> {
-    recorder.record(event);
+    recordStart(event);
   }
 }
 
@@ -90,7 +79,7 @@ export class NoopSingle implements Handler {
 @EventHandler({ name: 'bench.guarded', on: 'bench.guarded', queue: GUARDED_QUEUE, ...options })
 export class Guarded implements Handler<{ n: number }> {
   async handle(event: DomainEvent<{ n: number }>, ctx: HandlerContext<PoolClient>): Promise<void> {
-    recorder.record(event);
+    recordStart(event);
     await ctx.once((tx) => tx.query('INSERT INTO bench_effects (event_id, n) VALUES ($1::uuid, $2)', [event.id, event.data.n]));
   }
 }

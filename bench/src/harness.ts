@@ -14,6 +14,7 @@ import {
   truncateAll,
   withClient,
 } from './infra.js';
+import type { HandlerStartsSummary } from './handler-starts.js';
 import { orderEvent } from './payload.js';
 import { runToResult, sleep, type Started, startProcess } from './processes.js';
 import type { BenchSettings } from './settings.js';
@@ -53,11 +54,8 @@ export interface LoadResult {
   cpuSeconds?: number;
 }
 
-export interface WorkerLatency {
-  started: number;
-  fromAccepted: LatencySummary;
-  fromSent: LatencySummary;
-}
+/** What a worker process answers to {type:'latency'} (see handler-starts.ts). */
+export type WorkerLatency = HandlerStartsSummary;
 
 
 export const RAW_SUFFIX = '-raw';

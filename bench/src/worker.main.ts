@@ -4,25 +4,14 @@
 import 'reflect-metadata';
 import { closeOnSignals, loadConfig } from '@switchyard/server/internal';
 import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/server/internal';
-import { BenchHandlersModule, benchEvents, parseHandlerSets, recorder } from './catalog.js';
-import { summarise } from './stats.js';
+import { BenchHandlersModule, benchEvents, parseHandlerSets, starts } from './catalog.js';
+import { answerOverIpc } from './handler-starts.js';
 
 async function main(): Promise<void> {
   const config = toWorkerConfig(loadConfig(workerEnvSchema, process.env));
   const app = await createWorkerApp({ config, events: benchEvents, handlers: [BenchHandlersModule.forSets(parseHandlerSets(process.env.BENCH_HANDLERS))] });
   closeOnSignals(app, () => undefined);
-  process.on('message', (message: { type: string; id?: number }) => {
-    if (message.type === 'reset') recorder.reset();
-    if (message.type === 'latency' || message.type === 'reset') {
-      process.send?.({
-        type: 'reply',
-        id: message.id,
-        started: recorder.started,
-        fromAccepted: summarise(recorder.fromAccepted.values()),
-        fromSent: summarise(recorder.fromSent.values()),
-      });
-    }
-  });
+  answerOverIpc(starts);
   await app.init();
   process.send?.({ type: 'ready' });
   process.stdout.write(`bench worker ${config.switchyard.worker.id} ready\n`);
