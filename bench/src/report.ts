@@ -11,10 +11,17 @@ const ratio = (a: unknown, b: unknown): number | null => {
   return x !== null && y !== null && y > 0 ? round(x / y) : null;
 };
 
-/** Our figures as ratios to raw BullMQ's, measured in the same run. */
+/** The Postgres ceiling at the most pgbench clients of the run (16 by default). */
+function ceilingAtMostClients(results: BenchResults): Any {
+  const ceiling = (results.scenarios as Any).peers?.postgresCeiling;
+  return ceiling?.[`clients${Math.max(...(results.settings.ceilingClients ?? [16]))}`] ?? null;
+}
+
+/** Our figures as ratios to raw BullMQ's and to the peers', measured in the same run. */
 export function computeRatios(results: BenchResults): Record<string, number | null> {
   const s = results.scenarios as Any;
   const raw = s.baseline ?? {};
+  const ours = s.ingest?.maxSustainedEventsPerSec;
   return {
     ingestSustainedJobsToQueueAdd: ratio(s.ingest?.maxSustainedJobsPerSec, raw.queueAdd?.jobsPerSec),
     ingestClosedLoopJobsToQueueAdd: ratio(num(s.ingest?.closedLoop?.acceptedPerSec) !== null ? s.ingest.closedLoop.acceptedPerSec * 3 : null, raw.queueAdd?.jobsPerSec),
@@ -23,6 +30,10 @@ export function computeRatios(results: BenchResults): Record<string, number | nu
     endToEndJobsToRawWorker: ratio(s.endToEnd?.maxSustainedJobsPerSec, raw.worker?.jobsPerSec),
     workerDrainToRawWorker: ratio(s.drain?.jobsPerSec, raw.worker?.jobsPerSec),
     guardedHandlerToNoopHandler: ratio(s.idempotent?.guarded?.jobsPerSec, s.idempotent?.noop?.jobsPerSec),
+    ingestSustainedToPostgresCeiling: ratio(ours, ceilingAtMostClients(results)?.eventsPerSec),
+    ingestSustainedToGraphileWorker: ratio(ours, s.peers?.graphileWorker?.maxSustainedEventsPerSec),
+    ingestSustainedToPgBoss: ratio(ours, s.peers?.pgBoss?.maxSustainedEventsPerSec),
+    ingestSustainedToBullmqHttp: ratio(ours, s.peers?.bullmqHttp?.maxSustainedEventsPerSec),
   };
 }
 
@@ -74,6 +85,24 @@ export function table(results: BenchResults): string {
     rows.push(['ingest', `at 50 % (${f(s.ingest.at50?.offeredPerSec)}/s)`, lat(s.ingest.at50?.latencyMs)]);
     rows.push(['ingest', `at 80 % (${f(s.ingest.at80?.offeredPerSec)}/s)`, lat(s.ingest.at80?.latencyMs)]);
   }
+  if (s.peers) {
+    const names: Array<[string, string]> = [['bullmqHttp', 'raw BullMQ + HTTP'], ['graphileWorker', 'graphile-worker'], ['pgBoss', 'pg-boss']];
+    for (const [key, name] of names) {
+      const p = s.peers[key];
+      if (!p) continue;
+      rows.push([name, 'max sustained', `${f(p.maxSustainedEventsPerSec, ' events/s')} (${f(p.maxSustainedJobsPerSec, ' jobs/s')})`]);
+      rows.push([name, `closed loop, ${p.closedLoop?.connections} conns`, `${f(p.closedLoop?.acceptedPerSec, ' events/s')}; ${lat(p.closedLoop?.latencyMs)}`]);
+      for (const at of p.latency ?? []) {
+        const l = at.sentToHandlerStartMs;
+        rows.push([name, `sent → start at ${f(at.ratePerSec)}/s`, `p50 ${f(l?.p50)} / p95 ${f(l?.p95)} / p99 ${f(l?.p99)} ms${at.drained ? '' : ` (${f(at.jobsStarted)} of ${f(at.jobsExpected)} jobs started)`}`]);
+      }
+    }
+    for (const [key, run] of Object.entries<Any>(s.peers.postgresCeiling ?? {})) {
+      const clients = Number(/^clients(\d+)/.exec(key)?.[1]);
+      const label = `pgbench, ${clients} client${clients === 1 ? '' : 's'}${key.endsWith('WithIdempotencyKey') ? ' + key row' : ''}`;
+      rows.push(['Postgres ceiling', label, run.error ? `not measured: ${String(run.error).split('\n')[0]}` : `${f(run.eventsPerSec, ' events/s')} (${f(run.jobsPerSec, ' jobs/s')})`]);
+    }
+  }
   for (const [size, r] of Object.entries<Any>(s.batch ?? {}).filter(([key]) => /^\d+$/.test(key))) rows.push(['batch', `${size} events/call`, `${f(r.eventsPerSec, ' events/s')}; ${lat(r.latencyMs)} per call`]);
   if (s.endToEnd) {
     rows.push(['end to end', 'max sustained', `${f(s.endToEnd.maxSustainedEventsPerSec, ' events/s')} (${f(s.endToEnd.maxSustainedJobsPerSec, ' jobs/s')})`]);
@@ -101,8 +130,8 @@ export function table(results: BenchResults): string {
     '',
     ...rows.map(([a, b, c]) => `${a.padEnd(width[0])}  ${b.padEnd(width[1])}  ${c}`),
     '',
-    'ratios to raw BullMQ (same run):',
-    ...ratios.map(([name, value]) => `  ${name.padEnd(36)} ${value}×`),
+    'ratios (same run):',
+    ...ratios.map(([name, value]) => `  ${name.padEnd(38)} ${value}×`),
     '',
     'targets (issue 5):',
     ...results.targets.map((t) => `  ${t.met === null ? '  ?' : t.met ? ' ok' : 'MISS'}  ${t.target.padEnd(48)} ${t.measured}`),
@@ -202,6 +231,18 @@ export function chart(results: BenchResults): string {
       { label: 'no-op handler (1 queue)', value: num(s.idempotent?.noop?.jobsPerSec), color: COLORS.ours },
     ], ''),
   );
+  if (s.peers) {
+    const ceiling = ceilingAtMostClients(results);
+    push(
+      barPanel(20, y, w - 40, 'Ingest, events/s sustained — Switchyard (blue) vs what teams use instead (grey), same run', [
+        { label: 'Switchyard', value: num(s.ingest?.maxSustainedEventsPerSec), color: COLORS.ours },
+        { label: 'raw BullMQ + HTTP (not durable)', value: num(s.peers.bullmqHttp?.maxSustainedEventsPerSec), color: COLORS.raw },
+        { label: 'graphile-worker + HTTP', value: num(s.peers.graphileWorker?.maxSustainedEventsPerSec), color: COLORS.raw },
+        { label: 'pg-boss + HTTP', value: num(s.peers.pgBoss?.maxSustainedEventsPerSec), color: COLORS.raw },
+        { label: `Postgres ceiling (pgbench, ${ceiling?.clients ?? '?'} clients)`, value: num(ceiling?.eventsPerSec), color: COLORS.raw },
+      ], ''),
+    );
+  }
   const e = s.endToEnd?.at50?.acceptedToHandlerStartMs;
   push(
     barPanel(20, y, w - 40, 'Latency, ms', [

@@ -40,7 +40,11 @@ async function worker(spec: PeerSpec): Promise<void> {
   const starts = new HandlerStarts();
   answerOverIpc(starts);
   await runMigrations({ connectionString: spec.databaseUrl, schema: GRAPHILE_SCHEMA, logger });
-  // Defaults otherwise: LISTEN/NOTIFY for new jobs, a pool of 10 per runner, no local queue or batching.
+  // Defaults otherwise: LISTEN/NOTIFY for new jobs, no local queue or batching,
+  // and a pool of 10 per runner. graphile-worker warns that a pool smaller than
+  // the concurrency may be slower, but a task holds no connection while it
+  // runs (only fetching and completing a job do), and concurrency + 1 per
+  // runner would hold 63 connections of a server that allows 100 by default.
   const runners = await Promise.all(
     spec.queues.map((task) =>
       run({
