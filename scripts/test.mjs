@@ -160,7 +160,8 @@ function runSpecs(label, files, tapName, timeoutMs) {
   }
 }
 
-if (specs.length > 0) runSpecs('specs', specs, 'results.tap', 180_000);
+// Per spec file: the benchmark's smoke run, every scenario and peer, takes about three minutes.
+if (specs.length > 0) runSpecs('specs', specs, 'results.tap', 300_000);
 const clusterSpecs = specs.filter((path) => CLUSTER_SPECS.some((name) => path.endsWith(`/${name}`)));
 if (clusterSpecs.length > 0) await runOnRedisCluster(clusterSpecs);
 // A fault scenario waits out locks and outages; the soak runs for ten minutes.

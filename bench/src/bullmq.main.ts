@@ -4,8 +4,9 @@
 //   node bullmq.main.js '{"mode":"addBulk",...}'  Queue.addBulk of `bulk` jobs, K in flight
 //   node bullmq.main.js '{"mode":"fill",...}'     addBulk `total` jobs spread over the queues, then exit
 //   node bullmq.main.js '{"mode":"worker",...}'   one Worker per queue, no-op processor, until SIGTERM
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import { rawJobData, RAW_JOB_OPTIONS } from './payload.js';
+import { redisConnection, startNoopWorkers } from './raw-bullmq.js';
 
 interface Spec {
   mode: 'add' | 'addBulk' | 'fill' | 'worker';
@@ -19,19 +20,8 @@ interface Spec {
   concurrency?: number;
 }
 
-function connection(url: string) {
-  const parsed = new URL(url);
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port || 6379),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
-    maxRetriesPerRequest: null,
-  };
-}
-
 async function produce(spec: Spec): Promise<void> {
-  const queues = spec.queues.map((name) => new Queue(name, { connection: connection(spec.redisUrl), prefix: spec.prefix }));
+  const queues = spec.queues.map((name) => new Queue(name, { connection: redisConnection(spec.redisUrl), prefix: spec.prefix }));
   await Promise.all(queues.map((queue) => queue.waitUntilReady()));
   const bulk = spec.mode === 'add' ? 1 : (spec.bulk ?? 100);
   let n = 0;
@@ -77,22 +67,8 @@ async function produce(spec: Spec): Promise<void> {
 }
 
 async function work(spec: Spec): Promise<void> {
-  const workers = spec.queues.map(
-    (name) =>
-      new Worker(name, async () => null, {
-        connection: connection(spec.redisUrl),
-        prefix: spec.prefix,
-        concurrency: spec.concurrency ?? 20,
-      }),
-  );
-  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  await startNoopWorkers({ redisUrl: spec.redisUrl, prefix: spec.prefix, queues: spec.queues, concurrency: spec.concurrency ?? 20 });
   process.send?.({ type: 'ready' });
-  const stop = async () => {
-    await Promise.all(workers.map((worker) => worker.close()));
-    process.exit(0);
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as Spec;

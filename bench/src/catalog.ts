@@ -3,7 +3,7 @@ import { commerceEvents } from '@switchyard/example-shop';
 import { type DomainEvent, EventHandler, type Handler, type HandlerContext } from '@switchyard/server/internal';
 import type { PoolClient } from 'pg';
 import { z } from 'zod';
-import { preciseNow, Samples } from './stats.js';
+import { HandlerStarts, type JobTimes } from './handler-starts.js';
 
 /** Concurrency of every benchmark queue, per worker process (the example domain's inventory and payment use 20). */
 export const BENCH_CONCURRENCY = 20;
@@ -32,54 +32,21 @@ export const EFFECTS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bench_effects (
   written_at timestamptz NOT NULL DEFAULT now()
 )`;
 
-/** BullMQ's own times of a job, read by the worker's processor before the handler runs (see worker.main.ts). */
-export interface JobTimes {
-  /** When the API's addBulk created the job (job.timestamp). */
-  enqueuedAt: number;
-  /** When a worker moved it to active (job.processedOn). */
-  activeAt: number;
-}
-
-/** The worker's share of the time between the producer's send and the handler's start, per job (the API's: ingest-stages.ts). */
-export const STAGES = {
-  /** creation → active: addBulk reaching Redis, the worker noticing it, moving it to active. */
-  pickup: new Samples(),
-  /** active → handler start: Switchyard's runner. */
-  runner: new Samples(),
-};
-
 /**
  * What handlers saw in this process: per handler start, the time since the
  * event was accepted (its `receivedAt`, the database clock when the event's
- * INSERT ran) and, when the producer put it in the data, since it was sent,
- * and the worker's STAGES when the job's times were recorded.
+ * INSERT ran) and, when the producer put it in the data, since it was sent.
  */
-export const recorder = {
-  started: 0,
-  fromAccepted: new Samples(),
-  fromSent: new Samples(),
-  jobs: new Map<string, JobTimes>(),
-  record(event: DomainEvent, ctx?: HandlerContext): void {
-    const now = preciseNow();
-    this.started++;
-    const receivedAt = Date.parse(event.receivedAt);
-    this.fromAccepted.push(now - receivedAt);
-    const sentAt = (event.data as { bench?: { sentAt?: unknown } } | null)?.bench?.sentAt;
-    if (typeof sentAt !== 'number') return;
-    this.fromSent.push(now - sentAt);
-    const times = ctx ? this.jobs.get(ctx.jobId) : undefined;
-    if (!times) return;
-    this.jobs.delete(ctx!.jobId);
-    STAGES.pickup.push(times.activeAt - times.enqueuedAt);
-    STAGES.runner.push(now - times.activeAt);
-  },
-  reset(): void {
-    this.fromAccepted.clear();
-    this.fromSent.clear();
-    this.jobs.clear();
-    for (const samples of Object.values(STAGES)) samples.clear();
-  },
-};
+export const starts = new HandlerStarts();
+
+/** BullMQ's times of the jobs about to run, by job id, kept by the worker's processor (worker.main.ts) for their handlers. */
+export const jobTimes = new Map<string, JobTimes>();
+
+function recordStart(event: DomainEvent, ctx: HandlerContext): void {
+  const times = jobTimes.get(ctx.jobId);
+  jobTimes.delete(ctx.jobId);
+  starts.record(Date.parse(event.receivedAt), event.data, times);
+}
 
 const options = { attempts: 3, concurrency: BENCH_CONCURRENCY } as const;
 
@@ -87,21 +54,21 @@ const options = { attempts: 3, concurrency: BENCH_CONCURRENCY } as const;
 @EventHandler({ name: 'bench.noop-a', on: 'order.placed', queue: 'bench-a', ...options })
 export class NoopA implements Handler {
   async handle(event: DomainEvent, ctx: HandlerContext): Promise<void> {
-    recorder.record(event, ctx);
+    recordStart(event, ctx);
   }
 }
 
 @EventHandler({ name: 'bench.noop-b', on: 'order.placed', queue: 'bench-b', ...options })
 export class NoopB implements Handler {
   async handle(event: DomainEvent, ctx: HandlerContext): Promise<void> {
-    recorder.record(event, ctx);
+    recordStart(event, ctx);
   }
 }
 
 @EventHandler({ name: 'bench.noop-c', on: 'order.placed', queue: 'bench-c', ...options })
 export class NoopC implements Handler {
   async handle(event: DomainEvent, ctx: HandlerContext): Promise<void> {
-    recorder.record(event, ctx);
+    recordStart(event, ctx);
   }
 }
 
@@ -109,7 +76,7 @@ export class NoopC implements Handler {
 @EventHandler({ name: 'bench.noop', on: 'bench.noop', queue: SINGLE_QUEUE, ...options })
 export class NoopSingle implements Handler {
   async handle(event: DomainEvent, ctx: HandlerContext): Promise<void> {
-    recorder.record(event, ctx);
+    recordStart(event, ctx);
   }
 }
 
@@ -117,7 +84,7 @@ export class NoopSingle implements Handler {
 @EventHandler({ name: 'bench.guarded', on: 'bench.guarded', queue: GUARDED_QUEUE, ...options })
 export class Guarded implements Handler<{ n: number }> {
   async handle(event: DomainEvent<{ n: number }>, ctx: HandlerContext<PoolClient>): Promise<void> {
-    recorder.record(event);
+    recordStart(event, ctx);
     await ctx.once((tx) => tx.query('INSERT INTO bench_effects (event_id, n) VALUES ($1::uuid, $2)', [event.id, event.data.n]));
   }
 }

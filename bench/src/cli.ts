@@ -1,5 +1,5 @@
 // npm run bench [-- --smoke] [--only ingest,batch] [--out file.json] [--profile]
-//               [--memory-seconds N] [--latency-rates 150,300,600] [--database-url URL] [--redis-url URL]
+//               [--memory-seconds N] [--latency-rates 150,300,600] [--database-url URL] [--redis-url URL] [--pgbench PATH]
 // Runs the benchmark suite (docs/performance.md), prints a table, writes the
 // results as JSON (bench/results/<ISO time>.json) and a chart beside it (.svg).
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,7 +19,7 @@ function argValue(args: string[], name: string): string | undefined {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help')) {
-    console.log(`usage: npm run bench [-- --smoke] [--only ${SCENARIOS.join(',')}] [--out FILE] [--profile] [--memory-seconds N] [--latency-rates R1,R2,…]`);
+    console.log(`usage: npm run bench [-- --smoke] [--only ${SCENARIOS.join(',')}] [--out FILE] [--profile] [--memory-seconds N] [--latency-rates R1,R2,…] [--pgbench PATH]`);
     return;
   }
   const smoke = args.includes('--smoke');
@@ -38,11 +38,12 @@ async function main(): Promise<void> {
   const databaseUrl = base;
   const consoleDatabaseUrl = base.replace(/\/([^/?]+)(\?.*)?$/, (_, name: string, query = '') => `/${name}_console${query}`);
   const redisUrl = process.env.BENCH_REDIS_URL ?? argValue(args, '--redis-url') ?? 'redis://127.0.0.1:6379';
+  const pgbench = process.env.BENCH_PGBENCH ?? argValue(args, '--pgbench') ?? 'pgbench';
   const prefix = smoke ? `{sy-bench-smoke-${process.pid}}` : '{sy-bench}';
   const started = Date.now();
   const log = (line: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   log(`${settings.mode} run: database ${databaseUrl} (console: ${consoleDatabaseUrl}), Redis ${redisUrl}, prefix ${prefix}`);
-  const results = await runBench({ settings, databaseUrl, consoleDatabaseUrl, redisUrl, prefix, only: selected, profileDir, log });
+  const results = await runBench({ settings, databaseUrl, consoleDatabaseUrl, redisUrl, prefix, pgbench, only: selected, profileDir, log });
   results.ratios = computeRatios(results);
   results.targets = judgeTargets(results);
   await mkdir(dirname(out), { recursive: true });

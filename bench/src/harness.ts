@@ -14,6 +14,7 @@ import {
   truncateAll,
   withClient,
 } from './infra.js';
+import type { HandlerStartsSummary } from './handler-starts.js';
 import { orderEvent } from './payload.js';
 import { runToResult, sleep, type Started, startProcess } from './processes.js';
 import type { BenchSettings } from './settings.js';
@@ -26,10 +27,12 @@ export interface RunOptions {
   databaseUrl: string;
   consoleDatabaseUrl: string;
   redisUrl: string;
-  /** Key prefix of Switchyard's queues in this run; raw BullMQ uses `<prefix minus }>-raw}`. */
+  /** Key prefix of Switchyard's queues in this run; raw BullMQ uses `<prefix minus }>-raw}`, the raw BullMQ peer `-peer}`. */
   prefix: string;
   /** Scenarios to run (default: all). */
   only: Set<ScenarioName> | null;
+  /** The pgbench to run for the Postgres ceiling (scenario peers). */
+  pgbench: string;
   /** Write V8 CPU profiles of the api and worker processes here (slows them down a little). */
   profileDir: string | null;
   log: (line: string) => void;
@@ -53,20 +56,20 @@ export interface LoadResult {
   cpuSeconds?: number;
 }
 
-export interface WorkerLatency {
-  started: number;
-  fromAccepted: LatencySummary;
-  fromSent: LatencySummary;
-}
+/** What a worker process answers to {type:'latency'} (see handler-starts.ts). */
+export type WorkerLatency = HandlerStartsSummary;
 
 
 export const RAW_SUFFIX = '-raw';
+export const PEER_SUFFIX = '-peer';
 
 /** Shared plumbing: processes, Redis, the environment every Switchyard process gets. */
 export class Context {
   readonly redis: Redis;
   readonly settings: BenchSettings;
   readonly rawPrefix: string;
+  /** Key prefix of the raw BullMQ peer's queues (peers/bullmq-http.main.ts). */
+  readonly peerPrefix: string;
   private readonly running = new Set<Started>();
   private workers = 0;
 
@@ -74,6 +77,7 @@ export class Context {
     this.redis = redisClient(options.redisUrl);
     this.settings = options.settings;
     this.rawPrefix = options.prefix.replace(/}$/, `${RAW_SUFFIX}}`);
+    this.peerPrefix = options.prefix.replace(/}$/, `${PEER_SUFFIX}}`);
   }
 
   log(line: string): void {
@@ -104,22 +108,23 @@ export class Context {
   }
 
   async startApi(label: string, databaseUrl?: string): Promise<Started & { url: string; origin: string }> {
-    const api = await startProcess(`api (${label})`, 'api.main.js', {
-      env: { ...this.env(databaseUrl), BENCH_HANDLERS: 'fanout,single,guarded' },
-      nodeFlags: this.nodeFlags(`api-${label}`),
-    });
-    this.running.add(api);
+    const api = await this.start(`api (${label})`, 'api.main.js', { env: { ...this.env(databaseUrl), BENCH_HANDLERS: 'fanout,single,guarded' } }, `api-${label}`);
     const origin = `http://127.0.0.1:${api.ready.port}`;
     return Object.assign(api, { origin, url: `${origin}/v1/events` });
   }
 
   async startWorker(label: string, sets: string): Promise<Started> {
-    const worker = await startProcess(`worker (${label})`, 'worker.main.js', {
-      env: { ...this.env(), BENCH_HANDLERS: sets, WORKER_ID: `bench-worker-${++this.workers}` },
-      nodeFlags: this.nodeFlags(`worker-${label}`),
-    });
-    this.running.add(worker);
-    return worker;
+    return this.start(`worker (${label})`, 'worker.main.js', { env: { ...this.env(), BENCH_HANDLERS: sets, WORKER_ID: `bench-worker-${++this.workers}` } }, `worker-${label}`);
+  }
+
+  /**
+   * Starts a compiled bench entry with the node flags of the services (and
+   * --cpu-prof with --profile, its profile named `profileName`); close() stops it if the scenario did not.
+   */
+  async start(name: string, entry: string, options: { env: Record<string, string>; args?: string[] }, profileName: string): Promise<Started> {
+    const started = await startProcess(name, entry, { ...options, nodeFlags: this.nodeFlags(profileName) });
+    this.running.add(started);
+    return started;
   }
 
   async stop(process: Started | null | undefined): Promise<void> {
@@ -149,6 +154,7 @@ export class Context {
   async cleanRedis(): Promise<void> {
     await deleteKeys(this.redis, this.options.prefix);
     await deleteKeys(this.redis, this.rawPrefix);
+    await deleteKeys(this.redis, this.peerPrefix);
   }
 
   /** Empties the tables between steps; the routes the scenario's API serves stay. */

@@ -206,6 +206,9 @@ export interface Machine {
   postgresSettings: Record<string, string>;
   bullmq: string;
   autocannon: string;
+  /** The peers' libraries (scenario peers). */
+  graphileWorker: string;
+  pgBoss: string;
   os: string;
   loadAverageAtStart: number[];
   git: { commit: string; dirty: string[] };
@@ -245,6 +248,8 @@ export async function machine(redis: Redis, databaseUrl: string): Promise<Machin
     postgresSettings: postgres.settings,
     bullmq: await version('bullmq'),
     autocannon: await version('autocannon'),
+    graphileWorker: await version('graphile-worker'),
+    pgBoss: await version('pg-boss'),
     os,
     loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
     git: {

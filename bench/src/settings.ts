@@ -38,6 +38,12 @@ export interface BenchSettings {
   consoleRows: number;
   consoleWarmup: number;
   consoleRequests: number;
+  /** Peers: offered rates (events/s) at which each peer's sent → handler start is measured, latencySeconds each. */
+  peerLatencyRates: number[];
+  /** Peers: how long to wait after a rate for the peer's jobs to finish before reading its latency. */
+  peerDrainSeconds: number;
+  /** The Postgres ceiling: pgbench clients, a run of probeSeconds each. */
+  ceilingClients: number[];
   /** Before each scenario, wait up to this long for the machine to be idle (0: do not check). */
   quietSeconds: number;
 }
@@ -65,6 +71,9 @@ export const FULL: BenchSettings = {
   consoleRows: 1_000_000,
   consoleWarmup: 10,
   consoleRequests: 100,
+  peerLatencyRates: [25, 200],
+  peerDrainSeconds: 60,
+  ceilingClients: [1, 16],
   quietSeconds: 30,
 };
 
@@ -91,5 +100,8 @@ export const SMOKE: BenchSettings = {
   consoleRows: 2_000,
   consoleWarmup: 2,
   consoleRequests: 10,
+  peerLatencyRates: [20],
+  peerDrainSeconds: 10,
+  ceilingClients: [1, 16],
   quietSeconds: 0,
 };

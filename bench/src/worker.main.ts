@@ -4,27 +4,15 @@
 import 'reflect-metadata';
 import { closeOnSignals, JobProcessor, loadConfig } from '@switchyard/server/internal';
 import { createWorkerApp, toWorkerConfig, workerEnvSchema } from '@switchyard/server/internal';
-import { BenchHandlersModule, benchEvents, parseHandlerSets, recorder, STAGES } from './catalog.js';
-import { summarise } from './stats.js';
+import { BenchHandlersModule, benchEvents, jobTimes, parseHandlerSets, starts } from './catalog.js';
+import { answerOverIpc } from './handler-starts.js';
 
 async function main(): Promise<void> {
   const config = toWorkerConfig(loadConfig(workerEnvSchema, process.env));
   const app = await createWorkerApp({ config, events: benchEvents, handlers: [BenchHandlersModule.forSets(parseHandlerSets(process.env.BENCH_HANDLERS))] });
   closeOnSignals(app, () => undefined);
   recordJobTimes(app.get(JobProcessor));
-  process.on('message', (message: { type: string; id?: number }) => {
-    if (message.type === 'reset') recorder.reset();
-    if (message.type === 'latency' || message.type === 'reset') {
-      process.send?.({
-        type: 'reply',
-        id: message.id,
-        started: recorder.started,
-        fromAccepted: summarise(recorder.fromAccepted.values()),
-        fromSent: summarise(recorder.fromSent.values()),
-        stages: Object.fromEntries(Object.entries(STAGES).map(([stage, samples]) => [stage, summarise(samples.values())])),
-      });
-    }
-  });
+  answerOverIpc(starts);
   await app.init();
   process.send?.({ type: 'ready' });
   process.stdout.write(`bench worker ${config.switchyard.worker.id} ready\n`);
@@ -32,13 +20,13 @@ async function main(): Promise<void> {
 
 /**
  * Keeps BullMQ's times of each job (created, moved to active) for its handler
- * to split sent → start into stages. Wraps the processor, so it reads what
+ * to split sent → start into stages. Wraps the processor: it reads what
  * BullMQ handed over and changes nothing the runner does.
  */
 function recordJobTimes(processor: JobProcessor): void {
   const process = processor.process.bind(processor);
   processor.process = (job, token) => {
-    if (job.id && job.processedOn) recorder.jobs.set(job.id, { enqueuedAt: job.timestamp, activeAt: job.processedOn });
+    if (job.id && job.processedOn) jobTimes.set(job.id, { enqueuedAt: job.timestamp, activeAt: job.processedOn });
     return process(job, token);
   };
 }

@@ -1,15 +1,11 @@
 import { FANOUT_QUEUES } from '../catalog.js';
 import type { Context, WorkerLatency } from '../harness.js';
 import { loadSummary } from '../harness.js';
+import { peerLatencyAt } from '../peers/latency.js';
 import type { BenchResults } from '../run.js';
 import type { LatencySummary } from '../stats.js';
 
-/** What the worker measured over one paced run: sent → handler start and its share of it. */
-interface StagedLatency extends WorkerLatency {
-  stages: Record<'pickup' | 'runner', LatencySummary>;
-}
-
-/** The API's share: sent → store call, the store, the publish (ingest-stages.ts). */
+/** The API's share of sent → handler start: sent → store call, the store, the publish (ingest-stages.ts). */
 interface IngestStages {
   stages: Record<'receive' | 'store' | 'publish', LatencySummary>;
 }
@@ -20,25 +16,40 @@ interface IngestStages {
  * the request up to the store (HTTP, validation, the group commit's wait),
  * the store (one statement and its commit), the publish (addBulk), BullMQ's
  * pickup (job created → active) and the runner (active → handler start).
+ * Then raw BullMQ behind HTTP at the same rates, the reference the targets
+ * are set against.
  */
 export async function latency(ctx: Context, results: BenchResults): Promise<Record<string, unknown>> {
   const s = ctx.settings;
   const max = results.scenarios.endToEnd?.maxSustainedEventsPerSec as number | undefined;
   const rates = [...new Set([...s.latencyRates, ...(max ? [Math.round(max / 2)] : [])])].sort((a, b) => a - b);
+  const ours = await switchyardAt(ctx, rates);
+  const raw = await peerLatencyAt(ctx, 'bullmq', rates);
+  return {
+    rates: ours.map((row, i) => {
+      const reference = raw[i];
+      const difference = (p: 'p50' | 'p99') => Math.round((row.sentToHandlerStartMs[p] - reference.sentToHandlerStartMs[p]) * 100) / 100;
+      return { ...row, rawBullmq: reference, minusRawMs: { p50: difference('p50'), p99: difference('p99') } };
+    }),
+  };
+}
+
+async function switchyardAt(ctx: Context, rates: number[]) {
+  const s = ctx.settings;
   await ctx.truncate();
   await ctx.cleanRedis();
   const api = await ctx.startApi('latency');
   const worker = await ctx.startWorker('latency', 'fanout');
-  const out: Record<string, unknown>[] = [];
+  const out = [];
   try {
     await ctx.paced(api.url, rates[0], s.warmupSeconds);
     await ctx.waitForDrain(FANOUT_QUEUES, 300_000);
     for (const rate of rates) {
-      const before = (await worker.ask<StagedLatency>({ type: 'reset' })).started;
+      const before = (await worker.ask<WorkerLatency>({ type: 'reset' })).started;
       await api.ask({ type: 'reset' });
       const load = await ctx.paced(api.url, rate, s.latencySeconds);
       await ctx.waitForDrain(FANOUT_QUEUES, 300_000);
-      const measured = await worker.ask<StagedLatency>({ type: 'latency' });
+      const measured = await worker.ask<WorkerLatency>({ type: 'latency' });
       const stages = { ...(await api.ask<IngestStages>({ type: 'stages' })).stages, ...measured.stages };
       ctx.log(
         `   ${rate}/s: sent → handler start p50 ${measured.fromSent.p50} / p99 ${measured.fromSent.p99} ms; ` +
@@ -53,7 +64,7 @@ export async function latency(ctx: Context, results: BenchResults): Promise<Reco
         stagesMs: stages,
       });
     }
-    return { rates: out };
+    return out;
   } finally {
     await ctx.stop(worker);
     await ctx.stop(api);
