@@ -5,7 +5,7 @@ import { type Peer, PEERS, peerStored, resetPeer, startPeer } from '../peers/sta
 import { round } from '../stats.js';
 
 /** Result keys: the peers' names as identifiers. */
-export const PEER_KEYS: Record<Peer, string> = { bullmq: 'bullmqHttp', 'graphile-worker': 'graphileWorker', 'pg-boss': 'pgBoss' };
+const PEER_KEYS: Record<Peer, string> = { bullmq: 'bullmqHttp', 'graphile-worker': 'graphileWorker', 'pg-boss': 'pgBoss' };
 
 /** A peer's API alone (no worker), measured as our ingest is: closed-loop probe with its cost, then the highest sustained rate. */
 async function peerIngest(ctx: Context, peer: Peer): Promise<Record<string, unknown>> {
@@ -58,7 +58,7 @@ export async function peers(ctx: Context): Promise<Record<string, unknown>> {
   for (const clients of s.ceilingClients) {
     const run = await postgresCeiling(ctx, clients, s.probeSeconds);
     ceiling[`clients${clients}`] = run;
-    if (!('error' in run)) ctx.log(`   Postgres ceiling, pgbench ${clients} clients: ${run.eventsPerSec} events/s (${run.jobsPerSec} jobs/s), latency ${run.latencyAverageMs} ms`);
+    if (!('error' in run)) ctx.log(`   Postgres ceiling, pgbench ${clients} client${clients === 1 ? '' : 's'}: ${run.eventsPerSec} events/s (${run.jobsPerSec} jobs/s), latency ${run.latencyAverageMs} ms`);
   }
   // Our ingest also claims the Idempotency-Key in its own table: the same
   // ceiling with that row, at the most clients.
