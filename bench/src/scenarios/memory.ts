@@ -25,8 +25,9 @@ export async function memory(ctx: Context, results: BenchResults): Promise<Recor
     const samples: Array<{ t: number; apiRssMb: number; workerRssMb: number; redisUsedMemoryMb: number; backlog: number }> = [];
     const sample = async (t: number) => {
       // The worker's handlers keep a latency sample per job for endToEnd; here they would
-      // only grow the worker's RSS (8 bytes × 2 per job), so drop them at every sample.
+      // only grow the RSS (8 bytes × 4 per job in the worker, × 3 per event in the API), so drop them at every sample.
       await worker.ask({ type: 'reset' });
+      await api.ask({ type: 'reset' }); // the same for the API's ingest stages (ingest-stages.ts)
       const memory = await redisInfo(ctx.redis, 'memory');
       samples.push({
         t: round(t),
