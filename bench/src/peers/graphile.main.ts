@@ -9,7 +9,7 @@ import { Logger, run, runMigrations } from 'graphile-worker';
 import { Pool } from 'pg';
 import { answerOverIpc, HandlerStarts } from '../handler-starts.js';
 import { serveEvents } from './http.js';
-import { type PeerSpec, type QueuedEvent, readSpec, runMain } from './process.js';
+import { type PeerSpec, type QueuedEvent, readSpec, readyUntilSignal, runMain } from './process.js';
 import { GRAPHILE_EVENTS_TABLE_SQL, GRAPHILE_INGEST_SQL, GRAPHILE_SCHEMA } from './sql.js';
 
 /** Warnings and errors only, as the Switchyard processes run (LOG_LEVEL=warn): no line per job. */
@@ -62,13 +62,7 @@ async function worker(spec: PeerSpec): Promise<void> {
       }),
     ),
   );
-  const stop = async () => {
-    await Promise.all(runners.map((runner) => runner.stop()));
-    process.exit(0);
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.send?.({ type: 'ready' });
+  readyUntilSignal(() => Promise.all(runners.map((runner) => runner.stop())));
 }
 
 const spec = readSpec();

@@ -12,7 +12,7 @@ import { Pool } from 'pg';
 import { answerOverIpc, HandlerStarts } from '../handler-starts.js';
 import { sleep } from '../processes.js';
 import { serveEvents } from './http.js';
-import { type PeerSpec, type QueuedEvent, readSpec, runMain } from './process.js';
+import { type PeerSpec, type QueuedEvent, readSpec, readyUntilSignal, runMain } from './process.js';
 import { PG_BOSS_EVENT_SQL, PG_BOSS_EVENTS_TABLE_SQL, PG_BOSS_SCHEMA } from './sql.js';
 
 /** As Switchyard's jobs: 3 attempts (2 retries), exponential backoff from 1 s. */
@@ -94,13 +94,7 @@ async function worker(spec: PeerSpec): Promise<void> {
       }
     }),
   );
-  const stop = async () => {
-    await boss.stop({ graceful: true, wait: true, timeout: 5000 });
-    process.exit(0);
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.send?.({ type: 'ready' });
+  readyUntilSignal(() => boss.stop({ graceful: true, wait: true, timeout: 5000 }));
 }
 
 const spec = readSpec();

@@ -33,3 +33,14 @@ export function runMain(main: () => Promise<void>): void {
     process.exit(1);
   });
 }
+
+/** Tells the harness the process is ready; on SIGTERM or SIGINT runs `stop`, then exits 0. */
+export function readyUntilSignal(stop: () => Promise<unknown>): void {
+  const exit = async () => {
+    await stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', exit);
+  process.on('SIGINT', exit);
+  process.send?.({ type: 'ready' });
+}
