@@ -2,6 +2,7 @@
 // Switchyard's worker (worker.main.ts) and every peer's worker record the
 // same two delays per handler start and reply to the same IPC messages, so a
 // scenario measures any of them the same way (Started.ask).
+import { sentAtOf } from './payload.js';
 import { preciseNow, Samples, summarise } from './stats.js';
 import type { LatencySummary } from './stats.js';
 
@@ -39,8 +40,8 @@ export class HandlerStarts {
     const now = preciseNow();
     this.started++;
     if (acceptedAt !== null && Number.isFinite(acceptedAt)) this.fromAccepted.push(now - acceptedAt);
-    const sentAt = (data as { bench?: { sentAt?: unknown } } | null | undefined)?.bench?.sentAt;
-    if (typeof sentAt !== 'number') return;
+    const sentAt = sentAtOf(data);
+    if (sentAt === null) return;
     this.fromSent.push(now - sentAt);
     if (!job) return;
     this.pickup.push(job.activeAt - job.enqueuedAt);

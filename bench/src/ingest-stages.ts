@@ -3,15 +3,11 @@
 // instance the modules made is covered; bench only) and keeps, per event,
 // how long each took. Changes nothing they do.
 import { EventStore, OutboxPublisher } from '@switchyard/server/internal';
+import { sentAtOf } from './payload.js';
 import { preciseNow, Samples, summarise } from './stats.js';
 
 /** Per event: sent → the store's call (HTTP, validation, the group commit's wait), the store (insert and commit), the publish (addBulk). */
 export const INGEST_STAGES = { receive: new Samples(), store: new Samples(), publish: new Samples() };
-
-function sentAtOf(data: unknown): number | null {
-  const sentAt = (data as { bench?: { sentAt?: unknown } } | null)?.bench?.sentAt;
-  return typeof sentAt === 'number' ? sentAt : null;
-}
 
 export function recordIngestStages(): void {
   const append = EventStore.prototype.append;

@@ -49,3 +49,9 @@ export const RAW_JOB_OPTIONS = {
   removeOnComplete: { count: 1000, age: 3600 },
   removeOnFail: { count: 10000, age: 604800 },
 } as const;
+
+/** The producer's send time the benchmark put in an event's data (`data.bench.sentAt`), or null. */
+export function sentAtOf(data: unknown): number | null {
+  const sentAt = (data as { bench?: { sentAt?: unknown } } | null | undefined)?.bench?.sentAt;
+  return typeof sentAt === 'number' ? sentAt : null;
+}
