@@ -1,8 +1,8 @@
 import type { AcceptedEvent, EventLineage, QueueSummary } from '@switchyard/core/contracts';
-import { assertServicesReachable, queueKeyPrefix, SignInThrottle } from '@switchyard/server/internal';
+import { assertServicesReachable, createRedisClient, queueKeyPrefix, SignInThrottle } from '@switchyard/server/internal';
 import { queryRows, testDatabaseUrl, testRedisUrl, ThrowawayRedisCluster, uniqueQueuePrefix, waitFor } from '@switchyard/testing';
 import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resetWithCatalogue } from './support/database.js';
@@ -122,5 +122,27 @@ describe('on a Redis Cluster (3 masters, each with a replica)', () => {
     await waitFor('payment published once its replica is back', async () => (await unpublished()).length === 0, { timeoutMs: 20_000 });
     await stack.startWorker();
     await completed(answer.body.eventId);
+  });
+  it('a client closed while its periodic slot refresh is in flight refreshes no more, so its process can exit', async () => {
+    // ioredis 6.0 rescheduled the periodic refresh (slotsRefreshInterval, 5 s)
+    // from the refresh's own callback, even once quit() had run: that timer
+    // kept a closed process alive for ever. 6.1 stops it.
+    const client = createRedisClient({ redisUrl: testRedisUrl(), redisClusterNodes: cluster.nodesEnv.split(',').map((node) => ({ host: '127.0.0.1', port: Number(node.split(':')[1]) })) });
+    assert.ok(client instanceof Cluster);
+    await client.ping();
+    const refresh = client.refreshSlotsCache.bind(client);
+    let refreshes = 0;
+    let closing: Promise<unknown> | undefined;
+    client.refreshSlotsCache = (callback) => {
+      refreshes++;
+      refresh(callback);
+      closing ??= client.quit(); // while the CLUSTER SLOTS of this refresh is in flight
+    };
+    await waitFor('the periodic slot refresh', () => closing !== undefined, { timeoutMs: 10_000 });
+    await closing;
+    // A fixed wait on purpose: what is asserted is that nothing happens for
+    // longer than a refresh interval plus its timeout (5 s + 2 s).
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    assert.equal(refreshes, 1, 'no refresh after quit()');
   });
 });
