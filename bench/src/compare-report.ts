@@ -20,11 +20,17 @@ export const FIGURES: Figure[] = [
   { path: 'scenarios.endToEnd.closedLoop.cost.cpuMsPerEvent.machine', label: 'end to end: machine CPU ms/event', better: 'lower' },
   { path: 'scenarios.endToEnd.at50.sentToHandlerStartMs.p50', label: 'end to end: sent→start p50 ms at 50 %', better: 'lower' },
   { path: 'scenarios.endToEnd.at50.sentToHandlerStartMs.p99', label: 'end to end: sent→start p99 ms at 50 %', better: 'lower' },
+  // The latency scenario's default paced rates: the same rate on both sides (its half-of-max rate is not).
+  { path: 'scenarios.latency.rates[ratePerSec=150].sentToHandlerStartMs.p50', label: 'latency at 150/s: sent→start p50 ms', better: 'lower' },
+  { path: 'scenarios.latency.rates[ratePerSec=150].sentToHandlerStartMs.p99', label: 'latency at 150/s: sent→start p99 ms', better: 'lower' },
+  { path: 'scenarios.latency.rates[ratePerSec=300].sentToHandlerStartMs.p50', label: 'latency at 300/s: sent→start p50 ms', better: 'lower' },
+  { path: 'scenarios.latency.rates[ratePerSec=300].sentToHandlerStartMs.p99', label: 'latency at 300/s: sent→start p99 ms', better: 'lower' },
   { path: 'scenarios.drain.jobsPerSec', label: 'drain: jobs/s', better: 'higher' },
   { path: 'scenarios.idempotent.guarded.jobsPerSec', label: 'guarded handler: jobs/s', better: 'higher' },
   // The control: the load generator runs the same code on both sides, so its cost moving says the machine moved, not the code.
   { path: 'scenarios.ingest.closedLoop.cost.cpuMsPerEvent.loadGenerator', label: 'control: load generator CPU ms/event (ingest)', better: 'lower' },
   { path: 'scenarios.endToEnd.closedLoop.cost.cpuMsPerEvent.loadGenerator', label: 'control: load generator CPU ms/event (end to end)', better: 'lower' },
+  { path: 'scenarios.latency.rates[ratePerSec=150].rawBullmq.sentToHandlerStartMs.p50', label: 'control: raw BullMQ sent→start p50 ms at 150/s', better: 'lower' },
 ];
 
 /** How busy the machine was around one run. */
@@ -59,8 +65,15 @@ export interface FigureComparison extends Figure {
   max: number;
 }
 
+/** The number at `path`: dotted keys, and `list[field=value]` for the element of an array whose field has that value. */
 export function valueAt(results: unknown, path: string): number | undefined {
-  const value = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], results);
+  const value = path.split('.').reduce<unknown>((node, step) => {
+    const select = /^(\w+)\[(\w+)=([^\]]+)\]$/.exec(step);
+    if (!select) return (node as Record<string, unknown> | undefined)?.[step];
+    const [, key, field, wanted] = select;
+    const list = (node as Record<string, unknown> | undefined)?.[key];
+    return Array.isArray(list) ? list.find((item) => String((item as Record<string, unknown>)?.[field]) === wanted) : undefined;
+  }, results);
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
