@@ -11,9 +11,9 @@ export const INGEST_STAGES = { receive: new Samples(), store: new Samples(), pub
 
 export function recordIngestStages(): void {
   const append = EventStore.prototype.append;
-  EventStore.prototype.append = async function (this: EventStore, events, marks) {
+  EventStore.prototype.append = async function (this: EventStore, events) {
     const started = preciseNow();
-    const stored = await append.call(this, events, marks);
+    const stored = await append.call(this, events);
     const took = preciseNow() - started;
     for (const event of events) {
       const sentAt = sentAtOf(event.incoming.data);

@@ -4,6 +4,7 @@ import { anOrder, orderPlacedEvent } from '@switchyard/example-shop';
 import { resetWithCatalogue } from './support/database.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { OutboxPublisher } from '@switchyard/server/internal';
 import { TestStack } from './support/stack.js';
 
 const db = testDatabaseUrl();
@@ -26,7 +27,7 @@ describe('the outbox: an event answered 202 is never lost', () => {
   const allCompleted = (eventId: string) =>
     waitFor(`jobs of ${eventId} completed`, async () => (await lineage(eventId)).jobs.every((job) => job.state === 'completed'), { timeoutMs: 30_000 });
 
-  it('marks published jobs itself, riding on later appends or alone, well before the relay would look', async () => {
+  it('marks published jobs itself, alone or together, well before the relay would look', async () => {
     const marked = (eventIds: string[]) =>
       waitFor(
         'jobs marked published',
@@ -42,6 +43,24 @@ describe('the outbox: an event answered 202 is never lost', () => {
     assert.ok(together.every((answer) => answer.status === 202));
     await marked(together.map((answer) => answer.body.eventId));
     for (const answer of [alone, ...together.map((t) => t.body)]) await allCompleted(answer.eventId);
+  });
+
+  it('leaves rows a worker already marked alone: their mark neither locks nor writes them', async () => {
+    const { body } = await stack.post<AcceptedEvent>('/v1/events', orderPlacedEvent());
+    await waitFor('outcomes recorded', async () =>
+      (await queryRows(db, "SELECT 1 FROM switchyard.jobs WHERE event_id = $1 AND outcome = 'completed' AND published_at IS NOT NULL", [body.eventId])).length === 2);
+    // A fixed wait on purpose: the API's own mark (250 ms after publishing here) has run.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // xmin changes with every write, xmax with every row lock.
+    const versions = () => queryRows<{ id: string; xmin: string; xmax: string; published: boolean }>(
+      db, 'SELECT id, xmin::text, xmax::text, published_at IS NOT NULL AS published FROM switchyard.jobs WHERE event_id = $1 ORDER BY id', [body.eventId]);
+    const [first] = await versions();
+    await queryRows(db, 'UPDATE switchyard.jobs SET published_at = NULL WHERE id = $1', [first.id]); // as if its mark were still to come
+    const before = await versions();
+    await stack.api.get(OutboxPublisher).markPublished(before.map((row) => row.id));
+    const after = await versions();
+    assert.ok(after[0].published && after[0].xmin !== before[0].xmin, 'the unmarked row is marked');
+    assert.deepEqual(after.slice(1), before.slice(1), 'the marked row keeps its version and takes no lock');
   });
 
   it('accepts events while Redis is down and delivers them once it is back', async () => {

@@ -100,24 +100,16 @@ export class EventsRepository {
   /**
    * Stores what it can of `events` in one statement; answers the stored
    * ones. An event missing from the answer found its idempotency key taken.
-   * `publishedJobIds` (of earlier appends) are marked published by the same
-   * statement. Idempotency keys claimed now expire after `idempotencyTtlHours`.
+   * Idempotency keys claimed now expire after `idempotencyTtlHours`.
+   * Prepared once per connection: planning it costs as much as running it.
    */
-  appendEvents(events: NewEventRecord[], idempotencyTtlHours: number, publishedJobIds: string[]): Promise<AppendedEventRow[]> {
-    const values = [JSON.stringify(events), idempotencyTtlHours, publishedJobIds];
-    // Alone, the append is prepared once per connection: planning it cost as
-    // much as running it. Carrying marks, it is planned with its values: a
-    // generic plan of the mark, made while \`jobs\` was small (a fresh install,
-    // or the benchmark's truncated tables), scanned the whole table per id
-    // once it had grown, until the next autoanalyze.
-    return publishedJobIds.length === 0
-      ? this.pg.prepared<AppendedEventRow>('switchyard_append_events', APPEND_SQL, values)
-      : this.pg.query<AppendedEventRow>(APPEND_SQL, values);
+  appendEvents(events: NewEventRecord[], idempotencyTtlHours: number): Promise<AppendedEventRow[]> {
+    return this.pg.prepared<AppendedEventRow>('switchyard_append_events', APPEND_SQL, [JSON.stringify(events), idempotencyTtlHours]);
   }
 
-  /** `appendEvents` inside the transaction `client` holds open, marking nothing. */
+  /** `appendEvents` inside the transaction `client` holds open. */
   async appendEventsWithin(client: PoolClient, events: NewEventRecord[], idempotencyTtlHours: number): Promise<AppendedEventRow[]> {
-    const { rows } = await client.query<AppendedEventRow>(APPEND_SQL, [JSON.stringify(events), idempotencyTtlHours, []]);
+    const { rows } = await client.query<AppendedEventRow>(APPEND_SQL, [JSON.stringify(events), idempotencyTtlHours]);
     return rows;
   }
 
@@ -132,7 +124,7 @@ export class EventsRepository {
             SELECT key FROM switchyard.idempotency_keys WHERE expires_at < now() LIMIT ${limit})`;
   }
 
-  /** Marks the jobs published, in a statement of its own; skips rows another transaction holds (see MARK_PUBLISHED_CTES). */
+  /** Marks the jobs published, in a statement of its own; skips rows already marked and rows another transaction holds. */
   async markPublished(jobIds: string[]): Promise<void> {
     // Not prepared on purpose: a generic plan for this statement, made while the
     // outbox was small, walked the whole outbox index for every batch later on.

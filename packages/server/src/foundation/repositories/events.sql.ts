@@ -72,31 +72,29 @@ export interface ReplayJobRecord {
 }
 
 /**
- * CTEs that mark the jobs whose ids are in `param` (a text[]) published.
- * Rows another transaction holds are skipped, never waited for: the only
- * other writers of fresh job rows are workers recording the job's outcome,
- * which sets published_at itself (a job that ran was published). Waiting
- * instead let an ingest statement and a worker's batch lock the same rows in
+ * Marks the jobs whose ids are in $1 (a text[]) published. Rows already
+ * marked (a worker that recorded the job's outcome marks it too) are neither
+ * locked nor written. Rows another transaction holds are skipped, never
+ * waited for: the only other writers of fresh job rows are workers recording
+ * the job's outcome, which sets published_at itself (a job that ran was
+ * published). Waiting instead let two statements lock the same rows in
  * opposite orders: deadlocks, each costing a second. NO KEY UPDATE, so a
  * worker inserting an attempt row (a key-share lock through its foreign key)
  * does not make us skip the row. If a worker's outcome write rolls back after
  * we skipped its rows, the relay republishes them after its grace period:
  * BullMQ ignores the add while it still holds the job, else the job runs
- * again — at least once, as every handler expects. Only ever run with
- * custom plans (unprepared statements): generic plans of it made while
- * \`jobs\` was small walked the outbox index or the whole table per id.
+ * again — at least once, as every handler expects. Only ever run unprepared:
+ * generic plans of it made while `jobs` was small walked the outbox index or
+ * the whole table per id.
  */
-const MARK_PUBLISHED_CTES = (param: string) => `
-publishable AS (
-  SELECT j.id FROM unnest(${param}::text[]) AS p(id)
-  CROSS JOIN LATERAL (SELECT id, published_at FROM switchyard.jobs WHERE jobs.id = p.id FOR NO KEY UPDATE SKIP LOCKED) j
-  WHERE j.published_at IS NULL
-), marked AS (
-  UPDATE switchyard.jobs SET published_at = now() FROM publishable WHERE jobs.id = publishable.id
-)`;
-
-/** Marks one set of rows published; unprepared, so it is planned with its values. */
-export const MARK_PUBLISHED_SQL = `WITH ${MARK_PUBLISHED_CTES('$1')} SELECT 1`;
+export const MARK_PUBLISHED_SQL = `
+WITH publishable AS (
+  SELECT j.id FROM unnest($1::text[]) AS p(id)
+  CROSS JOIN LATERAL (
+    SELECT id FROM switchyard.jobs WHERE jobs.id = p.id AND published_at IS NULL FOR NO KEY UPDATE SKIP LOCKED
+  ) j
+)
+UPDATE switchyard.jobs SET published_at = now() FROM publishable WHERE jobs.id = publishable.id`;
 
 // Given a CTE `planned` (event_id, ord, and the job's columns), numbers the
 // ordered jobs and inserts every job; `stored_jobs` returns (id, event_id,
@@ -135,10 +133,9 @@ key_counts AS (
 // idempotency keys, then insert the events whose key this statement claimed
 // (or that have none) and their outbox rows. A key held by an in-flight
 // transaction makes ON CONFLICT wait for it, so concurrent submits with one
-// key resolve to one event. An expired key is taken over. The same statement
-// marks earlier flushes' jobs published ($3, see MARK_PUBLISHED_CTES).
+// key resolve to one event. An expired key is taken over.
 export const APPEND_SQL = `
-WITH ${MARK_PUBLISHED_CTES('$3')}, input AS (
+WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
     id uuid, ord int, type text, source text, source_event_id text, subject text, format text,
     data_content_type text, data jsonb, extensions jsonb, "time" timestamptz,

@@ -41,12 +41,11 @@ export class EventStore {
   /**
    * Stores what it can; returns the stored events by id with their time of
    * receipt and held jobs (not to publish: their key is busy). Events missing
-   * from the answer found their key already taken. `publishedJobIds` (of
-   * earlier appends) are marked published in the same statement.
+   * from the answer found their key already taken.
    */
-  async append(events: EventToStore[], publishedJobIds: string[] = []): Promise<Map<string, StoredEvent>> {
+  async append(events: EventToStore[]): Promise<Map<string, StoredEvent>> {
     if (events.length === 0) return new Map();
-    return storedEvents(await this.events.appendEvents(toRows(events), this.config.ingest.idempotencyTtlHours, publishedJobIds));
+    return storedEvents(await this.events.appendEvents(toRows(events), this.config.ingest.idempotencyTtlHours));
   }
 
   /**

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
-import { PublishMarks } from '../outbox/publish-marks.js';
 import { isDatabaseUnavailable } from '../../foundation/problems/database-errors.js';
-import { EventStore, type EventToStore, jobsToPublish, type StoredEvent } from '../events/event-store.js';
+import { EventStore, type EventToStore, jobsToPublish } from '../events/event-store.js';
 
 interface Waiting {
   events: EventToStore[];
@@ -16,10 +15,10 @@ const MAX_BATCH_EVENTS = 1_000;
 
 /**
  * Group commit for ingest. Requests that arrive while earlier ones are being
- * written share the next statement: one append (events, outbox rows, keys,
- * and the previous flushes' "published" marks) and one addBulk per queue,
- * however many producers sent them. Under load that turns per-request round trips into per-batch ones;
- * alone, a request waits one event-loop turn. Every request still gets its
+ * written share the next statement: one append (events, outbox rows, keys)
+ * and one addBulk per queue, however many producers sent them. Under load
+ * that turns per-request round trips into per-batch ones; alone, a request
+ * waits one event-loop turn. Every request still gets its
  * answer only after its events are committed (and published or left to the
  * relay).
  */
@@ -32,7 +31,6 @@ export class GroupCommit {
   constructor(
     private readonly store: EventStore,
     private readonly publisher: OutboxPublisher,
-    private readonly marks: PublishMarks,
   ) {}
 
   /** Stores and publishes `events`; resolves with the ids stored (the others' keys were taken) and their time of receipt. */
@@ -90,15 +88,7 @@ export class GroupCommit {
       keys.add(key);
       return true;
     });
-    // Earlier flushes' "published" marks ride along with this append.
-    const marks = this.marks.take();
-    let stored: Map<string, StoredEvent>;
-    try {
-      stored = await this.store.append(unique, marks);
-    } catch (error) {
-      this.marks.restore(marks);
-      throw error;
-    }
+    const stored = await this.store.append(unique);
     await this.publisher.publishAfterCommit(jobsToPublish(unique, stored), 'deferred');
     const receivedAt = new Map([...stored].map(([eventId, row]) => [eventId, row.receivedAt]));
     for (const request of batch) request.resolve(receivedAt);

@@ -36,8 +36,9 @@ export class OutboxPublisher {
    * Right after an ingest commit: publish what Redis takes now, leave the rest
    * to the relay and wake it. Never throws: the events are already safe in
    * Postgres, and the producer's 202 must not depend on Redis. `deferred`
-   * leaves the "published" mark to the next ingest statement (PublishMarks)
-   * instead of a statement of its own.
+   * leaves the "published" mark to PublishMarks, which writes it a little
+   * later, together with other requests' marks, and skips rows a worker
+   * already marked.
    */
   async publishAfterCommit(entries: OutboxEntry[], mark: 'now' | 'deferred' = 'now'): Promise<void> {
     if (entries.length === 0) return;

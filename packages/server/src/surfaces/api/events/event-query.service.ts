@@ -60,8 +60,8 @@ export class EventQueryService {
       deadLetterId,
     };
     if (job.outcome === 'dead') return { ...base, state: 'dead' };
-    // Asked of Redis even when not yet marked published: ingest marks rows a
-    // few milliseconds after their jobs reach Redis (see PublishMarks).
+    // Asked of Redis even when not yet marked published: ingest marks rows up
+    // to 250 ms after their jobs reach Redis (see PublishMarks).
     try {
       // State first, then the job's hash: read the other way round, a job that
       // finished between the two reads showed "completed" with the attempt
