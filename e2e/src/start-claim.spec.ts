@@ -1,7 +1,7 @@
 // The at-most-once start claim against the real Postgres: the verdicts a
 // second start of a job can get (runner/start-claim.ts).
 import { errorFingerprint, JobsRepository, StartClaim, type SwitchyardConfig } from '@switchyard/server/internal';
-import { PrismaService } from '@switchyard/server/internal';
+import { PgPool, PrismaService } from '@switchyard/server/internal';
 import { queryRows, resetDatabase, testDatabaseUrl } from '@switchyard/testing';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,8 @@ const db = testDatabaseUrl();
 
 describe('at-most-once start claim', () => {
   const prisma = new PrismaService({ url: db, poolSize: 4 });
-  const claimOn = (workerId: string) => new StartClaim(new JobsRepository(prisma), { worker: { id: workerId } } as SwitchyardConfig);
+  const pg = new PgPool({ url: db, poolSize: 1 }); // unused by the claim; JobsRepository takes it
+  const claimOn = (workerId: string) => new StartClaim(new JobsRepository(prisma, pg), { worker: { id: workerId } } as SwitchyardConfig);
   const eventId = randomUUID();
   const job = (suffix: string) => ({ jobId: `${eventId}.sms.send${suffix}`, eventId, handler: 'sms.send' });
 
@@ -28,7 +29,10 @@ describe('at-most-once start claim', () => {
       ]);
     }
   });
-  after(() => prisma.$disconnect());
+  after(async () => {
+    await prisma.$disconnect();
+    await pg.onApplicationShutdown();
+  });
 
   it('lets the first start run and refuses the next, naming when and where it started', async () => {
     assert.deepEqual(await claimOn('worker-a').claim(job('')), { kind: 'claimed' });

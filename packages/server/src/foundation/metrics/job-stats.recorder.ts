@@ -1,34 +1,56 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '../config/core-config.js';
 import { RedisConnection } from '../connections/redis-connection.js';
-import { binOf } from './histogram.js';
+import { binOf, DURATION_BOUNDS_MS } from './histogram.js';
 import { PrometheusMetrics } from './prometheus-metrics.js';
 import { bucketStart, RESOLUTIONS, statsKey } from './time-series-keys.js';
 
 const FLUSH_EVERY_MS = 1_000;
 
+/** One queue's and handler's jobs since the last fold. */
+interface Tally {
+  completed: number;
+  failed: number;
+  retried: number;
+  /** Counts per duration bin (binOf), and the sum of the durations in ms. */
+  wait: number[];
+  waitSumMs: number;
+  processing: number[];
+  processingSumMs: number;
+}
+
 /**
  * Counts what workers do (completions, failures, retries, wait and
  * processing times) in memory and adds the counts to the Redis time series
- * once a second, in one pipeline: O(1) per job on the hot path, a handful of
- * commands per second, and figures that outlive any API or worker process.
- * The same events feed this process's Prometheus metrics.
+ * once a second, in one pipeline: a handful of commands per second, and
+ * figures that outlive any API or worker process. The same counts feed this
+ * process's Prometheus metrics.
+ *
+ * A job only bumps numbers in its queue's and handler's tally. The tallies
+ * are folded into Redis fields and Prometheus series when their 5-second
+ * bucket ends, before each flush and before each scrape: string keys and
+ * label hashing per job cost a no-op job's drain several percent.
  */
 @Injectable()
 export class JobStatsRecorder implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobStatsRecorder.name);
-  /** key → field → increment */
+  /** key → field → increment, waiting for the next flush */
   private pending = new Map<string, Map<string, number>>();
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
-  private currentSecond = -1;
-  private currentBuckets: [Map<string, number>, Map<string, number>] | null = null;
+  /** queue → handler → tally */
+  private readonly tallies = new Map<string, Map<string, Tally>>();
+  /** When the tallies' bucket started and ends (ms); -1 while nothing is tallied. */
+  private tallyFrom = -1;
+  private tallyUntil = -1;
 
   constructor(
     private readonly redis: RedisConnection,
     private readonly metrics: PrometheusMetrics,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
-  ) {}
+  ) {
+    metrics.beforeScrape(() => this.fold());
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
@@ -42,53 +64,90 @@ export class JobStatsRecorder implements OnApplicationBootstrap, OnApplicationSh
 
   /** A job finished; `waitMs` is how long it waited to start (first attempts only), null otherwise. */
   completed(queue: string, handler: string, waitMs: number | null, processingMs: number): void {
-    this.add(queue, 'c', 1);
-    this.durations(queue, handler, waitMs, processingMs);
-    this.metrics.jobsCompleted.inc({ queue, handler });
+    const tally = this.tallyOf(queue, handler);
+    tally.completed++;
+    this.durations(tally, waitMs, processingMs);
   }
 
   /** An attempt failed; `final` when no attempt follows (the job is dead-lettered). */
   failed(queue: string, handler: string, final: boolean, waitMs: number | null, processingMs: number): void {
-    this.add(queue, final ? 'f' : 'r', 1);
-    this.durations(queue, handler, waitMs, processingMs);
-    (final ? this.metrics.jobsFailed : this.metrics.jobsRetried).inc({ queue, handler });
+    const tally = this.tallyOf(queue, handler);
+    if (final) tally.failed++;
+    else tally.retried++;
+    this.durations(tally, waitMs, processingMs);
   }
 
-  private durations(queue: string, handler: string, waitMs: number | null, processingMs: number): void {
+  private durations(tally: Tally, waitMs: number | null, processingMs: number): void {
     if (waitMs !== null) {
-      this.add(queue, `w|${binOf(waitMs)}`, 1);
-      this.metrics.jobWait.observe({ queue }, waitMs / 1000);
+      tally.wait[binOf(waitMs)]++;
+      tally.waitSumMs += waitMs;
     }
-    this.add(queue, `p|${binOf(processingMs)}`, 1);
-    this.metrics.jobProcessing.observe({ queue, handler }, processingMs / 1000);
+    tally.processing[binOf(processingMs)]++;
+    tally.processingSumMs += processingMs;
   }
 
-  /** The two bucket keys of the current second, computed once per second rather than per job. */
-  private keysFor(now: number): [Map<string, number>, Map<string, number>] {
-    const second = Math.floor(now / 1000);
-    if (second !== this.currentSecond || !this.currentBuckets) {
-      this.currentSecond = second;
-      this.currentBuckets = [RESOLUTIONS.fine, RESOLUTIONS.coarse].map((resolution) => {
-        const key = statsKey(this.config.queuePrefix, resolution, bucketStart(now, resolution));
-        let fields = this.pending.get(key);
-        if (!fields) this.pending.set(key, (fields = new Map()));
-        return fields;
-      }) as [Map<string, number>, Map<string, number>];
+  private tallyOf(queue: string, handler: string): Tally {
+    const now = Date.now();
+    if (now >= this.tallyUntil) {
+      this.fold();
+      this.tallyFrom = bucketStart(now, RESOLUTIONS.fine) * 1000;
+      this.tallyUntil = this.tallyFrom + RESOLUTIONS.fine.seconds * 1000;
     }
-    return this.currentBuckets;
+    let byHandler = this.tallies.get(queue);
+    if (!byHandler) this.tallies.set(queue, (byHandler = new Map()));
+    let tally = byHandler.get(handler);
+    if (!tally) byHandler.set(handler, (tally = emptyTally()));
+    return tally;
   }
 
-  private add(queue: string, what: string, amount: number): void {
-    const field = `${queue}|${what}`;
-    for (const fields of this.keysFor(Date.now())) fields.set(field, (fields.get(field) ?? 0) + amount);
+  /** Moves the tallies into the pending Redis fields of their bucket and into the Prometheus series. */
+  private fold(): void {
+    if (this.tallyFrom < 0) return;
+    const [fine, coarse] = [RESOLUTIONS.fine, RESOLUTIONS.coarse].map((resolution) => {
+      const key = statsKey(this.config.queuePrefix, resolution, bucketStart(this.tallyFrom, resolution));
+      let fields = this.pending.get(key);
+      if (!fields) this.pending.set(key, (fields = new Map()));
+      return fields;
+    });
+    const add = (field: string, amount: number) => {
+      if (amount === 0) return;
+      fine.set(field, (fine.get(field) ?? 0) + amount);
+      coarse.set(field, (coarse.get(field) ?? 0) + amount);
+    };
+    const { metrics } = this;
+    for (const [queue, byHandler] of this.tallies) {
+      const queueWait = new Array<number>(DURATION_BOUNDS_MS.length + 1).fill(0);
+      let queueWaitSumMs = 0;
+      for (const [handler, tally] of byHandler) {
+        add(`${queue}|c`, tally.completed);
+        add(`${queue}|f`, tally.failed);
+        add(`${queue}|r`, tally.retried);
+        tally.wait.forEach((count, bin) => {
+          add(`${queue}|w|${bin}`, count);
+          queueWait[bin] += count;
+        });
+        queueWaitSumMs += tally.waitSumMs;
+        tally.processing.forEach((count, bin) => add(`${queue}|p|${bin}`, count));
+        const labels = { queue, handler };
+        if (tally.completed) metrics.jobsCompleted.inc(labels, tally.completed);
+        if (tally.failed) metrics.jobsFailed.inc(labels, tally.failed);
+        if (tally.retried) metrics.jobsRetried.inc(labels, tally.retried);
+        if (tally.completed + tally.failed + tally.retried) {
+          metrics.jobProcessing.add(`${queue}|${handler}`, labels, tally.processing, tally.processingSumMs / 1000);
+        }
+      }
+      if (queueWait.some((count) => count > 0)) metrics.jobWait.add(queue, { queue }, queueWait, queueWaitSumMs / 1000);
+    }
+    this.tallies.clear();
+    this.tallyFrom = this.tallyUntil = -1;
   }
 
   /** Adds the counts gathered since the last flush to Redis; on failure they are kept for the next. */
   async flush(): Promise<void> {
+    this.fold();
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    this.currentBuckets = null;
     // MULTI: all the increments apply or none do, so a retry after a failure never counts twice.
     const transaction = this.redis.client.multi();
     for (const [key, fields] of batch) {
@@ -110,9 +169,13 @@ export class JobStatsRecorder implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private mergeBack(key: string, field: string, amount: number): void {
-    this.currentBuckets = null;
     let fields = this.pending.get(key);
     if (!fields) this.pending.set(key, (fields = new Map()));
     fields.set(field, (fields.get(field) ?? 0) + amount);
   }
+}
+
+function emptyTally(): Tally {
+  const bins = () => new Array<number>(DURATION_BOUNDS_MS.length + 1).fill(0);
+  return { completed: 0, failed: 0, retried: 0, wait: bins(), waitSumMs: 0, processing: bins(), processingSumMs: 0 };
 }

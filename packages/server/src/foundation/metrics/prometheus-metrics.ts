@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { BinnedHistogram } from './binned-histogram.js';
 import { DURATION_BOUNDS_MS } from './histogram.js';
 
 const SECONDS = DURATION_BOUNDS_MS.map((ms) => ms / 1000);
@@ -12,6 +13,7 @@ const SECONDS = DURATION_BOUNDS_MS.map((ms) => ms / 1000);
 @Injectable()
 export class PrometheusMetrics {
   readonly registry = new Registry();
+  private readonly scrapeHooks: Array<() => void> = [];
 
   readonly jobsCompleted = new Counter({
     name: 'switchyard_jobs_completed_total',
@@ -31,20 +33,13 @@ export class PrometheusMetrics {
     labelNames: ['queue', 'handler'],
     registers: [this.registry],
   });
-  readonly jobWait = new Histogram({
-    name: 'switchyard_job_wait_seconds',
-    help: 'Time from a job becoming ready to its first attempt starting.',
-    labelNames: ['queue'],
-    buckets: SECONDS,
-    registers: [this.registry],
-  });
-  readonly jobProcessing = new Histogram({
-    name: 'switchyard_job_processing_seconds',
-    help: 'Time a handler took per attempt.',
-    labelNames: ['queue', 'handler'],
-    buckets: SECONDS,
-    registers: [this.registry],
-  });
+  readonly jobWait = new BinnedHistogram(
+    'switchyard_job_wait_seconds',
+    'Time from a job becoming ready to its first attempt starting.',
+    SECONDS,
+    this.registry,
+  );
+  readonly jobProcessing = new BinnedHistogram('switchyard_job_processing_seconds', 'Time a handler took per attempt.', SECONDS, this.registry);
   readonly ingestRequests = new Counter({
     name: 'switchyard_ingest_requests_total',
     help: 'Event ingest requests, by endpoint and HTTP status.',
@@ -81,7 +76,13 @@ export class PrometheusMetrics {
     });
   }
 
+  /** `hook` runs before every scrape: to bring figures gathered elsewhere up to date. */
+  beforeScrape(hook: () => void): void {
+    this.scrapeHooks.push(hook);
+  }
+
   async text(): Promise<{ contentType: string; body: string }> {
+    for (const hook of this.scrapeHooks) hook();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SqlExecutor } from '@switchyard/core';
-import { type Prisma, PrismaService, type TransactionClient } from '../../db/index.js';
+import { PgPool, type Prisma, PrismaService, type TransactionClient } from '../../db/index.js';
 
 /** An at-most-once job about to start, and the worker starting it. */
 export interface JobStartToClaim {
@@ -56,6 +56,33 @@ export interface DeadJobRecord {
 // A key another transaction is recording makes ON CONFLICT wait for it.
 const RECORD_KEY_SQL = 'INSERT INTO switchyard.processed_keys (handler, key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true AS recorded';
 
+// Times travel as epoch milliseconds: exact, and cheaper to send than dates.
+const RECORD_COMPLETIONS_SQL = `
+  UPDATE switchyard.jobs AS j
+  SET outcome = 'completed', attempts_made = x.attempts_made,
+      processed_at = 'epoch'::timestamptz + x.processed_ms * interval '1 millisecond',
+      finished_at = 'epoch'::timestamptz + x.finished_ms * interval '1 millisecond',
+      failed_reason = NULL,
+      -- It ran, so it was published; the publish marks skip rows this holds.
+      published_at = COALESCE(j.published_at, 'epoch'::timestamptz + x.processed_ms * interval '1 millisecond')
+  FROM unnest($1::text[], $2::int[], $3::int8[], $4::int8[]) AS x(id, attempts_made, processed_ms, finished_ms)
+  WHERE j.id = x.id`;
+
+/** The parameters of RECORD_COMPLETIONS_SQL: ids, attempts made, processed and finished times (ms). */
+function completionArrays(jobs: CompletionRecord[]): [string[], number[], number[], number[]] {
+  const ids: string[] = [];
+  const attempts: number[] = [];
+  const processed: number[] = [];
+  const finished: number[] = [];
+  for (const job of jobs) {
+    ids.push(job.jobId);
+    attempts.push(job.attemptsMade);
+    processed.push(job.processedAt.getTime());
+    finished.push(job.finishedAt.getTime());
+  }
+  return [ids, attempts, processed, finished];
+}
+
 const INSTALLATION_SQL = 'SELECT id::text AS id FROM switchyard.installation';
 
 // A transaction-scoped advisory lock is visible in pg_locks to every session
@@ -73,7 +100,10 @@ const SEES_PROBE_SQL = `SELECT EXISTS (
 /** A job's run: start claims, attempts, outcomes, and handlers' idempotency guards. */
 @Injectable()
 export class JobsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pg: PgPool,
+  ) {}
 
   /**
    * Claims the start of an at-most-once job, committed on its own; when it
@@ -98,26 +128,17 @@ export class JobsRepository {
   }
 
   /**
-   * Marks jobs completed, one UPDATE for the batch. Not awaited here: the
-   * caller runs it in a batch transaction (`$transaction([…])`).
+   * Marks jobs completed, one prepared UPDATE for the batch, on the hot-path
+   * pool: the batch goes as four arrays, which costs the worker far less
+   * per job than a JSON document through Prisma.
    */
-  recordCompletions(jobs: CompletionRecord[]): Prisma.PrismaPromise<number> {
-    const rows = JSON.stringify(
-      jobs.map((job) => ({
-        id: job.jobId,
-        attempts_made: job.attemptsMade,
-        processed_at: job.processedAt.toISOString(),
-        finished_at: job.finishedAt.toISOString(),
-      })),
-    );
-    return this.prisma.$executeRaw`
-      UPDATE switchyard.jobs AS j
-      SET outcome = 'completed', attempts_made = x.attempts_made, processed_at = x.processed_at,
-          finished_at = x.finished_at, failed_reason = NULL,
-          -- It ran, so it was published; ingest's own mark skips rows this holds.
-          published_at = COALESCE(j.published_at, x.processed_at)
-      FROM jsonb_to_recordset(${rows}::jsonb) AS x(id text, attempts_made int, processed_at timestamptz, finished_at timestamptz)
-      WHERE j.id = x.id`;
+  async recordCompletions(jobs: CompletionRecord[]): Promise<void> {
+    await this.pg.prepared('record_completions', RECORD_COMPLETIONS_SQL, completionArrays(jobs));
+  }
+
+  /** The same UPDATE, unawaited, for a batch transaction (`$transaction([…])`) with other statements. */
+  recordCompletionsInBatch(jobs: CompletionRecord[]): Prisma.PrismaPromise<number> {
+    return this.prisma.$executeRawUnsafe(RECORD_COMPLETIONS_SQL, ...completionArrays(jobs));
   }
 
   /** Records a failed attempt: inside `tx` when given, else on its own. */

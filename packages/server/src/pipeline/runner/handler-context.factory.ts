@@ -45,7 +45,6 @@ export class HandlerContextFactory {
     const eventId = event.id;
     const handler = job.name;
     const { guard, databases, redactor, emitter } = this;
-    let logger: LoggerService | undefined;
     const delivery = { kind: job.data.delivery?.kind ?? 'fanout', operationId: job.data.delivery?.operationId ?? null } as const;
     // A handler that reapplies on replay gets a guard key of its own per replay operation.
     const scope = delivery.kind === 'replay' && definition?.onReplay === 'reapply' ? `${eventId}:replay:${delivery.operationId}` : eventId;
@@ -92,23 +91,54 @@ export class HandlerContextFactory {
       return { eventId: planned.eventId, type, jobIds: planned.jobs.map((entry) => entry.jobId) };
     };
 
-    return {
+    const jobId = job.id ?? '';
+    const makeLogger = () => jobLogger(handler, jobId, (text) => redactor?.maskText(text, event) ?? text);
+    return new JobHandlerContext(
       eventId,
-      correlationId: event.correlationId ?? eventId,
+      event.correlationId ?? eventId,
       handler,
-      queue: job.queueName,
-      jobId: job.id ?? '',
-      attempt: job.attemptsMade + 1,
-      maxAttempts: job.opts.attempts ?? 1,
-      idempotencyKey: `${eventId}.${handler}`,
-      get logger() {
-        // Built on first use: most handlers never log, and this runs for every job.
-        return (logger ??= jobLogger(handler, job.id ?? '', (text) => redactor?.maskText(text, job.data.event) ?? text));
-      },
+      job.queueName,
+      jobId,
+      job.attemptsMade + 1,
+      job.opts.attempts ?? 1,
       delivery,
       once,
       emit,
-    };
+      makeLogger,
+    );
+  }
+}
+
+/**
+ * One attempt's context. A class rather than an object literal: a literal
+ * with a `get logger()` gets a hidden class of its own for every job (its
+ * getter is a new closure each time), which cost about a microsecond and
+ * old-space garbage per job in the drain.
+ */
+class JobHandlerContext implements HandlerContext<unknown> {
+  readonly idempotencyKey: string;
+  #logger: LoggerService | undefined;
+
+  constructor(
+    readonly eventId: string,
+    readonly correlationId: string,
+    readonly handler: string,
+    readonly queue: string,
+    readonly jobId: string,
+    readonly attempt: number,
+    readonly maxAttempts: number,
+    readonly delivery: HandlerContext['delivery'],
+    // Own properties, not methods: a handler may pass them on detached.
+    readonly once: HandlerContext['once'],
+    readonly emit: HandlerContext['emit'],
+    private readonly makeLogger: () => LoggerService,
+  ) {
+    this.idempotencyKey = `${eventId}.${handler}`;
+  }
+
+  /** Built on first use: most handlers never log. */
+  get logger(): LoggerService {
+    return (this.#logger ??= this.makeLogger());
   }
 }
 

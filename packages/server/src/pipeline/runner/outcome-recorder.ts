@@ -53,12 +53,11 @@ export class OutcomeRecorder implements BeforeApplicationShutdown {
 
   private async write(batch: CompletedJob[]): Promise<void> {
     try {
-      const recorded = this.jobs.recordCompletions(batch);
       if (this.scrubber.active) {
         const eventIds = [...new Set(batch.map((job) => job.eventId))];
-        await this.prisma.$transaction([this.scrubber.lock(eventIds), recorded, this.scrubber.scrub(eventIds)]);
+        await this.prisma.$transaction([this.scrubber.lock(eventIds), this.jobs.recordCompletionsInBatch(batch), this.scrubber.scrub(eventIds)]);
       } else {
-        await this.prisma.$transaction([recorded]);
+        await this.jobs.recordCompletions(batch);
       }
     } catch (error) {
       this.logger.warn(`Could not record ${batch.length} completions: ${(error as Error).message}`);
