@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../ids/uuid-v7.js';
 import { PgPool } from '../../db/index.js';
 
 /** What AccessRepository needs of Postgres: the API's pool (PgPool) or a CLI's own client. */

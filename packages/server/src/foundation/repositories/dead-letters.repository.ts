@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DeadLetterFilter } from '@switchyard/core/contracts';
 import type { BackoffPolicy, DomainEvent } from '@switchyard/core';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../ids/uuid-v7.js';
 import {
   type DeadLetterActionModel,
   type DeadLetterCountModel,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../ids/uuid-v7.js';
 import { type OperationModel, Prisma, PrismaService, type TransactionClient } from '../../db/index.js';
 
 /** A bulk operation to queue, with the records it covers. */

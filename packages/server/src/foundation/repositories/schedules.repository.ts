@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../ids/uuid-v7.js';
 import { PgPool, PrismaService, ReadPrismaService, type ScheduleModel, type TransactionClient } from '../../db/index.js';
 
 /** The columns a schedule's definition sets (the rest are its state). */

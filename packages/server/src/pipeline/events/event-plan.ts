@@ -4,7 +4,7 @@ import type { DomainEvent } from '@switchyard/core';
 import { orderingKeyOf } from '../ordering/ordering-key.js';
 import { jobIdFor, type OutboxEntry } from '../outbox/outbox-entry.js';
 import { problems } from '../../foundation/problems/problem.js';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../foundation/ids/uuid-v7.js';
 import type { IncomingEvent } from './incoming-event.js';
 import type { EventToStore } from './event-store.js';
 
