@@ -17,6 +17,7 @@ const SERVER = 'packages/server/src';
 /** Foundation: what every process stands on, knowing nothing of events' flow. Lowest first. */
 const FOUNDATION = [
   ['db', "Postgres: Prisma clients, the pg pool, migrations (src/db, where the Prisma schema generates its client)"],
+  ['ids', 'uuid v7 ids for events and records, monotonic per process'],
   ['config', 'the environment, validated once into a typed config (REDACT_PATHS grammar included)'],
   ['problems', 'RFC 9457 problem errors, and which errors mean "a service is away"'],
   ['paging', 'keyset cursors, page limits and ids read from requests'],
