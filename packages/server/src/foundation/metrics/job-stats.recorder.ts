@@ -116,7 +116,7 @@ export class JobStatsRecorder implements OnApplicationBootstrap, OnApplicationSh
     };
     const { metrics } = this;
     for (const [queue, byHandler] of this.tallies) {
-      const queueWait = new Array<number>(DURATION_BOUNDS_MS.length + 1).fill(0);
+      const queueWait = emptyBins();
       let queueWaitSumMs = 0;
       for (const [handler, tally] of byHandler) {
         add(`${queue}|c`, tally.completed);
@@ -132,9 +132,8 @@ export class JobStatsRecorder implements OnApplicationBootstrap, OnApplicationSh
         if (tally.completed) metrics.jobsCompleted.inc(labels, tally.completed);
         if (tally.failed) metrics.jobsFailed.inc(labels, tally.failed);
         if (tally.retried) metrics.jobsRetried.inc(labels, tally.retried);
-        if (tally.completed + tally.failed + tally.retried) {
-          metrics.jobProcessing.add(`${queue}|${handler}`, labels, tally.processing, tally.processingSumMs / 1000);
-        }
+        // Every tallied attempt has a processing time.
+        metrics.jobProcessing.add(`${queue}|${handler}`, labels, tally.processing, tally.processingSumMs / 1000);
       }
       if (queueWait.some((count) => count > 0)) metrics.jobWait.add(queue, { queue }, queueWait, queueWaitSumMs / 1000);
     }
@@ -176,6 +175,10 @@ export class JobStatsRecorder implements OnApplicationBootstrap, OnApplicationSh
 }
 
 function emptyTally(): Tally {
-  const bins = () => new Array<number>(DURATION_BOUNDS_MS.length + 1).fill(0);
-  return { completed: 0, failed: 0, retried: 0, wait: bins(), waitSumMs: 0, processing: bins(), processingSumMs: 0 };
+  return { completed: 0, failed: 0, retried: 0, wait: emptyBins(), waitSumMs: 0, processing: emptyBins(), processingSumMs: 0 };
+}
+
+/** A count per duration bin (binOf), the overflow bin included. */
+function emptyBins(): number[] {
+  return new Array<number>(DURATION_BOUNDS_MS.length + 1).fill(0);
 }
