@@ -130,7 +130,11 @@ const children = [
   ['worker', ['--max-old-space-size=128', '--enable-source-maps', 'examples/shop/dist/main/worker.main.js'], root],
   ['console', [next, 'start', '-p', env.CONSOLE_PORT], consoleDir],
 ].map(([name, args, cwd]) => {
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Each in its own process group: Ctrl-C reaches only this script, which
+  // stops them with one SIGTERM. Had the terminal's SIGINT reached them too,
+  // that SIGTERM would be their second signal, which means "exit now, skip
+  // the drain" (closeOnSignals).
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const prefix = PREFIXES[name];
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
@@ -148,11 +152,17 @@ const children = [
   return child;
 });
 
+const running = (child) => child.exitCode === null && child.signalCode === null;
 let stopping = false;
 function stop(code = 0) {
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null))).then(() => process.exit(code));
+  for (const child of children.filter(running)) child.kill('SIGTERM');
+  Promise.all(children.filter(running).map((child) => new Promise((resolve) => child.once('exit', resolve)))).then(() => process.exit(code));
 }
+// In their own process groups the children outlive this script unless told:
+// if it ends any other way than stop(), they end with it.
+process.on('exit', () => {
+  for (const child of children.filter(running)) child.kill('SIGKILL');
+});
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
