@@ -125,9 +125,9 @@ if (env.AUTH_MODE === 'off') {
 }
 const PREFIXES = { api: '\x1b[36m[api]    \x1b[0m', worker: '\x1b[35m[worker] \x1b[0m', console: '\x1b[33m[console]\x1b[0m' };
 const children = [
-  // The heap cap keeps each service under 250 MB RSS under load (docs/performance.md, "Memory").
-  ['api', ['--max-old-space-size=128', '--enable-source-maps', 'examples/shop/dist/main/api.main.js'], root],
-  ['worker', ['--max-old-space-size=128', '--enable-source-maps', 'examples/shop/dist/main/worker.main.js'], root],
+  // The heap cap and the Wasm tiering budget: about 200 MB RSS under load (docs/performance.md, "Memory").
+  ['api', ['--max-old-space-size=128', '--wasm-tiering-budget=1000000000', '--enable-source-maps', 'examples/shop/dist/main/api.main.js'], root],
+  ['worker', ['--max-old-space-size=128', '--wasm-tiering-budget=1000000000', '--enable-source-maps', 'examples/shop/dist/main/worker.main.js'], root],
   ['console', [next, 'start', '-p', env.CONSOLE_PORT], consoleDir],
 ].map(([name, args, cwd]) => {
   // Each in its own process group: Ctrl-C reaches only this script, which

@@ -43,7 +43,10 @@ if (!entry) {
   process.exit(2);
 }
 void (async () => {
-  if (name === 'api' || name === 'worker') await import('reflect-metadata'); // before the app's decorators run
+  if (name === 'api' || name === 'worker') {
+    (await import('./v8-flags.js')).keepWasmBaseline(); // before Prisma loads its Wasm
+    await import('reflect-metadata'); // before the app's decorators run
+  }
   const { runCommand } = await import('../surfaces/cli/admin-cli.js');
   runCommand(name, await entry.load(), argv);
 })();
