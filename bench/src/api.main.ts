@@ -8,17 +8,22 @@ import { closeOnSignals, loadConfig, registerApp } from '@switchyard/server/inte
 import type { AddressInfo } from 'node:net';
 import { BenchHandlersModule, benchEvents, parseHandlerSets } from './catalog.js';
 import { ingestStageSummaries, recordIngestStages, resetIngestStages } from './ingest-stages.js';
+import { pausesSummary, resetPauses, watchPauses } from './process-pauses.js';
 
 async function main(): Promise<void> {
   recordIngestStages();
+  watchPauses();
   const config = toApiConfig(loadConfig(apiEnvSchema, process.env));
   await registerApp({ config: config.switchyard, events: benchEvents, handlers: [BenchHandlersModule.forSets(parseHandlerSets(process.env.BENCH_HANDLERS))] });
   const app = await createApiApp({ config });
   closeOnSignals(app, () => undefined);
-  // Over IPC: {type:'stages'} → where events' time went in this process; {type:'reset'} clears it.
+  // Over IPC: {type:'stages'} → where events' time went in this process, and its pauses; {type:'reset'} clears both.
   process.on('message', (message: { type: string; id?: number }) => {
-    if (message.type === 'reset') resetIngestStages();
-    if (message.type === 'stages' || message.type === 'reset') process.send?.({ type: 'reply', id: message.id, stages: ingestStageSummaries() });
+    if (message.type === 'reset') {
+      resetIngestStages();
+      resetPauses();
+    }
+    if (message.type === 'stages' || message.type === 'reset') process.send?.({ type: 'reply', id: message.id, stages: ingestStageSummaries(), pauses: pausesSummary() });
   });
   await app.listen(config.port, config.host);
   const port = (app.getHttpServer().address() as AddressInfo).port;

@@ -3,6 +3,7 @@
 // same two delays per handler start and reply to the same IPC messages, so a
 // scenario measures any of them the same way (Started.ask).
 import { sentAtOf } from './payload.js';
+import { type ProcessPauses, pausesSummary, resetPauses, watchPauses } from './process-pauses.js';
 import { preciseNow, Samples, summarise } from './stats.js';
 import type { LatencySummary } from './stats.js';
 
@@ -21,6 +22,8 @@ export interface HandlerStartsSummary {
   fromSent: LatencySummary;
   /** The worker's share of sent → start, per job, where BullMQ's times were given: created → active, active → handler start. */
   stages: { pickup: LatencySummary; runner: LatencySummary };
+  /** The worker process's event-loop lateness and GC pauses since the last reset. */
+  pauses: ProcessPauses;
 }
 
 /**
@@ -62,14 +65,19 @@ export class HandlerStarts {
       fromAccepted: summarise(this.fromAccepted.values()),
       fromSent: summarise(this.fromSent.values()),
       stages: { pickup: summarise(this.pickup.values()), runner: summarise(this.runner.values()) },
+      pauses: pausesSummary(),
     };
   }
 }
 
 /** Answers the harness's {type:'latency'} with the summary and {type:'reset'} by clearing first. */
 export function answerOverIpc(starts: HandlerStarts): void {
+  watchPauses();
   process.on('message', (message: { type?: string; id?: number }) => {
-    if (message.type === 'reset') starts.reset();
+    if (message.type === 'reset') {
+      starts.reset();
+      resetPauses();
+    }
     if (message.type === 'latency' || message.type === 'reset') process.send?.({ type: 'reply', id: message.id, ...starts.summary() });
   });
 }

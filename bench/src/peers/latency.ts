@@ -1,6 +1,7 @@
 // Sent → handler start through a peer, at paced rates: what a latency
 // scenario compares with Switchyard's endToEnd figures.
 import { type Context, loadSummary, type WorkerLatency } from '../harness.js';
+import { describePauses } from '../process-pauses.js';
 import type { LatencySummary } from '../stats.js';
 import { type Peer, resetPeer, startPeer, waitForPeerDrain } from './start.js';
 
@@ -14,6 +15,8 @@ export interface PeerLatency {
   acceptedToHandlerStartMs: LatencySummary;
   /** The worker's share, where the peer runs on BullMQ (created → active, active → start); empty summaries otherwise. */
   stagesMs: WorkerLatency['stages'];
+  /** The peer worker's event-loop lateness and GC pauses over the rate and its drain. */
+  workerPauses: WorkerLatency['pauses'];
   /** Three per accepted event. */
   jobsExpected: number;
   jobsStarted: number;
@@ -56,12 +59,13 @@ export async function peerLatencyAt(ctx: Context, peer: Peer, rates: number[], s
         sentToHandlerStartMs: latency.fromSent,
         acceptedToHandlerStartMs: latency.fromAccepted,
         stagesMs: latency.stages,
+        workerPauses: latency.pauses,
         jobsExpected: load.ok * 3,
         jobsStarted: latency.started - before,
         drained,
       };
       ctx.log(
-        `   ${peer} at ${result.ratePerSec}/s: sent → handler start p50 ${result.sentToHandlerStartMs.p50} ms, p99 ${result.sentToHandlerStartMs.p99} ms (${result.jobsStarted}/${result.jobsExpected} jobs started${drained ? '' : `, not drained within ${s.peerDrainSeconds} s`})`,
+        `   ${peer} at ${result.ratePerSec}/s: sent → handler start p50 ${result.sentToHandlerStartMs.p50} ms, p99 ${result.sentToHandlerStartMs.p99} ms (${result.jobsStarted}/${result.jobsExpected} jobs started${drained ? '' : `, not drained within ${s.peerDrainSeconds} s`}); worker ${describePauses(latency.pauses)}`,
       );
       results.push(result);
     }

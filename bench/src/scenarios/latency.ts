@@ -3,11 +3,13 @@ import type { Context, WorkerLatency } from '../harness.js';
 import { loadSummary } from '../harness.js';
 import { peerLatencyAt } from '../peers/latency.js';
 import type { BenchResults } from '../run.js';
+import { describePauses, type ProcessPauses } from '../process-pauses.js';
 import type { LatencySummary } from '../stats.js';
 
 /** The API's share of sent → handler start: sent → store call, the store, the publish (ingest-stages.ts). */
 interface IngestStages {
   stages: Record<'receive' | 'store' | 'publish', LatencySummary>;
+  pauses: ProcessPauses;
 }
 
 /**
@@ -50,11 +52,12 @@ async function switchyardAt(ctx: Context, rates: number[]) {
       const load = await ctx.paced(api.url, rate, s.latencySeconds);
       await ctx.waitForDrain(FANOUT_QUEUES, 300_000);
       const measured = await worker.ask<WorkerLatency>({ type: 'latency' });
-      const stages = { ...(await api.ask<IngestStages>({ type: 'stages' })).stages, ...measured.stages };
+      const ingest = await api.ask<IngestStages>({ type: 'stages' });
+      const stages = { ...ingest.stages, ...measured.stages };
       ctx.log(
         `   ${rate}/s: sent → handler start p50 ${measured.fromSent.p50} / p99 ${measured.fromSent.p99} ms; ` +
           Object.entries(stages).map(([stage, summary]) => `${stage} ${summary.p50}/${summary.p99}`).join(', ') +
-          ` ms; 202 p50 ${load.latencyMs.p50} ms`,
+          ` ms; 202 p50 ${load.latencyMs.p50} ms\n     api ${describePauses(ingest.pauses)}\n     worker ${describePauses(measured.pauses)}`,
       );
       out.push({
         ratePerSec: rate,
@@ -62,6 +65,8 @@ async function switchyardAt(ctx: Context, rates: number[]) {
         jobsStarted: measured.started - before,
         sentToHandlerStartMs: measured.fromSent,
         stagesMs: stages,
+        // Over the rate and the drain after it: what could have stalled an event in each process.
+        pauses: { api: ingest.pauses, worker: measured.pauses },
       });
     }
     return out;
