@@ -124,10 +124,11 @@ if (env.AUTH_MODE === 'off') {
   console.log('⚠ AUTH_MODE=off: the API takes requests without API keys (development only). Set AUTH_MODE=keys in .env to require them; docs/security.md.\n');
 }
 const PREFIXES = { api: '\x1b[36m[api]    \x1b[0m', worker: '\x1b[35m[worker] \x1b[0m', console: '\x1b[33m[console]\x1b[0m' };
+// The heap cap and the Wasm tiering budget: about 200 MB RSS under load (docs/performance.md, "Memory").
+const SERVICE_FLAGS = ['--max-old-space-size=128', '--wasm-tiering-budget=1000000000', '--enable-source-maps'];
 const children = [
-  // The heap cap and the Wasm tiering budget: about 200 MB RSS under load (docs/performance.md, "Memory").
-  ['api', ['--max-old-space-size=128', '--wasm-tiering-budget=1000000000', '--enable-source-maps', 'examples/shop/dist/main/api.main.js'], root],
-  ['worker', ['--max-old-space-size=128', '--wasm-tiering-budget=1000000000', '--enable-source-maps', 'examples/shop/dist/main/worker.main.js'], root],
+  ['api', [...SERVICE_FLAGS, 'examples/shop/dist/main/api.main.js'], root],
+  ['worker', [...SERVICE_FLAGS, 'examples/shop/dist/main/worker.main.js'], root],
   ['console', [next, 'start', '-p', env.CONSOLE_PORT], consoleDir],
 ].map(([name, args, cwd]) => {
   // Each in its own process group: Ctrl-C reaches only this script, which
@@ -156,8 +157,9 @@ const running = (child) => child.exitCode === null && child.signalCode === null;
 let stopping = false;
 function stop(code = 0) {
   stopping = true;
-  for (const child of children.filter(running)) child.kill('SIGTERM');
-  Promise.all(children.filter(running).map((child) => new Promise((resolve) => child.once('exit', resolve)))).then(() => process.exit(code));
+  const live = children.filter(running);
+  for (const child of live) child.kill('SIGTERM');
+  Promise.all(live.map((child) => new Promise((resolve) => child.once('exit', resolve)))).then(() => process.exit(code));
 }
 // In their own process groups the children outlive this script unless told:
 // if it ends any other way than stop(), they end with it.

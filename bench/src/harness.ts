@@ -101,7 +101,7 @@ export class Context {
   }
 
   private nodeFlags(name: string): string[] {
-    // As the start scripts, the compose file and the image run the services.
+    // As the start scripts, the image and `switchyard api|worker` run the services.
     const production = ['--max-old-space-size=128', '--wasm-tiering-budget=1000000000'];
     if (!this.options.profileDir) return production;
     return [...production, '--cpu-prof', `--cpu-prof-dir=${this.options.profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
